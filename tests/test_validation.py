@@ -1,0 +1,322 @@
+"""Every argument check, through the public functions: the right exception, and a
+message that names the argument, says what it must be and shows what it got."""
+
+import math
+
+import numpy as np
+import pytest
+
+from winit import (
+    glorot_normal,
+    glorot_uniform,
+    he,
+    he_normal,
+    he_std,
+    he_uniform,
+    lecun_normal,
+    lecun_uniform,
+    normalized_xavier,
+    normalized_xavier_bounds,
+    summarize,
+    variance_scaling,
+    xavier,
+    xavier_bounds,
+)
+from winit import _validation
+
+# ---- counts: n and m -----------------------------------------------------------------
+
+N_FUNCS = {
+    "xavier": lambda n: xavier(n, 3, rng=0),
+    "normalized_xavier": lambda n: normalized_xavier(n, 5, 3, rng=0),
+    "he": lambda n: he(n, 3, rng=0),
+    "xavier_bounds": xavier_bounds,
+    "normalized_xavier_bounds": lambda n: normalized_xavier_bounds(n, 5),
+    "he_std": he_std,
+}
+M_FUNCS = {
+    "normalized_xavier": lambda m: normalized_xavier(5, m, 3, rng=0),
+    "normalized_xavier_bounds": lambda m: normalized_xavier_bounds(5, m),
+}
+
+COUNT_MUST = r"must be a positive integer (of at most 2\*\*53 )?\(the number of {what} the node\); "
+BAD_COUNTS = [
+    (0, ValueError, r"got 0$"),
+    (-3, ValueError, r"got -3$"),
+    (np.int64(0), ValueError, r"got np\.int64\(0\)$"),
+    (2**53 + 1, ValueError, r"got 9007199254740993$"),
+    (10**400, ValueError, r"got 1000000000"),
+    (10.0, TypeError, r"got 10\.0 of type float$"),
+    (2.5, TypeError, r"got 2\.5 of type float$"),
+    (math.nan, TypeError, r"got nan of type float$"),
+    (math.inf, TypeError, r"got inf of type float$"),
+    (True, TypeError, r"got True of type bool$"),
+    (np.bool_(True), TypeError, r"got np\.True_ of type bool$"),
+    ("10", TypeError, r"got '10' of type str$"),
+    (None, TypeError, r"got None of type NoneType$"),
+    ([10], TypeError, r"got \[10\] of type list$"),
+    (np.float64(10), TypeError, r"got np\.float64\(10\.0\) of type float64$"),
+]
+
+
+@pytest.mark.parametrize(("value", "error", "match"), BAD_COUNTS)
+@pytest.mark.parametrize("name", N_FUNCS)
+def test_bad_n(name, value, error, match):
+    with pytest.raises(error, match="^n " + COUNT_MUST.format(what="inputs to") + match):
+        N_FUNCS[name](value)
+
+
+@pytest.mark.parametrize(("value", "error", "match"), BAD_COUNTS)
+@pytest.mark.parametrize("name", M_FUNCS)
+def test_bad_m(name, value, error, match):
+    with pytest.raises(error, match="^m " + COUNT_MUST.format(what="outputs of") + match):
+        M_FUNCS[name](value)
+
+
+# ---- size / shape ----------------------------------------------------------------------
+
+SIZE_FUNCS = {  # name -> (the shape argument's name, call with (shape, rng, dtype))
+    "xavier": ("size", lambda s, rng=0, dtype=np.float64: xavier(10, s, rng=rng, dtype=dtype)),
+    "normalized_xavier": (
+        "size",
+        lambda s, rng=0, dtype=np.float64: normalized_xavier(10, 20, s, rng=rng, dtype=dtype),
+    ),
+    "he": ("size", lambda s, rng=0, dtype=np.float64: he(10, s, rng=rng, dtype=dtype)),
+    "variance_scaling": (
+        "shape",
+        lambda s, rng=0, dtype=np.float64: variance_scaling(s, rng=rng, dtype=dtype),
+    ),
+}
+for _f in [glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal]:
+    SIZE_FUNCS[_f.__name__] = ("shape", lambda s, rng=0, dtype=np.float64, f=_f: f(s, rng=rng, dtype=dtype))
+
+SHAPE_MUST = r"must be a non-negative integer or a tuple of them \(the shape of the weight array\); "
+BAD_SIZES = [
+    (-1, ValueError, r"got -1, which has a negative entry$"),
+    ((3, -2), ValueError, r"got \(3, -2\), which has a negative entry$"),
+    (2.0, TypeError, r"got 2\.0 of type float$"),
+    (math.nan, TypeError, r"got nan of type float$"),
+    (math.inf, TypeError, r"got inf of type float$"),
+    ((3, 1.5), TypeError, r"got \(3, 1\.5\), whose entry 1\.5 is not an integer$"),
+    ((3, None), TypeError, r"got \(3, None\), whose entry None is not an integer$"),
+    ((True, 3), TypeError, r"got \(True, 3\), whose entry True is not an integer$"),
+    (True, TypeError, r"got True of type bool$"),
+    ("1000", TypeError, r"got '1000' of type str$"),
+    (None, TypeError, r"got None of type NoneType$"),
+    (np.array([2, 3]), TypeError, r"got array\(\[2, 3\]\) of type ndarray$"),
+]
+
+
+@pytest.mark.parametrize(("value", "error", "match"), BAD_SIZES)
+@pytest.mark.parametrize("name", SIZE_FUNCS)
+def test_bad_size(name, value, error, match):
+    arg, func = SIZE_FUNCS[name]
+    with pytest.raises(error, match=f"^{arg} " + SHAPE_MUST + match):
+        func(value)
+
+
+class _NoDrawGenerator(np.random.Generator):
+    """Fails the test if anything is drawn (so: if anything is allocated to draw into)."""
+
+    def _fail(self, *args, **kwargs):
+        raise AssertionError("drew random numbers")
+
+    random = uniform = normal = standard_normal = _fail
+
+
+@pytest.mark.parametrize("size", [10**10, (10**6, 10**6), (2**31, 2**31, 2**31), (0, 10**20)])
+@pytest.mark.parametrize("name", SIZE_FUNCS)
+def test_huge_size_refused_before_allocating(name, size):
+    arg, func = SIZE_FUNCS[name]
+    spy = _NoDrawGenerator(np.random.PCG64(0))
+    match = rf"^{arg} (asks for [\d,]+ weights .*winit refuses arrays above 8 GiB|has a dimension of)"
+    with pytest.raises(ValueError, match=match):
+        func(size, rng=spy)
+
+
+def test_size_limit_depends_on_dtype():
+    # 2**30 float64 weights are exactly 8 GiB (allowed), 2**30 + 1 are not
+    spy = _NoDrawGenerator(np.random.PCG64(0))
+    with pytest.raises(ValueError, match=r"size asks for 1,073,741,825 weights \(8\.0 GiB as float64\)"):
+        xavier(10, 2**30 + 1, rng=spy)
+    with pytest.raises(ValueError, match=r"size asks for 2,147,483,649 weights \(8\.0 GiB as float32\)"):
+        xavier(10, 2**31 + 1, rng=spy, dtype=np.float32)
+
+
+# ---- rng ---------------------------------------------------------------------------------
+
+RNG_MUST = r"^rng must be None, a non-negative integer seed or a numpy\.random\.Generator; "
+BAD_RNGS = [
+    (-1, ValueError, RNG_MUST + r"got the negative seed -1$"),
+    (np.int64(-5), ValueError, RNG_MUST + r"got the negative seed"),
+    (1.5, TypeError, RNG_MUST + r"got 1\.5 of type float"),
+    (math.nan, TypeError, RNG_MUST + r"got nan of type float"),
+    (True, TypeError, RNG_MUST + r"got True of type bool"),
+    ("0", TypeError, RNG_MUST + r"got '0' of type str"),
+    ([1, 2], TypeError, RNG_MUST + r"got \[1, 2\] of type list"),
+    (np.random.RandomState(0), TypeError, RNG_MUST + r"got RandomState\(MT19937\).* of type RandomState"),
+    (np.random.PCG64(0), TypeError, RNG_MUST + r".*of type PCG64"),
+]
+
+
+@pytest.mark.parametrize(("value", "error", "match"), BAD_RNGS)
+@pytest.mark.parametrize("name", SIZE_FUNCS)
+def test_bad_rng(name, value, error, match):
+    _, func = SIZE_FUNCS[name]
+    with pytest.raises(error, match=match):
+        func((2, 3), rng=value)
+
+
+# ---- dtype ---------------------------------------------------------------------------
+
+BAD_DTYPES = [
+    (np.int32, ValueError, r"^dtype must be numpy\.float32 or numpy\.float64 \(the floating type of the weights\); got int32$"),
+    (np.float16, ValueError, r"; got float16$"),
+    ("complex128", ValueError, r"; got complex128$"),
+    (bool, ValueError, r"; got bool$"),
+    ("nonsense", TypeError, r"^dtype must be numpy\.float32 or numpy\.float64 .*; got 'nonsense'$"),
+    (3.5, TypeError, r"^dtype must be .*; got 3\.5$"),
+]
+
+
+@pytest.mark.parametrize(("value", "error", "match"), BAD_DTYPES)
+@pytest.mark.parametrize("name", SIZE_FUNCS)
+def test_bad_dtype(name, value, error, match):
+    _, func = SIZE_FUNCS[name]
+    with pytest.raises(error, match=match):
+        func((2, 3), dtype=value)
+
+
+# ---- variance_scaling's own arguments ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("scale", "error", "match"),
+    [
+        (0, ValueError, r"^scale must be a positive real number \(the variance is scale / n\); got 0\.0$"),
+        (-1.0, ValueError, r"^scale must be a positive real number .*; got -1\.0$"),
+        (math.nan, ValueError, r"^scale must be a finite real number .*; got nan$"),
+        (math.inf, ValueError, r"^scale must be a finite real number .*; got inf$"),
+        (10**400, ValueError, r"^scale must be a finite real number .*too large for a float"),
+        (1.5e308, ValueError, r"^scale must be small enough for float64 weights \(the variance is scale / n\); got scale=1\.5e\+308, which gives a spread of inf"),
+        ("2", TypeError, r"^scale must be a real number \(the variance is scale / n\); got '2' of type str$"),
+        (None, TypeError, r"^scale must be a real number .*; got None of type NoneType$"),
+        (True, TypeError, r"^scale must be a real number .*; got True of type bool$"),
+        (1j, TypeError, r"^scale must be a real number .*of type complex$"),
+    ],
+)
+def test_bad_scale(scale, error, match):
+    with pytest.raises(error, match=match):
+        variance_scaling((2, 3), scale, "fan_in", "uniform", rng=0)
+
+
+def test_scale_too_large_for_float32_only():
+    # float32's largest value is 3.4e38: a spread of 1e40 cannot be held
+    for dist in ["uniform", "normal", "truncated_normal"]:
+        assert np.isfinite(variance_scaling((2, 3), 1e80, "fan_in", dist, rng=0)).all()
+        with pytest.raises(ValueError, match=r"^scale must be small enough for float32 weights"):
+            variance_scaling((2, 3), 1e80, "fan_in", dist, rng=0, dtype=np.float32)
+    # the largest float64 scale still gives finite normal weights
+    w = variance_scaling((2, 3), 1.7e308, "fan_in", "truncated_normal", rng=0)
+    assert np.isfinite(w).all()
+
+
+@pytest.mark.parametrize(
+    ("mode", "error", "match"),
+    [
+        ("fan_sum", ValueError, r"^mode must be one of 'fan_in', 'fan_out', 'fan_avg'; got 'fan_sum'$"),
+        ("FAN_IN", ValueError, r"^mode must be one of .*; got 'FAN_IN'$"),
+        ("fan_geo_avg", ValueError, r"got 'fan_geo_avg'$"),
+        (None, TypeError, r"^mode must be one of .*; got None of type NoneType$"),
+        (1, TypeError, r"^mode must be one of .*; got 1 of type int$"),
+    ],
+)
+def test_bad_mode(mode, error, match):
+    with pytest.raises(error, match=match):
+        variance_scaling((2, 3), 1.0, mode, rng=0)
+
+
+@pytest.mark.parametrize(
+    ("distribution", "error", "match"),
+    [
+        ("gaussian", ValueError, r"^distribution must be one of 'truncated_normal', 'untruncated_normal', 'normal', 'uniform'; got 'gaussian'$"),
+        ("Uniform", ValueError, r"got 'Uniform'$"),
+        (None, TypeError, r"^distribution must be one of .*; got None of type NoneType$"),
+        (len, TypeError, r"^distribution must be one of .*; got <built-in function len> of type builtin_function_or_method$"),
+    ],
+)
+def test_bad_distribution(distribution, error, match):
+    with pytest.raises(error, match=match):
+        variance_scaling((2, 3), 1.0, "fan_in", distribution, rng=0)
+
+
+@pytest.mark.parametrize(
+    ("fans", "error", "match"),
+    [
+        ((0, 5), ValueError, r"^fans\[0\] must be a positive integer \(fan_in, the number of inputs\); got 0$"),
+        ((5, -1), ValueError, r"^fans\[1\] must be a positive integer \(fan_out, the number of outputs\); got -1$"),
+        ((5.0, 5), TypeError, r"^fans\[0\] must be a positive integer .*; got 5\.0 of type float$"),
+        ((5, True), TypeError, r"^fans\[1\] must be a positive integer .*; got True of type bool$"),
+        ((5, "5"), TypeError, r"^fans\[1\] .*got '5' of type str$"),
+        ((5,), TypeError, r"^fans must be a pair of positive integers \(fan_in, the number of inputs; fan_out, the number of outputs\); got \(5,\) of type tuple$"),
+        ((1, 2, 3), TypeError, r"^fans must be a pair .*; got \(1, 2, 3\) of type tuple$"),
+        (5, TypeError, r"^fans must be a pair .*; got 5 of type int$"),
+        ("ab", TypeError, r"^fans must be a pair .*; got 'ab' of type str$"),
+    ],
+)
+def test_bad_fans(fans, error, match):
+    with pytest.raises(error, match=match):
+        variance_scaling((2, 3), fans=fans, rng=0)
+
+
+def test_zero_fan_from_an_empty_shape_is_not_an_error():
+    # a zero fan only arises from a zero dimension, so there is nothing to draw
+    w = variance_scaling((0, 5), rng=0)
+    assert w.shape == (0, 5)
+    w = he_normal((3, 3, 0, 8), rng=0)
+    assert w.shape == (3, 3, 0, 8)
+
+
+# ---- summarize -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("w", "error", "match"),
+    [
+        ([], ValueError, r"^w must be a non-empty array of finite numbers \(the weights to summarise\); got an empty array of shape \(0,\)$"),
+        (np.zeros((3, 0)), ValueError, r"got an empty array of shape \(3, 0\)$"),
+        ([1.0, math.nan], ValueError, r"^w must be a non-empty array of finite numbers .*; got an array containing NaN$"),
+        (np.array([1.0, np.inf], dtype=np.float32), ValueError, r"got an array containing an infinity$"),
+        ([1.0, -math.inf, math.nan], ValueError, r"containing NaN$"),
+        (["a", "b"], TypeError, r"^w must be an array of real numbers \(the weights to summarise\); got an array of dtype <U1$"),
+        ([True, False], TypeError, r"got an array of dtype bool$"),
+        ([1j], TypeError, r"got an array of dtype complex128$"),
+        (None, TypeError, r"got an array of dtype object$"),
+        ([[1.0], [1.0, 2.0]], TypeError, r"^w must be an array of real numbers .*which is not an array$"),
+    ],
+)
+def test_bad_summarize(w, error, match):
+    with pytest.raises(error, match=match):
+        summarize(w)
+
+
+# ---- the checks themselves -----------------------------------------------------------
+
+
+def test_fast_paths_agree_with_general_paths():
+    # ints, tuples, floats take a fast path; numpy scalars the general one
+    assert _validation.check_count(5, "n", "x") == _validation.check_count(np.int64(5), "n", "x") == 5
+    assert _validation.check_shape((2, 3)) == _validation.check_shape([np.int64(2), 3]) == (2, 3)
+    assert _validation.check_shape(4) == _validation.check_shape(np.uint8(4)) == (4,)
+    assert _validation.check_real(2.5, "s", "x") == _validation.check_real(np.float32(2.5), "s", "x") == 2.5
+    assert type(_validation.check_real(np.float64(2.5), "s", "x")) is float
+    f32, f64 = np.dtype(np.float32), np.dtype(np.float64)
+    for dt in (np.float32, "float32", "f4", f32):
+        assert _validation.check_dtype(dt) == f32
+    for dt in (np.float64, "float64", float, f64):
+        assert _validation.check_dtype(dt) == f64
+    assert _validation.check_count_pair((3, 4), "fans", ("a", "b")) == (3, 4)
+    assert _validation.check_count_pair([np.int8(3), 4], "fans", ("a", "b")) == (3, 4)
+    for bad in [(0, 4), (3, 2**53 + 1), (3.0, 4)]:
+        with pytest.raises((TypeError, ValueError), match=r"^fans\["):
+            _validation.check_count_pair(bad, "fans", ("a", "b"))

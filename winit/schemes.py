@@ -1,0 +1,1113 @@
+r"""Weight-initialisation schemes: one variance-scaling core, thin named schemes.
+
+Every sampler here is one line over :func:`variance_scaling`, which draws
+weights of variance :math:`\text{scale}/n` from a uniform, normal or truncated
+normal distribution, as Keras's ``VarianceScaling`` does.  The tutorial's
+three schemes (:func:`xavier`, :func:`normalized_xavier`, :func:`he`) and
+Keras's six (``glorot_*``, ``he_*``, ``lecun_*``) only fix its scale, mode and
+distribution (the tutorial's call its second half, ``_variance_scaling``, so
+that a bad ``size`` is reported as ``size``).  Randomness follows SPEC 7: a keyword-only ``rng`` (None, an
+int seed or a ``numpy.random.Generator``); numpy's global state is never used.
+"""
+
+from __future__ import annotations
+
+import math
+from math import sqrt
+from typing import NamedTuple
+
+import numpy as np
+
+from ._validation import (
+    check_choice,
+    check_count,
+    check_count_pair,
+    check_draw,
+    check_real,
+    check_weights,
+)
+from .fans import _fans
+
+__all__ = [
+    "xavier",
+    "normalized_xavier",
+    "he",
+    "xavier_bounds",
+    "normalized_xavier_bounds",
+    "he_std",
+    "variance_scaling",
+    "glorot_uniform",
+    "glorot_normal",
+    "he_uniform",
+    "he_normal",
+    "lecun_uniform",
+    "lecun_normal",
+    "Summary",
+    "summarize",
+]
+
+MODES = ("fan_in", "fan_out", "fan_avg")
+DISTRIBUTIONS = ("truncated_normal", "untruncated_normal", "normal", "uniform")
+
+#: Standard deviation of a standard normal truncated to [-2, 2] (Keras's
+#: constant): dividing by it makes the truncated draw have the asked variance.
+TRUNCATED_NORMAL_STD = 0.87962566103423978
+
+_N = "the number of inputs to the node"
+_M = "the number of outputs of the node"
+_FANS = ("fan_in, the number of inputs", "fan_out, the number of outputs")
+_FLOAT64 = np.dtype(np.float64)
+_FLOAT32 = np.dtype(np.float32)
+
+#: Largest limit or standard deviation drawn: 2**-7 of the type's maximum, so
+#: that neither 2 * limit nor a normal draw (|Z| < 40 in practice) overflows.
+_MAX_SPREAD = {
+    _FLOAT64: float(np.finfo(np.float64).max) / 128,
+    _FLOAT32: float(np.finfo(np.float32).max) / 128,
+}
+
+
+# --------------------------------------------------------------------------
+# The tutorial's bounds, computed exactly as its listings do.
+# --------------------------------------------------------------------------
+
+
+def xavier_bounds(n):
+    r"""Return the range of the tutorial's "xavier" weights, :math:`\pm 1/\sqrt{n}`.
+
+    Computed as the tutorial's listing does, ``-(1.0 / sqrt(n)), (1.0 / sqrt(n))``
+    with :func:`math.sqrt`, so it prints identically.
+
+    Parameters
+    ----------
+    n : int
+        Number of inputs to the node (fan-in), at least 1.
+
+    Returns
+    -------
+    lower, upper : float
+        :math:`-1/\sqrt{n}` and :math:`1/\sqrt{n}`.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer (``bool`` included).
+    ValueError
+        If ``n`` is less than 1 or above 2**53.
+
+    See Also
+    --------
+    xavier : draws weights from this range.
+
+    Notes
+    -----
+    .. math::
+
+        W \sim U\left[-\frac{1}{\sqrt{n}}, \frac{1}{\sqrt{n}}\right]
+
+    This is Glorot & Bengio (2010), eq. (1): the "commonly used heuristic"
+    the paper argues against, not the initialisation it proposes (that is
+    :func:`normalized_xavier_bounds`).
+
+    Also known as: "xavier" in the tutorial [2]_.
+
+    References
+    ----------
+    .. [1] X. Glorot, Y. Bengio, "Understanding the difficulty of training
+       deep feedforward neural networks", AISTATS 2010, eq. (1).
+    .. [2] J. Brownlee, "Weight Initialization for Deep Learning Neural
+       Networks", Machine Learning Mastery, 2021.
+
+    Examples
+    --------
+    >>> from winit import xavier_bounds
+    >>> print(*xavier_bounds(10))
+    -0.31622776601683794 0.31622776601683794
+    """
+    n = check_count(n, "n", _N)
+    lower, upper = -(1.0 / sqrt(n)), (1.0 / sqrt(n))
+    return lower, upper
+
+
+def normalized_xavier_bounds(n, m):
+    r"""Return the range of "normalized xavier" weights, :math:`\pm\sqrt{6}/\sqrt{n+m}`.
+
+    Computed as the tutorial's listing does,
+    ``-(sqrt(6.0) / sqrt(n + m)), (sqrt(6.0) / sqrt(n + m))``, so it prints
+    identically.
+
+    Parameters
+    ----------
+    n : int
+        Number of inputs to the node (fan-in), at least 1.
+    m : int
+        Number of outputs of the node (fan-out), at least 1.
+
+    Returns
+    -------
+    lower, upper : float
+        :math:`-\sqrt{6}/\sqrt{n+m}` and :math:`\sqrt{6}/\sqrt{n+m}`.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` or ``m`` is not an integer (``bool`` included).
+    ValueError
+        If ``n`` or ``m`` is less than 1 or above 2**53.
+
+    See Also
+    --------
+    normalized_xavier : draws weights from this range.
+
+    Notes
+    -----
+    .. math::
+
+        W \sim U\left[-\frac{\sqrt{6}}{\sqrt{n + m}}, \frac{\sqrt{6}}{\sqrt{n + m}}\right]
+
+    Glorot & Bengio (2010), eq. (16), "normalized initialization", with
+    :math:`n = n_j` and :math:`m = n_{j+1}`.  (The tutorial's prose writes
+    :math:`\sqrt{n + n}`; its code, like the paper, uses :math:`n + m`.)
+
+    Also known as: Glorot uniform, ``torch.nn.init.xavier_uniform_``,
+    ``keras.initializers.GlorotUniform``.
+
+    References
+    ----------
+    .. [1] X. Glorot, Y. Bengio, "Understanding the difficulty of training
+       deep feedforward neural networks", AISTATS 2010, eq. (16).
+
+    Examples
+    --------
+    >>> from winit import normalized_xavier_bounds
+    >>> print(*normalized_xavier_bounds(10, 20))
+    -0.44721359549995787 0.44721359549995787
+    """
+    n = check_count(n, "n", _N)
+    m = check_count(m, "m", _M)
+    lower, upper = -(sqrt(6.0) / sqrt(n + m)), (sqrt(6.0) / sqrt(n + m))
+    return lower, upper
+
+
+def he_std(n):
+    r"""Return the standard deviation of "he" weights, :math:`\sqrt{2/n}`.
+
+    Computed as the tutorial's listing does, ``sqrt(2.0 / n)``, so it prints
+    identically.
+
+    Parameters
+    ----------
+    n : int
+        Number of inputs to the node (fan-in), at least 1.
+
+    Returns
+    -------
+    float
+        :math:`\sqrt{2/n}`.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer (``bool`` included).
+    ValueError
+        If ``n`` is less than 1 or above 2**53.
+
+    See Also
+    --------
+    he : draws weights from :math:`N(0, 2/n)`.
+
+    Notes
+    -----
+    .. math::
+
+        \tfrac12\, n \operatorname{Var}[W] = 1
+        \quad\Longrightarrow\quad \sigma = \sqrt{\frac{2}{n}}
+
+    He et al. (2015), eq. (10).  Also known as: Kaiming/He normal with
+    ``mode="fan_in"``.
+
+    References
+    ----------
+    .. [1] K. He, X. Zhang, S. Ren, J. Sun, "Delving Deep into Rectifiers:
+       Surpassing Human-Level Performance on ImageNet Classification",
+       ICCV 2015, eq. (10).
+
+    Examples
+    --------
+    >>> from winit import he_std
+    >>> print(he_std(10))
+    0.4472135954999579
+    """
+    n = check_count(n, "n", _N)
+    return sqrt(2.0 / n)
+
+
+# --------------------------------------------------------------------------
+# The core.
+# --------------------------------------------------------------------------
+
+
+def _uniform(rng, limit, shape, dtype):
+    """U[-limit, +limit]; every value lies in the closed interval."""
+    if dtype is _FLOAT64:
+        # numpy computes -limit + (2 limit) u with u in [0, 1): both roundings
+        # are monotonic, so the result never leaves [-limit, limit].
+        return rng.uniform(-limit, limit, shape)
+    # float32, drawn natively.  The limit is rounded towards zero to a float32
+    # value, so the float32 bound is never above the float64 one; 2 * lim is
+    # exact, and fl(2 lim u) - lim stays in [-lim, lim] for u in [0, 1).
+    lim = _to_float32_towards_zero(limit)
+    out = rng.random(shape, dtype=np.float32)
+    out *= 2.0 * lim  # a float32 value: numpy converts it exactly
+    out -= lim
+    return out
+
+
+def _to_float32_towards_zero(x):
+    """The largest float32 value <= ``x`` (for 0 <= x <= float32's maximum), as a float.
+
+    Plain float arithmetic (cheaper than numpy scalars): float32 values in
+    [2**(e-1), 2**e) are the multiples of 2**(e-24), and its subnormals the
+    multiples of 2**-149.
+    """
+    ulp = math.ldexp(1.0, max(math.frexp(x)[1], -125) - 24)
+    return math.floor(x / ulp) * ulp
+
+
+def _normal(rng, std, shape, dtype):
+    """N(0, std^2)."""
+    if dtype is _FLOAT64:
+        return rng.normal(0.0, std, shape)
+    out = rng.standard_normal(shape, dtype=np.float32)
+    out *= std  # numpy rounds the float to float32 once
+    return out
+
+
+def _truncated_normal(rng, std, shape, dtype):
+    """std * Z, with Z standard normal redrawn until |Z| <= 2 (vectorised)."""
+    out = rng.standard_normal(shape, dtype=dtype)
+    flat = out.reshape(-1)  # a view: out is freshly allocated and contiguous
+    redo = np.flatnonzero(np.abs(flat) > 2.0)
+    while redo.size:  # each round keeps ~95.4% of the draws: ~6 rounds at 10^7
+        fresh = rng.standard_normal(redo.size, dtype=dtype)
+        flat[redo] = fresh
+        redo = redo[np.abs(fresh) > 2.0]
+    out *= std
+    return out
+
+
+def variance_scaling(
+    shape,
+    scale=1.0,
+    mode="fan_in",
+    distribution="truncated_normal",
+    *,
+    fans=None,
+    rng=None,
+    dtype=np.float64,
+):
+    r"""Draw weights of variance ``scale / n``: the core of every scheme here.
+
+    Parameters
+    ----------
+    shape : int or tuple of int
+        Shape of the weight array, in :mod:`winit`'s ``(in, out)`` layout
+        (see :func:`~winit.compute_fans`); ``()`` gives one weight.
+    scale : float, default 1.0
+        Positive factor; the variance is ``scale / n``.  1 for Glorot and
+        LeCun, 2 for He, and in general ``calculate_gain(...)**2``.
+    mode : {"fan_in", "fan_out", "fan_avg"}, default "fan_in"
+        Which ``n``: the fan-in, the fan-out, or their mean
+        ``(fan_in + fan_out) / 2``.
+    distribution : {"truncated_normal", "untruncated_normal", "normal", "uniform"}, default "truncated_normal"
+        ``"normal"`` and ``"untruncated_normal"`` are the same.
+    fans : tuple of (int, int), optional
+        ``(fan_in, fan_out)`` to use instead of ``compute_fans(shape)``: the
+        tutorial's ``xavier(n, size=1000)`` has an ``n`` unrelated to the
+        array's shape.
+    rng : None, int or numpy.random.Generator, optional
+        Source of randomness, normalised once with
+        :func:`numpy.random.default_rng` (SPEC 7).  The same seed gives the
+        same array.
+    dtype : numpy.float64 or numpy.float32, default numpy.float64
+        Floating type of the result; float32 is drawn natively, not cast.
+
+    Returns
+    -------
+    numpy.ndarray
+        Array of shape ``shape`` and type ``dtype``.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type (``shape`` not an int or tuple of
+        ints, ``scale`` not a real number, ``mode`` or ``distribution`` not a
+        string, ``fans`` not a pair of ints, ``rng`` not None/int/Generator,
+        ``dtype`` not a dtype).
+    ValueError
+        If ``shape`` has a negative entry or asks for more than 8 GiB,
+        ``scale`` is not positive and finite or is too large for ``dtype``,
+        ``mode`` or ``distribution`` is unknown, an entry of ``fans`` is less
+        than 1, ``rng`` is a negative seed, or ``dtype`` is another type.
+
+    Notes
+    -----
+    .. math::
+
+        \operatorname{Var}[W] = \frac{\text{scale}}{n}, \qquad
+        n \in \left\{\text{fan\_in},\; \text{fan\_out},\;
+        \tfrac12(\text{fan\_in} + \text{fan\_out})\right\}
+
+    ``"uniform"``: :math:`W \sim U[-\sqrt{3\,\text{scale}/n}, \sqrt{3\,\text{scale}/n}]`.
+    ``"normal"``: :math:`W \sim N(0, \text{scale}/n)`.
+    ``"truncated_normal"``: :math:`W = \sigma Z`, with :math:`Z \sim N(0, 1)`
+    redrawn until :math:`|Z| \le 2` (two standard deviations of the
+    underlying normal) and :math:`\sigma = \sqrt{\text{scale}/n}\,/\,0.87962566103423978`;
+    0.8796... is the standard deviation of a standard normal truncated to
+    :math:`[-2, 2]`, so that :math:`W` has variance :math:`\text{scale}/n`
+    exactly, as in Keras.
+
+    The uniform limit is computed as ``sqrt(3 * scale * c) / sqrt(d)``
+    (:math:`n = d / c`), not ``sqrt(3 * scale / n)``: this makes it equal,
+    to the last bit, the tutorial's ``1.0 / sqrt(n)`` and
+    ``sqrt(6.0) / sqrt(n + m)``, which ``sqrt(3 * scale / n)`` exceeds by
+    one ulp for some ``n`` (e.g. ``n = 2``).  Samples lie in the closed
+    interval :math:`[-\text{limit}, \text{limit}]`.
+
+    Also known as: ``keras.initializers.VarianceScaling``,
+    ``jax.nn.initializers.variance_scaling`` (which also takes ``"fan_geo_avg"``).
+
+    References
+    ----------
+    .. [1] Keras, ``keras.initializers.VarianceScaling``.
+    .. [2] X. Glorot, Y. Bengio, "Understanding the difficulty of training
+       deep feedforward neural networks", AISTATS 2010.
+    .. [3] K. He, X. Zhang, S. Ren, J. Sun, "Delving Deep into Rectifiers",
+       ICCV 2015.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from winit import variance_scaling
+    >>> w = variance_scaling((784, 256), scale=2.0, mode="fan_in",
+    ...                      distribution="normal", rng=0)
+    >>> w.shape, w.dtype
+    ((784, 256), dtype('float64'))
+    >>> bool(abs(w.var() - 2.0 / 784) < 1e-4)
+    True
+    >>> variance_scaling((3, 3, 16, 32), 1.0, "fan_avg", "uniform", rng=0,
+    ...                  dtype=np.float32).dtype
+    dtype('float32')
+    """
+    scale = check_real(scale, "scale", "the variance is scale / n", positive=True)
+    if type(mode) is not str or mode not in MODES:  # (the common case skips a call)
+        check_choice(mode, "mode", MODES)
+    if type(distribution) is not str or distribution not in DISTRIBUTIONS:
+        check_choice(distribution, "distribution", DISTRIBUTIONS)
+    if fans is not None:
+        fans = check_count_pair(fans, "fans", _FANS)
+    return _variance_scaling(shape, scale, mode, distribution, fans, rng, dtype, "shape")
+
+
+def _variance_scaling(shape, scale, mode, distribution, fans, rng, dtype, shape_name):
+    """:func:`variance_scaling` once ``scale``, ``mode``, ``distribution`` and
+    ``fans`` are checked; ``shape_name`` names the shape argument in messages.
+
+    The tutorial's samplers call this directly, with their own constant scale,
+    mode and distribution, ``fans=(n, n)`` or ``(n, m)`` and
+    ``shape_name="size"``: each argument is checked once, under its own name.
+    """
+    shape, dtype, rng = check_draw(shape, dtype, rng, shape_name)
+    fan_in, fan_out = _fans(shape, "in_out") if fans is None else fans
+
+    # Var[W] = scale * c / d, i.e. n = d / c.
+    if mode == "fan_in":
+        c, d = 1, fan_in
+    elif mode == "fan_out":
+        c, d = 1, fan_out
+    else:
+        c, d = 2, fan_in + fan_out
+    if d == 0:  # a zero fan only comes from a zero dimension: nothing to draw
+        return np.empty(shape, dtype)
+    if distribution == "uniform":
+        # sqrt(3 scale c) / sqrt(d), not sqrt(3 scale / n): see the Notes above.
+        spread = sqrt(3.0 * scale * c) / sqrt(d)
+        if spread <= _MAX_SPREAD[dtype]:
+            return _uniform(rng, spread, shape, dtype)
+    else:
+        spread = sqrt(scale * c / d)
+        if distribution == "truncated_normal":
+            spread /= TRUNCATED_NORMAL_STD
+            if spread <= _MAX_SPREAD[dtype]:
+                return _truncated_normal(rng, spread, shape, dtype)
+        elif spread <= _MAX_SPREAD[dtype]:
+            return _normal(rng, spread, shape, dtype)
+    raise ValueError(
+        f"scale must be small enough for {dtype} weights (the variance is scale / n); "
+        f"got scale={scale!r}, which gives a spread of {spread!r} with n={d / c!r}"
+    )
+
+
+# --------------------------------------------------------------------------
+# The tutorial's three schemes.
+# --------------------------------------------------------------------------
+
+
+def xavier(n, size=1000, *, rng=None, dtype=np.float64):
+    r"""Draw the tutorial's "xavier" weights from :math:`U[-1/\sqrt{n}, 1/\sqrt{n}]`.
+
+    Parameters
+    ----------
+    n : int
+        Number of inputs to the node (fan-in), at least 1.
+    size : int or tuple of int, default 1000
+        Shape of the result (as numpy's ``size=``); ``()`` gives one weight.
+    rng : None, int or numpy.random.Generator, optional
+        Source of randomness (SPEC 7); the same seed gives the same array.
+    dtype : numpy.float64 or numpy.float32, default numpy.float64
+        Floating type of the result (float32 is drawn natively).
+
+    Returns
+    -------
+    numpy.ndarray
+        Weights of shape ``size``, every one inside the closed interval
+        ``xavier_bounds(n)``.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer, ``size`` not an int or tuple of ints,
+        ``rng`` not None/int/Generator, or ``dtype`` not a dtype.
+    ValueError
+        If ``n`` is less than 1, ``size`` has a negative entry or asks for
+        more than 8 GiB, ``rng`` is a negative seed, or ``dtype`` is not
+        float32/float64.
+
+    See Also
+    --------
+    xavier_bounds, normalized_xavier, variance_scaling
+
+    Notes
+    -----
+    .. math::
+
+        W \sim U\left[-\frac{1}{\sqrt{n}}, \frac{1}{\sqrt{n}}\right],
+        \qquad \operatorname{Var}[W] = \frac{1}{3n}
+
+    Glorot & Bengio (2010), eq. (1): the "commonly used heuristic" that the
+    paper shows shrinks the back-propagated variance layer after layer; the
+    initialisation it proposes is :func:`normalized_xavier`.  Here it is
+    ``variance_scaling`` with ``scale=1/3``, ``mode="fan_in"``,
+    ``distribution="uniform"`` and ``fans=(n, n)``.
+
+    Also known as: "xavier" in the tutorial; ``1/sqrt(n)`` uniform; close to,
+    but not, ``lecun_uniform`` (whose limit is :math:`\sqrt{3/n}`).
+
+    References
+    ----------
+    .. [1] X. Glorot, Y. Bengio, "Understanding the difficulty of training
+       deep feedforward neural networks", AISTATS 2010, eq. (1).
+
+    Examples
+    --------
+    >>> from winit import xavier, xavier_bounds
+    >>> w = xavier(10, rng=0)
+    >>> w.shape
+    (1000,)
+    >>> lower, upper = xavier_bounds(10)
+    >>> bool(lower <= w.min() and w.max() <= upper)
+    True
+    """
+    n = check_count(n, "n", _N)
+    return _variance_scaling(size, 1.0 / 3.0, "fan_in", "uniform", (n, n), rng, dtype, "size")
+
+
+def normalized_xavier(n, m, size=1000, *, rng=None, dtype=np.float64):
+    r"""Draw "normalized xavier" weights from :math:`U[-\sqrt{6}/\sqrt{n+m}, \sqrt{6}/\sqrt{n+m}]`.
+
+    Parameters
+    ----------
+    n : int
+        Number of inputs to the node (fan-in), at least 1.
+    m : int
+        Number of outputs of the node (fan-out), at least 1.
+    size : int or tuple of int, default 1000
+        Shape of the result (as numpy's ``size=``); ``()`` gives one weight.
+    rng : None, int or numpy.random.Generator, optional
+        Source of randomness (SPEC 7); the same seed gives the same array.
+    dtype : numpy.float64 or numpy.float32, default numpy.float64
+        Floating type of the result (float32 is drawn natively).
+
+    Returns
+    -------
+    numpy.ndarray
+        Weights of shape ``size``, every one inside the closed interval
+        ``normalized_xavier_bounds(n, m)``.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` or ``m`` is not an integer, ``size`` not an int or tuple of
+        ints, ``rng`` not None/int/Generator, or ``dtype`` not a dtype.
+    ValueError
+        If ``n`` or ``m`` is less than 1, ``size`` has a negative entry or
+        asks for more than 8 GiB, ``rng`` is a negative seed, or ``dtype``
+        is not float32/float64.
+
+    See Also
+    --------
+    normalized_xavier_bounds, glorot_uniform, variance_scaling
+
+    Notes
+    -----
+    .. math::
+
+        W \sim U\left[-\frac{\sqrt{6}}{\sqrt{n + m}}, \frac{\sqrt{6}}{\sqrt{n + m}}\right],
+        \qquad \operatorname{Var}[W] = \frac{2}{n + m}
+
+    Glorot & Bengio (2010), eq. (16), "normalized initialization": the
+    compromise between keeping forward and backward variances, eq. (12).
+    Here it is ``variance_scaling`` with ``scale=1``, ``mode="fan_avg"``,
+    ``distribution="uniform"`` and ``fans=(n, m)``.
+
+    Also known as: Glorot uniform, Xavier uniform,
+    ``torch.nn.init.xavier_uniform_`` (gain 1),
+    ``keras.initializers.GlorotUniform``, :func:`glorot_uniform`.
+
+    References
+    ----------
+    .. [1] X. Glorot, Y. Bengio, "Understanding the difficulty of training
+       deep feedforward neural networks", AISTATS 2010, eqs. (12), (16).
+
+    Examples
+    --------
+    >>> from winit import normalized_xavier, normalized_xavier_bounds
+    >>> w = normalized_xavier(10, 20, size=(10, 20), rng=0)
+    >>> w.shape
+    (10, 20)
+    >>> lower, upper = normalized_xavier_bounds(10, 20)
+    >>> bool(lower <= w.min() and w.max() <= upper)
+    True
+    """
+    n = check_count(n, "n", _N)
+    m = check_count(m, "m", _M)
+    return _variance_scaling(size, 1.0, "fan_avg", "uniform", (n, m), rng, dtype, "size")
+
+
+def he(n, size=1000, *, rng=None, dtype=np.float64):
+    r"""Draw the tutorial's "he" weights from :math:`N(0, 2/n)`, std :math:`\sqrt{2/n}`.
+
+    Parameters
+    ----------
+    n : int
+        Number of inputs to the node (fan-in), at least 1.
+    size : int or tuple of int, default 1000
+        Shape of the result (as numpy's ``size=``); ``()`` gives one weight.
+    rng : None, int or numpy.random.Generator, optional
+        Source of randomness (SPEC 7); the same seed gives the same array.
+    dtype : numpy.float64 or numpy.float32, default numpy.float64
+        Floating type of the result (float32 is drawn natively).
+
+    Returns
+    -------
+    numpy.ndarray
+        Weights of shape ``size``, normal (not truncated) with mean 0 and
+        standard deviation ``he_std(n)``.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer, ``size`` not an int or tuple of ints,
+        ``rng`` not None/int/Generator, or ``dtype`` not a dtype.
+    ValueError
+        If ``n`` is less than 1, ``size`` has a negative entry or asks for
+        more than 8 GiB, ``rng`` is a negative seed, or ``dtype`` is not
+        float32/float64.
+
+    See Also
+    --------
+    he_std, he_normal, variance_scaling
+
+    Notes
+    -----
+    .. math::
+
+        W \sim N\!\left(0, \sigma^2\right), \qquad \sigma = \sqrt{\frac{2}{n}}
+
+    He et al. (2015), eq. (10), :math:`\tfrac12 n_l \operatorname{Var}[w_l] = 1`
+    for ReLU layers.  Here it is ``variance_scaling`` with ``scale=2``,
+    ``mode="fan_in"``, ``distribution="normal"`` and ``fans=(n, n)``.
+
+    Also known as: Kaiming normal, He normal,
+    ``torch.nn.init.kaiming_normal_`` (``mode="fan_in"``,
+    ``nonlinearity="relu"``; untruncated, as here).
+    ``keras.initializers.HeNormal`` (and :func:`he_normal`) is the
+    *truncated* variant.
+
+    References
+    ----------
+    .. [1] K. He, X. Zhang, S. Ren, J. Sun, "Delving Deep into Rectifiers:
+       Surpassing Human-Level Performance on ImageNet Classification",
+       ICCV 2015, eq. (10).
+
+    Examples
+    --------
+    >>> from winit import he
+    >>> w = he(10, size=(10, 100), rng=0)
+    >>> w.shape, w.dtype
+    ((10, 100), dtype('float64'))
+    """
+    n = check_count(n, "n", _N)
+    return _variance_scaling(size, 2.0, "fan_in", "normal", (n, n), rng, dtype, "size")
+
+
+# --------------------------------------------------------------------------
+# Keras's named schemes.
+# --------------------------------------------------------------------------
+
+def glorot_uniform(shape, *, rng=None, dtype=np.float64):
+    r"""Draw Glorot uniform weights, :math:`U[\pm\sqrt{6 / (\text{fan\_in} + \text{fan\_out})}]`.
+
+    Parameters
+    ----------
+    shape : int or tuple of int
+        Shape of the weight array in :mod:`winit`'s ``(in, out)`` layout:
+        ``(n_in, n_out)`` or ``(*receptive_field, in_channels, out_channels)``
+        (see :func:`~winit.compute_fans`).
+    rng : None, int or numpy.random.Generator, optional
+        Source of randomness (SPEC 7); the same seed gives the same array.
+    dtype : numpy.float64 or numpy.float32, default numpy.float64
+        Floating type of the result (float32 is drawn natively).
+
+    Returns
+    -------
+    numpy.ndarray
+        Weights of shape ``shape`` and type ``dtype``.
+
+    Raises
+    ------
+    TypeError
+        If ``shape`` is not an int or a tuple of ints, ``rng`` not
+        None/int/Generator, or ``dtype`` not a dtype.
+    ValueError
+        If ``shape`` has a negative entry or asks for more than 8 GiB,
+        ``rng`` is a negative seed, or ``dtype`` is not float32/float64.
+
+    See Also
+    --------
+    variance_scaling : the core; this scheme only fixes its scale, mode and distribution.
+
+    Notes
+    -----
+    .. math::
+
+        W \sim U\left[-\sqrt{\frac{6}{\text{fan\_in} + \text{fan\_out}}},
+        \sqrt{\frac{6}{\text{fan\_in} + \text{fan\_out}}}\right],
+        \qquad \operatorname{Var}[W] = \frac{2}{\text{fan\_in} + \text{fan\_out}}
+
+    Glorot & Bengio (2010), eq. (16), with the fans taken from ``shape``:
+    the distribution of :func:`normalized_xavier`.
+
+    Also known as: Xavier uniform, normalized xavier,
+    ``keras.initializers.GlorotUniform``, ``torch.nn.init.xavier_uniform_``
+    (gain 1), ``jax.nn.initializers.glorot_uniform``.
+
+    References
+    ----------
+    .. [1] X. Glorot, Y. Bengio, "Understanding the difficulty of training
+       deep feedforward neural networks", AISTATS 2010, eq. (16).
+
+    Examples
+    --------
+    >>> from winit import glorot_uniform
+    >>> w = glorot_uniform((256, 128), rng=0)
+    >>> w.shape, w.dtype
+    ((256, 128), dtype('float64'))
+    """
+    return variance_scaling(shape, 1.0, "fan_avg", "uniform", rng=rng, dtype=dtype)
+
+
+def glorot_normal(shape, *, rng=None, dtype=np.float64):
+    r"""Draw Glorot normal weights, variance :math:`2 / (\text{fan\_in} + \text{fan\_out})`, truncated.
+
+    Parameters
+    ----------
+    shape : int or tuple of int
+        Shape of the weight array in :mod:`winit`'s ``(in, out)`` layout:
+        ``(n_in, n_out)`` or ``(*receptive_field, in_channels, out_channels)``
+        (see :func:`~winit.compute_fans`).
+    rng : None, int or numpy.random.Generator, optional
+        Source of randomness (SPEC 7); the same seed gives the same array.
+    dtype : numpy.float64 or numpy.float32, default numpy.float64
+        Floating type of the result (float32 is drawn natively).
+
+    Returns
+    -------
+    numpy.ndarray
+        Weights of shape ``shape`` and type ``dtype``.
+
+    Raises
+    ------
+    TypeError
+        If ``shape`` is not an int or a tuple of ints, ``rng`` not
+        None/int/Generator, or ``dtype`` not a dtype.
+    ValueError
+        If ``shape`` has a negative entry or asks for more than 8 GiB,
+        ``rng`` is a negative seed, or ``dtype`` is not float32/float64.
+
+    See Also
+    --------
+    variance_scaling : the core; this scheme only fixes its scale, mode and distribution.
+
+    Notes
+    -----
+    .. math::
+
+        \operatorname{Var}[W] = \frac{2}{\text{fan\_in} + \text{fan\_out}},
+        \qquad |W| \le \frac{2}{0.8796\ldots}\sqrt{\frac{2}{\text{fan\_in} + \text{fan\_out}}}
+
+    Glorot & Bengio's (2010) variance, eq. (16), from a truncated normal.
+    The normal is truncated at two standard deviations of the underlying
+    normal, whose standard deviation is divided by 0.87962566103423978 so that
+    the weights have exactly this variance, as in Keras.  PyTorch's
+    ``xavier_normal_`` and ``kaiming_normal_`` are *untruncated*; for those
+    use ``variance_scaling(..., distribution="normal")``.
+
+    Also known as: Xavier normal, ``keras.initializers.GlorotNormal``;
+    ``torch.nn.init.xavier_normal_`` is the untruncated
+    N(0, 2 / (fan_in + fan_out)).
+
+    References
+    ----------
+    .. [1] X. Glorot, Y. Bengio, "Understanding the difficulty of training
+       deep feedforward neural networks", AISTATS 2010, eq. (16).
+
+    Examples
+    --------
+    >>> from winit import glorot_normal
+    >>> w = glorot_normal((256, 128), rng=0)
+    >>> w.shape, w.dtype
+    ((256, 128), dtype('float64'))
+    """
+    return variance_scaling(shape, 1.0, "fan_avg", "truncated_normal", rng=rng, dtype=dtype)
+
+
+def he_uniform(shape, *, rng=None, dtype=np.float64):
+    r"""Draw He uniform weights, :math:`U[\pm\sqrt{6 / \text{fan\_in}}]`.
+
+    Parameters
+    ----------
+    shape : int or tuple of int
+        Shape of the weight array in :mod:`winit`'s ``(in, out)`` layout:
+        ``(n_in, n_out)`` or ``(*receptive_field, in_channels, out_channels)``
+        (see :func:`~winit.compute_fans`).
+    rng : None, int or numpy.random.Generator, optional
+        Source of randomness (SPEC 7); the same seed gives the same array.
+    dtype : numpy.float64 or numpy.float32, default numpy.float64
+        Floating type of the result (float32 is drawn natively).
+
+    Returns
+    -------
+    numpy.ndarray
+        Weights of shape ``shape`` and type ``dtype``.
+
+    Raises
+    ------
+    TypeError
+        If ``shape`` is not an int or a tuple of ints, ``rng`` not
+        None/int/Generator, or ``dtype`` not a dtype.
+    ValueError
+        If ``shape`` has a negative entry or asks for more than 8 GiB,
+        ``rng`` is a negative seed, or ``dtype`` is not float32/float64.
+
+    See Also
+    --------
+    variance_scaling : the core; this scheme only fixes its scale, mode and distribution.
+
+    Notes
+    -----
+    .. math::
+
+        W \sim U\left[-\sqrt{\frac{6}{\text{fan\_in}}}, \sqrt{\frac{6}{\text{fan\_in}}}\right],
+        \qquad \operatorname{Var}[W] = \frac{2}{\text{fan\_in}}
+
+    He et al.'s (2015) variance for ReLU layers, eq. (10), from a uniform
+    distribution.
+
+    Also known as: Kaiming uniform, ``keras.initializers.HeUniform``,
+    ``torch.nn.init.kaiming_uniform_(w, mode="fan_in", nonlinearity="relu")``.
+
+    References
+    ----------
+    .. [1] K. He, X. Zhang, S. Ren, J. Sun, "Delving Deep into Rectifiers:
+       Surpassing Human-Level Performance on ImageNet Classification",
+       ICCV 2015, eq. (10).
+
+    Examples
+    --------
+    >>> from winit import he_uniform
+    >>> w = he_uniform((256, 128), rng=0)
+    >>> w.shape, w.dtype
+    ((256, 128), dtype('float64'))
+    """
+    return variance_scaling(shape, 2.0, "fan_in", "uniform", rng=rng, dtype=dtype)
+
+
+def he_normal(shape, *, rng=None, dtype=np.float64):
+    r"""Draw He normal weights, variance :math:`2 / \text{fan\_in}`, truncated.
+
+    Parameters
+    ----------
+    shape : int or tuple of int
+        Shape of the weight array in :mod:`winit`'s ``(in, out)`` layout:
+        ``(n_in, n_out)`` or ``(*receptive_field, in_channels, out_channels)``
+        (see :func:`~winit.compute_fans`).
+    rng : None, int or numpy.random.Generator, optional
+        Source of randomness (SPEC 7); the same seed gives the same array.
+    dtype : numpy.float64 or numpy.float32, default numpy.float64
+        Floating type of the result (float32 is drawn natively).
+
+    Returns
+    -------
+    numpy.ndarray
+        Weights of shape ``shape`` and type ``dtype``.
+
+    Raises
+    ------
+    TypeError
+        If ``shape`` is not an int or a tuple of ints, ``rng`` not
+        None/int/Generator, or ``dtype`` not a dtype.
+    ValueError
+        If ``shape`` has a negative entry or asks for more than 8 GiB,
+        ``rng`` is a negative seed, or ``dtype`` is not float32/float64.
+
+    See Also
+    --------
+    variance_scaling : the core; this scheme only fixes its scale, mode and distribution.
+
+    Notes
+    -----
+    .. math::
+
+        \operatorname{Var}[W] = \frac{2}{\text{fan\_in}},
+        \qquad |W| \le \frac{2}{0.8796\ldots}\sqrt{\frac{2}{\text{fan\_in}}}
+
+    He et al.'s (2015) variance for ReLU layers, eq. (10), from a truncated
+    normal.  The tutorial's (and the paper's) untruncated normal is
+    :func:`he`.
+    The normal is truncated at two standard deviations of the underlying
+    normal, whose standard deviation is divided by 0.87962566103423978 so that
+    the weights have exactly this variance, as in Keras.  PyTorch's
+    ``xavier_normal_`` and ``kaiming_normal_`` are *untruncated*; for those
+    use ``variance_scaling(..., distribution="normal")``.
+
+    Also known as: ``keras.initializers.HeNormal``; ``torch.nn.init.kaiming_normal_``
+    (fan_in, relu) is the untruncated N(0, 2 / fan_in).
+
+    References
+    ----------
+    .. [1] K. He, X. Zhang, S. Ren, J. Sun, "Delving Deep into Rectifiers:
+       Surpassing Human-Level Performance on ImageNet Classification",
+       ICCV 2015, eq. (10).
+
+    Examples
+    --------
+    >>> from winit import he_normal
+    >>> w = he_normal((256, 128), rng=0)
+    >>> w.shape, w.dtype
+    ((256, 128), dtype('float64'))
+    """
+    return variance_scaling(shape, 2.0, "fan_in", "truncated_normal", rng=rng, dtype=dtype)
+
+
+def lecun_uniform(shape, *, rng=None, dtype=np.float64):
+    r"""Draw LeCun uniform weights, :math:`U[\pm\sqrt{3 / \text{fan\_in}}]`.
+
+    Parameters
+    ----------
+    shape : int or tuple of int
+        Shape of the weight array in :mod:`winit`'s ``(in, out)`` layout:
+        ``(n_in, n_out)`` or ``(*receptive_field, in_channels, out_channels)``
+        (see :func:`~winit.compute_fans`).
+    rng : None, int or numpy.random.Generator, optional
+        Source of randomness (SPEC 7); the same seed gives the same array.
+    dtype : numpy.float64 or numpy.float32, default numpy.float64
+        Floating type of the result (float32 is drawn natively).
+
+    Returns
+    -------
+    numpy.ndarray
+        Weights of shape ``shape`` and type ``dtype``.
+
+    Raises
+    ------
+    TypeError
+        If ``shape`` is not an int or a tuple of ints, ``rng`` not
+        None/int/Generator, or ``dtype`` not a dtype.
+    ValueError
+        If ``shape`` has a negative entry or asks for more than 8 GiB,
+        ``rng`` is a negative seed, or ``dtype`` is not float32/float64.
+
+    See Also
+    --------
+    variance_scaling : the core; this scheme only fixes its scale, mode and distribution.
+
+    Notes
+    -----
+    .. math::
+
+        W \sim U\left[-\sqrt{\frac{3}{\text{fan\_in}}}, \sqrt{\frac{3}{\text{fan\_in}}}\right],
+        \qquad \operatorname{Var}[W] = \frac{1}{\text{fan\_in}}
+
+    LeCun et al.'s (1998) variance 1 / fan_in, from a uniform distribution.
+
+    Also known as: ``keras.initializers.LecunUniform``,
+    ``jax.nn.initializers.lecun_uniform``.
+
+    References
+    ----------
+    .. [1] Y. LeCun, L. Bottou, G. B. Orr, K.-R. Mueller, "Efficient
+       BackProp", in Neural Networks: Tricks of the Trade, LNCS 1524,
+       Springer, 1998, section 4.6.
+
+    Examples
+    --------
+    >>> from winit import lecun_uniform
+    >>> w = lecun_uniform((256, 128), rng=0)
+    >>> w.shape, w.dtype
+    ((256, 128), dtype('float64'))
+    """
+    return variance_scaling(shape, 1.0, "fan_in", "uniform", rng=rng, dtype=dtype)
+
+
+def lecun_normal(shape, *, rng=None, dtype=np.float64):
+    r"""Draw LeCun normal weights, variance :math:`1 / \text{fan\_in}`, truncated.
+
+    Parameters
+    ----------
+    shape : int or tuple of int
+        Shape of the weight array in :mod:`winit`'s ``(in, out)`` layout:
+        ``(n_in, n_out)`` or ``(*receptive_field, in_channels, out_channels)``
+        (see :func:`~winit.compute_fans`).
+    rng : None, int or numpy.random.Generator, optional
+        Source of randomness (SPEC 7); the same seed gives the same array.
+    dtype : numpy.float64 or numpy.float32, default numpy.float64
+        Floating type of the result (float32 is drawn natively).
+
+    Returns
+    -------
+    numpy.ndarray
+        Weights of shape ``shape`` and type ``dtype``.
+
+    Raises
+    ------
+    TypeError
+        If ``shape`` is not an int or a tuple of ints, ``rng`` not
+        None/int/Generator, or ``dtype`` not a dtype.
+    ValueError
+        If ``shape`` has a negative entry or asks for more than 8 GiB,
+        ``rng`` is a negative seed, or ``dtype`` is not float32/float64.
+
+    See Also
+    --------
+    variance_scaling : the core; this scheme only fixes its scale, mode and distribution.
+
+    Notes
+    -----
+    .. math::
+
+        \operatorname{Var}[W] = \frac{1}{\text{fan\_in}},
+        \qquad |W| \le \frac{2}{0.8796\ldots}\sqrt{\frac{1}{\text{fan\_in}}}
+
+    LeCun et al.'s (1998) variance 1 / fan_in (the one SELU networks
+    assume), from a truncated normal.
+    The normal is truncated at two standard deviations of the underlying
+    normal, whose standard deviation is divided by 0.87962566103423978 so that
+    the weights have exactly this variance, as in Keras.  PyTorch's
+    ``xavier_normal_`` and ``kaiming_normal_`` are *untruncated*; for those
+    use ``variance_scaling(..., distribution="normal")``.
+
+    Also known as: ``keras.initializers.LecunNormal``,
+    ``jax.nn.initializers.lecun_normal``.
+
+    References
+    ----------
+    .. [1] Y. LeCun, L. Bottou, G. B. Orr, K.-R. Mueller, "Efficient
+       BackProp", in Neural Networks: Tricks of the Trade, LNCS 1524,
+       Springer, 1998, section 4.6.
+
+    Examples
+    --------
+    >>> from winit import lecun_normal
+    >>> w = lecun_normal((256, 128), rng=0)
+    >>> w.shape, w.dtype
+    ((256, 128), dtype('float64'))
+    """
+    return variance_scaling(shape, 1.0, "fan_in", "truncated_normal", rng=rng, dtype=dtype)
+
+
+# --------------------------------------------------------------------------
+# Summaries, as the tutorial prints them.
+# --------------------------------------------------------------------------
+
+
+class Summary(NamedTuple):
+    """Minimum, maximum, mean and standard deviation of a weight array."""
+
+    min: float
+    max: float
+    mean: float
+    std: float
+
+
+def summarize(w):
+    r"""Summarise weights as the tutorial does: min, max, mean and std.
+
+    Parameters
+    ----------
+    w : array_like
+        Non-empty array of finite real numbers.
+
+    Returns
+    -------
+    Summary
+        Named tuple ``(min, max, mean, std)`` of Python floats, equal to
+        ``w.min()``, ``w.max()``, ``w.mean()`` and ``w.std()`` (population
+        standard deviation, ``ddof=0``, as the tutorial's ``scaled.std()``).
+
+    Raises
+    ------
+    TypeError
+        If ``w`` is not an array of real numbers (strings, bools, complex).
+    ValueError
+        If ``w`` is empty or contains NaN or an infinity.
+
+    Notes
+    -----
+    .. math::
+
+        \bar w = \frac1N \sum_i w_i, \qquad
+        s = \sqrt{\frac1N \sum_i (w_i - \bar w)^2}
+
+    For a float64 array, ``print(s.min, s.max)`` prints exactly what the
+    tutorial's ``print(scaled.min(), scaled.max())`` prints.  (For float32
+    the Python floats print all the digits of the float32 value.)
+
+    Also known as: ``scipy.stats.describe`` without skewness and kurtosis.
+
+    References
+    ----------
+    .. [1] J. Brownlee, "Weight Initialization for Deep Learning Neural
+       Networks", Machine Learning Mastery, 2021 (its "# summarize" lines).
+
+    Examples
+    --------
+    >>> from winit import summarize
+    >>> s = summarize([-0.5, 0.0, 0.5, 1.0])
+    >>> print(s.min, s.max)
+    -0.5 1.0
+    >>> print(s.mean, s.std)
+    0.25 0.5590169943749475
+    """
+    w = check_weights(w, "w")
+    return Summary(float(w.min()), float(w.max()), float(w.mean()), float(w.std()))
