@@ -1,0 +1,136 @@
+"""The logic behind the explorers, tested without a front end."""
+
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pytest
+
+from winit import explorers
+from winit.explorers import (
+    M_GRID,
+    N_GRID,
+    SCHEMES,
+    comparison_view,
+    draw_comparison,
+    draw_scheme_view,
+    figure_png,
+    scheme_view,
+)
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("n", [1, 10, 10_000])
+def test_xavier_view_has_the_tutorial_bound_and_std(n):
+    v = scheme_view("xavier", n)
+    assert v.bound == 1 / math.sqrt(n)
+    assert math.isclose(v.std, 1 / math.sqrt(3 * n))
+    assert v.weights.shape == (1000,)
+    assert np.all(np.abs(v.weights) <= v.bound)
+
+
+@pytest.mark.parametrize("n,m", [(1, 1), (10, 20), (10_000, 1)])
+def test_normalized_view_uses_n_plus_m(n, m):
+    v = scheme_view("normalized_xavier", n, m)
+    assert v.bound == math.sqrt(6) / math.sqrt(n + m)
+    assert math.isclose(v.std, math.sqrt(2 / (n + m)))
+    assert f"m = {m}" in v.caption
+
+
+def test_he_view_is_normal_with_no_bound():
+    v = scheme_view("he", 10, size=20_000)
+    assert v.bound is None
+    assert v.std == math.sqrt(2 / 10)
+    assert abs(v.summary.std - v.std) < 0.01
+    assert "m =" not in v.caption
+
+
+def test_view_is_reproducible_for_a_seed_and_changes_with_it():
+    a = scheme_view("he", 10, seed=3).weights
+    assert np.array_equal(a, scheme_view("he", 10, seed=3).weights)
+    assert not np.array_equal(a, scheme_view("he", 10, seed=4).weights)
+
+
+def test_summary_matches_the_weights():
+    v = scheme_view("xavier", 5)
+    assert v.summary.min == v.weights.min() and v.summary.max == v.weights.max()
+    assert v.summary.std == v.weights.std()
+
+
+@pytest.mark.parametrize(
+    "kwargs,error,match",
+    [
+        ({"scheme": "glorot", "n": 10}, ValueError, "scheme must be one of"),
+        ({"scheme": 3, "n": 10}, TypeError, "scheme must be one of"),
+        ({"scheme": "he", "n": 0}, ValueError, "n must be a positive integer"),
+        ({"scheme": "he", "n": 2.5}, TypeError, "n must be a positive integer"),
+        ({"scheme": "he", "n": True}, TypeError, "n must be a positive integer"),
+        ({"scheme": "normalized_xavier", "n": 3, "m": -1}, ValueError, "m must be a positive integer"),
+        ({"scheme": "he", "n": 3, "size": 0}, ValueError, "size must be a positive integer"),
+    ],
+)
+def test_bad_settings_raise_naming_the_argument(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        scheme_view(**kwargs)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("n", [N_GRID[0], N_GRID[-1]])
+def test_every_extreme_of_the_grid_draws_a_png(scheme, n):
+    png = figure_png(draw_scheme_view(scheme_view(scheme, n, M_GRID[-1])))
+    assert png.startswith(PNG_MAGIC) and len(png) > 5_000
+
+
+def test_draw_scheme_view_labels_axes_and_title():
+    fig = draw_scheme_view(scheme_view("normalized_xavier", 10, 20))
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "weight value" and ax.get_ylabel() == "density"
+    assert "n = 10, m = 20" in ax.get_title()
+    text = " ".join(t.get_text() for t in ax.texts)
+    assert "bounds ±0.4472" in text and "theory std 0.2582" in text
+    matplotlib.pyplot.close(fig)
+
+
+def test_comparison_view_marks_each_scheme_at_n():
+    v = comparison_view(100, 10)
+    assert v.marked["xavier"] == pytest.approx(1 / math.sqrt(300))
+    assert v.marked["normalized_xavier"] == pytest.approx(math.sqrt(2 / 110))
+    assert v.marked["he"] == pytest.approx(math.sqrt(2 / 100))
+    assert v.ns[0] == 1 and v.ns[-1] == 10_000
+    assert np.all(np.diff(v.ns) > 0)
+    for s in SCHEMES:
+        assert v.stds[s].shape == v.ns.shape and np.all(np.diff(v.stds[s]) <= 0)
+
+
+def test_comparison_extends_to_a_large_n():
+    v = comparison_view(50_000, 1, n_max=50_000)
+    assert v.ns[-1] == 50_000
+    fig = draw_comparison(v)
+    assert "n = 50000" in fig.axes[0].get_title()
+    matplotlib.pyplot.close(fig)
+
+
+def test_comparison_rejects_bad_n():
+    with pytest.raises(ValueError, match="n must be a positive integer"):
+        comparison_view(0)
+    with pytest.raises(TypeError, match="n_max must be a positive integer"):
+        comparison_view(3, n_max=None)
+
+
+def test_grids_have_eight_to_twelve_positions_from_one_to_ten_thousand():
+    for grid in (N_GRID, M_GRID):
+        assert 8 <= len(grid) <= 12 and grid[0] == 1 and grid[-1] == 10_000
+        assert list(grid) == sorted(set(grid))
+
+
+def test_figure_png_closes_the_figure():
+    import matplotlib.pyplot as plt
+
+    before = len(plt.get_fignums())
+    figure_png(draw_comparison(comparison_view(3)))
+    assert len(plt.get_fignums()) == before
+    assert explorers.SCHEME_LABELS.keys() == set(SCHEMES)

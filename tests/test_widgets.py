@@ -1,0 +1,85 @@
+"""The explorers' wiring, tested without a front end (small grids, to stay fast)."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import ipywidgets as widgets
+import pytest
+
+from winit.widgets import (
+    comparison_explorer,
+    linked_stack,
+    live_comparison_explorer,
+    live_scheme_explorer,
+    picture,
+    scheme_explorer,
+)
+
+
+def test_picture_is_an_img_with_escaped_alt_text():
+    p = picture(b"\x89PNG fake", 'a "quoted" <alt>')
+    assert p.value.startswith('<img src="data:image/png;base64,')
+    assert 'alt="a &quot;quoted&quot; &lt;alt&gt;"' in p.value
+
+
+def test_linked_stack_follows_the_control_in_the_browser(monkeypatch):
+    links = []
+    real = widgets.jslink
+    monkeypatch.setattr(widgets, "jslink", lambda a, b: links.append((a, b)) or real(a, b))
+    control = widgets.SelectionSlider(options=[1, 2, 3], value=2)
+    stack = linked_stack([widgets.HTML(str(k)) for k in range(3)], control)
+    assert stack.selected_index == 1
+    assert links == [((control, "index"), (stack, "selected_index"))]
+
+
+def test_scheme_explorer_prerenders_every_grid_setting():
+    ex = scheme_explorer("he", n=2, m=1, n_grid=(1, 2), m_grid=(1, 5, 9))
+    pick, n_slider, figures = ex.children
+    assert pick.value == "he" and n_slider.value == 2
+    assert figures.selected_index == 2  # "he" is the third scheme
+    xavier, normalized, he = figures.children
+    assert len(xavier.children) == 2 and len(he.children) == 2
+    m_slider, by_m = normalized.children  # m is shown with normalized xavier only
+    assert m_slider.options == (1, 5, 9) and len(by_m.children) == 3
+    assert all(len(s.children) == 2 for s in by_m.children)
+    imgs = [p.value for s in by_m.children for p in s.children]
+    assert len(set(imgs)) == 6  # every (n, m) draws its own figure
+    assert "n = 1, m = 9" in by_m.children[2].children[0].value
+
+
+def test_scheme_explorer_rejects_values_off_the_grid():
+    with pytest.raises(ValueError, match=r"n must be one of the grid values \(1, 2\); got 3"):
+        scheme_explorer(n=3, n_grid=(1, 2), m_grid=(20,))
+    with pytest.raises(ValueError, match="scheme must be one of"):
+        scheme_explorer("kaiming")
+
+
+def test_comparison_explorer_has_one_figure_per_grid_value():
+    ex = comparison_explorer(n=10, n_grid=(1, 10, 100))
+    slider, stack = ex.children
+    assert slider.index == 1 and stack.selected_index == 1
+    assert len({p.value for p in stack.children}) == 3
+
+
+def test_live_explorer_redraws_for_any_value():
+    ex = live_scheme_explorer("xavier", n=10)
+    scheme, n, m, shown = ex.children
+    first = shown.value
+    assert "xavier" in first and "n = 10" in first
+    n.value = 12345
+    assert "n = 12345" in shown.value and shown.value != first
+    scheme.value = "normalized_xavier"
+    assert "n = 12345, m = 20" in shown.value
+
+
+def test_live_explorers_survive_their_extreme_values():
+    ex = live_scheme_explorer("he")
+    _, n, m, shown = ex.children
+    for value in (n.min, n.max):
+        n.value = value
+        assert shown.value.startswith("<img")
+    cmp = live_comparison_explorer()
+    n, m, shown = cmp.children
+    n.value, m.value = n.max, m.max
+    assert shown.value.startswith("<img") and f"n = {n.max}" in shown.value

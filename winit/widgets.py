@@ -1,0 +1,171 @@
+"""Interactive explorers for the chapters, built with ipywidgets.
+
+Two kinds of explorer, and the chapters say which is which:
+
+- **Pre-rendered** (:func:`scheme_explorer`, :func:`comparison_explorer`):
+  every figure for a grid of values (8 positions per slider) is drawn when
+  the chapter runs, and the controls are linked to them in the browser with
+  ``ipywidgets.jslink``.  They respond on the static site, with no Python
+  behind the page, and in a live notebook alike.
+- **Live** (:func:`live_scheme_explorer`, :func:`live_comparison_explorer`):
+  the controls take any value and a Python callback redraws the figure.
+  They need a running kernel (JupyterLab, VS Code).
+
+The functions here only wire controls to figures; what each figure shows is
+computed by :mod:`winit.explorers`, where it is tested.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+
+from ._validation import check_choice
+from .explorers import (
+    M_GRID,
+    N_GRID,
+    SCHEME_LABELS,
+    SCHEMES,
+    comparison_view,
+    draw_comparison,
+    draw_scheme_view,
+    figure_png,
+    scheme_view,
+)
+
+
+def picture(png, alt):
+    """An ``ipywidgets.HTML`` holding a PNG image with alt text.
+
+    ``ipywidgets.Image`` has no alt attribute, so the book's pictures are
+    ``<img>`` elements inside an HTML widget.
+    """
+    import ipywidgets as widgets
+
+    data = base64.b64encode(png).decode("ascii")
+    return widgets.HTML(
+        f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" '
+        'style="max-width: 100%; height: auto;">'
+    )
+
+
+def linked_stack(children, control):
+    """A ``Stack`` of ``children`` whose visible child follows ``control.index``
+    in the browser (``jslink``), with no kernel needed."""
+    import ipywidgets as widgets
+
+    stack = widgets.Stack(children=list(children), selected_index=control.index)
+    widgets.jslink((control, "index"), (stack, "selected_index"))
+    return stack
+
+
+def _scheme_alt(view):
+    return (f"Histogram of {view.weights.size} {view.caption} weights with the theoretical density, "
+            f"bounds or standard deviation, and the sample statistics")
+
+
+def _scheme_png(scheme, n, m, size, seed):
+    view = scheme_view(scheme, n, m, size=size, seed=seed)
+    return picture(figure_png(draw_scheme_view(view)), _scheme_alt(view))
+
+
+def scheme_explorer(scheme="xavier", *, n=10, m=20, n_grid=N_GRID, m_grid=M_GRID,
+                    size=1000, seed=0):
+    """Pre-rendered explorer of the three schemes: scheme buttons, a slider for
+    ``n`` (and, for normalized xavier, one for ``m``) over the grids, and the
+    figure of :func:`~winit.explorers.draw_scheme_view`.
+
+    ``scheme``, ``n`` and ``m`` are the initial setting (``n`` and ``m`` must
+    be in the grids).  Works on the static site.
+    """
+    import ipywidgets as widgets
+
+    scheme = check_choice(scheme, "scheme", SCHEMES)
+    for name, value, grid in (("n", n, n_grid), ("m", m, m_grid)):
+        if value not in grid:
+            raise ValueError(f"{name} must be one of the grid values {tuple(grid)}; got {value!r}")
+    pick = widgets.ToggleButtons(options=[(SCHEME_LABELS[s].split("  ")[0], s) for s in SCHEMES],
+                                 value=scheme, description="scheme")
+    n_slider = widgets.SelectionSlider(options=list(n_grid), value=n, description="n inputs")
+    # m only matters for normalized xavier, so its slider is shown with that scheme only.
+    m_slider = widgets.SelectionSlider(options=list(m_grid), value=m, description="m outputs")
+    per_scheme = []
+    for s in SCHEMES:
+        if s == "normalized_xavier":
+            by_m = [linked_stack([_scheme_png(s, k, mm, size, seed) for k in n_grid], n_slider)
+                    for mm in m_grid]
+            per_scheme.append(widgets.VBox([m_slider, linked_stack(by_m, m_slider)]))
+        else:
+            per_scheme.append(linked_stack([_scheme_png(s, k, m, size, seed) for k in n_grid],
+                                           n_slider))
+    return widgets.VBox([pick, n_slider, linked_stack(per_scheme, pick)])
+
+
+def comparison_explorer(*, n=10, m=10, n_grid=N_GRID):
+    """Pre-rendered comparison: a slider for ``n`` over the grid and the three
+    schemes' standard deviations against n, with that n marked."""
+    import ipywidgets as widgets
+
+    if n not in n_grid:
+        raise ValueError(f"n must be one of the grid values {tuple(n_grid)}; got {n!r}")
+    n_slider = widgets.SelectionSlider(options=list(n_grid), value=n, description="n inputs")
+    pictures = []
+    for k in n_grid:
+        view = comparison_view(k, m)
+        alt = (f"Standard deviation of the xavier, normalized xavier (m = {m}) and he schemes "
+               f"against n on log-log axes, with n = {k} marked")
+        pictures.append(picture(figure_png(draw_comparison(view)), alt))
+    return widgets.VBox([n_slider, linked_stack(pictures, n_slider)])
+
+
+def _live(controls, render):
+    """Wire ``controls`` (a dict of widgets) to ``render(**values) -> (png, alt)``."""
+    import ipywidgets as widgets
+
+    shown = widgets.HTML()
+
+    def update(_=None):
+        values = {k: c.value for k, c in controls.items()}
+        try:
+            shown.value = picture(*render(**values)).value
+        except (ValueError, TypeError) as err:  # a setting the scheme refuses: say so
+            shown.value = f"<p><b>Cannot draw this setting:</b> {html.escape(str(err))}</p>"
+
+    for c in controls.values():
+        c.observe(update, names="value")
+    update()
+    return widgets.VBox([*controls.values(), shown])
+
+
+def live_scheme_explorer(scheme="xavier", *, n=10, m=20, size=1000, seed=0):
+    """Live explorer (needs a kernel): any n and m from 1 to 100,000."""
+    import ipywidgets as widgets
+
+    controls = {
+        "scheme": widgets.Dropdown(options=[(SCHEME_LABELS[s], s) for s in SCHEMES], value=scheme,
+                                   description="scheme"),
+        "n": widgets.BoundedIntText(value=n, min=1, max=100_000, description="n inputs"),
+        "m": widgets.BoundedIntText(value=m, min=1, max=100_000, description="m outputs"),
+    }
+
+    def render(scheme, n, m):
+        view = scheme_view(scheme, n, m, size=size, seed=seed)
+        return figure_png(draw_scheme_view(view)), _scheme_alt(view)
+
+    return _live(controls, render)
+
+
+def live_comparison_explorer(*, n=10, m=10):
+    """Live comparison (needs a kernel): any n and m from 1 to 100,000."""
+    import ipywidgets as widgets
+
+    controls = {
+        "n": widgets.BoundedIntText(value=n, min=1, max=100_000, description="n inputs"),
+        "m": widgets.BoundedIntText(value=m, min=1, max=100_000, description="m outputs"),
+    }
+
+    def render(n, m):
+        view = comparison_view(n, m, n_max=max(10_000, n))
+        return figure_png(draw_comparison(view)), f"The three schemes' standard deviations, n = {n}"
+
+    return _live(controls, render)
