@@ -1,0 +1,1054 @@
+"""Fully connected networks in plain numpy, for watching signals at initialisation.
+
+Everything here is the textbook multilayer perceptron, written so that every
+intermediate quantity the initialisation papers plot can be read off:
+
+.. math::
+
+    z_l = h_{l-1} W_l + b_l, \\qquad h_l = f(z_l), \\qquad h_0 = x,
+
+for the hidden layers :math:`l = 1, \\dots, L-1`, and a last layer that is
+linear, :math:`z_L = h_{L-1} W_L + b_L`, feeding a softmax for
+classification.
+
+**Weight layout.**  ``winit.networks`` uses the ``x @ W`` layout of Keras and
+of the papers' equations written with row vectors: a batch of inputs is a
+``(batch, n_in)`` array and a weight matrix has shape ``(n_in, n_out)``, so
+``fan_in = W.shape[0]`` and ``fan_out = W.shape[1]``.  (PyTorch's
+``nn.Linear`` stores the transpose, ``(out, in)``.)
+
+A network's parameters are a plain list of ``(W, b)`` pairs, one per layer,
+from :func:`init_weights`.  :func:`forward` returns a :class:`ForwardRecord`
+with every layer's pre-activations and activations; :func:`backward` returns a
+:class:`BackwardRecord` with every layer's back-propagated gradients and the
+weight and bias gradients; :func:`train_sgd` runs plain minibatch SGD on the
+softmax cross-entropy and returns a :class:`TrainResult` with the loss history.
+
+**Exploding signals are results, not crashes.**  A badly initialised deep net
+can overflow to ``inf`` and ``nan``.  :func:`forward` and :func:`backward`
+silence numpy's overflow warnings and say so in their ``finite`` attribute;
+:func:`train_sgd` stops at the first non-finite loss and says so in
+``TrainResult.diverged``.  The book shows these outcomes; it never has to
+wade through warnings to get them.
+
+All loops are over layers and steps only: each layer is one matrix product on
+the whole batch.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validation import (
+    check_choice,
+    check_count,
+    check_dtype,
+    check_real,
+    check_rng,
+    check_size_fits,
+)
+
+__all__ = [
+    "ACTIVATIONS",
+    "LEAKY_RELU_SLOPE",
+    "OUTPUTS",
+    "BackwardRecord",
+    "ForwardRecord",
+    "TrainResult",
+    "activate",
+    "backward",
+    "cross_entropy",
+    "forward",
+    "init_weights",
+    "log_softmax",
+    "softmax",
+    "train_sgd",
+]
+
+#: Names of the hidden-layer activation functions :func:`forward` knows.
+ACTIVATIONS = ("tanh", "sigmoid", "relu", "leaky_relu", "linear")
+
+#: Slope of ``leaky_relu`` for negative inputs, as in Maas et al. (2013) and
+#: PyTorch's default ``negative_slope``.
+LEAKY_RELU_SLOPE = 0.01
+
+#: What :func:`forward` may put after the last (linear) layer.
+OUTPUTS = ("softmax", None)
+
+_DISTRIBUTIONS = ("normal", "uniform")
+
+
+# --------------------------------------------------------------------------
+# Activations and the softmax
+# --------------------------------------------------------------------------
+
+
+def activate(z, activation):
+    """Apply a hidden-layer activation function elementwise.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activations.
+    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear"}
+        ``sigmoid`` is the logistic function :math:`1 / (1 + e^{-z})`;
+        ``leaky_relu`` is :math:`\\max(z, 0.01 z)`; ``linear`` is the identity.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`f(z)`, same shape and floating dtype as ``z``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        If ``activation`` is not one of :data:`ACTIVATIONS`.
+
+    Examples
+    --------
+    >>> from winit.networks import activate
+    >>> activate([-2.0, 0.0, 3.0], "relu")
+    array([0., 0., 3.])
+    """
+    check_choice(activation, "activation", ACTIVATIONS)
+    z = np.asarray(z)
+    if not np.issubdtype(z.dtype, np.floating):
+        z = z.astype(np.float64)
+    return _ACTIVATE[activation](z)
+
+
+def _sigmoid(z):
+    # 1/(1+exp(-z)) overflows exp for z < -709; the tanh form never does.
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def _leaky_relu(z):
+    return np.maximum(z, LEAKY_RELU_SLOPE * z)
+
+
+_ACTIVATE = {
+    "tanh": np.tanh,
+    "sigmoid": _sigmoid,
+    "relu": lambda z: np.maximum(z, 0.0),
+    "leaky_relu": _leaky_relu,
+    "linear": lambda z: z,
+}
+
+
+def _backprop_activation(grad_h, z, h, activation):
+    """Return dL/dz = dL/dh * f'(z), reusing h = f(z) where that is cheaper."""
+    if activation == "tanh":
+        return grad_h * (1.0 - h * h)
+    if activation == "sigmoid":
+        return grad_h * (h * (1.0 - h))
+    if activation == "relu":
+        return np.where(z > 0, grad_h, 0.0)
+    if activation == "leaky_relu":
+        return np.where(z > 0, grad_h, LEAKY_RELU_SLOPE * grad_h)
+    return grad_h  # linear
+
+
+def log_softmax(logits):
+    """Log of the softmax along the last axis, computed without overflow.
+
+    Uses the log-sum-exp trick:
+
+    .. math::
+
+        \\log \\operatorname{softmax}(z)_k = z_k - m
+        - \\log \\sum_j e^{z_j - m}, \\qquad m = \\max_j z_j,
+
+    so no exponent is ever positive.
+
+    Parameters
+    ----------
+    logits : array_like
+        Scores, classes along the last axis.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``logits``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from winit.networks import log_softmax
+    >>> np.round(log_softmax([1000.0, 1000.0]), 6)
+    array([-0.693147, -0.693147])
+    """
+    z = np.asarray(logits)
+    if not np.issubdtype(z.dtype, np.floating):
+        z = z.astype(np.float64)
+    shifted = z - z.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def softmax(logits):
+    """Softmax along the last axis, computed without overflow.
+
+    .. math:: \\operatorname{softmax}(z)_k = e^{z_k - m} / \\sum_j e^{z_j - m},
+              \\qquad m = \\max_j z_j.
+
+    Parameters
+    ----------
+    logits : array_like
+        Scores, classes along the last axis.
+
+    Returns
+    -------
+    numpy.ndarray
+        Probabilities, same shape as ``logits``, each row summing to 1.
+
+    Examples
+    --------
+    >>> from winit.networks import softmax
+    >>> softmax([0.0, 0.0, 0.0, 0.0])
+    array([0.25, 0.25, 0.25, 0.25])
+    """
+    z = np.asarray(logits)
+    if not np.issubdtype(z.dtype, np.floating):
+        z = z.astype(np.float64)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def cross_entropy(logits, y):
+    """Mean softmax cross-entropy of integer labels.
+
+    .. math::
+
+        \\mathcal{L} = -\\frac{1}{B} \\sum_{i=1}^{B}
+        \\log \\operatorname{softmax}(z_i)_{y_i},
+
+    computed with :func:`log_softmax`, so large logits do not overflow.  A
+    network that predicts every class with equal probability has loss
+    :math:`\\log K` for ``K`` classes: the level at which a stalled network
+    sits in the book's training curves.
+
+    Parameters
+    ----------
+    logits : array_like, shape (B, K)
+        Scores of ``B`` examples for ``K`` classes.
+    y : array_like of int, shape (B,)
+        Class labels in ``0, ..., K - 1``.
+
+    Returns
+    -------
+    float
+        The mean loss (``nan`` or ``inf`` if the logits are not finite).
+
+    Raises
+    ------
+    ValueError, TypeError
+        If the shapes do not match or a label is out of range.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from winit.networks import cross_entropy
+    >>> round(cross_entropy(np.zeros((2, 10)), [3, 7]), 6)  # log(10): uniform guess
+    2.302585
+    """
+    z = np.asarray(logits)
+    if z.ndim != 2:
+        raise ValueError(
+            f"logits must be a 2-d array of shape (batch, classes); got shape {z.shape}"
+        )
+    if not np.issubdtype(z.dtype, np.floating):
+        z = z.astype(np.float64)
+    y = _check_labels(y, z.shape[0], z.shape[1])
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _cross_entropy(z, y)
+
+
+def _cross_entropy(logits, y):
+    logp = log_softmax(logits)
+    return float(-logp[np.arange(logits.shape[0]), y].mean())
+
+
+# --------------------------------------------------------------------------
+# Parameters
+# --------------------------------------------------------------------------
+
+
+def init_weights(sizes, std=None, *, sampler=None, distribution="normal", rng=None,
+                 dtype=np.float64):
+    """Draw the weights of a fully connected network; biases are zero.
+
+    Layer ``l`` maps ``sizes[l-1]`` units to ``sizes[l]`` units with a weight
+    matrix of shape ``(sizes[l-1], sizes[l])`` (the ``x @ W`` layout, so
+    ``fan_in = sizes[l-1]`` and ``fan_out = sizes[l]``) and a bias vector of
+    zeros.  The weights come from one of three sources:
+
+    * ``std`` a number: every layer's weights have that standard deviation;
+    * ``std`` a sequence: one standard deviation per layer;
+    * ``std`` a callable ``std(fan_in, fan_out) -> float``: the rule of a
+      variance-scaling scheme, e.g. He et al. (2015)'s
+      ``lambda n_in, n_out: (2 / n_in) ** 0.5``;
+    * ``std=None`` (the default): :math:`\\sqrt{1 / \\text{fan\\_in}}`
+      (LeCun et al., 1998, called "Xavier" by He et al., 2015),
+
+    drawn from N(0, std^2) or, with ``distribution="uniform"``, from
+    :math:`U[-\\sqrt{3}\\,\\sigma, \\sqrt{3}\\,\\sigma]`, which has the same
+    standard deviation :math:`\\sigma`.  Or, for full control, ``sampler``:
+    any callable ``sampler(fan_in, fan_out, rng)`` returning the
+    ``(fan_in, fan_out)`` weight matrix, so that any scheme of
+    :mod:`winit.schemes` plugs in.
+
+    Glorot and Bengio (2010)'s two initialisations are, in this notation,
+
+    .. math::
+
+        W \\sim U\\left[-\\tfrac{1}{\\sqrt{n_{in}}}, \\tfrac{1}{\\sqrt{n_{in}}}\\right]
+        \\;\\text{(their eq. 1, "standard")}, \\qquad
+        W \\sim U\\left[-\\tfrac{\\sqrt 6}{\\sqrt{n_{in} + n_{out}}},
+        \\tfrac{\\sqrt 6}{\\sqrt{n_{in} + n_{out}}}\\right]
+        \\;\\text{(their eq. 16, "normalized")},
+
+    that is ``std=lambda i, o: (1 / (3 * i)) ** 0.5`` and
+    ``std=lambda i, o: (2 / (i + o)) ** 0.5`` with ``distribution="uniform"``.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Layer widths from input to output, at least two entries, e.g.
+        ``[1024, 1000, 1000, 9]``.
+    std : float, sequence of float or callable, optional
+        Standard deviation of the weights (see above).  Zero is allowed (the
+        book's symmetry demonstration); negative is not.
+    sampler : callable, optional
+        ``sampler(fan_in, fan_out, rng) -> array`` of shape
+        ``(fan_in, fan_out)``.  Exclusive with ``std``.
+    distribution : {"normal", "uniform"}, default "normal"
+        Distribution used with ``std``; ignored by ``sampler``.
+    rng : None, int or numpy.random.Generator, optional
+        Source of randomness (SPEC 7), normalised once and shared by all
+        layers, so one seed fixes the whole network.
+    dtype : {numpy.float64, numpy.float32}, default numpy.float64
+        Floating type of the parameters.
+
+    Returns
+    -------
+    list of (numpy.ndarray, numpy.ndarray)
+        ``[(W_1, b_1), ..., (W_L, b_L)]`` with ``W_l`` of shape
+        ``(sizes[l-1], sizes[l])`` and ``b_l`` of shape ``(sizes[l],)``.
+
+    Raises
+    ------
+    TypeError
+        If ``sizes`` is not a sequence of integers, ``std`` has the wrong
+        kind, or ``sampler`` is not callable.
+    ValueError
+        If ``sizes`` has fewer than two entries or a non-positive entry,
+        ``std`` is negative or has the wrong length, both ``std`` and
+        ``sampler`` are given, or ``sampler`` returns the wrong shape or
+        non-finite values.
+
+    Notes
+    -----
+    A sampler adapts any ``(fan_in, fan_out)``-shaped scheme, e.g. the
+    tutorial's ``winit.xavier`` as
+    ``sampler=lambda n_in, n_out, rng: winit.xavier(n_in, size=(n_in, n_out), rng=rng)``.
+    All layers draw from the one generator, in order, so ``rng=0`` fixes the
+    whole network.
+
+    Examples
+    --------
+    >>> from winit.networks import init_weights
+    >>> params = init_weights([4, 3, 2], std=lambda n_in, n_out: (2 / n_in) ** 0.5, rng=0)
+    >>> [(W.shape, b.shape) for W, b in params]
+    [((4, 3), (3,)), ((3, 2), (2,))]
+
+    References
+    ----------
+    .. [1] X. Glorot and Y. Bengio, "Understanding the difficulty of training
+       deep feedforward neural networks", AISTATS 2010, eqs. 1 and 16.
+    .. [2] K. He, X. Zhang, S. Ren and J. Sun, "Delving deep into rectifiers:
+       Surpassing human-level performance on ImageNet classification",
+       ICCV 2015, eq. 10.
+    .. [3] Y. LeCun, L. Bottou, G. Orr and K.-R. Müller, "Efficient BackProp",
+       in *Neural Networks: Tricks of the Trade*, 1998.
+    """
+    sizes = _check_sizes(sizes)
+    n_layers = len(sizes) - 1
+    check_choice(distribution, "distribution", _DISTRIBUTIONS)
+    rng = check_rng(rng)
+    dtype = check_dtype(dtype)
+    if std is not None and sampler is not None:
+        raise ValueError(
+            "give either std or sampler (how the weights are drawn), not both; "
+            f"got std={std!r} and sampler={sampler!r}"
+        )
+    if sampler is not None and not callable(sampler):
+        raise TypeError(
+            "sampler must be a callable sampler(fan_in, fan_out, rng) returning the "
+            f"(fan_in, fan_out) weight matrix; got {sampler!r} of type {type(sampler).__name__}"
+        )
+    stds = None if sampler is not None else _layer_stds(std, sizes)
+    for l in range(n_layers):
+        check_size_fits((sizes[l], sizes[l + 1]), dtype, f"sizes[{l}:{l + 2}]")
+
+    params = []
+    for l in range(n_layers):
+        fan_in, fan_out = sizes[l], sizes[l + 1]
+        if sampler is not None:
+            W = np.asarray(sampler(fan_in, fan_out, rng))
+            if W.shape != (fan_in, fan_out):
+                raise ValueError(
+                    f"sampler must return an array of shape (fan_in, fan_out) = "
+                    f"({fan_in}, {fan_out}) for layer {l + 1} (the x @ W layout); "
+                    f"got shape {W.shape}"
+                )
+            if not np.issubdtype(W.dtype, np.number) or not np.all(np.isfinite(W)):
+                raise ValueError(
+                    f"sampler must return finite real numbers; layer {l + 1} got "
+                    f"{'non-numeric values' if not np.issubdtype(W.dtype, np.number) else 'inf or nan'}"
+                )
+            W = W.astype(dtype, copy=True)
+        elif distribution == "normal":
+            W = rng.normal(0.0, stds[l], size=(fan_in, fan_out)).astype(dtype, copy=False)
+        else:
+            bound = math.sqrt(3.0) * stds[l]
+            W = rng.uniform(-bound, bound, size=(fan_in, fan_out)).astype(dtype, copy=False)
+        params.append((W, np.zeros(fan_out, dtype=dtype)))
+    return params
+
+
+def _check_sizes(sizes):
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
+        raise TypeError(
+            "sizes must be a sequence of positive integers (the layer widths from input "
+            f"to output); got {sizes!r} of type {type(sizes).__name__}"
+        )
+    sizes = list(sizes)
+    if len(sizes) < 2:
+        raise ValueError(
+            "sizes must have at least two entries (the input width and the output "
+            f"width); got {sizes!r}"
+        )
+    return [check_count(s, f"sizes[{i}]", "a layer width") for i, s in enumerate(sizes)]
+
+
+def _layer_stds(std, sizes):
+    n_layers = len(sizes) - 1
+    meaning = "the standard deviation of the weights"
+    if std is None:
+        return [1.0 / math.sqrt(sizes[l]) for l in range(n_layers)]
+    if isinstance(std, numbers.Real) and not isinstance(std, (bool, np.bool_)):
+        return [check_real(std, "std", meaning, nonnegative=True)] * n_layers
+    if callable(std):
+        return [
+            check_real(std(sizes[l], sizes[l + 1]), f"std({sizes[l]}, {sizes[l + 1]})",
+                       meaning + " of layer " + str(l + 1), nonnegative=True)
+            for l in range(n_layers)
+        ]
+    if isinstance(std, (list, tuple, np.ndarray)):
+        std = list(np.asarray(std).ravel()) if isinstance(std, np.ndarray) else list(std)
+        if len(std) != n_layers:
+            raise ValueError(
+                f"std must have one entry per layer ({n_layers} for sizes={sizes}); "
+                f"got {len(std)} entries"
+            )
+        return [check_real(s, f"std[{l}]", meaning + " of layer " + str(l + 1),
+                           nonnegative=True) for l, s in enumerate(std)]
+    raise TypeError(
+        "std must be None, a non-negative number, a sequence of them (one per layer) or "
+        f"a callable std(fan_in, fan_out); got {std!r} of type {type(std).__name__}"
+    )
+
+
+def _check_params(params):
+    """Return params as a list of (W, b) ndarrays after checking their shapes."""
+    if isinstance(params, (str, bytes)) or not hasattr(params, "__len__") or len(params) == 0:
+        raise TypeError(
+            "params must be a non-empty list of (W, b) pairs, one per layer, as "
+            f"init_weights returns; got {params!r:.80}"
+        )
+    out = []
+    dtype = None
+    for l, pair in enumerate(params):
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise TypeError(
+                f"params[{l}] must be a (W, b) pair (the weights and biases of layer "
+                f"{l + 1}); got {type(pair).__name__}"
+            )
+        W, b = pair
+        if not isinstance(W, np.ndarray) or not isinstance(b, np.ndarray):
+            raise TypeError(
+                f"params[{l}] must hold two numpy arrays (W, b); got "
+                f"({type(W).__name__}, {type(b).__name__})"
+            )
+        if W.dtype not in (np.float32, np.float64) or b.dtype != W.dtype:
+            raise TypeError(
+                f"params[{l}] must hold float32 or float64 arrays of one dtype; got "
+                f"W of {W.dtype} and b of {b.dtype}"
+            )
+        if dtype is None:
+            dtype = W.dtype
+        elif W.dtype != dtype:
+            raise TypeError(
+                f"params must all have one dtype; layer 1 is {dtype} but layer {l + 1} is {W.dtype}"
+            )
+        if W.ndim != 2 or b.shape != (W.shape[1],):
+            raise ValueError(
+                f"params[{l}] must be W of shape (n_in, n_out) and b of shape (n_out,); got "
+                f"W of shape {W.shape} and b of shape {b.shape}"
+            )
+        if l > 0 and W.shape[0] != out[-1][0].shape[1]:
+            raise ValueError(
+                f"params[{l}] has W of shape {W.shape}, but layer {l} outputs "
+                f"{out[-1][0].shape[1]} units, so W must have {out[-1][0].shape[1]} rows"
+            )
+        out.append((W, b))
+    return out
+
+
+def _check_inputs(x, n_in, dtype, name="x"):
+    x = np.asarray(x)
+    if not (np.issubdtype(x.dtype, np.floating) or np.issubdtype(x.dtype, np.integer)) \
+            or x.dtype == np.bool_:
+        raise TypeError(f"{name} must be an array of real numbers; got dtype {x.dtype}")
+    if x.ndim != 2 or x.shape[1] != n_in or x.shape[0] == 0:
+        raise ValueError(
+            f"{name} must have shape (batch, {n_in}) with batch >= 1 (the first layer "
+            f"has {n_in} inputs); got shape {x.shape}"
+        )
+    return x.astype(dtype, copy=False)
+
+
+def _check_labels(y, batch, n_classes, name="y"):
+    y = np.asarray(y)
+    if not np.issubdtype(y.dtype, np.integer) or y.dtype == np.bool_:
+        raise TypeError(
+            f"{name} must be an array of integer class labels; got dtype {y.dtype}"
+        )
+    if y.shape != (batch,):
+        raise ValueError(
+            f"{name} must have shape ({batch},), one label per example; got shape {y.shape}"
+        )
+    if batch and (y.min() < 0 or y.max() >= n_classes):
+        raise ValueError(
+            f"{name} must hold class labels in 0..{n_classes - 1} (the network has "
+            f"{n_classes} outputs); got labels from {y.min()} to {y.max()}"
+        )
+    return y
+
+
+# --------------------------------------------------------------------------
+# Forward and backward passes
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class ForwardRecord:
+    """Everything a forward pass computed, layer by layer.
+
+    Attributes
+    ----------
+    x : numpy.ndarray, shape (B, n_0)
+        The inputs, :math:`h_0`.
+    pre_activations : list of numpy.ndarray
+        :math:`z_1, \\dots, z_L`, each of shape ``(B, n_l)``; the last is the
+        output layer's logits.
+    activations : list of numpy.ndarray
+        The hidden layers' :math:`h_l = f(z_l)`, :math:`l = 1, \\dots, L-1`.
+        (The output layer has no activation function.)
+    outputs : numpy.ndarray, shape (B, n_L)
+        Softmax probabilities if ``output="softmax"``, else the logits.
+    activation : str
+        The hidden-layer activation function used.
+    output : {"softmax", None}
+        What was applied after the last layer.
+    finite : bool
+        ``False`` if any recorded value overflowed to ``inf`` or became
+        ``nan`` (an exploding signal).
+    """
+
+    x: np.ndarray
+    pre_activations: list
+    activations: list
+    outputs: np.ndarray
+    activation: str
+    output: str | None
+    finite: bool
+
+
+@dataclass
+class BackwardRecord:
+    """Everything a backward pass computed, layer by layer.
+
+    Attributes
+    ----------
+    loss : float or None
+        Mean softmax cross-entropy if labels were given, else ``None``.
+    grad_pre_activations : list of numpy.ndarray
+        :math:`\\partial \\mathcal{L} / \\partial z_l` for :math:`l = 1, \\dots, L`,
+        the back-propagated gradients Glorot and Bengio (2010) plot in their
+        Figure 7.  With the mean loss these carry a factor :math:`1/B`.
+    grad_activations : list of numpy.ndarray
+        :math:`\\partial \\mathcal{L} / \\partial h_l` for the hidden layers
+        :math:`l = 1, \\dots, L-1`.
+    grad_weights : list of numpy.ndarray
+        :math:`\\partial \\mathcal{L} / \\partial W_l = h_{l-1}^\\top\\, \\partial
+        \\mathcal{L} / \\partial z_l`, shaped like ``W_l``.
+    grad_biases : list of numpy.ndarray
+        :math:`\\partial \\mathcal{L} / \\partial b_l`, shaped like ``b_l``.
+    finite : bool
+        ``False`` if any gradient is ``inf`` or ``nan``.
+    """
+
+    loss: float | None
+    grad_pre_activations: list
+    grad_activations: list
+    grad_weights: list
+    grad_biases: list
+    finite: bool
+
+
+def forward(params, x, activation, output="softmax"):
+    """Run a batch through the network and record every layer.
+
+    .. math::
+
+        z_l = h_{l-1} W_l + b_l, \\quad h_l = f(z_l) \\;(l < L), \\qquad
+        \\text{outputs} = \\operatorname{softmax}(z_L) \\text{ or } z_L.
+
+    Parameters
+    ----------
+    params : list of (numpy.ndarray, numpy.ndarray)
+        ``[(W_1, b_1), ..., (W_L, b_L)]`` as from :func:`init_weights`.
+    x : array_like, shape (B, n_0)
+        A batch of inputs, one row per example; cast to the parameters' dtype.
+    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear"}
+        Activation function of the hidden layers.  The last layer is linear.
+    output : {"softmax", None}, default "softmax"
+        Apply a softmax to the last layer (classification) or leave it linear.
+
+    Returns
+    -------
+    ForwardRecord
+        Pre-activations, activations and outputs of every layer, and whether
+        they are all finite.  Overflow does not raise or warn: check
+        ``record.finite``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``params``, ``x``, ``activation`` or ``output`` is malformed; the
+        message names the argument.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from winit.networks import init_weights, forward
+    >>> params = init_weights([3, 5, 2], rng=0)
+    >>> rec = forward(params, np.ones((4, 3)), "tanh")
+    >>> [z.shape for z in rec.pre_activations], rec.outputs.sum(axis=1)
+    ([(4, 5), (4, 2)], array([1., 1., 1., 1.]))
+    """
+    params = _check_params(params)
+    check_choice(activation, "activation", ACTIVATIONS)
+    if output is not None:
+        check_choice(output, "output", ("softmax",))
+    x = _check_inputs(x, params[0][0].shape[0], params[0][0].dtype)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        pre, post = _forward(params, x, activation)
+        outputs = softmax(pre[-1]) if output == "softmax" else pre[-1]
+    finite = all(np.isfinite(a).all() for a in pre) and bool(np.isfinite(outputs).all())
+    return ForwardRecord(x=x, pre_activations=pre, activations=post, outputs=outputs,
+                         activation=activation, output=output, finite=finite)
+
+
+def _forward(params, x, activation):
+    f = _ACTIVATE[activation]
+    pre, post = [], []
+    h = x
+    last = len(params) - 1
+    for l, (W, b) in enumerate(params):
+        z = h @ W
+        z += b
+        pre.append(z)
+        if l < last:
+            h = f(z)
+            post.append(h)
+    return pre, post
+
+
+def backward(params, record, y=None, *, grad_output=None):
+    """Back-propagate through the network and record every layer's gradients.
+
+    With labels ``y`` (and a forward pass made with ``output="softmax"``)
+    the loss is the mean softmax cross-entropy and the gradient at the
+    logits is :math:`(\\operatorname{softmax}(z_L) - \\text{onehot}(y)) / B`.
+    Otherwise ``grad_output`` gives :math:`\\partial \\mathcal{L} / \\partial
+    z_L` directly, e.g. random unit vectors for a pure signal-propagation
+    study.  Then, for :math:`l = L, \\dots, 1`,
+
+    .. math::
+
+        \\frac{\\partial \\mathcal{L}}{\\partial W_l} = h_{l-1}^\\top
+        \\frac{\\partial \\mathcal{L}}{\\partial z_l}, \\quad
+        \\frac{\\partial \\mathcal{L}}{\\partial h_{l-1}} =
+        \\frac{\\partial \\mathcal{L}}{\\partial z_l} W_l^\\top, \\quad
+        \\frac{\\partial \\mathcal{L}}{\\partial z_{l-1}} =
+        \\frac{\\partial \\mathcal{L}}{\\partial h_{l-1}} \\odot f'(z_{l-1}).
+
+    Parameters
+    ----------
+    params : list of (numpy.ndarray, numpy.ndarray)
+        The parameters the forward pass used.
+    record : ForwardRecord
+        From :func:`forward` with the same ``params``.
+    y : array_like of int, shape (B,), optional
+        Class labels; requires ``record.output == "softmax"``.
+    grad_output : array_like, shape (B, n_L), optional
+        :math:`\\partial \\mathcal{L} / \\partial z_L`; exclusive with ``y``.
+
+    Returns
+    -------
+    BackwardRecord
+        Loss (with ``y``), back-propagated gradients of every layer, weight
+        and bias gradients, and whether they are all finite.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If neither or both of ``y`` and ``grad_output`` are given, a shape
+        does not match, or ``y`` is given for a forward pass without softmax.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from winit.networks import init_weights, forward, backward
+    >>> params = init_weights([3, 5, 2], rng=0)
+    >>> rec = forward(params, np.ones((4, 3)), "relu")
+    >>> grads = backward(params, rec, y=[0, 1, 0, 1])
+    >>> [g.shape for g in grads.grad_weights]
+    [(3, 5), (5, 2)]
+    """
+    params = _check_params(params)
+    if not isinstance(record, ForwardRecord):
+        raise TypeError(
+            f"record must be the ForwardRecord that forward returned; got {type(record).__name__}"
+        )
+    if len(record.pre_activations) != len(params) or any(
+        z.shape[1] != W.shape[1] for z, (W, _) in zip(record.pre_activations, params)
+    ):
+        raise ValueError(
+            "record must come from forward with the same params; its layer widths "
+            f"{[z.shape[1] for z in record.pre_activations]} do not match params' "
+            f"{[W.shape[1] for W, _ in params]}"
+        )
+    batch, n_out = record.pre_activations[-1].shape
+    if (y is None) == (grad_output is None):
+        raise ValueError(
+            "give exactly one of y (class labels, for the cross-entropy loss) and "
+            "grad_output (dL/dz of the last layer); got "
+            + ("neither" if y is None else "both")
+        )
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        if y is not None:
+            if record.output != "softmax":
+                raise ValueError(
+                    "y needs a forward pass made with output='softmax' (the loss is the "
+                    f"softmax cross-entropy); record has output={record.output!r}"
+                )
+            y = _check_labels(y, batch, n_out)
+            loss = _cross_entropy(record.pre_activations[-1], y)
+            g = record.outputs.copy()
+            g[np.arange(batch), y] -= 1.0
+            g /= batch
+        else:
+            loss = None
+            g = np.asarray(grad_output)
+            if g.shape != (batch, n_out):
+                raise ValueError(
+                    f"grad_output must have shape ({batch}, {n_out}), like the last layer's "
+                    f"pre-activations; got shape {g.shape}"
+                )
+            g = g.astype(params[0][0].dtype, copy=True)
+        gz, gh, gW, gb = _backward(params, record.x, record.pre_activations,
+                                   record.activations, record.activation, g)
+    finite = all(np.isfinite(a).all() for a in gz) and all(np.isfinite(a).all() for a in gW)
+    return BackwardRecord(loss=loss, grad_pre_activations=gz, grad_activations=gh,
+                          grad_weights=gW, grad_biases=gb, finite=finite)
+
+
+def _backward(params, x, pre, post, activation, g):
+    n = len(params)
+    gz, gh, gW, gb = [None] * n, [None] * (n - 1), [None] * n, [None] * n
+    for l in range(n - 1, -1, -1):
+        gz[l] = g
+        h_prev = post[l - 1] if l > 0 else x
+        gW[l] = h_prev.T @ g
+        gb[l] = g.sum(axis=0)
+        if l > 0:
+            gh[l - 1] = g @ params[l][0].T
+            g = _backprop_activation(gh[l - 1], pre[l - 1], post[l - 1], activation)
+    return gz, gh, gW, gb
+
+
+# --------------------------------------------------------------------------
+# Training
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class TrainResult:
+    """What :func:`train_sgd` returns.
+
+    Attributes
+    ----------
+    losses : numpy.ndarray
+        ``losses[k]`` is the mean minibatch cross-entropy over steps
+        ``k * record_every`` to ``(k + 1) * record_every - 1`` (each loss
+        measured before that step's update).  If training diverged, the last
+        entry is the non-finite window and the array is shorter.
+    steps : numpy.ndarray of int
+        The step that ends each window of ``losses`` (1-based count of steps
+        run), for plotting ``losses`` against steps.
+    params : list of (numpy.ndarray, numpy.ndarray)
+        The parameters after training (new arrays; the caller's are untouched).
+        After a divergence, the parameters that produced the non-finite loss.
+    diverged : bool
+        ``True`` if a loss became ``inf`` or ``nan`` and training stopped.
+    diverged_at : int or None
+        The 0-based step at which that happened.
+    """
+
+    losses: np.ndarray
+    steps: np.ndarray
+    params: list
+    diverged: bool = False
+    diverged_at: int | None = None
+
+
+def train_sgd(params, x, y, *, steps, lr, batch_size, activation, rng=None, record_every=1):
+    """Train with plain minibatch SGD on the softmax cross-entropy.
+
+    Each step draws the next ``batch_size`` examples of a shuffled pass over
+    the data (reshuffled every epoch; the remainder of an epoch smaller than
+    a batch is skipped), computes the mean cross-entropy, back-propagates,
+    and updates every parameter by :math:`\\theta \\leftarrow \\theta - \\eta
+    \\, \\partial \\mathcal{L} / \\partial \\theta`.  No momentum, weight
+    decay or clipping: the plain algorithm whose behaviour the initialisation
+    papers study.
+
+    **Divergence.**  If a minibatch loss is ``inf`` or ``nan`` (an exploding
+    network), training stops at once: the result has ``diverged=True``, the
+    step in ``diverged_at``, and the non-finite value as the last recorded
+    loss.  No exception and no warning: an exploding run is one of the
+    outcomes the book plots.
+
+    Parameters
+    ----------
+    params : list of (numpy.ndarray, numpy.ndarray)
+        Initial parameters, from :func:`init_weights`; copied, not modified.
+    x : array_like, shape (N, n_0)
+        Training inputs.
+    y : array_like of int, shape (N,)
+        Training labels in ``0, ..., n_L - 1``.
+    steps : int
+        Number of SGD steps (minibatches).
+    lr : float
+        Learning rate :math:`\\eta > 0`.
+    batch_size : int
+        Examples per minibatch, at most ``N``.
+    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear"}
+        Activation function of the hidden layers.
+    rng : None, int or numpy.random.Generator, optional
+        Source of randomness for the shuffling (SPEC 7).
+    record_every : int, default 1
+        Record the mean minibatch loss of every window of this many steps.
+
+    Returns
+    -------
+    TrainResult
+        Loss history, final parameters and the divergence flag.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If an argument is malformed; the message names it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from winit.networks import init_weights, train_sgd
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(200, 2)); y = (x[:, 0] > 0).astype(int)
+    >>> params = init_weights([2, 16, 2], rng=rng)
+    >>> res = train_sgd(params, x, y, steps=200, lr=0.5, batch_size=20,
+    ...                 activation="tanh", rng=rng, record_every=50)
+    >>> bool(res.losses[-1] < res.losses[0])
+    True
+    """
+    params = _check_params(params)
+    check_choice(activation, "activation", ACTIVATIONS)
+    steps = check_count(steps, "steps", "the number of SGD steps")
+    lr = check_real(lr, "lr", "the learning rate", positive=True)
+    batch_size = check_count(batch_size, "batch_size", "the examples per minibatch")
+    record_every = check_count(record_every, "record_every",
+                               "the number of steps per recorded loss")
+    rng = check_rng(rng)
+    dtype = params[0][0].dtype
+    x = _check_inputs(x, params[0][0].shape[0], dtype)
+    n = x.shape[0]
+    y = _check_labels(y, n, params[-1][0].shape[1])
+    if batch_size > n:
+        raise ValueError(
+            f"batch_size must be at most the number of examples ({n}); got {batch_size}"
+        )
+
+    trainer = _SGDTrainer(params, batch_size, activation)
+    x_aug = trainer.augment(x)  # a column of ones: the bias rides in the matmul
+    per_epoch = n // batch_size
+    n_windows = -(-steps // record_every)
+    losses = np.empty(n_windows)
+    ends = np.minimum(np.arange(1, n_windows + 1) * record_every, steps)
+    diverged_at = None
+    window_sum = 0.0
+    order = None
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for step in range(steps):
+            k = step % per_epoch
+            if k == 0:
+                order = rng.permutation(n)
+            idx = order[k * batch_size:(k + 1) * batch_size]
+            loss = trainer.step(x_aug[idx], y[idx], lr)
+            window_sum += loss
+            if not math.isfinite(loss):
+                diverged_at = step
+                losses[step // record_every] = loss
+                n_windows = step // record_every + 1
+                losses, ends = losses[:n_windows], ends[:n_windows]
+                ends[-1] = step + 1
+                break
+            if (step + 1) % record_every == 0 or step + 1 == steps:
+                losses[step // record_every] = window_sum / (step - step // record_every
+                                                             * record_every + 1)
+                window_sum = 0.0
+    return TrainResult(losses=losses, steps=ends, params=trainer.params(),
+                       diverged=diverged_at is not None, diverged_at=diverged_at)
+
+
+class _SGDTrainer:
+    """The SGD step of :func:`train_sgd`, with its arrays allocated once.
+
+    The arithmetic is that of :func:`forward` and :func:`backward` followed
+    by ``theta -= lr * grad`` (``test_networks`` checks one step against
+    them); only the bookkeeping differs, so that a step is little more than
+    its matrix products:
+
+    * each layer's weights and bias are one ``(n_in + 1, n_out)`` matrix
+      ``[W; b]`` and each layer's input carries a last column of ones, so the
+      bias is added by the forward product and its gradient comes out of the
+      weight-gradient product;
+    * the learning rate is folded into the gradient at the logits, a
+      ``(B, K)`` scaling, so the update is one in-place subtraction;
+    * every intermediate array is allocated once and written with ``out=``.
+    """
+
+    def __init__(self, params, batch, activation):
+        self.activation = activation
+        self.dtype = dtype = params[0][0].dtype
+        self.Wb = [np.vstack([W, b[None, :]]) for W, b in params]
+        widths = [W.shape[1] for W, _ in params]
+        self.z = [np.empty((batch, m), dtype) for m in widths]
+        self.h = []
+        for m in widths[:-1]:
+            h = np.empty((batch, m + 1), dtype)
+            h[:, m] = 1.0
+            self.h.append(h)
+        self.gh = [np.empty((batch, m), dtype) for m in widths[:-1]]
+        self.tmp = [np.empty((batch, m), dtype) for m in widths[:-1]]
+        self.gWb = [np.empty_like(Wb) for Wb in self.Wb]
+        self.rows = np.arange(batch)
+
+    @staticmethod
+    def augment(x):
+        out = np.empty((x.shape[0], x.shape[1] + 1), x.dtype)
+        out[:, :-1] = x
+        out[:, -1] = 1.0
+        return out
+
+    def params(self):
+        return [(Wb[:-1].copy(), Wb[-1].copy()) for Wb in self.Wb]
+
+    def step(self, xb, yb, lr):
+        """One in-place step on an augmented batch; the loss before it.
+
+        If the loss is not finite the parameters are left as they were.
+        """
+        Wb, z, h, act = self.Wb, self.z, self.h, self.activation
+        n_layers = len(Wb)
+        inp = xb
+        for l in range(n_layers):
+            np.matmul(inp, Wb[l], out=z[l])
+            if l < n_layers - 1:
+                _activate_into(z[l], h[l][:, :-1], act)
+                inp = h[l]
+        logits = z[-1]
+        batch = logits.shape[0]
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        e = np.exp(shifted)
+        s = e.sum(axis=1)
+        loss = float(np.mean(np.log(s) - shifted[self.rows, yb]))
+        if not math.isfinite(loss):
+            return loss
+        g = e
+        g *= (lr / batch) / s[:, None]
+        g[self.rows, yb] -= lr / batch
+        for l in range(n_layers - 1, -1, -1):
+            below = h[l - 1] if l > 0 else xb
+            if l > 0:
+                gh = np.matmul(g, Wb[l][:-1].T, out=self.gh[l - 1])
+                _backprop_into(gh, z[l - 1], h[l - 1][:, :-1], self.tmp[l - 1], act)
+            np.matmul(below.T, g, out=self.gWb[l])
+            Wb[l] -= self.gWb[l]
+            if l > 0:
+                g = gh
+        return loss
+
+
+def _activate_into(z, out, activation):
+    """out[...] = f(z), written into ``out`` (possibly a strided view)."""
+    if activation == "relu":
+        np.maximum(z, 0.0, out=out)
+    elif activation == "tanh":
+        np.tanh(z, out=out)
+    elif activation == "sigmoid":
+        np.multiply(z, 0.5, out=out)
+        np.tanh(out, out=out)
+        out *= 0.5
+        out += 0.5
+    elif activation == "leaky_relu":
+        np.multiply(z, LEAKY_RELU_SLOPE, out=out)
+        np.maximum(z, out, out=out)
+    else:
+        np.copyto(out, z)
+
+
+def _backprop_into(gh, z, h, tmp, activation):
+    """gh *= f'(z) in place, using h = f(z) where that is cheaper."""
+    if activation == "relu":
+        np.greater(z, 0.0, out=tmp)
+        gh *= tmp
+    elif activation == "tanh":
+        np.multiply(h, h, out=tmp)
+        np.subtract(1.0, tmp, out=tmp)
+        gh *= tmp
+    elif activation == "sigmoid":
+        np.subtract(1.0, h, out=tmp)
+        tmp *= h
+        gh *= tmp
+    elif activation == "leaky_relu":
+        np.greater(z, 0.0, out=tmp)
+        tmp *= 1.0 - LEAKY_RELU_SLOPE
+        tmp += LEAKY_RELU_SLOPE
+        gh *= tmp
