@@ -134,3 +134,79 @@ def test_figure_png_closes_the_figure():
     figure_png(draw_comparison(comparison_view(3)))
     assert len(plt.get_fignums()) == before
     assert explorers.SCHEME_LABELS.keys() == set(SCHEMES)
+
+
+# --- depth explorer -------------------------------------------------------
+
+from winit.explorers import DEPTH_GRID, DEPTH_INITS, MAX_DEPTH_WEIGHTS, depth_view, draw_depth_view
+
+
+def test_he_relu_is_stable_and_standard_relu_vanishes_at_depth_50():
+    he = depth_view(50, 200, "relu", "he")
+    std = depth_view(50, 200, "relu", "standard")
+    assert he.status == "ok" and 0.1 < he.activation_std[-1] / he.activation_std[0] < 10
+    assert std.status == "vanishing"
+    # U[±1/√n] gives n·Var[w] = 1/3; ReLU halves the second moment: std × 1/√6 per layer
+    per_layer = (std.activation_std[-1] / std.activation_std[0]) ** (1 / 49)
+    assert abs(per_layer - 1 / math.sqrt(6)) < 0.03
+
+
+def test_unit_normal_relu_explodes_and_the_view_says_so():
+    v = depth_view(30, 100, "relu", "unit")
+    assert v.status == "exploding" and "Exploding" in v.message
+    assert v.activation_std[-1] > 1e10 * v.activation_std[0]
+
+
+def test_a_signal_that_overflows_is_reported_not_raised():
+    v = depth_view(300, 100, "linear", "unit")
+    assert v.status == "overflow" and "inf or nan" in v.message
+    fig = draw_depth_view(v)  # plots the finite part
+    assert fig.axes[0].get_yscale() == "log"
+    matplotlib.pyplot.close(fig)
+
+
+def test_too_large_a_network_gets_a_message_before_any_work():
+    v = depth_view(100, 10_000, "tanh", "he")
+    assert v.status == "too large" and "10,000,100,000 weights" in v.message  # 100 * 10000**2 + 10 * 10000
+    assert f"{MAX_DEPTH_WEIGHTS:,}" in v.message and v.activation_std.size == 0
+    png = figure_png(draw_depth_view(v))
+    assert png.startswith(PNG_MAGIC)
+
+
+@pytest.mark.parametrize("depth,width", [(1, 1), (100, 1), (1, 2000), (100, 100)])
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid", "leaky_relu", "linear"])
+def test_extreme_settings_always_draw(depth, width, activation):
+    for init in ("he", "unit"):
+        v = depth_view(depth, width, activation, init)
+        assert v.status in ("ok", "vanishing", "exploding", "overflow", "too large")
+        assert v.message
+        png = figure_png(draw_depth_view(v), dpi=30)
+        assert png.startswith(PNG_MAGIC)
+
+
+def test_depth_view_records_every_layer_and_three_samples():
+    v = depth_view(7, 20, "tanh", "normalized")
+    assert v.activation_std.shape == v.gradient_std.shape == (7,)
+    assert sorted(v.samples) == [1, 4, 7]
+    assert all(s.size == 64 * 20 for s in v.samples.values())
+
+
+def test_depth_view_rejects_bad_settings():
+    with pytest.raises(ValueError, match="init must be one of"):
+        depth_view(3, 10, "tanh", "kaiming")
+    with pytest.raises(ValueError, match="activation must be one of"):
+        depth_view(3, 10, "gelu", "he")
+    with pytest.raises(ValueError, match="depth must be a positive integer"):
+        depth_view(0, 10, "tanh", "he")
+    with pytest.raises(TypeError, match="width must be a positive integer"):
+        depth_view(3, 10.0, "tanh", "he")
+
+
+def test_depth_grid_reaches_100_and_inits_include_the_exploding_one():
+    assert DEPTH_GRID[-1] == 100 and 8 <= len(DEPTH_GRID) <= 12
+    assert "unit" in DEPTH_INITS
+
+
+def test_the_widest_network_under_the_limit_is_drawn():
+    v = depth_view(1, 7000, "relu", "he")  # 49 million weights, under the limit
+    assert v.status == "ok" and v.activation_std.shape == (1,)

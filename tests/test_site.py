@@ -1,8 +1,9 @@
 """The built book in a real browser, with the network cut: every page of the site is opened in
 headless Chromium (Debian's /usr/bin/chromium, driven by Playwright), served from 127.0.0.1.
 
-One session builds the book with the README's command (into _build/, warnings as errors), opens
-every page once and records what happened; each test below then checks one thing on every page.
+One session builds the book as the README's command does (into _build/, warnings as errors, but
+from the chapters' stored outputs), opens every page once and records what happened; each test
+below then checks one thing on every page.
 Marked `browser`: `pytest -m "not browser"` leaves them out. Without Chromium they skip, except
 under CI=true, where they fail.
 """
@@ -109,11 +110,20 @@ def playwright_api():
 
 @pytest.fixture(scope="session")
 def site(playwright_api) -> Path:
-    """Build the book with the README's command; the site's folder."""
+    """Build the book as the README does (warnings as errors), but from the outputs stored in
+    the chapters rather than by running them again: nbval checks, in the same test command,
+    that a fresh run reproduces every stored output, and CI runs the README's build as well.
+    Returns the site's folder."""
     script = Path(sys.executable).with_name("jupyter-book")
     command = [str(script) if script.is_file() else shutil.which("jupyter-book") or "jupyter-book"]
+    config = (ROOT / "_config.yml").read_text()
+    assert "execute_notebooks: force" in config
+    stored = ROOT / "_build" / "_config_stored_outputs.yml"
+    stored.parent.mkdir(exist_ok=True)
+    stored.write_text(config.replace("execute_notebooks: force", "execute_notebooks: \"off\"")
+                      .replace("offline_site: site_assets", f"offline_site: {ROOT / 'site_assets'}"))
     done = subprocess.run(
-        [*command, "build", str(ROOT), "-W", "-n", "--keep-going"],
+        [*command, "build", str(ROOT), "--config", str(stored), "-W", "-n", "--keep-going"],
         capture_output=True, text=True, timeout=1800,
     )
     if done.returncode != 0:

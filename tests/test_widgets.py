@@ -83,3 +83,36 @@ def test_live_explorers_survive_their_extreme_values():
     n, m, shown = cmp.children
     n.value, m.value = n.max, m.max
     assert shown.value.startswith("<img") and f"n = {n.max}" in shown.value
+
+
+def test_depth_explorer_prerenders_activation_init_and_depth():
+    from winit.widgets import depth_explorer
+
+    ex = depth_explorer(depth=2, width=8, activations=("tanh", "relu"), inits=("standard", "he"),
+                        depth_grid=(1, 2, 3))
+    act_pick, init_pick, depth_slider, figures = ex.children
+    assert depth_slider.value == 2 and figures.selected_index == 0
+    assert len(figures.children) == 2
+    assert all(len(by_init.children) == 2 for by_init in figures.children)
+    imgs = [p.value for by_init in figures.children for s in by_init.children for p in s.children]
+    assert len(imgs) == 12 and len(set(imgs)) == 12
+    assert 'alt="Per-layer standard deviation' in imgs[0]
+
+
+def test_live_depth_explorer_gives_a_message_for_a_huge_network():
+    from winit.widgets import live_depth_explorer
+
+    ex = live_depth_explorer(depth=3, width=10)
+    *_, depth, width, shown = ex.children
+    depth.value, width.value = depth.max, width.max
+    assert "choose fewer layers or units" in shown.value and shown.value.startswith("<img")
+
+
+def test_scheme_explorer_with_a_fixed_m_has_no_m_slider():
+    ex = scheme_explorer("xavier", n=1, m=20, n_grid=(1, 2), m_grid=(20,))
+    figures = ex.children[-1]
+    normalized = figures.children[1]
+    assert isinstance(normalized, widgets.Stack) and len(normalized.children) == 2
+    assert "n = 2, m = 20" in normalized.children[1].value
+    assert not any(isinstance(w, widgets.SelectionSlider) and w.description == "m outputs"
+                   for w in normalized.children)

@@ -189,3 +189,165 @@ def figure_png(fig, *, dpi=72):
     fig.savefig(buf, format="png", dpi=dpi)
     plt.close(fig)
     return buf.getvalue()
+
+
+# --------------------------------------------------------------------------
+# Depth explorer: signals through a deep network at initialisation
+# --------------------------------------------------------------------------
+
+#: Initialisations the depth explorer offers: the experiments' four, and the
+#: naive N(0, 1), which makes signals explode.
+DEPTH_INITS = ("standard", "normalized", "xavier", "he", "unit")
+DEPTH_INIT_LABELS = {
+    "standard": "U[±1/√n] (tutorial's xavier)",
+    "normalized": "U[±√6/√(n+m)] (Glorot)",
+    "xavier": "N(0, 1/n)",
+    "he": "N(0, 2/n) (He)",
+    "unit": "N(0, 1)",
+}
+#: Grids the static site pre-renders.
+DEPTH_GRID = (1, 2, 3, 5, 10, 20, 50, 100)
+WIDTH_GRID = (10, 100, 1000)
+#: The most weights the explorer will draw (about 480 MB of float64 in all).
+MAX_DEPTH_WEIGHTS = 60_000_000
+#: Standard deviations below this are shown at this floor on the log scale.
+STD_FLOOR = 1e-300
+
+
+class DepthView(NamedTuple):
+    """Per-layer signals of a deep network at initialisation, or why there are none."""
+
+    depth: int
+    width: int
+    activation: str
+    init: str
+    activation_std: np.ndarray  # per hidden layer; empty if not computed
+    gradient_std: np.ndarray
+    samples: dict  # layer number -> a few thousand activations of that layer
+    status: str  # "ok", "vanishing", "exploding", "overflow" or "too large"
+    message: str
+
+
+def depth_view(depth, width, activation, init, *, batch=64, seed=0,
+               max_weights=MAX_DEPTH_WEIGHTS):
+    """One forward and backward pass through ``depth`` hidden layers of
+    ``width`` units at initialisation, summarised layer by layer.
+
+    The inputs are ``batch`` standard normal vectors of size ``width`` and
+    the labels random among 10 classes.  Settings the explorer cannot draw
+    (more than ``max_weights`` weights) and signals that vanish, explode or
+    overflow come back with a ``status`` and a ``message`` for the reader,
+    never an exception.
+    """
+    from .networks import ACTIVATIONS, backward, forward, init_weights
+
+    depth = check_count(depth, "depth", "the number of hidden layers")
+    width = check_count(width, "width", "the units per hidden layer")
+    activation = check_choice(activation, "activation", ACTIVATIONS)
+    init = check_choice(init, "init", DEPTH_INITS)
+    batch = check_count(batch, "batch", "the number of inputs")
+    empty = np.array([])
+    n_weights = depth * width * width + 10 * width
+    if n_weights > max_weights:
+        return DepthView(depth, width, activation, init, empty, empty, {}, "too large",
+                         f"{depth} layers of {width} units hold {n_weights:,} weights, more than "
+                         f"the {max_weights:,} this explorer draws: choose fewer layers or units.")
+    rules = {
+        "standard": (lambda i, o: 1.0 / np.sqrt(3.0 * i), "uniform"),
+        "normalized": (lambda i, o: np.sqrt(2.0 / (i + o)), "uniform"),
+        "xavier": (lambda i, o: 1.0 / np.sqrt(i), "normal"),
+        "he": (lambda i, o: np.sqrt(2.0 / i), "normal"),
+        "unit": (lambda i, o: 1.0, "normal"),
+    }
+    rule, distribution = rules[init]
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((batch, width))
+    y = rng.integers(0, 10, size=batch)
+    params = init_weights([width] * (depth + 1) + [10], std=rule, distribution=distribution,
+                          rng=rng)
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        rec = forward(params, x, activation)
+        grads = backward(params, rec, y)
+        acts = rec.activations
+        act_std = np.array([a.std() for a in acts])
+        grad_std = np.array([g.std() for g in grads.grad_pre_activations[:-1]]) * batch
+    picks = sorted({1, (depth + 1) // 2, depth})
+    samples = {layer: acts[layer - 1].ravel()[:4000] for layer in picks}
+    finite = np.isfinite(act_std).all() and np.isfinite(grad_std).all()
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        act_change = act_std[-1] / act_std[0]  # last layer against the first
+        grad_change = grad_std[0] / grad_std[-1]  # first layer against the last
+    if not finite:
+        status, message = "overflow", ("Overflow: the signal became inf or nan; the weights are far "
+                                       "too large for this depth. Plotted where it is finite.")
+    elif not act_change >= 0.1 or not grad_change >= 0.1:  # 'not >=' also catches 0/0
+        status, message = "vanishing", (f"Vanishing: last layer's activations × {act_change:.1e}, "
+                                        f"first layer's gradients × {grad_change:.1e} "
+                                        "(against the other end).")
+    elif act_change > 10 or grad_change > 10:
+        status, message = "exploding", (f"Exploding: last layer's activations × {act_change:.1e}, "
+                                        f"first layer's gradients × {grad_change:.1e} "
+                                        "(against the other end).")
+    else:
+        status, message = "ok", (f"Stable: last layer's activations × {act_change:.2f}, first "
+                                 f"layer's gradients × {grad_change:.2f} (against the other end).")
+    return DepthView(depth, width, activation, init, act_std, grad_std, samples, status, message)
+
+
+def draw_depth_view(view, axes=None):
+    """Draw a :class:`DepthView`: the per-layer standard deviations of the
+    activations and of the back-propagated gradients (log scale, values below
+    :data:`STD_FLOOR` or not finite are clipped and said so), and histograms
+    of the first, middle and last layer's activations.  Returns the figure."""
+    import matplotlib.pyplot as plt
+
+    if axes is None:
+        fig, axes = plt.subplots(1, 2, figsize=(9.6, 3.6))
+        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.8, wspace=0.28)
+    else:
+        fig = axes[0].figure
+    ax_std, ax_hist = axes
+    title = (f"{view.depth} × {view.width} units, {view.activation}, "
+             f"{DEPTH_INIT_LABELS[view.init]}")
+    fig.suptitle(f"{title}\n{view.message}", fontsize="medium")
+    if view.status == "too large":
+        for ax in axes:
+            ax.set_axis_off()
+        return fig
+    layers = np.arange(1, view.depth + 1)
+    for values, label, color in ((view.activation_std, "activations", "C0"),
+                                 (view.gradient_std, "gradients ∂L/∂z", "C3")):
+        shown = np.where(np.isfinite(values), np.maximum(values, STD_FLOOR), np.nan)
+        ax_std.semilogy(layers, shown, "o-" if view.depth <= 20 else "-", color=color,
+                        markersize=3, label=label)
+    ax_std.set_xlabel("hidden layer")
+    ax_std.set_ylabel("standard deviation (log)")
+    ax_std.set_title("Spread by layer", fontsize="small")
+    ax_std.legend(fontsize="small")
+    with np.errstate(over="ignore", invalid="ignore"):  # finite values can still overflow v**2
+        _draw_samples(ax_hist, view.samples)
+    ax_hist.set_xlabel("activation value")
+    ax_hist.set_ylabel("density")
+    ax_hist.legend(fontsize="small")
+    return fig
+
+
+def _draw_samples(ax_hist, samples):
+    """Histograms of each layer's sampled activations on one axis, or, when the
+    layers' scales differ by more than 1000, of each divided by its own std."""
+    finite = {k: v[np.isfinite(v)] for k, v in samples.items()}
+    scales = [np.abs(v).max() for v in finite.values() if v.size and np.abs(v).max() > 0]
+    # Layers whose scales differ by more than 1000 cannot share an axis: show shapes instead.
+    normalise = bool(scales) and max(scales) > 1e3 * min(scales)
+    for i, (layer, v) in enumerate(finite.items()):
+        std = v.std()
+        if normalise and np.isfinite(std) and std > 0:
+            v = v / std
+        if v.size:
+            spread = max(np.abs(v).max(), 1e-300) if normalise else max(max(scales, default=1.0), 1e-300)
+            heights, edges = np.histogram(v, bins=50, range=(-spread, spread), density=True)
+            ax_hist.stairs(heights, edges, color=f"C{i}", label=f"layer {layer}")
+    if normalise:
+        ax_hist.set_title("Activations of three layers, each divided by its std", fontsize="small")
+    else:
+        ax_hist.set_title("Activations of three layers", fontsize="small")

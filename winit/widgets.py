@@ -22,12 +22,17 @@ import html
 
 from ._validation import check_choice
 from .explorers import (
+    DEPTH_GRID,
+    DEPTH_INIT_LABELS,
+    DEPTH_INITS,
     M_GRID,
     N_GRID,
     SCHEME_LABELS,
     SCHEMES,
     comparison_view,
+    depth_view,
     draw_comparison,
+    draw_depth_view,
     draw_scheme_view,
     figure_png,
     scheme_view,
@@ -76,7 +81,8 @@ def scheme_explorer(scheme="xavier", *, n=10, m=20, n_grid=N_GRID, m_grid=M_GRID
     figure of :func:`~winit.explorers.draw_scheme_view`.
 
     ``scheme``, ``n`` and ``m`` are the initial setting (``n`` and ``m`` must
-    be in the grids).  Works on the static site.
+    be in the grids).  With a single value in ``m_grid``, m is fixed and has
+    no slider.  Works on the static site.
     """
     import ipywidgets as widgets
 
@@ -91,7 +97,7 @@ def scheme_explorer(scheme="xavier", *, n=10, m=20, n_grid=N_GRID, m_grid=M_GRID
     m_slider = widgets.SelectionSlider(options=list(m_grid), value=m, description="m outputs")
     per_scheme = []
     for s in SCHEMES:
-        if s == "normalized_xavier":
+        if s == "normalized_xavier" and len(m_grid) > 1:
             by_m = [linked_stack([_scheme_png(s, k, mm, size, seed) for k in n_grid], n_slider)
                     for mm in m_grid]
             per_scheme.append(widgets.VBox([m_slider, linked_stack(by_m, m_slider)]))
@@ -167,5 +173,60 @@ def live_comparison_explorer(*, n=10, m=10):
     def render(n, m):
         view = comparison_view(n, m, n_max=max(10_000, n))
         return figure_png(draw_comparison(view)), f"The three schemes' standard deviations, n = {n}"
+
+    return _live(controls, render)
+
+
+def _depth_picture(depth, width, activation, init, seed):
+    view = depth_view(depth, width, activation, init, seed=seed)
+    alt = (f"Per-layer standard deviation of activations and gradients (log scale) and activation "
+           f"histograms for {depth} hidden {activation} layers of {width} units initialised with "
+           f"{DEPTH_INIT_LABELS[init]}. {view.message}")
+    return figure_png(draw_depth_view(view)), alt
+
+
+def depth_explorer(*, depth=5, width=100, activations=("tanh", "relu", "sigmoid"),
+                   inits=("standard", "normalized", "he"), depth_grid=DEPTH_GRID, seed=0):
+    """Pre-rendered depth explorer: activation and initialisation buttons and a
+    depth slider over ``depth_grid``, for networks ``width`` units wide.
+    Works on the static site."""
+    import ipywidgets as widgets
+
+    if depth not in depth_grid:
+        raise ValueError(f"depth must be one of the grid values {tuple(depth_grid)}; got {depth!r}")
+    act_pick = widgets.ToggleButtons(options=list(activations), description="activation")
+    init_pick = widgets.ToggleButtons(options=[(DEPTH_INIT_LABELS[i], i) for i in inits],
+                                      description="init")
+    depth_slider = widgets.SelectionSlider(options=list(depth_grid), value=depth,
+                                           description="depth")
+    by_act = []
+    for act in activations:
+        by_init = [linked_stack([picture(*_depth_picture(d, width, act, init, seed))
+                                 for d in depth_grid], depth_slider)
+                   for init in inits]
+        by_act.append(linked_stack(by_init, init_pick))
+    return widgets.VBox([act_pick, init_pick, depth_slider, linked_stack(by_act, act_pick)])
+
+
+def live_depth_explorer(*, depth=5, width=100, activation="tanh", init="standard", seed=0):
+    """Live depth explorer (needs a kernel): any depth and width (networks of up
+    to :data:`~winit.explorers.MAX_DEPTH_WEIGHTS` weights are drawn; larger ones
+    get a message), every activation, and five initialisations including the
+    exploding N(0, 1)."""
+    import ipywidgets as widgets
+
+    from .networks import ACTIVATIONS
+
+    controls = {
+        "activation": widgets.Dropdown(options=list(ACTIVATIONS), value=activation,
+                                       description="activation"),
+        "init": widgets.Dropdown(options=[(DEPTH_INIT_LABELS[i], i) for i in DEPTH_INITS],
+                                 value=init, description="init"),
+        "depth": widgets.BoundedIntText(value=depth, min=1, max=1000, description="depth"),
+        "width": widgets.BoundedIntText(value=width, min=1, max=100_000, description="width"),
+    }
+
+    def render(activation, init, depth, width):
+        return _depth_picture(depth, width, activation, init, seed)
 
     return _live(controls, render)
