@@ -175,13 +175,18 @@ def test_too_large_a_network_gets_a_message_before_any_work():
 
 @pytest.mark.parametrize("depth,width", [(1, 1), (100, 1), (1, 2000), (100, 100)])
 @pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid", "leaky_relu", "linear"])
-def test_extreme_settings_always_draw(depth, width, activation):
+def test_extreme_settings_always_give_a_view(depth, width, activation):
     for init in ("he", "unit"):
         v = depth_view(depth, width, activation, init)
         assert v.status in ("ok", "vanishing", "exploding", "overflow", "too large")
-        assert v.message
-        png = figure_png(draw_depth_view(v), dpi=30)
-        assert png.startswith(PNG_MAGIC)
+        assert v.message and v.activation_std.shape == (depth,)
+
+
+@pytest.mark.parametrize("args", [(100, 1, "relu", "unit"), (100, 100, "relu", "unit"),
+                                  (100, 100, "sigmoid", "standard"), (1, 1, "linear", "he")])
+def test_extreme_views_draw(args):
+    png = figure_png(draw_depth_view(depth_view(*args)), dpi=30)
+    assert png.startswith(PNG_MAGIC)
 
 
 def test_depth_view_records_every_layer_and_three_samples():
