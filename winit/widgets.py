@@ -196,7 +196,7 @@ def depth_explorer(*, depth=5, width=100, activations=("tanh", "relu", "sigmoid"
         raise ValueError(f"depth must be one of the grid values {tuple(depth_grid)}; got {depth!r}")
     act_pick = widgets.ToggleButtons(options=list(activations), description="activation")
     init_pick = widgets.ToggleButtons(options=[(DEPTH_INIT_LABELS[i], i) for i in inits],
-                                      description="init")
+                                      description="init", style={"button_width": "auto"})
     depth_slider = widgets.SelectionSlider(options=list(depth_grid), value=depth,
                                            description="depth")
     by_act = []
