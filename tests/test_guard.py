@@ -85,6 +85,9 @@ def _run_project_pytest(notebook):
          # hypothesis's plugin does nothing for notebook items but takes most of the start-up
          # time (it imports all of hypothesis); everything else is the project's configuration.
          "-p", "no:hypothesispytest",
+         # one process: the project's addopts spread tests over workers (-n auto), which
+         # would change the report these tests read; nbval's own options are untouched
+         "-n", "0",
          "--rootdir", str(ROOT), "-c", str(PYPROJECT)],
         cwd=ROOT,  # the sanitize file is given relative to the project root
         env=env,
