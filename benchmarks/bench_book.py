@@ -43,6 +43,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
 
+from _machine import cpu_model  # benchmarks/_machine.py, beside this script
+
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "chapters"
 
@@ -57,16 +59,6 @@ COPY_IGNORE = shutil.ignore_patterns(
     "__pycache__", ".ipynb_checkpoints", "*.egg-info", "build",
 )
 
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def load1():

@@ -32,6 +32,8 @@ import numpy as np
 
 import winit
 
+from _machine import cpu_model  # benchmarks/_machine.py, beside this script
+
 SEED = 20260101
 #: CPU time of this process (user + system, page faults included): on a shared machine,
 #: time spent waiting for another process's turn on the CPU is not counted.
@@ -179,16 +181,6 @@ def measure(w_call, r_call, count, dtype, pairs, batch):
         gc.enable()
     return statistics.median(ratios), statistics.median(raw_times)
 
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def fmt_time(seconds):
