@@ -223,16 +223,16 @@ def _exercise_controls(page, record) -> None:
     """Move every visible slider; then pick each option of every toggle-button
     selector in turn, check the figure changes, and move the sliders it shows.
 
-    A slider shown only with one option (one that matters for one scheme only)
-    is moved once that option is picked.
+    A Stack keeps only its selected child in the page, so a slider that matters
+    for one option only (m, for normalized xavier) is moved once that option is
+    picked.
     """
-    moves, toggles, moved = [], [], set()
+    moves, toggles = [], []
 
     def move_visible():
         for i, shown in enumerate(page.evaluate(VISIBLE_JS, ".widget-slider")):
             if shown:
                 moves.append(_move_slider(page, i))
-                moved.add(i)
 
     move_visible()
     groups = page.locator(".widget-toggle-buttons")
@@ -253,9 +253,6 @@ def _exercise_controls(page, record) -> None:
             move_visible()
     record["slider_moves"] = moves
     record["toggle_changes"] = toggles
-    # A Stack keeps only its selected child in the page, so a slider that matters for one
-    # scheme only is in the page, and moved above, once its option is picked.
-    record["sliders"] = max(record["sliders"], len(moves) and max(moved) + 1)
 
 
 def _move_slider(page, i: int) -> dict:
