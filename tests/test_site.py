@@ -239,36 +239,39 @@ def _exercise_controls(page, record) -> None:
     for g in range(groups.count()):
         buttons = groups.nth(g).locator("button")
         for b in range(buttons.count()):
-            before = page.evaluate(TOGGLE_IMAGES_JS, g)
-            already = "mod-active" in (buttons.nth(b).get_attribute("class") or "")
-            buttons.nth(b).click()
-            if not already:
-                try:
-                    page.wait_for_function(
-                        f"(before) => JSON.stringify(({TOGGLE_IMAGES_JS})({g})) !== JSON.stringify(before)",
-                        arg=before, timeout=5_000)
-                except Exception:  # recorded as unchanged
-                    pass
-                toggles.append({"before": before, "after": page.evaluate(TOGGLE_IMAGES_JS, g)})
+            if "mod-active" in (buttons.nth(b).get_attribute("class") or ""):
+                buttons.nth(b).click()  # already picked: nothing to change
+            else:
+                toggles.append(_change(page, TOGGLE_IMAGES_JS, g, buttons.nth(b).click))
             move_visible()
     record["slider_moves"] = moves
     record["toggle_changes"] = toggles
 
 
-def _move_slider(page, i: int) -> dict:
-    """Press an arrow key on slider i's handle; the visible images before and after."""
-    before = page.evaluate(SLIDER_IMAGES_JS, i)
-    handle = page.locator(".widget-slider").nth(i).locator(".noUi-handle").first
-    at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
-    handle.focus()
-    page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
+def _change(page, images_js: str, index: int, act) -> dict:
+    """The images shown by control ``index`` (read with ``images_js``) before and after
+    ``act()``, waiting up to 5 s for them to change."""
+    before = page.evaluate(images_js, index)
+    act()
     try:
         page.wait_for_function(
-            f"(before) => JSON.stringify(({SLIDER_IMAGES_JS})({i})) !== JSON.stringify(before)",
+            f"(before) => JSON.stringify(({images_js})({index})) !== JSON.stringify(before)",
             arg=before, timeout=5_000)
     except Exception:  # recorded as unchanged
         pass
-    return {"before": before, "after": page.evaluate(SLIDER_IMAGES_JS, i)}
+    return {"before": before, "after": page.evaluate(images_js, index)}
+
+
+def _move_slider(page, i: int) -> dict:
+    """Press an arrow key on slider i's handle; the visible images before and after."""
+    handle = page.locator(".widget-slider").nth(i).locator(".noUi-handle").first
+    at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+
+    def press():
+        handle.focus()
+        page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
+
+    return _change(page, SLIDER_IMAGES_JS, i, press)
 
 
 def _failures(visits, check) -> dict:

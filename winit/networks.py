@@ -181,10 +181,7 @@ def log_softmax(logits):
     >>> np.round(log_softmax([1000.0, 1000.0]), 6)
     array([-0.693147, -0.693147])
     """
-    z = np.asarray(logits)
-    if not np.issubdtype(z.dtype, np.floating):
-        z = z.astype(np.float64)
-    shifted = z - z.max(axis=-1, keepdims=True)
+    shifted = _shifted(logits)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
@@ -210,11 +207,17 @@ def softmax(logits):
     >>> softmax([0.0, 0.0, 0.0, 0.0])
     array([0.25, 0.25, 0.25, 0.25])
     """
+    e = np.exp(_shifted(logits))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _shifted(logits):
+    """``logits`` as floats minus their maximum along the last axis, so that no
+    exponent of the softmax is positive."""
     z = np.asarray(logits)
     if not np.issubdtype(z.dtype, np.floating):
         z = z.astype(np.float64)
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+    return z - z.max(axis=-1, keepdims=True)
 
 
 def cross_entropy(logits, y):
