@@ -9,8 +9,8 @@ matplotlib.use("Agg")
 import numpy as np
 import pytest
 
-from winit import explorers
-from winit.explorers import (
+from winit.book import explorers
+from winit.book.explorers import (
     M_GRID,
     N_GRID,
     SCHEMES,
@@ -138,7 +138,7 @@ def test_figure_png_closes_the_figure():
 
 # --- depth explorer -------------------------------------------------------
 
-from winit.explorers import DEPTH_GRID, DEPTH_INITS, MAX_DEPTH_WEIGHTS, depth_view, draw_depth_view
+from winit.book.explorers import DEPTH_GRID, DEPTH_INITS, MAX_DEPTH_WEIGHTS, depth_view, draw_depth_view
 
 
 def test_he_relu_is_stable_and_standard_relu_vanishes_at_depth_50():

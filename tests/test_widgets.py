@@ -7,7 +7,7 @@ matplotlib.use("Agg")
 import ipywidgets as widgets
 import pytest
 
-from winit.widgets import (
+from winit.book.widgets import (
     comparison_explorer,
     linked_stack,
     live_comparison_explorer,
@@ -86,7 +86,7 @@ def test_live_explorers_survive_their_extreme_values():
 
 
 def test_depth_explorer_prerenders_activation_init_and_depth():
-    from winit.widgets import depth_explorer
+    from winit.book.widgets import depth_explorer
 
     ex = depth_explorer(depth=2, width=8, activations=("tanh", "relu"), inits=("standard", "he"),
                         depth_grid=(1, 2, 3))
@@ -100,7 +100,7 @@ def test_depth_explorer_prerenders_activation_init_and_depth():
 
 
 def test_live_depth_explorer_gives_a_message_for_a_huge_network():
-    from winit.widgets import live_depth_explorer
+    from winit.book.widgets import live_depth_explorer
 
     ex = live_depth_explorer(depth=3, width=10)
     *_, depth, width, shown = ex.children

@@ -1,13 +1,24 @@
 """winit: neural-network weight initialisation in numpy, for the book.
 
-Every scheme is one line over :func:`variance_scaling`: draw weights of
-variance ``scale / n`` from a uniform, normal or truncated normal
-distribution.  The tutorial's schemes are :func:`xavier`,
-:func:`normalized_xavier` and :func:`he` (with :func:`xavier_bounds`,
-:func:`normalized_xavier_bounds` and :func:`he_std`, which print exactly as
-its listings do); Keras's are ``glorot_*``, ``he_*`` and ``lecun_*``.
-Weights are stored ``(in, out)``, as ``x @ W`` (see :func:`compute_fans`).
-Randomness comes only from the ``rng`` argument (SPEC 7).
+The package is built in layers; each imports only the layers above it in
+this list, never those below (``tests/test_layers.py`` checks it):
+
+1. **The library**, which anyone could import without the book (numpy only):
+   :mod:`winit.schemes` (every scheme is one line over
+   :func:`variance_scaling`), :mod:`winit.fans` (fans and gains),
+   :mod:`winit.meanfield` (mean-field signal propagation).
+2. **The network engine**: :mod:`winit.networks` (forward, backward, SGD).
+3. **The data**: :mod:`winit.data` (scikit-learn's digits, Shapeset).
+4. **The papers' experiments**: :mod:`winit.experiments`, one module per
+   paper, named after it (``glorot2010``, ``he2015``, ...).
+5. **The book's drawing and widget code**: :mod:`winit.book`.
+
+The tutorial's schemes are :func:`xavier`, :func:`normalized_xavier` and
+:func:`he` (with :func:`xavier_bounds`, :func:`normalized_xavier_bounds` and
+:func:`he_std`, which print exactly as its listings do); Keras's are
+``glorot_*``, ``he_*`` and ``lecun_*``.  Weights are stored ``(in, out)``,
+as ``x @ W`` (see :func:`compute_fans`).  Randomness comes only from the
+``rng`` argument (SPEC 7).
 """
 
 from .fans import calculate_gain, compute_fans

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from ._validation import check_real
+from .._validation import check_real
 
 
 def _axes(ax, figsize=(6.4, 4.0)):

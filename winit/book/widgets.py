@@ -12,7 +12,7 @@ Two kinds of explorer, and the chapters say which is which:
   They need a running kernel (JupyterLab, VS Code).
 
 The functions here only wire controls to figures; what each figure shows is
-computed by :mod:`winit.explorers`, where it is tested.
+computed by :mod:`winit.book.explorers`, where it is tested.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from __future__ import annotations
 import base64
 import html
 
-from ._validation import check_choice
+from .._validation import check_choice
 from .explorers import (
     DEPTH_GRID,
     DEPTH_INIT_LABELS,
@@ -78,7 +78,7 @@ def scheme_explorer(scheme="xavier", *, n=10, m=20, n_grid=N_GRID, m_grid=M_GRID
                     size=1000, seed=0):
     """Pre-rendered explorer of the three schemes: scheme buttons, a slider for
     ``n`` (and, for normalized xavier, one for ``m``) over the grids, and the
-    figure of :func:`~winit.explorers.draw_scheme_view`.
+    figure of :func:`~winit.book.explorers.draw_scheme_view`.
 
     ``scheme``, ``n`` and ``m`` are the initial setting (``n`` and ``m`` must
     be in the grids).  With a single value in ``m_grid``, m is fixed and has
@@ -210,12 +210,12 @@ def depth_explorer(*, depth=5, width=100, activations=("tanh", "relu", "sigmoid"
 
 def live_depth_explorer(*, depth=5, width=100, activation="tanh", init="standard", seed=0):
     """Live depth explorer (needs a kernel): any depth and width (networks of up
-    to :data:`~winit.explorers.MAX_DEPTH_WEIGHTS` weights are drawn; larger ones
+    to :data:`~winit.book.explorers.MAX_DEPTH_WEIGHTS` weights are drawn; larger ones
     get a message), every activation, and five initialisations including the
     exploding N(0, 1)."""
     import ipywidgets as widgets
 
-    from .networks import ACTIVATIONS
+    from ..networks import ACTIVATIONS
 
     controls = {
         "activation": widgets.Dropdown(options=list(ACTIVATIONS), value=activation,

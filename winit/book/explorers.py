@@ -1,6 +1,6 @@
 """What the book's interactive explorers draw, as plain functions.
 
-The widgets in :mod:`winit.widgets` only wire controls to these functions,
+The widgets in :mod:`winit.book.widgets` only wire controls to these functions,
 so everything an explorer shows for given values is computed, and tested,
 here without a front end:
 
@@ -18,9 +18,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import check_choice, check_count
+from .._validation import check_choice, check_count
 from .plots import normal_pdf, uniform_pdf
-from .schemes import (
+from ..schemes import (
     Summary,
     he,
     he_std,
@@ -239,7 +239,7 @@ def depth_view(depth, width, activation, init, *, batch=64, seed=0,
     overflow come back with a ``status`` and a ``message`` for the reader,
     never an exception.
     """
-    from .networks import ACTIVATIONS, backward, forward, init_weights
+    from ..networks import ACTIVATIONS, backward, forward, init_weights
 
     depth = check_count(depth, "depth", "the number of hidden layers")
     width = check_count(width, "width", "the units per hidden layer")

@@ -1,0 +1,255 @@
+"""The data the book trains and measures on.
+
+* :func:`digits` -- the handwritten digits that scikit-learn ships
+  (1,797 8x8 images, 10 classes, no download), standardised and split into
+  seeded training and held-out sets: the real data of every training
+  experiment in the book.
+* :func:`shapes_dataset` -- a stand-in for Glorot and Bengio (2010)'s
+  Shapeset-3x2, the synthetic task of their paper.
+* :func:`gaussian_mixture` -- a synthetic classification problem, for tests
+  and exercises.
+
+This module sits above the library (:mod:`winit.schemes`, :mod:`winit.fans`)
+and the engine (:mod:`winit.networks`) and imports neither.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ._validation import check_count, check_real, check_rng
+
+__all__ = ["Digits", "digits", "gaussian_mixture", "shapes_dataset"]
+
+
+class Digits(NamedTuple):
+    """A seeded split of scikit-learn's handwritten digits; see :func:`digits`."""
+
+    x_train: np.ndarray  # (n_train, 64) float64, standardised
+    y_train: np.ndarray  # (n_train,) int64, labels 0..9
+    x_test: np.ndarray  # (n_test, 64) float64, standardised with the training statistics
+    y_test: np.ndarray  # (n_test,) int64
+
+
+def digits(*, test_fraction=0.25, scale=1.0, rng=None):
+    """The handwritten digits scikit-learn ships, standardised and split.
+
+    :func:`sklearn.datasets.load_digits` returns 1,797 grey images of 8x8
+    pixels (levels 0-16) of the digits 0-9, from the UCI "Optical
+    Recognition of Handwritten Digits" set; they are installed with
+    scikit-learn, so nothing is downloaded.  This function shuffles them
+    with ``rng``, holds out ``round(test_fraction * 1797)`` of them, and
+    standardises every pixel to mean 0 and standard deviation ``scale``
+    over the *training* images (a pixel that is constant there, such as
+    the always-blank corners, is left at 0).  The held-out images are
+    standardised with the training statistics, as any held-out set must be.
+
+    Parameters
+    ----------
+    test_fraction : float, default 0.25
+        Share of the 1,797 images held out, in (0, 1).
+    scale : float, default 1.0
+        Standard deviation of every non-constant training feature.
+    rng : None, int or numpy.random.Generator, optional
+        Source of randomness for the split (SPEC 7).
+
+    Returns
+    -------
+    Digits
+        ``(x_train, y_train, x_test, y_test)``; with the defaults the shapes
+        are (1348, 64), (1348,), (449, 64), (449,).
+
+    Raises
+    ------
+    ValueError
+        If ``test_fraction`` is not in (0, 1) or ``scale`` is not positive.
+    ImportError
+        If scikit-learn is not installed (it is in the book's
+        ``requirements.txt``; the rest of winit needs numpy only).
+
+    Examples
+    --------
+    >>> from winit.data import digits
+    >>> d = digits(rng=0)
+    >>> d.x_train.shape, d.x_test.shape, sorted(set(d.y_train.tolist())) == list(range(10))
+    ((1348, 64), (449, 64), True)
+
+    References
+    ----------
+    .. [1] E. Alpaydin and C. Kaynak, "Optical Recognition of Handwritten
+       Digits", UCI Machine Learning Repository, 1998.
+    """
+    test_fraction = check_real(test_fraction, "test_fraction",
+                               "the share of images held out, in (0, 1)", positive=True)
+    if not test_fraction < 1:
+        raise ValueError("test_fraction must be in (0, 1) (the share of images held out); "
+                         f"got {test_fraction}")
+    scale = check_real(scale, "scale", "the standard deviation of the features", positive=True)
+    rng = check_rng(rng)
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError as err:  # pragma: no cover - scikit-learn is in requirements.txt
+        raise ImportError("winit.data.digits needs scikit-learn (pip install scikit-learn), "
+                          "which ships the digits") from err
+    bunch = load_digits()
+    x = np.asarray(bunch.data, dtype=np.float64)
+    y = np.asarray(bunch.target, dtype=np.int64)
+    n = x.shape[0]
+    n_test = int(round(test_fraction * n))
+    if not 0 < n_test < n:
+        raise ValueError(f"test_fraction must leave both sets non-empty; got {test_fraction}")
+    order = rng.permutation(n)
+    test, train = order[:n_test], order[n_test:]
+    mean = x[train].mean(axis=0)
+    std = x[train].std(axis=0)
+    std = np.where(std > 0, std, 1.0)
+    x = (x - mean) / std * scale
+    return Digits(x[train], y[train], x[test], y[test])
+
+
+#: Class ``k`` of :func:`shapes_dataset` shows the shapes ``_SHAPE_CLASSES[k]``
+#: (0 triangle, 1 parallelogram, 2 ellipse): three classes of one shape, six
+#: of two (unordered, repetition allowed), nine in all, as in Shapeset-3x2.
+_SHAPE_CLASSES = ((0,), (1,), (2,), (0, 0), (1, 1), (2, 2), (0, 1), (0, 2), (1, 2))
+
+
+def shapes_dataset(n, *, size=32, rng=None):
+    """Images of one or two random shapes, nine classes: a Shapeset-3x2 stand-in.
+
+    Glorot and Bengio (2010) trained on Shapeset-3x2: 32x32 grey images
+    holding one or two of three shapes (triangle, parallelogram, ellipse),
+    with random position, size, orientation and grey level, possibly
+    occluding each other; the task is to name which shapes are present, nine
+    configurations.  The real set is made by a generator we do not have;
+    this function draws images with the same recipe, vectorised:
+
+    * a class, uniformly among the nine (three of one shape, six unordered
+      pairs with repetition);
+    * for each shape, a centre uniform in the middle 70% of the image, a size
+      of 15-30% of the image, a random orientation, an aspect ratio in
+      [0.5, 1] (and a shear in [-0.5, 0.5] for parallelograms), and a grey
+      level in [0.3, 1] on a black background; the second shape is painted
+      over the first.
+
+    The pixels are left as grey levels in [0, 1], as in Shapeset: mostly
+    black background, so the inputs have mean about 0.10 and mean square
+    about 0.07 at the default size.  Small inputs keep the first tanh layer
+    near its linear regime, where Glorot and Bengio's variance argument
+    holds.  Only the first layer sees the inputs; the layer-to-layer trends
+    the experiments show come from the weights, not from the data.
+
+    Parameters
+    ----------
+    n : int
+        Number of images.
+    size : int, default 32
+        Side of the square images, in pixels.
+    rng : None, int or numpy.random.Generator, optional
+        Source of randomness (SPEC 7).
+
+    Returns
+    -------
+    x : numpy.ndarray, shape (n, size * size)
+        The flattened images, grey levels in [0, 1], float64.
+    y : numpy.ndarray of int, shape (n,)
+        Class labels in 0..8.
+
+    Examples
+    --------
+    >>> from winit.data import shapes_dataset
+    >>> x, y = shapes_dataset(5, rng=0)
+    >>> x.shape, y.shape, int(y.max()) < 9
+    ((5, 1024), (5,), True)
+
+    References
+    ----------
+    .. [1] X. Glorot and Y. Bengio, "Understanding the difficulty of training
+       deep feedforward neural networks", AISTATS 2010, Section 2.1.
+    """
+    n = check_count(n, "n", "the number of images")
+    size = check_count(size, "size", "the side of the images in pixels")
+    rng = check_rng(rng)
+    y = rng.integers(0, len(_SHAPE_CLASSES), size=n)
+    first = np.array([c[0] for c in _SHAPE_CLASSES])[y]
+    second = np.array([c[-1] if len(c) == 2 else -1 for c in _SHAPE_CLASSES])[y]
+    img = np.zeros((n, size, size))
+    grid = (np.arange(size) + 0.5) / size  # pixel centres in [0, 1]
+    gx, gy = grid[None, None, :], grid[:, None][None]
+    for kind in (first, second):
+        centre = rng.uniform(0.15, 0.85, size=(2, n, 1, 1))
+        radius = rng.uniform(0.15, 0.30, size=(n, 1, 1))
+        aspect = rng.uniform(0.5, 1.0, size=(n, 1, 1))
+        angle = rng.uniform(0, 2 * np.pi, size=(n, 1, 1))
+        shear = rng.uniform(-0.5, 0.5, size=(n, 1, 1))
+        grey = rng.uniform(0.3, 1.0, size=(n, 1, 1))
+        dx, dy = gx - centre[0], gy - centre[1]
+        u = (np.cos(angle) * dx + np.sin(angle) * dy) / radius
+        v = (-np.sin(angle) * dx + np.cos(angle) * dy) / (radius * aspect)
+        ellipse = u * u + v * v <= 1.0
+        parallelogram = (np.abs(u + shear * v) <= 0.8) & (np.abs(v) <= 0.8)
+        # Triangle with vertices at angles 90, 210 and 330 degrees on the unit
+        # circle, in (u, v): inside if on the inner side of all three edges.
+        triangle = (v >= -0.5) & (np.sqrt(3) * u + v <= 1.0) & (-np.sqrt(3) * u + v <= 1.0)
+        mask = np.where((kind == 0)[:, None, None], triangle,
+                        np.where((kind == 1)[:, None, None], parallelogram, ellipse))
+        mask &= (kind >= 0)[:, None, None]
+        img = np.where(mask, grey, img)
+    return img.reshape(n, size * size), y
+
+
+def gaussian_mixture(n, *, dim=64, n_classes=10, separation=6.0, scale=1.0, rng=None):
+    """A Gaussian-mixture classification problem with standardised inputs.
+
+    Class means are drawn at random and scaled to length ``separation``;
+    each example is its class mean plus N(0, I) noise; the labels are
+    uniform.  Each feature is then standardised to mean 0 and standard
+    deviation ``scale``.
+    With the default separation a linear classifier reaches well under
+    5% error, so a network that fails to learn it fails because of its
+    initialisation, not because the task is hard.
+
+    Parameters
+    ----------
+    n : int
+        Number of examples.
+    dim : int, default 64
+        Number of features.
+    n_classes : int, default 10
+        Number of classes; a network that predicts them uniformly has loss
+        :math:`\\log K`.
+    separation : float, default 6.0
+        Norm of every class mean, in units of the noise's standard deviation.
+    scale : float, default 1.0
+        Standard deviation of every feature after standardisation.
+    rng : None, int or numpy.random.Generator, optional
+        Source of randomness (SPEC 7).
+
+    Returns
+    -------
+    x : numpy.ndarray, shape (n, dim)
+    y : numpy.ndarray of int, shape (n,)
+
+    Examples
+    --------
+    >>> from winit.data import gaussian_mixture
+    >>> x, y = gaussian_mixture(100, dim=8, n_classes=3, rng=0)
+    >>> x.shape, sorted(set(y.tolist()))
+    ((100, 8), [0, 1, 2])
+    """
+    n = check_count(n, "n", "the number of examples")
+    dim = check_count(dim, "dim", "the number of features")
+    n_classes = check_count(n_classes, "n_classes", "the number of classes")
+    separation = check_real(separation, "separation", "the norm of the class means",
+                            nonnegative=True)
+    scale = check_real(scale, "scale", "the standard deviation of the features",
+                       positive=True)
+    rng = check_rng(rng)
+    means = rng.normal(size=(n_classes, dim))
+    means *= separation / np.linalg.norm(means, axis=1, keepdims=True)
+    y = rng.integers(0, n_classes, size=n)
+    x = means[y] + rng.normal(size=(n, dim))
+    x -= x.mean(axis=0)
+    x *= scale / x.std(axis=0)
+    return x, y

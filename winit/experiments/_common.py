@@ -1,0 +1,143 @@
+"""What the papers' experiments share: the initialisations they compare and
+one recorded forward and backward pass at initialisation."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._validation import check_choice, check_count
+from ..networks import backward, forward, init_weights
+
+__all__ = ["INITS", "LayerSignals", "layer_signals"]
+
+
+def _standard(fan_in, fan_out):
+    return math.sqrt(1.0 / (3.0 * fan_in))
+
+
+def _normalized(fan_in, fan_out):
+    return math.sqrt(2.0 / (fan_in + fan_out))
+
+
+def _xavier(fan_in, fan_out):
+    return math.sqrt(1.0 / fan_in)
+
+
+def _he(fan_in, fan_out):
+    return math.sqrt(2.0 / fan_in)
+
+
+#: The four initialisations the experiments compare, as
+#: ``name: (std(fan_in, fan_out), distribution)`` for
+#: :func:`winit.networks.init_weights`.
+#:
+#: * ``"standard"``: :math:`U[-1/\sqrt{n_{in}}, 1/\sqrt{n_{in}}]`, Glorot and
+#:   Bengio (2010) eq. 1, standard deviation :math:`1/\sqrt{3 n_{in}}`;
+#: * ``"normalized"``: :math:`U[\pm\sqrt{6}/\sqrt{n_{in} + n_{out}}]`, their
+#:   eq. 16, standard deviation :math:`\sqrt{2/(n_{in} + n_{out})}`;
+#: * ``"xavier"``: N(0, 1/n_in), what He et al. (2015) call "Xavier"
+#:   (LeCun et al.'s 1998 rule; Keras's ``lecun_normal`` without truncation);
+#: * ``"he"``: N(0, 2/n_in), He et al. (2015) eq. 10.
+INITS = {
+    "standard": (_standard, "uniform"),
+    "normalized": (_normalized, "uniform"),
+    "xavier": (_xavier, "normal"),
+    "he": (_he, "normal"),
+}
+
+
+@dataclass
+class LayerSignals:
+    """Activations and back-propagated gradients of every hidden layer.
+
+    Attributes
+    ----------
+    init : str
+        The initialisation, a key of :data:`INITS`.
+    activation : str
+        The hidden layers' activation function.
+    activations : list of numpy.ndarray
+        :math:`h_l = f(z_l)` of hidden layers ``1..depth``, each
+        ``(n_samples, width)``: the raw values of Glorot and Bengio's
+        Figure 6 histograms.
+    gradients : list of numpy.ndarray
+        :math:`\\partial \\mathcal{L}_i / \\partial z_l`, the per-example
+        cross-entropy's gradient at each hidden layer's pre-activations (the
+        quantity of their Figure 7), each ``(n_samples, width)``.
+    activation_std, gradient_std : numpy.ndarray, shape (depth,)
+        Standard deviation over all units and examples, layer by layer.
+    activation_second_moment : numpy.ndarray, shape (depth,)
+        :math:`E[h_l^2]`, the quantity He et al. (2015) propagate (their
+        eq. 7): for ReLU it is not the variance, since ReLU outputs are not
+        centred.
+    """
+
+    init: str
+    activation: str
+    activations: list
+    gradients: list
+    activation_std: np.ndarray
+    gradient_std: np.ndarray
+    activation_second_moment: np.ndarray
+
+
+def layer_signals(x, y, *, activation, init, depth=5, width=1000, rng=None):
+    """One forward and backward pass at initialisation, recorded layer by layer.
+
+    Builds the network ``[x.shape[1]] + [width] * depth + [K]`` with ``K =
+    y.max() + 1`` softmax outputs, draws its weights with ``init`` (biases
+    zero), runs the whole of ``x`` forward, back-propagates the
+    cross-entropy, and collects what :class:`LayerSignals` describes.  The
+    gradients are per example: the mean-loss gradients of
+    :func:`winit.networks.backward` times the number of examples.
+
+    Parameters
+    ----------
+    x : numpy.ndarray, shape (N, n_in)
+        Inputs.
+    y : numpy.ndarray of int, shape (N,)
+        Labels.
+    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear"}
+        Activation function of the hidden layers.
+    init : {"standard", "normalized", "xavier", "he"}
+        A key of :data:`INITS`.
+    depth : int, default 5
+        Number of hidden layers.
+    width : int, default 1000
+        Units per hidden layer.
+    rng : None, int or numpy.random.Generator, optional
+        Source of randomness for the weights (SPEC 7).
+
+    Returns
+    -------
+    LayerSignals
+    """
+    check_choice(init, "init", tuple(INITS))
+    depth = check_count(depth, "depth", "the number of hidden layers")
+    width = check_count(width, "width", "the units per hidden layer")
+    x = np.asarray(x)
+    y = np.asarray(y)
+    if x.ndim != 2:
+        raise ValueError(f"x must be a 2-d array (examples, features); got shape {x.shape}")
+    if not np.issubdtype(y.dtype, np.integer) or y.size == 0:
+        raise TypeError(f"y must be a non-empty array of integer labels; got dtype {y.dtype}")
+    std, distribution = INITS[init]
+    params = init_weights([x.shape[1]] + [width] * depth + [int(y.max()) + 1], std=std,
+                          distribution=distribution, rng=rng)
+    rec = forward(params, x, activation)
+    grads = backward(params, rec, y)
+    n = x.shape[0]
+    acts = rec.activations
+    gz = [g * n for g in grads.grad_pre_activations[:-1]]
+    return LayerSignals(
+        init=init,
+        activation=activation,
+        activations=acts,
+        gradients=gz,
+        activation_std=np.array([a.std() for a in acts]),
+        gradient_std=np.array([g.std() for g in gz]),
+        activation_second_moment=np.array([np.mean(a * a) for a in acts]),
+    )
