@@ -90,3 +90,53 @@ def sample_histogram(w, *, pdf=None, ax=None, bins=40, title=None, pdf_label="th
         ax.set_title(title)
     ax.legend(loc="lower center", fontsize="small")
     return ax
+
+
+def drawn(fig):
+    """What a matplotlib figure draws, as arrays: the data a test checks.
+
+    nbval compares a chapter's text outputs, not its pictures, so a figure
+    drawn from a wrong formula would pass.  A chapter hands its figure to
+    this function in a hidden checking cell and asserts the data against the
+    closed form; tests do the same for the explorers.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+
+    Returns
+    -------
+    list of dict
+        One dict per axes, in ``fig.axes`` order, with keys ``"title"``,
+        ``"xlabel"``, ``"ylabel"``, ``"lines"`` (``{label: (x, y)}`` for every
+        line, unlabelled ones under ``"_lineN"``), ``"bars"`` (a list of
+        ``(left_edges, widths, heights)``, one per bar container, e.g. a
+        histogram) and ``"errorbars"`` (a list of ``(x, y_low, y_high)``,
+        one per error-bar container).
+    """
+    from matplotlib.container import BarContainer, ErrorbarContainer
+
+    out = []
+    for ax in fig.axes:
+        lines = {}
+        for line in ax.get_lines():
+            x = np.asarray(line.get_xdata(), dtype=float)
+            y = np.asarray(line.get_ydata(), dtype=float)
+            lines[line.get_label()] = (x, y)
+        bars, errorbars = [], []
+        for c in ax.containers:
+            if isinstance(c, BarContainer):
+                bars.append((np.array([p.get_x() for p in c.patches]),
+                             np.array([p.get_width() for p in c.patches]),
+                             np.array([p.get_height() for p in c.patches])))
+            elif isinstance(c, ErrorbarContainer):
+                _, _, cols = c.lines
+                for col in cols:
+                    segs = col.get_segments()
+                    errorbars.append((np.array([s[0][0] for s in segs]),
+                                      np.array([min(s[0][1], s[1][1]) for s in segs]),
+                                      np.array([max(s[0][1], s[1][1]) for s in segs])))
+        out.append({"title": ax.get_title(), "xlabel": ax.get_xlabel(),
+                    "ylabel": ax.get_ylabel(), "lines": lines, "bars": bars,
+                    "errorbars": errorbars})
+    return out
