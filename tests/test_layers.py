@@ -17,6 +17,7 @@ LAYERS = [
     ("experiments", 4),
     ("data", 3),
     ("networks", 2),
+    ("blocks", 2),
 ]
 LIBRARY = 1
 

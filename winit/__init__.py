@@ -7,7 +7,8 @@ this list, never those below (``tests/test_layers.py`` checks it):
    :mod:`winit.schemes` (every scheme is one line over
    :func:`variance_scaling`), :mod:`winit.fans` (fans and gains),
    :mod:`winit.meanfield` (mean-field signal propagation).
-2. **The network engine**: :mod:`winit.networks` (forward, backward, SGD).
+2. **The network engine**: :mod:`winit.networks` (forward, backward, SGD of
+   plain stacks) and :mod:`winit.blocks` (residual blocks, normalisation layers).
 3. **The data**: :mod:`winit.data` (scikit-learn's digits, Shapeset).
 4. **The papers' experiments**: :mod:`winit.experiments`, one module per
    paper, named after it (``glorot2010``, ``he2015``, ...).
