@@ -1,0 +1,70 @@
+"""winit.diagnostics against values worked out by hand."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from winit import diagnostics as dg
+
+
+def test_initial_loss_uniform_and_confident():
+    r = dg.initial_loss(np.zeros((3, 4)), [0, 1, 3])
+    assert r.loss == pytest.approx(math.log(4), abs=1e-15) and r.excess == pytest.approx(0, abs=1e-15)
+    # two classes, logits (10, 0) and label 1: loss = log(1 + e^10) = 10.0000454
+    r = dg.initial_loss(np.array([[10.0, 0.0]]), [1])
+    assert r.loss == pytest.approx(10 + math.log1p(math.exp(-10)), rel=1e-12)
+    assert r.log_k == pytest.approx(math.log(2)) and r.logit_std == 5.0
+    assert all(type(v) is float for v in r)
+
+
+def test_output_scale_and_prior_bias():
+    z = np.array([[3.0, -3.0], [1.0, -1.0]])  # std sqrt(5)
+    assert dg.output_scale_for(z, 0.5) == pytest.approx(0.5 / math.sqrt(5))
+    b = dg.prior_bias([0, 0, 0, 1], 2)
+    assert np.allclose(b, [math.log(0.75), math.log(0.25)])
+    # with zero logits plus that bias, the loss is the labels' entropy
+    r = dg.initial_loss(np.zeros((4, 2)) + b, np.array([0, 0, 0, 1]))
+    assert r.loss == pytest.approx(-(0.75 * math.log(0.75) + 0.25 * math.log(0.25)))
+
+
+def test_layer_stats_and_update_ratios():
+    s = dg.layer_stats([np.array([[0.0, 0.995], [-1.0, 0.5]])])[0]
+    assert s.dead == 0.25 and s.saturated == 0.5 and s.mean == pytest.approx(0.12375)
+    r = dg.update_ratios([np.array([3.0, 4.0]), np.zeros(2)], [np.array([3.0, 4.05]), np.ones(2)])
+    assert r[0] == pytest.approx(0.01) and r[1] == math.inf
+    assert dg.update_ratios([np.zeros(2)], [np.zeros(2)]) == [0.0]
+
+
+@pytest.mark.parametrize("call,match", [
+    (lambda: dg.initial_loss(np.zeros(3), [0]), "logits must be a 2-d"),
+    (lambda: dg.initial_loss(np.zeros((2, 1)), [0, 0]), "at least 2 columns"),
+    (lambda: dg.initial_loss(np.full((1, 2), np.nan), [0]), "finite"),
+    (lambda: dg.initial_loss(np.zeros((2, 3)), [0, 3]), "labels in 0..2"),
+    (lambda: dg.initial_loss(np.zeros((2, 3)), [0.0, 1.0]), "integer class labels"),
+    (lambda: dg.initial_loss(np.zeros((2, 3)), [0]), r"shape \(2,\)"),
+    (lambda: dg.output_scale_for(np.ones((2, 2))), "every logit is equal"),
+    (lambda: dg.output_scale_for(np.eye(2), 0.0), "target_std"),
+    (lambda: dg.prior_bias([0, 0], 2), r"classes \[1\] never occur"),
+    (lambda: dg.layer_stats(np.zeros((2, 2))), "sequence of arrays"),
+    (lambda: dg.layer_stats([]), "at least one layer"),
+    (lambda: dg.layer_stats([np.array(["a"])]), "real numbers"),
+    (lambda: dg.update_ratios([np.ones(2)], []), "same, non-zero number"),
+    (lambda: dg.update_ratios([np.ones(2)], [np.ones(3)]), "same shape"),
+])
+def test_errors_name_the_argument(call, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        call()
+
+
+@given(st.integers(1, 20), st.integers(2, 12), st.floats(0.0, 50.0), st.integers(0, 2**32 - 1))
+def test_initial_loss_is_finite_and_at_least_zero(n, k, scale, seed):
+    rng = np.random.default_rng(seed)
+    z = rng.normal(size=(n, k)) * scale
+    y = rng.integers(0, k, size=n)
+    r = dg.initial_loss(z, y)
+    assert math.isfinite(r.loss) and r.loss >= 0.0
+    if scale == 0.0:
+        assert r.excess == pytest.approx(0.0, abs=1e-12)
