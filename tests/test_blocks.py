@@ -1,0 +1,240 @@
+"""winit.blocks: every backward pass against central finite differences, and argument checks."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from winit import blocks
+from winit.blocks import Activation, BatchNorm, LayerNorm, Linear, Residual
+
+H = 1e-6
+
+
+def numeric_grad(f, a):
+    """Central differences of the scalar f() with respect to every entry of a (in place)."""
+    g = np.zeros_like(a)
+    flat, gflat = a.reshape(-1), g.reshape(-1)
+    for i in range(flat.size):
+        old = flat[i]
+        flat[i] = old + H
+        up = f()
+        flat[i] = old - H
+        down = f()
+        flat[i] = old
+        gflat[i] = (up - down) / (2 * H)
+    return g
+
+
+def check_layers(layers, x, seed=0):
+    """Compare backward() with finite differences of L = sum(R * output) for a fixed R."""
+    rng = np.random.default_rng(seed)
+    out = blocks.forward(layers, x).output
+    R = rng.normal(size=out.shape)
+
+    def loss():
+        return float(np.sum(R * blocks.forward(layers, x).output))
+
+    rec = blocks.forward(layers, x)
+    bp = blocks.backward(layers, rec, R)
+    checked = 0
+    for layer, grads in zip(layers, bp.grads):
+        for p, g in zip(layer.parameters(), grads):
+            assert g.shape == p.shape
+            num = numeric_grad(loss, p)
+            np.testing.assert_allclose(g, num, rtol=1e-5, atol=1e-7)
+            checked += 1
+    np.testing.assert_allclose(bp.grad_input, numeric_grad(loss, x), rtol=1e-5, atol=1e-7)
+    return checked
+
+
+def rand(shape, seed, scale=1.0):
+    return np.random.default_rng(seed).normal(0.0, scale, size=shape)
+
+
+def test_linear_backward_matches_finite_differences():
+    layer = Linear(rand((4, 3), 1), rand(3, 2))
+    assert check_layers([layer], rand((5, 4), 3)) == 2
+
+
+@pytest.mark.parametrize("name", ["tanh", "sigmoid", "linear", "relu", "leaky_relu"])
+def test_activation_backward_matches_finite_differences(name):
+    x = rand((6, 4), 4)
+    x[np.abs(x) < 1e-3] = 0.5  # keep ReLU's kink out of the finite-difference stencil
+    check_layers([Linear(rand((4, 4), 5)), Activation(name)], x)
+
+
+def test_batchnorm_backward_with_learnable_scale_and_shift():
+    bn = BatchNorm(3, eps=1e-5)
+    bn.gamma[:] = [0.5, 2.0, -1.5]
+    bn.beta[:] = [0.1, -0.3, 0.7]
+    # The input gradient couples every example through the batch mean and variance.
+    assert check_layers([Linear(rand((4, 3), 6)), bn, Activation("tanh")], rand((7, 4), 7)) == 4
+
+
+def test_layernorm_backward_with_learnable_scale_and_shift():
+    ln = LayerNorm(5, eps=1e-5)
+    ln.gamma[:] = rand(5, 8) + 1.0
+    ln.beta[:] = rand(5, 9)
+    assert check_layers([ln, Linear(rand((5, 3), 10)), Activation("tanh")], rand((4, 5), 11)) == 4
+
+
+@pytest.mark.parametrize("norm", [None, "layer", "batch"])
+def test_residual_block_backward_including_alpha(norm):
+    width = 4
+    branch = [] if norm is None else [(BatchNorm if norm == "batch" else LayerNorm)(width)]
+    branch += [Linear(rand((width, 6), 12, 0.5), rand(6, 13, 0.1)), Activation("tanh"),
+               Linear(rand((6, width), 14, 0.5), rand(width, 15, 0.1))]
+    block = Residual(branch, alpha=0.7)
+    n = check_layers([block, Residual([Linear(rand((width, width), 16, 0.5)), Activation("tanh"),
+                                       Linear(rand((width, width), 17, 0.5))], alpha=-0.3)],
+                     rand((5, width), 18))
+    assert n == len(block.parameters()) + 5
+
+
+def test_whole_residual_network_and_cross_entropy_gradient():
+    net = blocks.residual_mlp(5, 4, 2, 3, std_first=0.6, std_last=0.4, norm="layer",
+                              activation="tanh", rng=0)
+    x, y = rand((6, 5), 19), np.array([0, 1, 2, 0, 1, 2])
+    loss, _, bp = blocks.loss_and_gradients(net, x, y)
+
+    def f():
+        return blocks.loss_and_gradients(net, x, y)[0]
+
+    assert math.isclose(loss, f())
+    for layer, grads in zip(net, bp.grads):
+        for p, g in zip(layer.parameters(), grads):
+            np.testing.assert_allclose(g, numeric_grad(f, p), rtol=1e-5, atol=1e-8)
+
+
+def test_zero_alpha_block_is_the_identity_and_alpha_gets_a_gradient():
+    net = blocks.residual_mlp(3, 4, 1, 2, std_first=0.5, std_last=0.5, alpha=0.0, rng=1)
+    x = rand((5, 3), 2)
+    rec = blocks.forward(net, x)
+    np.testing.assert_array_equal(rec.outputs[1], rec.outputs[0])
+    bp = blocks.backward(net, rec, np.ones((5, 2)))
+    assert bp.grads[1][0] != 0  # d/d alpha
+    assert all(np.all(g == 0) for g in bp.grads[1][1:])  # the branch's weights do not move yet
+
+
+def test_batchnorm_output_is_standardised_per_feature_and_layernorm_per_example():
+    z = rand((50, 3), 3, 5.0) + 7.0
+    out = blocks.forward([BatchNorm(3, eps=0.0)], z).output
+    np.testing.assert_allclose(out.mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(out.var(axis=0), 1, rtol=1e-12)
+    out = blocks.forward([LayerNorm(3, eps=0.0)], z).output
+    np.testing.assert_allclose(out.mean(axis=1), 0, atol=1e-12)
+    np.testing.assert_allclose(out.var(axis=1), 1, rtol=1e-12)
+
+
+def test_float32_network_stays_float32():
+    net = blocks.residual_mlp(4, 8, 2, 3, std_first=0.5, std_last=0.5, norm="batch", rng=0,
+                              dtype=np.float32)
+    x = rand((6, 4), 1)
+    loss, rec, bp = blocks.loss_and_gradients(net, x, np.array([0, 1, 2, 0, 1, 2]))
+    assert rec.output.dtype == np.float32
+    assert all(g.dtype == np.float32 for gl in bp.grads for g in gl)
+    assert isinstance(loss, float)
+
+
+def test_train_sgd_learns_and_leaves_the_callers_layers_alone():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 3))
+    y = (x[:, 0] + x[:, 1] > 0).astype(int)
+    net = blocks.residual_mlp(3, 8, 3, 2, std_first=0.5, std_last=0.0, norm="batch", rng=rng)
+    w0 = net[1].branch[1].W.copy()
+    res = blocks.train_sgd(net, x, y, steps=150, lr=0.1, batch_size=20, rng=1, record_every=50)
+    assert not res.diverged and res.losses[-1] < 0.5 * res.losses[0]
+    np.testing.assert_array_equal(net[1].branch[1].W, w0)
+    assert list(res.steps) == [50, 100, 150]
+
+
+def test_train_sgd_reports_divergence_without_raising():
+    net = blocks.residual_mlp(3, 8, 20, 2, std_first=3.0, std_last=3.0, rng=0)
+    x = np.random.default_rng(1).normal(size=(40, 3))
+    res = blocks.train_sgd(net, x, (x[:, 0] > 0).astype(int), steps=20, lr=1.0, batch_size=10,
+                           rng=0)
+    assert res.diverged and res.diverged_at is not None and not math.isfinite(res.losses[-1])
+
+
+def test_rng_spec7_seed_generator_and_reproducibility():
+    a = blocks.residual_mlp(3, 4, 2, 2, std_first=1.0, std_last=1.0, rng=5)
+    b = blocks.residual_mlp(3, 4, 2, 2, std_first=1.0, std_last=1.0, rng=np.random.default_rng(5))
+    c = blocks.residual_mlp(3, 4, 2, 2, std_first=1.0, std_last=1.0, rng=6)
+    np.testing.assert_array_equal(a[0].W, b[0].W)
+    assert not np.array_equal(a[0].W, c[0].W)
+    with pytest.raises(TypeError, match="rng"):
+        blocks.residual_mlp(3, 4, 2, 2, std_first=1.0, std_last=1.0, rng="seed")
+    with pytest.raises(ValueError, match="rng"):
+        blocks.plain_mlp(3, 4, 2, 2, std=1.0, rng=-1)
+
+
+# ---------------------------------------------------------------- argument checks
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.one_of(st.integers(max_value=0), st.booleans(), st.floats(), st.text(max_size=3)))
+def test_widths_must_be_positive_integers(bad):
+    with pytest.raises((TypeError, ValueError), match="width"):
+        blocks.residual_mlp(3, bad, 2, 2, std_first=1.0, std_last=1.0)
+    with pytest.raises((TypeError, ValueError), match="n_features"):
+        BatchNorm(bad)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.one_of(st.floats(max_value=-1e-300), st.just(math.nan), st.just(math.inf),
+                 st.booleans(), st.text(max_size=3)))
+def test_eps_and_stds_must_be_non_negative_reals(bad):
+    with pytest.raises((TypeError, ValueError), match="eps"):
+        LayerNorm(3, eps=bad)
+    with pytest.raises((TypeError, ValueError), match="std_last"):
+        blocks.residual_mlp(3, 4, 2, 2, std_first=1.0, std_last=bad)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.one_of(st.just(math.nan), st.just(-math.inf), st.booleans(), st.text(max_size=3),
+                 st.none()))
+def test_alpha_must_be_a_finite_real(bad):
+    with pytest.raises((TypeError, ValueError), match="alpha"):
+        Residual([Linear(np.eye(2))], alpha=bad)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.text(max_size=8).filter(lambda s: s not in ("relu", "tanh", "sigmoid", "linear",
+                                                       "leaky_relu")))
+def test_activation_and_norm_names_are_checked(bad):
+    with pytest.raises(ValueError, match="name"):
+        Activation(bad)
+    with pytest.raises(ValueError, match="norm"):
+        blocks.residual_mlp(3, 4, 2, 2, std_first=1.0, std_last=1.0, norm=bad or "x")
+
+
+def test_shape_and_type_errors_name_the_argument():
+    with pytest.raises(ValueError, match="x must have shape"):
+        blocks.forward([Linear(np.eye(3))], np.ones((2, 4)))
+    with pytest.raises(ValueError, match="batch >= 2"):
+        blocks.forward([BatchNorm(3)], np.ones((1, 3)))
+    with pytest.raises(ValueError, match="eps must be positive"):
+        blocks.forward([BatchNorm(2, eps=0.0)], np.ones((4, 2)))
+    with pytest.raises(ValueError, match="branch must map width"):
+        Residual([Linear(np.ones((3, 2)))])
+    with pytest.raises(ValueError, match=r"layers\[1\] takes 4 inputs"):
+        blocks.forward([Linear(np.ones((3, 2))), Linear(np.ones((4, 2)))], np.ones((1, 3)))
+    with pytest.raises(TypeError, match="layers must be a list of layers"):
+        blocks.forward(Linear(np.eye(2)), np.ones((1, 2)))
+    with pytest.raises(ValueError, match="b must have shape"):
+        Linear(np.eye(2), np.zeros(3))
+    with pytest.raises(TypeError, match="W must be a float32 or float64"):
+        Linear(np.eye(2, dtype=int))
+    with pytest.raises(ValueError, match="grad_output must have shape"):
+        rec = blocks.forward([Linear(np.eye(2))], np.ones((3, 2)))
+        blocks.backward([Linear(np.eye(2))], rec, np.ones((2, 2)))
+    with pytest.raises(ValueError, match="y must hold labels"):
+        blocks.loss_and_gradients([Linear(np.eye(2))], np.ones((2, 2)), np.array([0, 2]))
+    net = blocks.plain_mlp(2, 3, 1, 2, std=1.0, rng=0)
+    with pytest.raises(ValueError, match="batch_size must be at least 2"):
+        blocks.train_sgd(net, np.ones((4, 2)), np.zeros(4, int), steps=1, lr=0.1, batch_size=1)
+    with pytest.raises(ValueError, match="lr must be a positive"):
+        blocks.train_sgd(net, np.ones((4, 2)), np.zeros(4, int), steps=1, lr=0.0, batch_size=2)
