@@ -95,3 +95,44 @@ def test_bad_c_and_bracket():
         mf.correlation_map(1.5, 1.0, 0.0, "tanh")
     with pytest.raises(ValueError, match="same sign"):
         mf.critical_sigma_w2("relu", lo=3.0, hi=4.0)
+
+
+def test_edge_of_chaos_against_quad():
+    for q in (0.3, 1.0, 3.0):  # 256 nodes: about 1e-9 at q = 1, 1e-7 at q = 3 (tanh's poles)
+        sw2, sb2 = mf.edge_of_chaos(q, "tanh")
+        assert sw2 * gauss_expect(lambda u: (1 - math.tanh(u) ** 2) ** 2, q) == pytest.approx(1, rel=1e-6)
+        assert sw2 * gauss_expect(lambda u: math.tanh(u) ** 2, q) + sb2 == pytest.approx(q, rel=1e-6)
+        assert mf.critical_sigma_w2("tanh", sb2) == pytest.approx(sw2, rel=1e-7)
+    assert mf.edge_of_chaos(0.0, "relu")[0] == pytest.approx(2.0, rel=1e-12)
+    assert mf.edge_of_chaos(2.0, "relu")[1] == pytest.approx(0.0, abs=1e-12)
+    a = mf.LEAKY_SLOPE
+    assert mf.edge_of_chaos(1.0, "leaky_relu")[0] == pytest.approx(2 / (1 + a * a), rel=1e-12)
+    with pytest.raises(ValueError, match="q_star"):
+        mf.edge_of_chaos(-1.0)
+
+
+def test_fixed_point_c_chaotic_with_bias_by_dblquad():
+    # c* of tanh at (4, 0.05) is a fixed point of the correlation map computed independently:
+    # q* from quad and brentq, E[tanh(u1) tanh(u2)] from dblquad.
+    from scipy.optimize import brentq
+    sw2, sb2 = 4.0, 0.05
+    q = brentq(lambda q: sw2 * gauss_expect(lambda u: math.tanh(u) ** 2, q) + sb2 - q, 0.1, 20,
+               xtol=1e-14)
+    c = mf.fixed_point_c(sw2, sb2, "tanh")
+    s = math.sqrt(1 - c * c)
+    inner, _ = integrate.dblquad(
+        lambda z2, z1: math.tanh(math.sqrt(q) * z1) * math.tanh(math.sqrt(q) * (c * z1 + s * z2))
+        * math.exp(-(z1 * z1 + z2 * z2) / 2) / (2 * math.pi), -9, 9, -9, 9, epsabs=1e-11)
+    assert (sw2 * inner + sb2) / q == pytest.approx(c, abs=1e-6)
+    assert 0.1 < c < 0.25
+    # chi_c at c* < 1: c* is stable
+    assert mf.chi_c(c, sw2, sb2, "tanh") < 1
+
+
+def test_quadrature_node_limit():
+    with pytest.raises(ValueError, match="n_points"):
+        mf.expect(np.cos, 1.0, n_points=400)
+    with pytest.raises(ValueError, match="n_points"):
+        mf.correlation_map(0.5, 2.0, 0.1, n_points=500)
+    assert math.isfinite(mf.expect(np.cos, 1.0, n_points=mf.MAX_POINTS))
+    assert mf.expect(np.cos, 1.0, n_points=mf.MAX_POINTS) == pytest.approx(math.exp(-0.5), rel=1e-12)

@@ -29,7 +29,7 @@ quadrature (:func:`numpy.polynomial.hermite.hermgauss`), with an even
 number of nodes so that none sits on the kink of ReLU at 0 and the
 symmetric halves of a ReLU integral are summed exactly.  For tanh the
 rule converges more slowly as :math:`q` grows (tanh has poles at
-:math:`\pm i\pi/2`): with the default 256 nodes the length map agrees with
+:math:`\\pm i\\pi/2`): with the default 256 nodes the length map agrees with
 adaptive quadrature to about :math:`10^{-9}` at :math:`q = 4`.
 
 This module is part of winit's library layer: it needs numpy only and
@@ -60,6 +60,7 @@ __all__ = [
     "correlation_map",
     "critical_sigma_w2",
     "depth_scales",
+    "edge_of_chaos",
     "expect",
     "fixed_point_c",
     "fixed_point_q",
@@ -104,6 +105,19 @@ _HOMOGENEOUS = ("relu", "leaky_relu", "linear")
 N_POINTS = 256
 
 
+#: The most Gauss-Hermite nodes allowed: numpy's hermgauss overflows to NaN
+#: weights from 371 nodes on (numpy 2.4).
+MAX_POINTS = 360
+
+
+def _check_n_points(n_points):
+    n_points = check_count(n_points, "n_points", "the number of quadrature nodes")
+    if n_points > MAX_POINTS:
+        raise ValueError(f"n_points must be at most {MAX_POINTS} (numpy's hermgauss overflows "
+                         f"beyond about 370); got {n_points}")
+    return n_points
+
+
 @lru_cache(maxsize=8)
 def _nodes(n_points):
     x, w = np.polynomial.hermite.hermgauss(n_points)
@@ -146,11 +160,7 @@ def expect(f, q=1.0, *, n_points=N_POINTS):
     3.0
     """
     q = _check_q(q)
-    n_points = check_count(n_points, "n_points", "the number of quadrature nodes")
-    if n_points > 400:
-        raise ValueError("n_points must be at most 400 (numpy's hermgauss overflows beyond); "
-                         f"got {n_points}")
-    z, w = _nodes(n_points)
+    z, w = _nodes(_check_n_points(n_points))
     return float(np.dot(w, f(math.sqrt(q) * z)))
 
 
@@ -327,7 +337,11 @@ def correlation_map(c, sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_p
     q : float, optional
         The variance of both inputs; default :func:`fixed_point_q`.
     n_points : int, default 96
-        Quadrature nodes per dimension (a tensor-product rule).
+        Quadrature nodes per dimension (a tensor-product rule).  For the
+        smooth tanh and sigmoid the default is accurate to about
+        :math:`10^{-8}`; for ReLU and leaky ReLU, whose kink along
+        :math:`u_2 = 0` the rule does not follow, to about :math:`10^{-3}`
+        (the error halves from 96 to 200 nodes).
 
     Returns
     -------
@@ -347,7 +361,7 @@ def correlation_map(c, sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_p
     if not 0.0 < q_next < math.inf:
         raise ValueError(f"the correlation map needs a finite, positive variance; got {q_next}")
     phi = _PHI[activation][0]
-    u1, u2, w = _pair(q, c, n_points)
+    u1, u2, w = _pair(q, c, _check_n_points(n_points))
     return float((sigma_w2 * np.sum(w * phi(u1) * phi(u2)) + sigma_b2) / q_next)
 
 
@@ -363,7 +377,7 @@ def chi_c(c, sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_points=96):
         q = fixed_point_q(sigma_w2, sigma_b2, activation)
     q = _check_q(q)
     dphi = _PHI[activation][1]
-    u1, u2, w = _pair(q, c, n_points)
+    u1, u2, w = _pair(q, c, _check_n_points(n_points))
     return float(sigma_w2 * np.sum(w * dphi(u1) * dphi(u2)))
 
 
@@ -371,25 +385,129 @@ def fixed_point_c(sigma_w2, sigma_b2=0.0, activation="tanh", *, c0=0.5, max_iter
                   tol=1e-13, n_points=96):
     """The stable fixed point :math:`c^*` of the correlation map.
 
-    In the ordered phase (:math:`\\chi_1 < 1`) it is 1: all inputs end up
-    alike.  In the chaotic phase it is below 1 (0 for an odd activation with
-    :math:`\\sigma_b = 0`), found by iterating the map from ``c0``.
+    In the ordered phase (:math:`\\chi_1 \\le 1`) it is 1: all inputs end up
+    alike.  In the chaotic phase (:math:`\\chi_1 > 1`) the fixed point at 1
+    repels and the stable one lies below it (0 for an odd activation with
+    :math:`\\sigma_b = 0`).  It is found by bisection on :math:`g(c) =
+    c_{l+1}(c) - c`, which is :math:`\\geq 0` at :math:`c = -1` and negative
+    just below 1 in the chaotic phase, to about ``tol``; if no negative value
+    is found down to :math:`1 - 10^{-10}` (a slope barely above 1), the map
+    is iterated from ``c0`` instead, at most ``max_iter`` times.
+
+    Parameters
+    ----------
+    sigma_w2, sigma_b2, activation
+        As in :func:`length_map`.
+    c0 : float, default 0.5
+        Start of the iteration (the fallback only).
+    max_iter : int, default 10000
+        Iterations of the fallback.
+    tol : float, default 1e-13
+        Bracket width at which the bisection stops; step size at which the
+        iteration stops.
+    n_points : int, default 96
+        Quadrature nodes per dimension, as in :func:`correlation_map`.
 
     Returns
     -------
     float
+        :math:`c^* \\in [-1, 1]`.
+
+    Examples
+    --------
+    >>> from winit.meanfield import fixed_point_c
+    >>> fixed_point_c(0.8, 0.1, "tanh")  # ordered: inputs become alike
+    1.0
+    >>> round(fixed_point_c(4.0, 0.05, "tanh"), 3)  # chaotic: they stay apart
+    0.165
     """
     sigma_w2, sigma_b2 = _check(sigma_w2, sigma_b2, activation)
     c = _check_c(c0)
+    max_iter = check_count(max_iter, "max_iter", "the number of iterations")
+    tol = check_real(tol, "tol", "the tolerance", positive=True)
     if chi_1(sigma_w2, sigma_b2, activation) <= 1.0:
         return 1.0
     q = fixed_point_q(sigma_w2, sigma_b2, activation)
+
+    def g(c):
+        return correlation_map(c, sigma_w2, sigma_b2, activation, q=q, n_points=n_points) - c
+
+    lo, hi = -1.0, None
+    for k in range(3, 11):
+        if g(1.0 - 10.0 ** -k) < 0.0:
+            hi = 1.0 - 10.0 ** -k
+            break
+    if hi is not None:
+        while hi - lo > tol:
+            mid = 0.5 * (lo + hi)
+            if mid in (lo, hi):
+                break
+            if g(mid) >= 0.0:
+                lo = mid
+            else:
+                hi = mid
+        return 0.5 * (lo + hi)
     for _ in range(max_iter):
-        c_next = correlation_map(c, sigma_w2, sigma_b2, activation, q=q, n_points=n_points)
+        c_next = g(c) + c
         if abs(c_next - c) < tol:
             return c_next
         c = c_next
     return c
+
+
+def edge_of_chaos(q_star, activation="tanh", *, n_points=N_POINTS):
+    """The point :math:`(\\sigma_w^2, \\sigma_b^2)` of the edge of chaos whose fixed point is ``q_star``.
+
+    On the edge, :math:`\\chi_1 = 1` at the fixed point of the length map, so
+    both variances follow from :math:`q^*` in closed form:
+
+    .. math::
+
+        \\sigma_w^2 = \\frac{1}{E_z[\\phi'(\\sqrt{q^*} z)^2]}, \\qquad
+        \\sigma_b^2 = q^* - \\sigma_w^2\\, E_z[\\phi(\\sqrt{q^*} z)^2].
+
+    Sweeping :math:`q^*` traces the whole order-to-chaos boundary of the
+    phase diagram with two quadratures per point, where
+    :func:`critical_sigma_w2` needs a root search per point.  Where the
+    formula gives :math:`\\sigma_b^2 < 0`, no network with real biases has
+    that fixed point on the edge (for tanh this never happens: :math:`\\sigma_b^2`
+    grows from 0 at :math:`q^* = 0`).
+
+    Parameters
+    ----------
+    q_star : float
+        The fixed point, :math:`\\geq 0`.
+    activation : {"tanh", "relu", "leaky_relu", "sigmoid", "linear"}
+    n_points : int, default 256
+        Quadrature nodes.
+
+    Returns
+    -------
+    (float, float)
+        :math:`(\\sigma_w^2, \\sigma_b^2)`; :math:`\\sigma_b^2` may be negative
+        (see above).
+
+    Examples
+    --------
+    >>> from winit.meanfield import critical_sigma_w2, edge_of_chaos
+    >>> [round(v, 12) for v in edge_of_chaos(0.0, "tanh")]  # gain 1, no bias
+    [1.0, 0.0]
+    >>> sw2, sb2 = edge_of_chaos(1.0, "tanh")
+    >>> round(sw2, 6) == round(critical_sigma_w2("tanh", sb2), 6)
+    True
+    """
+    q = _check_q(q_star, "q_star")
+    check_choice(activation, "activation", ACTIVATIONS)
+    phi, dphi, _ = _PHI[activation]
+    if activation in _HOMOGENEOUS:
+        # E[phi'^2] does not depend on q, and E[phi(sqrt(q) z)^2] = q E[phi(z)^2]:
+        # evaluate at q = 1 (at q = 0 ReLU's derivative is 0 at every node).
+        sigma_w2 = 1.0 / expect(lambda u: dphi(u) ** 2, 1.0, n_points=n_points)
+        sigma_b2 = q * (1.0 - sigma_w2 * expect(lambda u: phi(u) ** 2, 1.0, n_points=n_points))
+        return float(sigma_w2), float(sigma_b2)
+    sigma_w2 = 1.0 / expect(lambda u: dphi(u) ** 2, q, n_points=n_points)
+    sigma_b2 = q - sigma_w2 * expect(lambda u: phi(u) ** 2, q, n_points=n_points)
+    return float(sigma_w2), float(sigma_b2)
 
 
 def depth_scales(sigma_w2, sigma_b2=0.0, activation="tanh", *, n_points=N_POINTS):
