@@ -159,7 +159,8 @@ def test_unit_normal_relu_explodes_and_the_view_says_so():
 
 def test_a_signal_that_overflows_is_reported_not_raised():
     v = depth_view(300, 100, "linear", "unit")
-    assert v.status == "overflow" and "inf or nan" in v.message
+    assert v.status == "overflow" and "Overflow" in v.message
+    assert "nan" not in v.message and "inf " not in v.message
     fig = draw_depth_view(v)  # plots the finite part
     assert fig.axes[0].get_yscale() == "log"
     matplotlib.pyplot.close(fig)
@@ -178,8 +179,10 @@ def test_too_large_a_network_gets_a_message_before_any_work():
 def test_extreme_settings_always_give_a_view(depth, width, activation):
     for init in ("he", "unit"):
         v = depth_view(depth, width, activation, init)
-        assert v.status in ("ok", "vanishing", "exploding", "overflow", "too large")
+        assert v.status in ("ok", "shrinking", "growing", "vanishing", "exploding", "overflow",
+                            "too large")
         assert v.message and v.activation_std.shape == (depth,)
+        assert "nan" not in v.message.lower() and " inf" not in v.message
 
 
 @pytest.mark.parametrize("args", [(100, 1, "relu", "unit"), (100, 100, "relu", "unit"),
@@ -215,3 +218,223 @@ def test_depth_grid_reaches_100_and_inits_include_the_exploding_one():
 def test_the_widest_network_under_the_limit_is_drawn():
     v = depth_view(1, 7000, "relu", "he")  # 49 million weights, under the limit
     assert v.status == "ok" and v.activation_std.shape == (1,)
+
+
+# --- verdicts: a band of 2x, never NaN ------------------------------------
+
+from winit.book.explorers import EXTREME_BAND, LEVEL_BAND, _verdict
+
+
+def _stds(act_ratio, grad_ratio, depth=20):
+    """Per-layer stds whose ends differ by the given ratios (geometric in between)."""
+    layers = np.arange(depth) / (depth - 1)
+    return act_ratio ** layers, grad_ratio ** -layers  # gradients compared last -> first
+
+
+@pytest.mark.parametrize("act,grad,status", [
+    (1.0, 1.0, "ok"), (1.9, 0.6, "ok"), (0.55, 1.0, "ok"),
+    (1.0, 1 / 9.5, "shrinking"),  # a 9.5x fall of the gradients is not level
+    (1.0, 9.5, "growing"), (2.5, 1.0, "growing"), (0.3, 1.0, "shrinking"),
+    (1.0, 1e-3, "vanishing"), (1e4, 1.0, "exploding"), (0.5, 150.0, "exploding"),
+])
+def test_verdict_calls_level_only_within_a_factor_two(act, grad, status):
+    a, g = _stds(act, grad)
+    got, message = _verdict(a, g)
+    assert got == status
+    assert LEVEL_BAND == 2.0 and EXTREME_BAND == 100.0
+    if status != "ok":
+        assert "/layer)" in message  # the per-layer factor is given
+
+
+def test_verdict_quotes_both_ends_and_the_factor_per_layer():
+    a, g = _stds(1.0, 1 / 9.5)
+    status, message = _verdict(a, g)
+    assert status == "shrinking"
+    message = message.replace("\u00a0", " ")  # non-breaking spaces keep '× 0.1' together
+    assert "gradients × 0.105 from layer 20 to 1 (× 0.888/layer)" in message  # 9.5 ** (-1/19)
+    assert "activations × 1 from layer 1 to 20," in message
+
+
+@pytest.mark.parametrize("depth", [1, 2, 5, 30])
+@pytest.mark.parametrize("activation", ["relu", "sigmoid", "tanh"])
+def test_narrow_networks_never_show_nan(depth, activation):
+    for width in (1, 2):
+        v = depth_view(depth, width, activation, "he")
+        assert "nan" not in v.message.lower() and "inf" not in v.message.lower()
+
+
+def test_dead_relu_units_are_said_to_be_zero():
+    v = depth_view(5, 1, "relu", "he")  # one unit per layer: it dies for every input
+    assert v.status == "vanishing" and "exactly zero" in v.message
+
+
+def test_one_layer_has_nothing_to_compare():
+    v = depth_view(1, 50, "tanh", "he")
+    assert v.status == "ok" and "no change across depth" in v.message
+
+
+# --- what a chapter may glue is a Python float -----------------------------
+
+def test_view_fields_are_python_floats():
+    for scheme in SCHEMES:
+        v = scheme_view(scheme, 10, 20)
+        assert type(v.std) is float and (v.bound is None or type(v.bound) is float)
+        assert all(type(x) is float for x in v.summary)
+    c = comparison_view(10, 20)
+    assert all(type(x) is float for x in c.marked.values())
+
+
+# --- pictures: sharp on a 2x screen, readable on a phone, nothing cut, compact ---
+
+from winit.book.plots import drawn
+
+
+def _texts_inside(fig):
+    """Everything ``fig`` draws (titles, labels, tick labels, legends, texts) lies
+    inside the figure: no label is cut."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    box = fig.bbox
+    extents = [t.get_window_extent(renderer) for t in fig.texts if t.get_text()]
+    extents += [ax.get_tightbbox(renderer) for ax in fig.axes if ax.axison]
+    assert extents
+    for ext in extents:
+        assert (ext.x0 >= box.x0 - 0.5 and ext.x1 <= box.x1 + 0.5 and ext.y0 >= box.y0 - 0.5
+                and ext.y1 <= box.y1 + 0.5), f"cut: {ext} not inside {box}"
+
+
+@pytest.mark.parametrize("args", [(1, 100, "tanh", "standard"), (100, 100, "relu", "standard"),
+                                  (100, 100, "relu", "unit"), (300, 100, "linear", "unit"),
+                                  (100, 10_000, "leaky_relu", "standard"),
+                                  (20, 100, "sigmoid", "normalized"), (5, 1, "relu", "he")])
+def test_depth_pictures_cut_no_text(args):
+    fig = draw_depth_view(depth_view(*args))
+    _texts_inside(fig)
+    matplotlib.pyplot.close(fig)
+
+
+@pytest.mark.parametrize("scheme,n,m", [("xavier", 1, 1), ("normalized_xavier", 10_000, 10_000),
+                                        ("he", 100_000, 1), ("normalized_xavier", 1, 1)])
+def test_scheme_and_comparison_pictures_cut_no_text(scheme, n, m):
+    fig = draw_scheme_view(scheme_view(scheme, n, m))
+    _texts_inside(fig)
+    matplotlib.pyplot.close(fig)
+    fig = draw_comparison(comparison_view(n, m, n_max=max(n, 10_000)))
+    _texts_inside(fig)
+    matplotlib.pyplot.close(fig)
+
+
+def test_pictures_are_drawn_at_twice_their_width_with_large_type():
+    from winit.book.widgets import png_size
+
+    assert explorers.PIXEL_DENSITY == 2 and explorers.CSS_PX_PER_INCH == 100
+    assert explorers.FONT_SIZE >= 10
+    for fig in (draw_scheme_view(scheme_view("he", 10)), draw_comparison(comparison_view(10)),
+                draw_depth_view(depth_view(5, 50, "tanh", "he"))):
+        assert fig.get_figwidth() <= 5.0  # 500 CSS px: a phone shrinks it by 0.7 at most
+        png = figure_png(fig)
+        width, height = png_size(png)
+        assert width == 1000 and height > 600
+        assert len(png) <= 60_000  # compact: a 64-colour palette
+        from PIL import Image
+        import io
+        assert Image.open(io.BytesIO(png)).mode == "P"
+
+
+# --- every pre-rendered view carries the closed forms -----------------------
+
+def _uniform_density(x, a):
+    return np.where(np.abs(x) <= a, 1 / (2 * a), 0.0)
+
+
+def test_every_prerendered_scheme_view_matches_the_closed_form():
+    settings = ([("xavier", n, 20) for n in N_GRID] + [("he", n, 20) for n in N_GRID]
+                + [("normalized_xavier", n, m) for n in N_GRID for m in M_GRID])
+    for scheme, n, m in settings:
+        v = scheme_view(scheme, n, m)
+        if scheme == "xavier":
+            bound, std = 1 / math.sqrt(n), 1 / math.sqrt(3 * n)
+        elif scheme == "normalized_xavier":
+            bound, std = math.sqrt(6) / math.sqrt(n + m), math.sqrt(2 / (n + m))
+        else:
+            bound, std = None, math.sqrt(2 / n)
+        assert v.std == pytest.approx(std, rel=1e-12)
+        assert (v.bound is None) if bound is None else v.bound == pytest.approx(bound, rel=1e-12)
+        if bound is not None:
+            assert np.all(np.abs(v.weights) <= bound)
+        # 1,000 draws: the sample std within 10% of the theory (5 standard errors)
+        assert abs(v.summary.std / std - 1) < 0.1
+        fig = draw_scheme_view(v)
+        (theory_x, theory_y), = [xy for label, xy in drawn(fig)[0]["lines"].items()
+                                  if label == "theory"]
+        if bound is None:
+            expect = np.exp(-0.5 * (theory_x / std) ** 2) / (std * math.sqrt(2 * math.pi))
+        else:
+            expect = _uniform_density(theory_x, bound)
+        np.testing.assert_allclose(theory_y, expect, rtol=1e-12)
+        step = fig.axes[0].patches[0]  # the sample's histogram (a step patch)
+        heights, edges = step.get_data()[:2]
+        np.testing.assert_allclose(heights, np.histogram(v.weights, bins=40, density=True)[0])
+        matplotlib.pyplot.close(fig)
+
+
+def test_every_prerendered_comparison_marks_the_closed_forms():
+    for n in N_GRID:
+        fig = draw_comparison(comparison_view(n, 10))
+        lines = drawn(fig)[0]["lines"]
+        expect = {"xavier": 1 / math.sqrt(3 * n), "normalized_xavier": math.sqrt(2 / (n + 10)),
+                  "he": math.sqrt(2 / n)}
+        marks = [xy for label, xy in lines.items() if label.startswith("_")
+                 and xy[0].size == 1 and xy[0][0] == n]
+        assert sorted(float(y[0]) for _, y in marks) == pytest.approx(sorted(expect.values()))
+        curves = {label: xy for label, xy in lines.items() if not label.startswith("_")}
+        for scheme, label in explorers.SCHEME_LABELS.items():
+            ns, stds = curves[label]
+            if scheme == "xavier":
+                np.testing.assert_allclose(stds, 1 / np.sqrt(3 * ns))
+            elif scheme == "he":
+                np.testing.assert_allclose(stds, np.sqrt(2 / ns))
+            else:
+                np.testing.assert_allclose(stds, np.sqrt(2 / (ns + 10)))
+        matplotlib.pyplot.close(fig)
+
+
+def _mean_field(depth, activation, sigma_w2):
+    """Mean-field per-layer std of activations and of dL/dz (up to a constant)
+    for inputs of unit variance, zero biases."""
+    from winit import meanfield
+
+    phi, dphi = meanfield._PHI[activation][:2]
+    q = sigma_w2 * 1.0
+    act, chi = [], []
+    for _ in range(depth):
+        mean = meanfield.expect(phi, q)
+        act.append(math.sqrt(meanfield.expect(lambda u: phi(u) ** 2, q) - mean ** 2))
+        chi.append(sigma_w2 * meanfield.expect(lambda u: dphi(u) ** 2, q))
+        q = meanfield.length_map(q, sigma_w2, 0.0, activation)
+    # gradient variance at layer l = prod of chi over layers l+1..depth times E[phi'(z_l)^2] ratio
+    grad = [1.0]
+    for l in range(depth - 2, -1, -1):
+        # Var d_l = width Var[W] E[phi'(z_l)^2] Var d_{l+1} = chi[l] Var d_{l+1}
+        grad.append(grad[-1] * math.sqrt(chi[l]))
+    return np.array(act), np.array(grad[::-1])
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid"])
+@pytest.mark.parametrize("init,sigma_w2", [("standard", 1 / 3), ("normalized", 1.0), ("he", 2.0)])
+def test_every_prerendered_depth_view_follows_mean_field_theory(activation, init, sigma_w2):
+    """The depth explorer's grid (width 100): the change per layer of both
+    spreads agrees with the mean-field recursion within the finite-width noise."""
+    for depth in DEPTH_GRID:
+        v = depth_view(depth, 100, activation, init)
+        assert v.activation_std.shape == (depth,) and np.all(np.isfinite(v.activation_std))
+        act, grad = _mean_field(depth, activation, sigma_w2)
+        if depth < 5:
+            continue
+        # per-layer factors from layer 2 on (layer 1 sees raw inputs): geometric means
+        measured = np.log(v.activation_std[-1] / v.activation_std[1]) / (depth - 2)
+        theory = np.log(act[-1] / act[1]) / (depth - 2)
+        assert abs(measured - theory) < 0.06, (depth, measured, theory)
+        measured = np.log(v.gradient_std[1] / v.gradient_std[-1]) / (depth - 2)
+        theory = np.log(grad[1] / grad[-1]) / (depth - 2)
+        assert abs(measured - theory) < 0.06, (depth, measured, theory)

@@ -137,8 +137,24 @@ def test_gain_returns_python_float():
         assert type(calculate_gain(name)) is float
 
 
-def test_gain_huge_slope_is_finite():
-    assert calculate_gain("leaky_relu", 1e200) == 0.0
+@pytest.mark.parametrize(
+    ("slope", "expected"),
+    [
+        # sqrt(2 / (1 + a^2)), to 40 digits with Python's decimal module
+        (1e155, 1.4142135623730951e-155),
+        (-1e155, 1.4142135623730951e-155),
+        (1e200, 1.4142135623730951e-200),
+        (1e300, 1.4142135623730951e-300),
+        (1.7976931348623157e308, 7.866824069956794e-309),
+        (1e154, 1.4142135623730951e-154),
+        (1e8, 1.4142135623730951e-08),
+    ],
+)
+def test_gain_of_a_huge_slope_is_not_zero(slope, expected):
+    # a^2 overflows to inf above 1.34e154: the gain must not become 0
+    g = calculate_gain("leaky_relu", slope)
+    assert type(g) is float
+    assert g == pytest.approx(expected, rel=1e-15, abs=0.0)
 
 
 def test_gain_unknown_name_lists_valid_ones():

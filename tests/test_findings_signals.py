@@ -28,3 +28,79 @@ def test_glorot_normalized_init_keeps_both_level(signals):
     grad = signals["glorot_grad_std_normalized"]
     assert len(act) == len(grad) == 5
     assert max(act) / min(act) < 1.5 and max(grad) / min(grad) < 1.5
+
+
+def _rounded(values, digits=3):
+    """The glued lists are rounded, so the same on every machine."""
+    return all(v == float(f"{v:.{digits}g}") for v in values)
+
+
+def test_glued_lists_are_rounded(signals):
+    for init in ("standard", "normalized"):
+        for name in ("act", "grad", "wgrad"):
+            values = signals[f"glorot_{name}_std_{init}"]
+            assert len(values) == 5 and _rounded(values)
+            assert all(type(v) is float and v > 0 for v in values)
+
+
+def test_weight_gradients_are_level_while_back_propagated_gradients_shrink(signals):
+    """Figure 8: the lower layers do not get smaller weight updates at initialisation."""
+    for init in ("standard", "normalized"):
+        wgrad = signals[f"glorot_wgrad_std_{init}"]
+        assert max(wgrad) / min(wgrad) < 1.2
+        assert signals[f"glorot_wgrad_spread_{init}"] < 1.2
+    grad = signals["glorot_grad_std_standard"]
+    assert grad[-1] / grad[0] > 4  # dL/dz changes a lot in the same pass
+    assert signals["glorot_grad_ratio_standard"] > 4
+    assert signals["glorot_grad_ratio_normalized"] < 1.5
+    # the normalized init scales every layer's weight gradients alike: same balance, larger size
+    ratio = [n / s for n, s in zip(signals["glorot_wgrad_std_normalized"],
+                                   signals["glorot_wgrad_std_standard"])]
+    assert min(ratio) > 5 and max(ratio) / min(ratio) < 1.3
+
+
+def test_tanh_gain_one_is_critical_and_five_thirds_chaotic(signals):
+    assert abs(signals["tanh_chi1_gain_1"] - 1) < 1e-9
+    assert signals["tanh_chi1_gain_5_3"] > 1
+    assert 1.1 < signals["tanh_qstar_gain_5_3"] < 1.3  # q* of gain 5/3, against 25/9 at layer 1
+    assert abs(signals["tanh_qstar_step"] - signals["tanh_qstar_gain_5_3"] / (25 / 9)) < 0.01
+
+
+def test_tanh_gain_five_thirds_grows_the_gradients_and_gain_one_shrinks_them(signals):
+    assert signals["tanh_grad_ratio_gain_5_3"] > 10
+    assert signals["tanh_grad_ratio_gain_5_3_min"] > 10
+    assert signals["tanh_grad_ratio_gain_5_3"] % 10 == 0  # glued coarsely, as the text says "about"
+    assert signals["tanh_grad_ratio_gain_1"] < 1
+
+
+def test_the_five_thirds_hold_is_the_step_to_the_fixed_point(signals):
+    # layer 10 / layer 1 of E[z^2] at gain 5/3 is q*/(25/9), not 1
+    assert abs(signals["gain_tanh_with"] - signals["tanh_qstar_step"]) < 0.05
+    assert signals["gain_tanh_with"] < 0.6
+
+
+def test_relu_numbers_are_rounded(signals):
+    assert signals["relu_five_layer_loss"] > 10 and type(signals["relu_five_layer_loss"]) is int
+    assert 0.45 < signals["relu_ratio_xavier"] < 0.55 and 0.9 < signals["relu_ratio_he"] < 1.1
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return glued("06b_depth_explorer.ipynb")
+
+
+def test_depth_explorer_text_matches_its_explorer(explorer):
+    assert explorer["band_level"] == 2 and explorer["band_extreme"] == 100
+    # Glorot's rule with tanh is not level beyond the band at depth 20 and 100
+    assert explorer["look_tanh_norm_grad_20"] < 1 / explorer["band_level"]
+    assert explorer["look_tanh_norm_act_100"] < 1 / explorer["band_level"]
+    assert explorer["look_tanh_norm_per_layer_100"] > 0.95
+    assert explorer["look_tanh_he_grad_100"] > 10
+    assert abs(explorer["look_relu_std_per_layer"] - 6 ** -0.5) < 0.02
+    assert abs(explorer["look_relu_norm_per_layer"] - 2 ** -0.5) < 0.02
+    assert explorer["look_relu_std_100_exp"] > 20
+
+
+def test_the_seed_floor_is_below_the_median(signals):
+    assert signals["tanh_grad_ratio_gain_5_3_min"] <= signals["tanh_grad_ratio_gain_5_3"]
+    assert signals["tanh_grad_ratio_gain_5_3_min"] % 10 == 0

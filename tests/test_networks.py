@@ -461,3 +461,88 @@ def test_non_positive_width_is_rejected_and_named(bad_widths, where):
 def test_bad_std_is_rejected_and_named(std):
     with pytest.raises(ValueError, match=r"std must be a (non-negative|finite) real number"):
         init_weights([2, 2], std=std, rng=0)
+
+
+def test_every_scalar_a_chapter_may_glue_is_a_python_number():
+    params = init_weights([np.int64(3), np.int32(4), 2], std=np.float64(0.5), rng=np.uint8(0))
+    x = np.ones((4, 3), dtype=np.float32)
+    rec = forward(params, x, "tanh")
+    grads = backward(params, rec, np.array([0, 1, 0, 1], dtype=np.int8))
+    res = train_sgd(params, x, [0, 1, 0, 1], steps=np.int64(3), lr=np.float32(0.1),
+                    batch_size=np.int16(2), activation="relu", rng=0)
+    assert type(cross_entropy(np.zeros((2, 3), np.float32), [0, 1])) is float
+    assert type(grads.loss) is float
+    assert type(rec.finite) is bool and type(grads.finite) is bool and type(res.diverged) is bool
+    bad = train_sgd(init_weights([2, 32, 32, 3], std=1.0, rng=0), *_easy_problem(), steps=200,
+                    lr=1.0, batch_size=30, activation="linear", rng=0)
+    assert bad.diverged and type(bad.diverged_at) is int
+
+
+# ---- spreads the dtype cannot hold, non-finite and non-real input ----------------------------
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(std=1e-40, dtype=np.float32), r"^std must be 0 or at least float32's smallest normal number 1\.18e-38 \(the standard deviation of the weights of layer 1\); got 1e-40$"),
+        (dict(std=1e-320), r"^std must be 0 or at least float64's smallest normal number 2\.23e-308 .*; got 1e-320$"),
+        (dict(std=[1.0, 1e-45], dtype=np.float32), r"^std\[1\] must be 0 or at least float32's smallest normal .*layer 2\); got 1e-45$"),
+        (dict(std=lambda i, o: 1e-300, dtype=np.float32), r"^std\(3, 4\) must be 0 or at least float32's"),
+        (dict(std=1e37, dtype=np.float32), r"^std must be 0 or at most 2\.66e\+36 for normal float32 weights .*; got 1e\+37$"),
+        (dict(std=1e306, distribution="uniform"), r"^std must be 0 or at most 8\.11e\+305 for uniform float64 weights"),
+        (dict(sampler=lambda i, o, r: np.ones((i, o)) * 1j), r"^sampler must return finite real numbers; layer 1 got complex values"),
+        (dict(sampler=lambda i, o, r: np.full((i, o), 1e300), dtype=np.float32), r"^sampler must return finite real numbers; layer 1 got values too large for float32$"),
+    ],
+)
+def test_init_weights_refuses_what_the_dtype_cannot_hold(kwargs, match):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a complex cast would warn and drop the imaginary part
+        with pytest.raises(ValueError, match=match):
+            init_weights([3, 4, 2], rng=0, **kwargs)
+
+
+def test_init_weights_at_the_smallest_std_gives_non_zero_weights():
+    tiny32 = float(np.finfo(np.float32).smallest_normal)
+    for std, dtype in [(0.0, np.float64), (tiny32, np.float32), (2.3e-308, np.float64)]:
+        (W, b), = init_weights([50, 40], std=std, rng=0, dtype=dtype)
+        assert W.dtype == dtype and np.isfinite(W).all()
+        assert (np.count_nonzero(W) == 0) == (std == 0.0)
+
+
+def test_non_finite_and_non_real_arrays_are_refused_by_name():
+    params = init_weights([3, 4, 2], rng=0)
+    rec = forward(params, np.ones((2, 3)), "tanh", output=None)
+    with pytest.raises(ValueError, match=r"^x must hold finite numbers \(the inputs\); got an array containing NaN$"):
+        forward(params, np.array([[1.0, np.nan, 0.0]]), "tanh")
+    with pytest.raises(ValueError, match=r"^x must hold finite numbers .*containing an infinity$"):
+        forward(params, np.array([[1.0, np.inf, 0.0]]), "tanh")
+    with pytest.raises(ValueError, match=r"^x must hold numbers that fit float32"):
+        forward(init_weights([3, 2], rng=0, dtype=np.float32), np.full((1, 3), 1e300), "tanh")
+    with pytest.raises(ValueError, match=r"^params\[1\] must hold finite numbers"):
+        forward([params[0], (np.full((4, 2), np.inf), np.zeros(2))], np.ones((2, 3)), "tanh")
+    with pytest.raises(ValueError, match=r"^grad_output must be finite \(dL/dz of the last layer\); got an array containing NaN$"):
+        backward(params, rec, grad_output=np.full((2, 2), np.nan))
+    with pytest.raises(TypeError, match=r"^grad_output must be an array of real numbers .*dtype complex128$"):
+        backward(params, rec, grad_output=np.ones((2, 2)) * 1j)
+    with pytest.raises(ValueError, match=r"^logits must be finite \(the scores\); got an array containing an infinity$"):
+        softmax([1.0, np.inf])
+    with pytest.raises(ValueError, match=r"^logits must be finite"):
+        cross_entropy(np.array([[np.nan, 0.0]]), [0])
+    with pytest.raises(TypeError, match=r"^logits must be an array of real numbers \(the scores\); got an array of dtype <U1$"):
+        softmax(["a", "b"])
+    with pytest.raises(TypeError, match=r"^z must be an array of real numbers \(the pre-activations\); got an array of dtype complex128$"):
+        activate([1j], "tanh")
+    with pytest.raises(TypeError, match=r"^z must be an array of real numbers .*dtype bool$"):
+        activate([True], "relu")
+    with pytest.raises(ValueError, match=r"^z must be free of NaN \(the pre-activations\)"):
+        activate([np.nan], "relu")
+    # an infinity is an exploding signal, a result: activate passes it on, without NaN
+    np.testing.assert_array_equal(activate([np.inf, -np.inf], "tanh"), [1.0, -1.0])
+    np.testing.assert_array_equal(activate([np.inf, -np.inf], "leaky_relu"), [np.inf, -np.inf])
+
+
+def test_train_sgd_refuses_a_loss_history_too_large_to_hold():
+    params = init_weights([2, 2], rng=0)
+    with pytest.raises(ValueError, match=r"^steps asks for 10,000,000,000 recorded losses"):
+        train_sgd(params, np.ones((4, 2)), [0, 1, 0, 1], steps=10**10, lr=0.1, batch_size=2,
+                  activation="relu", rng=0)

@@ -5,8 +5,10 @@ Expected values are written independently of winit: literals from the tutorial,
 closed forms with math.sqrt, or numpy's own Generator methods called directly.
 """
 
+import copy
 import doctest
 import math
+import pickle
 
 import numpy as np
 import pytest
@@ -55,6 +57,8 @@ PUBLIC = {
     "calculate_gain",
     "summarize",
     "Summary",
+    "orthogonal",  # added by other engineers (project issue 9)
+    "lsuv",
 }
 
 
@@ -397,6 +401,33 @@ def test_tutorial_scheme_variances():
     assert he(10, 100_000, rng=1).var() == pytest.approx(2 / 10, rel=0.02)
 
 
+@pytest.mark.parametrize("dist", ["uniform", "normal", "truncated_normal"])
+@pytest.mark.parametrize(
+    ("scale", "dtype"),
+    [(1e-90, np.float64), (1e-300, np.float64), (5e-324, np.float64), (1e-70, np.float32), (1e-60, np.float32)],
+)
+def test_tiny_scales_give_the_variance_asked_for(scale, dtype, dist):
+    # Var[W] = scale / n even when scale / n is below the smallest float64: the weights,
+    # divided by sqrt(scale) / sqrt(n) (computed here without underflow), have variance 1.
+    n = 100
+    w = variance_scaling((n, 100), scale, "fan_in", dist, rng=0, dtype=dtype)
+    assert w.dtype == np.dtype(dtype) and np.count_nonzero(w) == w.size
+    unit = w.astype(np.float64) / (math.sqrt(scale) / math.sqrt(n))
+    assert unit.var() == pytest.approx(1.0, rel=0.05)
+    assert stats.kstest(unit.ravel(), stats.norm(0, 1).cdf if dist == "normal" else
+                        stats.uniform(-math.sqrt(3), 2 * math.sqrt(3)).cdf if dist == "uniform" else
+                        stats.truncnorm(-2, 2, scale=1 / TRUNC).cdf).pvalue > P_MIN
+
+
+@pytest.mark.parametrize("dist", ["uniform", "normal", "truncated_normal"])
+def test_smallest_float64_scale_and_largest_n(dist):
+    # the extreme corner: scale = 2**-1074 and n = 2**53 still give a non-zero spread
+    w = variance_scaling((1, 8), 5e-324, "fan_in", dist, fans=(2**53, 1), rng=0)
+    assert np.count_nonzero(w) == 8
+    std = math.sqrt(5e-324) / math.sqrt(2**53)
+    assert np.all(np.abs(w) <= 40 * std)
+
+
 def test_conv_kernel_variance_uses_receptive_field():
     w = he_normal((3, 3, 16, 32), rng=0)  # fan_in = 3 * 3 * 16 = 144
     assert w.var() == pytest.approx(2 / 144, rel=0.05)
@@ -493,6 +524,34 @@ def test_shapes_and_dtypes(name, size, shape, dtype):
     assert np.isfinite(w).all()
 
 
+# dtypes equal to float64/float32 that are not numpy's cached objects: a dtype is
+# compared by equality, never by identity.
+EQUAL_DTYPES = {
+    "pickled": lambda name: pickle.loads(pickle.dumps(np.dtype(name))),
+    "deepcopy": lambda name: copy.deepcopy(np.dtype(name)),
+    "metadata": lambda name: np.dtype(name, metadata={"unit": "weight"}),
+    "newbyteorder(=)": lambda name: np.dtype(name).newbyteorder("="),
+}
+
+
+@pytest.mark.parametrize("base", ["float64", "float32"])
+@pytest.mark.parametrize("variant", EQUAL_DTYPES)
+@pytest.mark.parametrize("name", SAMPLERS)
+def test_an_equal_dtype_gives_the_same_array(name, variant, base):
+    dtype = EQUAL_DTYPES[variant](base)
+    assert dtype == np.dtype(base)  # the premise: equal, though maybe not the same object
+    w = SAMPLERS[name]((30, 20), rng=5, dtype=dtype)
+    assert w.dtype == np.dtype(base)
+    np.testing.assert_array_equal(w, SAMPLERS[name]((30, 20), rng=5, dtype=getattr(np, base)))
+
+
+@pytest.mark.parametrize("name", SAMPLERS)
+def test_a_byte_swapped_float64_is_refused(name):
+    swapped = np.dtype("float64").newbyteorder("S")  # the non-native byte order
+    with pytest.raises(ValueError, match=r"^dtype must be numpy\.float32 or numpy\.float64 .*; got >f8$|; got <f8$"):
+        SAMPLERS[name]((2, 3), rng=0, dtype=swapped)
+
+
 def test_default_size_is_1000():
     assert xavier(10).shape == (1000,)
     assert normalized_xavier(10, 20).shape == (1000,)
@@ -509,3 +568,24 @@ def test_numpy_integer_counts_are_valid():
     np.testing.assert_array_equal(
         variance_scaling(50, fans=(np.int64(3), np.int64(4)), rng=1), variance_scaling(50, fans=(3, 4), rng=1)
     )
+
+
+# ---- what a chapter may glue is a Python number ------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_every_scalar_a_chapter_may_glue_is_a_python_float(dtype):
+    # numpy-typed input must not leak numpy scalars out (np.float64 prints differently in
+    # numpy 2: "np.float64(0.5)"), so that a glued number reads the same everywhere
+    n, m = np.int64(10), np.uint16(20)
+    values = [
+        *summarize(np.array([0.25, -0.5, 1.0], dtype=dtype)),
+        *xavier_bounds(n),
+        *normalized_xavier_bounds(n, m),
+        he_std(n),
+        winit.calculate_gain("leaky_relu", np.float32(0.2)),
+        winit.calculate_gain("leaky_relu", np.float64(1e200)),
+        winit.calculate_gain("tanh"),
+    ]
+    assert all(type(v) is float for v in values), [type(v) for v in values]
+    assert all(type(v) is int for v in winit.compute_fans((np.int64(3), np.int32(4), np.int8(5))))

@@ -24,6 +24,8 @@ from winit import (
 )
 from winit import _validation
 
+TRUNC = 0.87962566103423978
+
 # ---- counts: n and m -----------------------------------------------------------------
 
 N_FUNCS = {
@@ -145,17 +147,31 @@ def test_size_limit_depends_on_dtype():
 
 # ---- rng ---------------------------------------------------------------------------------
 
-RNG_MUST = r"^rng must be None, a non-negative integer seed or a numpy\.random\.Generator; "
+RNG_MUST = (
+    r"^rng must be None, a non-negative integer seed, a sequence of them, or a "
+    r"numpy\.random SeedSequence, BitGenerator or Generator \(SPEC 7\); "
+)
 BAD_RNGS = [
     (-1, ValueError, RNG_MUST + r"got the negative seed -1$"),
     (np.int64(-5), ValueError, RNG_MUST + r"got the negative seed"),
+    ([1, -2], ValueError, RNG_MUST + r"got \[1, -2\], which holds the negative seed -2$"),
+    (np.array([3, -1]), ValueError, RNG_MUST + r"got array\(\[ 3, -1\]\), which holds the negative seed -1$"),
+    ([], ValueError, RNG_MUST + r"got an empty sequence$"),
     (1.5, TypeError, RNG_MUST + r"got 1\.5 of type float"),
     (math.nan, TypeError, RNG_MUST + r"got nan of type float"),
     (True, TypeError, RNG_MUST + r"got True of type bool"),
     ("0", TypeError, RNG_MUST + r"got '0' of type str"),
-    ([1, 2], TypeError, RNG_MUST + r"got \[1, 2\] of type list"),
-    (np.random.RandomState(0), TypeError, RNG_MUST + r"got RandomState\(MT19937\).* of type RandomState"),
-    (np.random.PCG64(0), TypeError, RNG_MUST + r".*of type PCG64"),
+    ([1.5, 2], TypeError, RNG_MUST + r"got \[1\.5, 2\], whose entry 1\.5 is not an integer$"),
+    ([1, True], TypeError, RNG_MUST + r"got \[1, True\], whose entry True is not an integer$"),
+    ((1, "2"), TypeError, RNG_MUST + r"got \(1, '2'\), whose entry '2' is not an integer$"),
+    (np.array([1.0, 2.0]), TypeError, RNG_MUST + r"got an array of dtype float64$"),
+    (
+        np.random.RandomState(0),
+        TypeError,
+        RNG_MUST + r"got a legacy numpy\.random\.RandomState, which is refused: winit draws with "
+        r"Generator methods, whose numbers differ from RandomState's for the same seed; "
+        r"pass numpy\.random\.default_rng\(seed\) instead$",
+    ),
 ]
 
 
@@ -165,6 +181,40 @@ def test_bad_rng(name, value, error, match):
     _, func = SIZE_FUNCS[name]
     with pytest.raises(error, match=match):
         func((2, 3), rng=value)
+
+
+# Everything numpy.random.default_rng takes (SPEC 7), with the Generator it makes from it.
+SPEC7_SEEDS = {
+    "SeedSequence": (lambda: np.random.SeedSequence(1), lambda: np.random.default_rng(1)),
+    "PCG64": (lambda: np.random.PCG64(1), lambda: np.random.default_rng(1)),
+    "Philox": (lambda: np.random.Philox(7), lambda: np.random.Generator(np.random.Philox(7))),
+    "list": (lambda: [1, 2, 3], lambda: np.random.Generator(np.random.PCG64(np.random.SeedSequence([1, 2, 3])))),
+    "tuple": (lambda: (4, 5), lambda: np.random.Generator(np.random.PCG64(np.random.SeedSequence([4, 5])))),
+    "array": (lambda: np.array([1, 2]), lambda: np.random.Generator(np.random.PCG64(np.random.SeedSequence([1, 2])))),
+    "uint64 array": (lambda: np.array([2**63 + 5], dtype=np.uint64), lambda: np.random.Generator(np.random.PCG64(np.random.SeedSequence([2**63 + 5])))),
+    "big ints": (lambda: [2**70, 3], lambda: np.random.Generator(np.random.PCG64(np.random.SeedSequence([2**70, 3])))),
+    "numpy uint": (lambda: np.uint64(2**64 - 1), lambda: np.random.Generator(np.random.PCG64(np.random.SeedSequence(2**64 - 1)))),
+}
+
+
+@pytest.mark.parametrize("seed", SPEC7_SEEDS)
+@pytest.mark.parametrize("name", SIZE_FUNCS)
+def test_every_spec7_seed_gives_the_generators_array(name, seed):
+    # SPEC 7: rng takes whatever numpy.random.default_rng takes; the array is the one
+    # drawn with the Generator numpy makes from that seed (built here without default_rng).
+    _, func = SIZE_FUNCS[name]
+    make_seed, make_generator = SPEC7_SEEDS[seed]
+    expected = func((4, 5), rng=make_generator())
+    np.testing.assert_array_equal(func((4, 5), rng=make_seed()), expected)
+
+
+def test_a_bit_generator_is_shared_as_default_rng_shares_it():
+    # default_rng(bit_generator) wraps it without copying: two draws continue one stream
+    bg = np.random.PCG64(3)
+    first, second = xavier(10, 5, rng=bg), xavier(10, 5, rng=bg)
+    g = np.random.Generator(np.random.PCG64(3))
+    np.testing.assert_array_equal(first, xavier(10, 5, rng=g))
+    np.testing.assert_array_equal(second, xavier(10, 5, rng=g))
 
 
 # ---- dtype ---------------------------------------------------------------------------
@@ -198,7 +248,6 @@ def test_bad_dtype(name, value, error, match):
         (math.nan, ValueError, r"^scale must be a finite real number .*; got nan$"),
         (math.inf, ValueError, r"^scale must be a finite real number .*; got inf$"),
         (10**400, ValueError, r"^scale must be a finite real number .*too large for a float"),
-        (1.5e308, ValueError, r"^scale must be small enough for float64 weights \(the variance is scale / n\); got scale=1\.5e\+308, which gives a spread of inf"),
         ("2", TypeError, r"^scale must be a real number \(the variance is scale / n\); got '2' of type str$"),
         (None, TypeError, r"^scale must be a real number .*; got None of type NoneType$"),
         (True, TypeError, r"^scale must be a real number .*; got True of type bool$"),
@@ -216,9 +265,36 @@ def test_scale_too_large_for_float32_only():
         assert np.isfinite(variance_scaling((2, 3), 1e80, "fan_in", dist, rng=0)).all()
         with pytest.raises(ValueError, match=r"^scale must be small enough for float32 weights"):
             variance_scaling((2, 3), 1e80, "fan_in", dist, rng=0, dtype=np.float32)
-    # the largest float64 scale still gives finite normal weights
-    w = variance_scaling((2, 3), 1.7e308, "fan_in", "truncated_normal", rng=0)
-    assert np.isfinite(w).all()
+    # the largest float64 scales still give finite weights, even where 3 * scale or
+    # 2 * scale overflows on the way (the spread itself, about 1e154, is far from it)
+    for dist in ["uniform", "normal", "truncated_normal"]:
+        for mode in ["fan_in", "fan_avg"]:
+            w = variance_scaling((2, 3), 1.7e308, mode, dist, rng=0)
+            assert np.isfinite(w).all() and np.abs(w).max() > 1e150
+
+
+@pytest.mark.parametrize("dist", ["uniform", "normal", "truncated_normal"])
+@pytest.mark.parametrize("scale", [1e-90, 1e-80, 1e-300, 5e-324])
+def test_scale_too_small_for_float32_is_refused(scale, dist):
+    # float32's smallest normal number is 1.2e-38: a smaller spread would come out as
+    # zeros or as a few subnormal values, not with the variance asked for
+    with pytest.raises(
+        ValueError,
+        match=r"^scale must be large enough for float32 weights \(the variance is scale / n\); "
+        rf"got scale={scale!r}, which gives a spread of .* with n=100\.0, below float32's "
+        r"smallest normal number 1\.18e-38$",
+    ):
+        variance_scaling((100, 100), scale, "fan_in", dist, rng=0, dtype=np.float32)
+
+
+@pytest.mark.parametrize("dist", ["uniform", "normal", "truncated_normal"])
+def test_smallest_float32_scale_is_accepted(dist):
+    # the spread at the boundary: the limit (uniform) or std is float32's smallest normal
+    tiny = float(np.finfo(np.float32).smallest_normal)
+    factor = {"uniform": 3.0, "normal": 1.0, "truncated_normal": 1.0 / TRUNC**2}[dist]
+    scale = 100 * tiny**2 / factor * 4  # twice the smallest spread
+    w = variance_scaling((100, 100), scale, "fan_in", dist, rng=0, dtype=np.float32)
+    assert np.count_nonzero(w) > 9_900
 
 
 @pytest.mark.parametrize(

@@ -17,10 +17,32 @@ from winit.book.widgets import (
 )
 
 
+def _png(width, height):
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), "white").save(out, format="png")
+    return out.getvalue()
+
+
 def test_picture_is_an_img_with_escaped_alt_text():
-    p = picture(b"\x89PNG fake", 'a "quoted" <alt>')
+    p = picture(_png(10, 8), 'a "quoted" <alt>')
     assert p.value.startswith('<img src="data:image/png;base64,')
     assert 'alt="a &quot;quoted&quot; &lt;alt&gt;"' in p.value
+
+
+def test_picture_is_shown_at_half_its_pixels_and_fits_a_phone():
+    p = picture(_png(1000, 780), "a figure")
+    assert 'width="500" height="390"' in p.value  # sharp on a 2x screen
+    assert "max-width: 100%; height: auto" in p.value  # shrinks to a narrow column
+    assert 'width="1000"' in picture(_png(1000, 780), "a figure", density=1).value
+
+
+def test_picture_refuses_what_is_not_a_png():
+    with pytest.raises(ValueError, match="png must be the bytes of a PNG file"):
+        picture(b"\x89PNG fake", "alt")
 
 
 def test_linked_stack_follows_the_control_in_the_browser(monkeypatch):

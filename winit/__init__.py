@@ -6,7 +6,13 @@ this list, never those below (``tests/test_layers.py`` checks it):
 1. **The library**, which anyone could import without the book (numpy only):
    :mod:`winit.schemes` (every scheme is one line over
    :func:`variance_scaling`), :mod:`winit.fans` (fans and gains),
-   :mod:`winit.meanfield` (mean-field signal propagation).
+   :mod:`winit.meanfield` (mean-field signal propagation),
+   :mod:`winit.diagnostics` (checks of any network at initialisation, from
+   plain arrays), :mod:`winit.lsuv` (Mishkin and Matas's data-dependent
+   LSUV initialisation, :func:`lsuv`, for a network in any framework),
+   :mod:`winit.mup` (the maximal update parametrization of Yang et al.'s
+   Tensor Programs V: each layer's init scale and learning-rate multiplier,
+   :func:`mup_layer`, :func:`mup_mlp`, :func:`mup_init`).
 2. **The network engine**: :mod:`winit.networks` (forward, backward, SGD of
    plain stacks) and :mod:`winit.blocks` (residual blocks, normalisation layers).
 3. **The data**: :mod:`winit.data` (scikit-learn's digits, Shapeset).
@@ -23,6 +29,8 @@ as ``x @ W`` (see :func:`compute_fans`).  Randomness comes only from the
 """
 
 from .fans import calculate_gain, compute_fans
+from .lsuv import lsuv
+from .mup import LayerScaling, mup_init, mup_layer, mup_mlp
 from .schemes import (
     Summary,
     glorot_normal,
@@ -35,6 +43,7 @@ from .schemes import (
     lecun_uniform,
     normalized_xavier,
     normalized_xavier_bounds,
+    orthogonal,
     summarize,
     variance_scaling,
     xavier,
@@ -61,4 +70,10 @@ __all__ = [
     "calculate_gain",
     "summarize",
     "Summary",
+    "orthogonal",
+    "lsuv",
+    "LayerScaling",
+    "mup_layer",
+    "mup_mlp",
+    "mup_init",
 ]

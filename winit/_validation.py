@@ -131,7 +131,13 @@ def check_shape(shape, name="size"):
 
 
 def check_dtype(dtype):
-    """Return ``dtype`` as ``numpy.float32`` or ``numpy.float64``."""
+    """Return ``dtype`` as ``numpy.float32`` or ``numpy.float64``.
+
+    Dtypes are compared by equality, never by identity: a float64 dtype that
+    was pickled, copied, given metadata or a native byte order is float64.
+    The result is always one of numpy's own two dtype objects, so that
+    callers may look it up in a table.
+    """
     if dtype is np.float64 or dtype is _FLOAT64:  # fast path
         return _FLOAT64
     if dtype is np.float32 or dtype is _FLOAT32:  # fast path
@@ -143,21 +149,26 @@ def check_dtype(dtype):
             f"dtype must be numpy.float32 or numpy.float64 (the floating type of the "
             f"weights); got {dtype!r}"
         ) from None
-    if dt != _FLOAT32 and dt != _FLOAT64:
-        raise ValueError(
-            f"dtype must be numpy.float32 or numpy.float64 (the floating type of the "
-            f"weights); got {dt}"
-        )
-    return dt
+    if dt == _FLOAT64:
+        return _FLOAT64
+    if dt == _FLOAT32:
+        return _FLOAT32
+    raise ValueError(
+        f"dtype must be numpy.float32 or numpy.float64 (the floating type of the "
+        f"weights); got {dt}"
+    )
 
 
-def check_size_fits(shape, dtype, name="size"):
-    """Refuse, before allocating, an array larger than :data:`MAX_BYTES`."""
+def check_size_fits(shape, dtype, name="size", what="weights"):
+    """Refuse, before allocating, an array larger than :data:`MAX_BYTES`.
+
+    ``what`` names the entries in the message (weights, pixels, values).
+    """
     count = math.prod(shape)
     nbytes = count * dtype.itemsize
     if nbytes > MAX_BYTES:
         raise ValueError(
-            f"{name} asks for {count:,} weights ({nbytes / 2**30:.1f} GiB as {dtype}); "
+            f"{name} asks for {count:,} {what} ({nbytes / 2**30:.1f} GiB as {dtype}); "
             f"winit refuses arrays above {MAX_BYTES / 2**30:.0f} GiB"
         )
     if count == 0 and shape and max(shape) > MAX_BYTES:
@@ -168,28 +179,62 @@ def check_size_fits(shape, dtype, name="size"):
         )
 
 
-def check_rng(rng):
-    """Return a ``numpy.random.Generator`` from ``None``, an int seed or a Generator.
+_RNG_MUST = (
+    "rng must be None, a non-negative integer seed, a sequence of them, or a "
+    "numpy.random SeedSequence, BitGenerator or Generator (SPEC 7); "
+)
 
-    This is the SPEC 7 convention numpy and scipy follow: the caller's
-    ``rng`` is normalised once, with :func:`numpy.random.default_rng`, and
-    the package never touches numpy's global random state.
+
+def check_rng(rng):
+    """Return a ``numpy.random.Generator`` from anything SPEC 7 allows.
+
+    This is the convention numpy and scipy follow: the caller's ``rng`` is
+    normalised once, with :func:`numpy.random.default_rng`, and the package
+    never touches numpy's global random state.  Accepted: ``None`` (fresh OS
+    entropy), a non-negative integer, a sequence or integer array of them, a
+    ``numpy.random.SeedSequence``, a ``numpy.random.BitGenerator`` (wrapped,
+    not copied, as ``default_rng`` does) or a ``numpy.random.Generator``
+    (used as it is).  The same seed gives the same Generator as
+    ``numpy.random.default_rng(seed)``.
+
+    Refused: ``bool``, floats, strings, negative seeds, and a legacy
+    ``numpy.random.RandomState``, whose ``uniform`` and ``normal`` give other
+    numbers than a Generator's for the same seed, so that accepting it would
+    silently change what a seed means.
     """
     if isinstance(rng, np.random.Generator):
         return rng
     if rng is None:
         return np.random.default_rng()
-    if isinstance(rng, (bool, np.bool_)) or not isinstance(rng, numbers.Integral):
+    if isinstance(rng, (np.random.SeedSequence, np.random.BitGenerator)):
+        return np.random.default_rng(rng)
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, (bool, np.bool_)):
+        if rng < 0:
+            raise ValueError(_RNG_MUST + f"got the negative seed {rng!r}")
+        return np.random.default_rng(int(rng))
+    if isinstance(rng, np.random.RandomState):
         raise TypeError(
-            "rng must be None, a non-negative integer seed or a numpy.random.Generator; "
-            f"got {rng!r} of type {type(rng).__name__}"
+            _RNG_MUST + "got a legacy numpy.random.RandomState, which is refused: winit draws "
+            "with Generator methods, whose numbers differ from RandomState's for the same "
+            "seed; pass numpy.random.default_rng(seed) instead"
         )
-    if rng < 0:
-        raise ValueError(
-            "rng must be None, a non-negative integer seed or a numpy.random.Generator; "
-            f"got the negative seed {rng!r}"
-        )
-    return np.random.default_rng(int(rng))
+    if isinstance(rng, np.ndarray):
+        if rng.dtype.kind not in "iu":
+            raise TypeError(_RNG_MUST + f"got an array of dtype {rng.dtype}")
+        entries = rng.ravel().tolist()
+    elif isinstance(rng, (list, tuple)):
+        entries = list(rng)
+        for v in entries:
+            if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral):
+                raise TypeError(_RNG_MUST + f"got {rng!r}, whose entry {v!r} is not an integer")
+    else:
+        raise TypeError(_RNG_MUST + f"got {rng!r} of type {type(rng).__name__}")
+    if not entries:
+        raise ValueError(_RNG_MUST + "got an empty sequence")
+    negative = [v for v in entries if v < 0]
+    if negative:
+        raise ValueError(_RNG_MUST + f"got {rng!r}, which holds the negative seed {negative[0]!r}")
+    return np.random.default_rng(rng)
 
 
 def check_choice(value, name, choices):

@@ -19,7 +19,25 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import check_count, check_real, check_rng
+from ._validation import check_count, check_real, check_rng, check_size_fits
+
+_FLOAT64 = np.dtype(np.float64)
+
+
+def _check_feature_scale(scale):
+    """``scale``, the features' standard deviation, as a float in [1e-100, 1e100].
+
+    Outside that range the squares of the features (their variance) would
+    under- or overflow float64, and the features would not have that
+    standard deviation.
+    """
+    scale = check_real(scale, "scale", "the standard deviation of the features", positive=True)
+    if not 1e-100 <= scale <= 1e100:
+        raise ValueError(
+            "scale must be between 1e-100 and 1e+100 (the standard deviation of the features; "
+            f"beyond, their squares under- or overflow); got {scale!r}"
+        )
+    return scale
 
 __all__ = ["Digits", "digits", "gaussian_mixture", "shapes_dataset"]
 
@@ -63,8 +81,12 @@ def digits(*, test_fraction=0.25, scale=1.0, rng=None):
 
     Raises
     ------
+    TypeError
+        If ``test_fraction`` or ``scale`` is not a real number, or ``rng`` is
+        not a seed, SeedSequence, BitGenerator or Generator.
     ValueError
-        If ``test_fraction`` is not in (0, 1) or ``scale`` is not positive.
+        If ``test_fraction`` is not in (0, 1) or leaves a set empty,
+        ``scale`` is not in [1e-100, 1e100], or ``rng`` is a negative seed.
     ImportError
         If scikit-learn is not installed (it is in the book's
         ``requirements.txt``; the rest of winit needs numpy only).
@@ -86,7 +108,7 @@ def digits(*, test_fraction=0.25, scale=1.0, rng=None):
     if not test_fraction < 1:
         raise ValueError("test_fraction must be in (0, 1) (the share of images held out); "
                          f"got {test_fraction}")
-    scale = check_real(scale, "scale", "the standard deviation of the features", positive=True)
+    scale = _check_feature_scale(scale)
     rng = check_rng(rng)
     try:
         from sklearn.datasets import load_digits
@@ -99,7 +121,8 @@ def digits(*, test_fraction=0.25, scale=1.0, rng=None):
     n = x.shape[0]
     n_test = int(round(test_fraction * n))
     if not 0 < n_test < n:
-        raise ValueError(f"test_fraction must leave both sets non-empty; got {test_fraction}")
+        raise ValueError(f"test_fraction must leave both sets non-empty ({n} images); "
+                         f"got {test_fraction}")
     order = rng.permutation(n)
     test, train = order[:n_test], order[n_test:]
     mean = x[train].mean(axis=0)
@@ -156,6 +179,15 @@ def shapes_dataset(n, *, size=32, rng=None):
     y : numpy.ndarray of int, shape (n,)
         Class labels in 0..8.
 
+    Raises
+    ------
+    TypeError
+        If ``n`` or ``size`` is not an integer, or ``rng`` is not a seed,
+        SeedSequence, BitGenerator or Generator.
+    ValueError
+        If ``n`` or ``size`` is less than 1, the images would take more than
+        8 GiB, or ``rng`` is a negative seed.
+
     Examples
     --------
     >>> from winit.data import shapes_dataset
@@ -170,6 +202,7 @@ def shapes_dataset(n, *, size=32, rng=None):
     """
     n = check_count(n, "n", "the number of images")
     size = check_count(size, "size", "the side of the images in pixels")
+    check_size_fits((n, size, size), _FLOAT64, "n", what="pixels")
     rng = check_rng(rng)
     y = rng.integers(0, len(_SHAPE_CLASSES), size=n)
     first = np.array([c[0] for c in _SHAPE_CLASSES])[y]
@@ -229,7 +262,22 @@ def gaussian_mixture(n, *, dim=64, n_classes=10, separation=6.0, scale=1.0, rng=
     Returns
     -------
     x : numpy.ndarray, shape (n, dim)
+        Every feature has mean 0 and standard deviation ``scale``, float64.
     y : numpy.ndarray of int, shape (n,)
+        Labels in ``0, ..., n_classes - 1``.
+
+    Raises
+    ------
+    TypeError
+        If ``n``, ``dim`` or ``n_classes`` is not an integer, ``separation``
+        or ``scale`` is not a real number, or ``rng`` is not a seed,
+        SeedSequence, BitGenerator or Generator.
+    ValueError
+        If ``n`` is less than 2 (one example cannot be standardised),
+        ``dim`` or ``n_classes`` is less than 1, ``separation`` is negative
+        or above 1e12 (the unit noise would be lost in rounding), ``scale``
+        is not in [1e-100, 1e100], the inputs would take more than 8 GiB, or
+        ``rng`` is a negative seed.
 
     Examples
     --------
@@ -239,17 +287,27 @@ def gaussian_mixture(n, *, dim=64, n_classes=10, separation=6.0, scale=1.0, rng=
     ((100, 8), [0, 1, 2])
     """
     n = check_count(n, "n", "the number of examples")
+    if n < 2:
+        raise ValueError("n must be at least 2 (the number of examples; standardising a "
+                         f"feature needs two); got {n!r}")
     dim = check_count(dim, "dim", "the number of features")
     n_classes = check_count(n_classes, "n_classes", "the number of classes")
     separation = check_real(separation, "separation", "the norm of the class means",
                             nonnegative=True)
-    scale = check_real(scale, "scale", "the standard deviation of the features",
-                       positive=True)
+    if separation > 1e12:
+        raise ValueError("separation must be at most 1e+12 (the norm of the class means, in "
+                         "units of the noise; beyond, the noise is lost in rounding); "
+                         f"got {separation!r}")
+    scale = _check_feature_scale(scale)
+    check_size_fits((n, dim), _FLOAT64, "n", what="values")
     rng = check_rng(rng)
     means = rng.normal(size=(n_classes, dim))
     means *= separation / np.linalg.norm(means, axis=1, keepdims=True)
     y = rng.integers(0, n_classes, size=n)
     x = means[y] + rng.normal(size=(n, dim))
     x -= x.mean(axis=0)
-    x *= scale / x.std(axis=0)
+    std = x.std(axis=0)
+    # With n >= 2 and the noise kept, no feature is constant (probability 0);
+    # if one were, it would be left at 0, as digits() leaves a blank pixel.
+    x *= scale / np.where(std > 0, std, np.inf)
     return x, y

@@ -203,6 +203,10 @@ def calculate_gain(nonlinearity, param=None):
     Also known as: ``gain`` in ``torch.nn.init.xavier_uniform_`` and
     ``kaiming_*_`` (where ``a`` is ``param``).
 
+    For :math:`|a| > 10^{150}` the gain is computed as :math:`\sqrt{2}/|a|`,
+    which equals :math:`\sqrt{2/(1+a^2)}` to double precision there, so that
+    :math:`a^2` does not overflow and the gain does not come out as 0.
+
     References
     ----------
     .. [1] PyTorch, ``torch.nn.init.calculate_gain``.
@@ -225,7 +229,11 @@ def calculate_gain(nonlinearity, param=None):
         slope = 0.01 if param is None else check_real(
             param, "param", "the negative slope of leaky_relu"
         )
-        return math.sqrt(2.0 / (1.0 + slope * slope))  # slope * slope: inf, not OverflowError
+        if abs(slope) <= 1e150:  # slope * slope is finite: PyTorch's formula, to the bit
+            return math.sqrt(2.0 / (1.0 + slope * slope))
+        # slope * slope would overflow to inf and the gain to 0; 1 + a^2 = a^2 in
+        # float64 for |a| > 2**27, so sqrt(2 / (1 + a^2)) = sqrt(2) / |a| to double precision.
+        return math.sqrt(2.0) / abs(slope)
     if param is not None:
         raise ValueError(
             f"param must be None for nonlinearity={nonlinearity!r} (only 'leaky_relu' "

@@ -105,8 +105,13 @@ def activate(z, activation):
 
     Raises
     ------
-    ValueError, TypeError
-        If ``activation`` is not one of :data:`ACTIVATIONS`.
+    TypeError
+        If ``activation`` is not a string, or ``z`` is not an array of real
+        numbers (``bool``, complex, strings and objects are refused).
+    ValueError
+        If ``activation`` is not one of :data:`ACTIVATIONS`, or ``z``
+        contains NaN.  (An infinity is an exploding signal, a result: it is
+        accepted, and gives an infinity or a limit, never NaN.)
 
     Examples
     --------
@@ -115,10 +120,32 @@ def activate(z, activation):
     array([0., 0., 3.])
     """
     check_choice(activation, "activation", ACTIVATIONS)
-    z = np.asarray(z)
-    if not np.issubdtype(z.dtype, np.floating):
-        z = z.astype(np.float64)
+    z = _real_array(z, "z", "the pre-activations", allow_inf=True)
     return _ACTIVATE[activation](z)
+
+
+def _real_array(a, name, meaning, *, allow_inf=False):
+    """``a`` as an array of floats (integers converted to float64).
+
+    Refuses, naming ``name``: ``bool``, complex, strings and objects
+    (TypeError); NaN, and infinities unless ``allow_inf`` (ValueError).
+    """
+    try:
+        arr = np.asarray(a)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be an array of real numbers ({meaning}); got "
+                        f"{type(a).__name__}, which is not an array") from None
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be an array of real numbers ({meaning}); got an array "
+                        f"of dtype {arr.dtype}")
+    if arr.dtype.kind != "f":
+        return arr.astype(np.float64)
+    bad = np.isnan(arr).any() or (not allow_inf and np.isinf(arr).any())
+    if bad:
+        what = "NaN" if np.isnan(arr).any() else "an infinity"
+        must = "free of NaN" if allow_inf else "finite"
+        raise ValueError(f"{name} must be {must} ({meaning}); got an array containing {what}")
+    return arr
 
 
 def _sigmoid(z):
@@ -174,6 +201,13 @@ def log_softmax(logits):
     numpy.ndarray
         Same shape as ``logits``.
 
+    Raises
+    ------
+    TypeError
+        If ``logits`` is not an array of real numbers.
+    ValueError
+        If ``logits`` contains NaN or an infinity.
+
     Examples
     --------
     >>> import numpy as np
@@ -181,7 +215,11 @@ def log_softmax(logits):
     >>> np.round(log_softmax([1000.0, 1000.0]), 6)
     array([-0.693147, -0.693147])
     """
-    shifted = _shifted(logits)
+    return _log_softmax(_real_array(logits, "logits", "the scores"))
+
+
+def _log_softmax(z):
+    shifted = _shifted(z)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
@@ -201,13 +239,24 @@ def softmax(logits):
     numpy.ndarray
         Probabilities, same shape as ``logits``, each row summing to 1.
 
+    Raises
+    ------
+    TypeError
+        If ``logits`` is not an array of real numbers.
+    ValueError
+        If ``logits`` contains NaN or an infinity.
+
     Examples
     --------
     >>> from winit.networks import softmax
     >>> softmax([0.0, 0.0, 0.0, 0.0])
     array([0.25, 0.25, 0.25, 0.25])
     """
-    e = np.exp(_shifted(logits))
+    return _softmax(_real_array(logits, "logits", "the scores"))
+
+
+def _softmax(z):
+    e = np.exp(_shifted(z))
     return e / e.sum(axis=-1, keepdims=True)
 
 
@@ -243,12 +292,17 @@ def cross_entropy(logits, y):
     Returns
     -------
     float
-        The mean loss (``nan`` or ``inf`` if the logits are not finite).
+        The mean loss (``inf`` if the logits span more than float64 can
+        hold, so that a probability underflows to 0).
 
     Raises
     ------
-    ValueError, TypeError
-        If the shapes do not match or a label is out of range.
+    TypeError
+        If ``logits`` is not an array of real numbers or ``y`` not one of
+        integers.
+    ValueError
+        If the shapes do not match, a label is out of range, or ``logits``
+        contains NaN or an infinity.
 
     Examples
     --------
@@ -257,20 +311,18 @@ def cross_entropy(logits, y):
     >>> round(cross_entropy(np.zeros((2, 10)), [3, 7]), 6)  # log(10): uniform guess
     2.302585
     """
-    z = np.asarray(logits)
+    z = _real_array(logits, "logits", "the scores")
     if z.ndim != 2:
         raise ValueError(
             f"logits must be a 2-d array of shape (batch, classes); got shape {z.shape}"
         )
-    if not np.issubdtype(z.dtype, np.floating):
-        z = z.astype(np.float64)
     y = _check_labels(y, z.shape[0], z.shape[1])
     with np.errstate(over="ignore", invalid="ignore"):
         return _cross_entropy(z, y)
 
 
 def _cross_entropy(logits, y):
-    logp = log_softmax(logits)
+    logp = _log_softmax(logits)
     return float(-logp[np.arange(logits.shape[0]), y].mean())
 
 
@@ -393,6 +445,8 @@ def init_weights(sizes, std=None, *, sampler=None, distribution="normal", rng=No
             f"(fan_in, fan_out) weight matrix; got {sampler!r} of type {type(sampler).__name__}"
         )
     stds = None if sampler is not None else _layer_stds(std, sizes)
+    if stds is not None:
+        _check_spreads(stds, std, sizes, distribution, dtype)
     for l in range(n_layers):
         check_size_fits((sizes[l], sizes[l + 1]), dtype, f"sizes[{l}:{l + 2}]")
 
@@ -407,12 +461,23 @@ def init_weights(sizes, std=None, *, sampler=None, distribution="normal", rng=No
                     f"({fan_in}, {fan_out}) for layer {l + 1} (the x @ W layout); "
                     f"got shape {W.shape}"
                 )
-            if not np.issubdtype(W.dtype, np.number) or not np.all(np.isfinite(W)):
+            if W.dtype.kind not in "iuf":
                 raise ValueError(
                     f"sampler must return finite real numbers; layer {l + 1} got "
-                    f"{'non-numeric values' if not np.issubdtype(W.dtype, np.number) else 'inf or nan'}"
+                    f"{'complex values' if W.dtype.kind == 'c' else 'non-numeric values'} "
+                    f"(dtype {W.dtype})"
                 )
-            W = W.astype(dtype, copy=True)
+            if not np.all(np.isfinite(W)):
+                raise ValueError(
+                    f"sampler must return finite real numbers; layer {l + 1} got inf or nan"
+                )
+            with np.errstate(over="ignore"):
+                W = W.astype(dtype, copy=True)
+            if not np.all(np.isfinite(W)):
+                raise ValueError(
+                    f"sampler must return finite real numbers; layer {l + 1} got values too "
+                    f"large for {dtype}"
+                )
         elif distribution == "normal":
             W = rng.normal(0.0, stds[l], size=(fan_in, fan_out)).astype(dtype, copy=False)
         else:
@@ -420,6 +485,34 @@ def init_weights(sizes, std=None, *, sampler=None, distribution="normal", rng=No
             W = rng.uniform(-bound, bound, size=(fan_in, fan_out)).astype(dtype, copy=False)
         params.append((W, np.zeros(fan_out, dtype=dtype)))
     return params
+
+
+def _check_spreads(stds, std, sizes, distribution, dtype):
+    """Refuse a non-zero standard deviation the weights' dtype cannot draw.
+
+    Below the dtype's smallest normal number the weights would be zeros or a
+    few subnormal values; above 2**-7 of its largest value (for the uniform,
+    ``sqrt(3) * std``) a draw could overflow.  Zero is allowed: every
+    weight 0, the book's symmetry demonstration.
+    """
+    info = np.finfo(dtype)
+    lo, hi = float(info.smallest_normal), float(info.max) / 128
+    factor = math.sqrt(3.0) if distribution == "uniform" else 1.0
+    for l, s in enumerate(stds):
+        if s == 0.0 or lo <= s and s * factor <= hi:
+            continue
+        if callable(std):
+            name = f"std({sizes[l]}, {sizes[l + 1]})"
+        elif isinstance(std, (list, tuple, np.ndarray)):
+            name = f"std[{l}]"
+        else:
+            name = "std"
+        bound = (f"at least {dtype}'s smallest normal number {lo:.3g}" if s < lo else
+                 f"at most {hi / factor:.3g} for {distribution} {dtype} weights")
+        raise ValueError(
+            f"{name} must be 0 or {bound} (the standard deviation of the weights of layer "
+            f"{l + 1}); got {s!r}"
+        )
 
 
 def _check_sizes(sizes):
@@ -502,6 +595,11 @@ def _check_params(params):
                 f"params[{l}] must be W of shape (n_in, n_out) and b of shape (n_out,); got "
                 f"W of shape {W.shape} and b of shape {b.shape}"
             )
+        if not (np.isfinite(W).all() and np.isfinite(b).all()):
+            raise ValueError(
+                f"params[{l}] must hold finite numbers (the weights and biases of layer "
+                f"{l + 1}); got an array containing inf or NaN"
+            )
         if l > 0 and W.shape[0] != out[-1][0].shape[1]:
             raise ValueError(
                 f"params[{l}] has W of shape {W.shape}, but layer {l} outputs "
@@ -521,7 +619,17 @@ def _check_inputs(x, n_in, dtype, name="x"):
             f"{name} must have shape (batch, {n_in}) with batch >= 1 (the first layer "
             f"has {n_in} inputs); got shape {x.shape}"
         )
-    return x.astype(dtype, copy=False)
+    if x.dtype.kind == "f" and not np.isfinite(x).all():
+        raise ValueError(
+            f"{name} must hold finite numbers (the inputs); got an array containing "
+            f"{'NaN' if np.isnan(x).any() else 'an infinity'}"
+        )
+    with np.errstate(over="ignore"):
+        out = x.astype(dtype, copy=False)
+    if out is not x and not np.isfinite(out).all():
+        raise ValueError(f"{name} must hold numbers that fit {dtype} (the inputs); got values "
+                         f"that overflow to an infinity")
+    return out
 
 
 def _check_labels(y, batch, n_classes, name="y"):
@@ -661,7 +769,7 @@ def forward(params, x, activation, output="softmax"):
     x = _check_inputs(x, params[0][0].shape[0], params[0][0].dtype)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         pre, post = _forward(params, x, activation)
-        outputs = softmax(pre[-1]) if output == "softmax" else pre[-1]
+        outputs = _softmax(pre[-1]) if output == "softmax" else pre[-1]
     finite = all(np.isfinite(a).all() for a in pre) and bool(np.isfinite(outputs).all())
     return ForwardRecord(x=x, pre_activations=pre, activations=post, outputs=outputs,
                          activation=activation, output=output, finite=finite)
@@ -768,7 +876,7 @@ def backward(params, record, y=None, *, grad_output=None):
             g /= batch
         else:
             loss = None
-            g = np.asarray(grad_output)
+            g = _real_array(grad_output, "grad_output", "dL/dz of the last layer")
             if g.shape != (batch, n_out):
                 raise ValueError(
                     f"grad_output must have shape ({batch}, {n_out}), like the last layer's "
@@ -898,6 +1006,8 @@ def train_sgd(params, x, y, *, steps, lr, batch_size, activation, rng=None, reco
     batch_size = check_count(batch_size, "batch_size", "the examples per minibatch")
     record_every = check_count(record_every, "record_every",
                                "the number of steps per recorded loss")
+    check_size_fits((-(-steps // record_every),), np.dtype(np.float64), "steps",
+                    what="recorded losses")
     rng = check_rng(rng)
     dtype = params[0][0].dtype
     x = _check_inputs(x, params[0][0].shape[0], dtype)
@@ -1055,3 +1165,346 @@ def _backprop_into(gh, z, h, tmp, activation):
         tmp *= 1.0 - LEAKY_RELU_SLOPE
         tmp += LEAKY_RELU_SLOPE
         gh *= tmp
+
+
+# --------------------------------------------------------------------------
+# Many independent networks at once
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class StackTrainResult:
+    """What :func:`train_sgd_stack` returns: ``R`` runs of :func:`train_sgd`.
+
+    Attributes
+    ----------
+    losses : numpy.ndarray, shape (R, W)
+        ``losses[r, k]`` is run ``r``'s mean minibatch cross-entropy over
+        the steps of window ``k``, exactly as :attr:`TrainResult.losses`.  A
+        run that diverged has its non-finite loss in the window where it
+        happened and ``nan`` after it.
+    steps : numpy.ndarray of int, shape (W,)
+        The step that ends each window (1-based count of steps run).
+    params : list of list of (numpy.ndarray, numpy.ndarray)
+        ``params[r]``: run ``r``'s parameters after training (new arrays);
+        after a divergence, the parameters that produced the non-finite loss.
+    diverged : numpy.ndarray of bool, shape (R,)
+        Whether each run met an ``inf`` or ``nan`` loss and stopped.
+    diverged_at : numpy.ndarray of int, shape (R,)
+        The 0-based step at which each run diverged, ``-1`` if it did not.
+    monitor_steps : numpy.ndarray of int, shape (W + 1,)
+        ``0`` and then :attr:`steps`: when the monitored sets were measured
+        (step 0 is the initialisation).
+    monitor_losses, monitor_errors : numpy.ndarray, shape (R, M, W + 1)
+        Mean cross-entropy and share of misclassified examples of each of
+        the ``M`` monitored sets, measured with each run's parameters after
+        ``monitor_steps[k]`` steps; ``nan`` once a run has diverged.  Empty
+        (``M = 0``) if no set was monitored.
+    """
+
+    losses: np.ndarray
+    steps: np.ndarray
+    params: list
+    diverged: np.ndarray
+    diverged_at: np.ndarray
+    monitor_steps: np.ndarray
+    monitor_losses: np.ndarray
+    monitor_errors: np.ndarray
+
+    def run(self, r):
+        """Run ``r`` as the :class:`TrainResult` :func:`train_sgd` would return."""
+        if isinstance(r, (bool, np.bool_)) or not isinstance(r, numbers.Integral):
+            raise TypeError(f"r must be an integer run index; got {r!r}")
+        r = int(r)
+        if not -len(self.params) <= r < len(self.params):
+            raise IndexError(f"r must be a run index in 0..{len(self.params) - 1}; got {r}")
+        r %= len(self.params)
+        if self.diverged[r]:
+            # steps[0] is record_every, or the whole run if that is shorter.
+            k = int(self.diverged_at[r]) // int(self.steps[0])
+            # The windows up to the divergence, the last ending at that step.
+            losses = self.losses[r, :k + 1].copy()
+            ends = self.steps[:k + 1].copy()
+            ends[-1] = int(self.diverged_at[r]) + 1
+            return TrainResult(losses=losses, steps=ends, params=self.params[r],
+                               diverged=True, diverged_at=int(self.diverged_at[r]))
+        return TrainResult(losses=self.losses[r].copy(), steps=self.steps.copy(),
+                           params=self.params[r])
+
+
+def train_sgd_stack(params, x, y, *, steps, lr, batch_size, activation, rng,
+                    record_every=1, monitor=()):
+    """Train ``R`` networks of the same shape at once, each as :func:`train_sgd` would.
+
+    Run ``r`` starts from ``params[r]`` and shuffles the data with its own
+    generator ``rng[r]``; it follows exactly the algorithm of
+    :func:`train_sgd` (same minibatch order, same updates, same stop at a
+    non-finite loss), so that ``train_sgd_stack(params, ..., rng=seeds)``
+    and ``[train_sgd(p, ..., rng=s) for p, s in zip(params, seeds)]`` give
+    the same losses and parameters up to floating-point rounding.  What
+    differs is the arithmetic's shape: the ``R`` weight matrices of a layer
+    are one ``(R, n_in + 1, n_out)`` array, and every product is one
+    :func:`numpy.matmul` over the leading run axis, so one Python loop over
+    layers and steps serves all runs.  For the book's small networks (64
+    units) that is several times faster than ``R`` separate runs.
+
+    Optionally, the mean cross-entropy and the error rate (share of
+    examples whose largest logit is not their label) of whole data sets,
+    e.g. the training set and a held-out set, are measured for every run at
+    initialisation and at the end of every window of ``record_every`` steps.
+
+    Parameters
+    ----------
+    params : sequence of list of (numpy.ndarray, numpy.ndarray)
+        ``R >= 1`` networks from :func:`init_weights`, all with the same
+        layer shapes and dtype; copied, not modified.
+    x : array_like, shape (N, n_0)
+        Training inputs, shared by every run.
+    y : array_like of int, shape (N,)
+        Training labels in ``0, ..., n_L - 1``.
+    steps : int
+        SGD steps per run.
+    lr : float
+        Learning rate :math:`\\eta > 0`, the same for every run.
+    batch_size : int
+        Examples per minibatch, at most ``N``.
+    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear"}
+        Activation function of the hidden layers.
+    rng : sequence of (None, int or numpy.random.Generator)
+        One source of randomness per run (SPEC 7 each), for its shuffling.
+    record_every : int, default 1
+        Steps per recorded window (and per measurement of ``monitor``).
+    monitor : sequence of (x, y) pairs, optional
+        Data sets to measure; each ``x`` of shape ``(N_m, n_0)``, each ``y``
+        of ``N_m`` labels.
+
+    Returns
+    -------
+    StackTrainResult
+        Every run's loss history, final parameters and divergence flag, and
+        the monitored losses and error rates; ``result.run(r)`` gives run
+        ``r`` as a :class:`TrainResult`.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If an argument is malformed (the message names it), the networks'
+        shapes or dtypes differ, or ``rng`` does not hold one entry per run.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from winit.networks import init_weights, train_sgd_stack
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(200, 2)); y = (x[:, 0] > 0).astype(int)
+    >>> nets = [init_weights([2, 16, 2], rng=s) for s in range(3)]
+    >>> res = train_sgd_stack(nets, x, y, steps=200, lr=0.5, batch_size=20,
+    ...                       activation="tanh", rng=[10, 11, 12], record_every=50,
+    ...                       monitor=[(x, y)])
+    >>> res.losses.shape, res.monitor_errors.shape
+    ((3, 4), (3, 1, 5))
+    >>> bool(np.all(res.monitor_errors[:, 0, -1] < res.monitor_errors[:, 0, 0]))
+    True
+    """
+    if isinstance(params, (str, bytes)) or not hasattr(params, "__len__") or len(params) == 0:
+        raise TypeError(
+            "params must be a non-empty sequence of networks, each a list of (W, b) pairs "
+            f"as init_weights returns; got {params!r:.80}"
+        )
+    nets = [_check_params(p) for p in params]
+    shapes = [[W.shape for W, _ in p] for p in nets]
+    for r, (s, p) in enumerate(zip(shapes, nets)):
+        if s != shapes[0] or p[0][0].dtype != nets[0][0][0].dtype:
+            raise ValueError(
+                "params must hold networks of one shape and dtype (they are trained as one "
+                f"stack); network 0 has weight shapes {shapes[0]} of {nets[0][0][0].dtype}, "
+                f"network {r} has {s} of {p[0][0].dtype}"
+            )
+    n_runs = len(nets)
+    check_choice(activation, "activation", ACTIVATIONS)
+    steps = check_count(steps, "steps", "the number of SGD steps")
+    lr = check_real(lr, "lr", "the learning rate", positive=True)
+    batch_size = check_count(batch_size, "batch_size", "the examples per minibatch")
+    record_every = check_count(record_every, "record_every",
+                               "the number of steps per recorded loss")
+    if isinstance(rng, (str, bytes, np.random.Generator)) or not hasattr(rng, "__len__"):
+        raise TypeError(
+            "rng must be a sequence with one seed or Generator per network (each run "
+            f"shuffles with its own); got {rng!r:.80}"
+        )
+    if len(rng) != n_runs:
+        raise ValueError(
+            f"rng must hold one seed or Generator per network ({n_runs}); got {len(rng)}"
+        )
+    rngs = [check_rng(g) for g in rng]
+    dtype = nets[0][0][0].dtype
+    n_in, n_out = nets[0][0][0].shape[0], nets[0][-1][0].shape[1]
+    x = _check_inputs(x, n_in, dtype)
+    n = x.shape[0]
+    y = _check_labels(y, n, n_out)
+    if batch_size > n:
+        raise ValueError(
+            f"batch_size must be at most the number of examples ({n}); got {batch_size}"
+        )
+    if isinstance(monitor, (str, bytes)) or not hasattr(monitor, "__len__"):
+        raise TypeError(f"monitor must be a sequence of (x, y) pairs; got {monitor!r:.80}")
+    sets = []
+    for m, pair in enumerate(monitor):
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise TypeError(f"monitor[{m}] must be an (x, y) pair; got {type(pair).__name__}")
+        xm = _check_inputs(pair[0], n_in, dtype, name=f"monitor[{m}] x")
+        ym = _check_labels(pair[1], xm.shape[0], n_out, name=f"monitor[{m}] y")
+        sets.append((_SGDTrainer.augment(xm), ym))
+
+    trainer = _StackTrainer(nets, batch_size, activation)
+    x_aug = _SGDTrainer.augment(x)
+    per_epoch = n // batch_size
+    n_windows = -(-steps // record_every)
+    ends = np.minimum(np.arange(1, n_windows + 1) * record_every, steps)
+    losses = np.full((n_runs, n_windows), np.nan)
+    mon_loss = np.full((n_runs, len(sets), n_windows + 1), np.nan)
+    mon_err = np.full((n_runs, len(sets), n_windows + 1), np.nan)
+    diverged_at = np.full(n_runs, -1)
+    window_sum = np.zeros(n_runs)
+    orders = [None] * n_runs
+    alive = np.arange(n_runs)  # runs still training, in the trainer's stack order
+
+    def measure(k):
+        for m, (xm, ym) in enumerate(sets):
+            loss, err = trainer.evaluate(xm, ym)
+            mon_loss[alive, m, k] = loss
+            mon_err[alive, m, k] = err
+
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        measure(0)
+        for step in range(steps):
+            k = step % per_epoch
+            if k == 0:
+                for r in alive:
+                    orders[r] = rngs[r].permutation(n)
+            idx = np.stack([orders[r][k * batch_size:(k + 1) * batch_size] for r in alive])
+            loss = trainer.step(x_aug[idx], y[idx], lr)
+            window_sum[alive] += loss
+            bad = ~np.isfinite(loss)
+            w = step // record_every
+            if bad.any():
+                dead = alive[bad]
+                losses[dead, w] = loss[bad]
+                diverged_at[dead] = step
+                alive = alive[~bad]
+                trainer.keep(~bad)
+            if (step + 1) % record_every == 0 or step + 1 == steps:
+                losses[alive, w] = window_sum[alive] / (step - w * record_every + 1)
+                window_sum[:] = 0.0
+                if len(alive):
+                    measure(w + 1)
+            if len(alive) == 0:
+                break
+    return StackTrainResult(
+        losses=losses, steps=ends, params=trainer.params(), diverged=diverged_at >= 0,
+        diverged_at=diverged_at, monitor_steps=np.concatenate([[0], ends]),
+        monitor_losses=mon_loss, monitor_errors=mon_err)
+
+
+class _StackTrainer:
+    """The step of :class:`_SGDTrainer` on a stack of networks (leading run axis)."""
+
+    def __init__(self, nets, batch, activation):
+        self.activation = activation
+        self.dtype = dtype = nets[0][0][0].dtype
+        self.Wb = [np.stack([np.vstack([p[l][0], p[l][1][None, :]]) for p in nets])
+                   for l in range(len(nets[0]))]
+        self.final = [None] * len(nets)  # parameters of runs that stopped
+        self.ids = list(range(len(nets)))
+        self.batch = batch
+        self._alloc(len(nets))
+
+    def _alloc(self, n_runs):
+        dtype, batch = self.dtype, self.batch
+        widths = [Wb.shape[2] for Wb in self.Wb]
+        self.z = [np.empty((n_runs, batch, m), dtype) for m in widths]
+        self.h = []
+        for m in widths[:-1]:
+            h = np.empty((n_runs, batch, m + 1), dtype)
+            h[:, :, m] = 1.0
+            self.h.append(h)
+        self.gh = [np.empty((n_runs, batch, m), dtype) for m in widths[:-1]]
+        self.tmp = [np.empty((n_runs, batch, m), dtype) for m in widths[:-1]]
+        self.gWb = [np.empty_like(Wb) for Wb in self.Wb]
+
+    def keep(self, mask):
+        """Drop the runs where ``mask`` is False, keeping their parameters."""
+        for i in np.flatnonzero(~mask):
+            self.final[self.ids[i]] = [Wb[i].copy() for Wb in self.Wb]
+        self.ids = [r for r, k in zip(self.ids, mask) if k]
+        self.Wb = [Wb[mask] for Wb in self.Wb]
+        self._alloc(len(self.ids))
+
+    def params(self):
+        for i, r in enumerate(self.ids):
+            self.final[r] = [Wb[i].copy() for Wb in self.Wb]
+        return [[(Wb[:-1].copy(), Wb[-1].copy()) for Wb in net] for net in self.final]
+
+    def _forward(self, inp, z, h):
+        act, n_layers = self.activation, len(self.Wb)
+        for l in range(n_layers):
+            np.matmul(inp, self.Wb[l], out=z[l])
+            if l < n_layers - 1:
+                _activate_into(z[l], h[l][..., :-1], act)
+                inp = h[l]
+        return z[-1]
+
+    def evaluate(self, xa, ya):
+        """Mean cross-entropy and error rate of every run on one (augmented) set."""
+        n_runs, n, act = len(self.ids), xa.shape[0], self.activation
+        inp = xa
+        for l, Wb in enumerate(self.Wb):
+            z = np.matmul(inp, Wb)
+            if l < len(self.Wb) - 1:
+                inp = np.empty((n_runs, n, Wb.shape[2] + 1), self.dtype)
+                inp[..., -1] = 1.0
+                _activate_into(z, inp[..., :-1], act)
+        logits = z
+        shifted = logits - logits.max(axis=2, keepdims=True)
+        logs = np.log(np.exp(shifted).sum(axis=2))
+        picked = np.take_along_axis(shifted, ya[None, :, None], axis=2)[..., 0]
+        loss = np.mean(logs - picked, axis=1, dtype=np.float64)
+        err = np.mean(logits.argmax(axis=2) != ya[None, :], axis=1)
+        return loss, err
+
+    def step(self, xb, yb, lr):
+        """One in-place step of every run; the runs' losses before it.
+
+        Runs whose loss is not finite are left as they were.
+        """
+        Wb, z, h, act = self.Wb, self.z, self.h, self.activation
+        n_layers = len(Wb)
+        logits = self._forward(xb, z, h)
+        batch = logits.shape[1]
+        shifted = logits - logits.max(axis=2, keepdims=True)
+        e = np.exp(shifted)
+        s = e.sum(axis=2)
+        picked = np.take_along_axis(shifted, yb[:, :, None], axis=2)[..., 0]
+        # The mean in the networks' dtype, as _SGDTrainer.step takes it.
+        loss = np.mean(np.log(s) - picked, axis=1).astype(np.float64)
+        ok = np.isfinite(loss)
+        g = e
+        g *= (lr / batch) / s[:, :, None]
+        g[np.arange(g.shape[0])[:, None], np.arange(batch)[None, :], yb] -= lr / batch
+        if not ok.all():
+            g[~ok] = 0.0
+        for l in range(n_layers - 1, -1, -1):
+            below = h[l - 1] if l > 0 else xb
+            if l > 0:
+                gh = np.matmul(g, Wb[l][:, :-1].transpose(0, 2, 1), out=self.gh[l - 1])
+                _backprop_into(gh, z[l - 1], h[l - 1][..., :-1], self.tmp[l - 1], act)
+            np.matmul(below.transpose(0, 2, 1), g, out=self.gWb[l])
+            if not ok.all():
+                self.gWb[l][~ok] = 0.0
+            Wb[l] -= self.gWb[l]
+            if l > 0:
+                g = gh
+        return loss
+
+
+__all__ += ["StackTrainResult", "train_sgd_stack"]

@@ -58,12 +58,24 @@ _M = "the number of outputs of the node"
 _FANS = ("fan_in, the number of inputs", "fan_out, the number of outputs")
 _FLOAT64 = np.dtype(np.float64)
 _FLOAT32 = np.dtype(np.float32)
+_FLOAT64_TINY = float(np.finfo(np.float64).smallest_normal)
 
 #: Largest limit or standard deviation drawn: 2**-7 of the type's maximum, so
 #: that neither 2 * limit nor a normal draw (|Z| < 40 in practice) overflows.
 _MAX_SPREAD = {
     _FLOAT64: float(np.finfo(np.float64).max) / 128,
     _FLOAT32: float(np.finfo(np.float32).max) / 128,
+}
+
+#: Smallest limit or standard deviation drawn: the type's smallest normal
+#: number.  Below it the weights would be subnormal numbers with few
+#: significant bits (or zeros), not draws of the variance asked for.  In
+#: float64 no valid ``scale`` and ``n`` reach it (the smallest spread,
+#: ``sqrt(2**-1074 / 2**53)``, is about 1e-170); in float32 a scale below
+#: about ``n * 1e-76`` does, and is refused.
+_MIN_SPREAD = {
+    _FLOAT64: float(np.finfo(np.float64).smallest_normal),
+    _FLOAT32: float(np.finfo(np.float32).smallest_normal),
 }
 
 
@@ -249,7 +261,7 @@ def he_std(n):
 
 def _uniform(rng, limit, shape, dtype):
     """U[-limit, +limit]; every value lies in the closed interval."""
-    if dtype is _FLOAT64:
+    if dtype == _FLOAT64:
         # numpy computes -limit + (2 limit) u with u in [0, 1): both roundings
         # are monotonic, so the result never leaves [-limit, limit].
         return rng.uniform(-limit, limit, shape)
@@ -276,7 +288,7 @@ def _to_float32_towards_zero(x):
 
 def _normal(rng, std, shape, dtype):
     """N(0, std^2)."""
-    if dtype is _FLOAT64:
+    if dtype == _FLOAT64:
         return rng.normal(0.0, std, shape)
     out = rng.standard_normal(shape, dtype=np.float32)
     out *= std  # numpy rounds the float to float32 once
@@ -431,21 +443,39 @@ def _variance_scaling(shape, scale, mode, distribution, fans, rng, dtype, shape_
         return np.empty(shape, dtype)
     if distribution == "uniform":
         # sqrt(3 scale c) / sqrt(d), not sqrt(3 scale / n): see the Notes above.
+        # 3 * scale * c never underflows (a subnormal scale times 3 or 6 is exact);
+        # if it overflows, the spread may still be representable: take roots first.
         spread = sqrt(3.0 * scale * c) / sqrt(d)
-        if spread <= _MAX_SPREAD[dtype]:
-            return _uniform(rng, spread, shape, dtype)
+        if spread == math.inf:
+            spread = sqrt(scale) * sqrt(3.0 * c) / sqrt(d)
     else:
-        spread = sqrt(scale * c / d)
+        variance = scale * c / d
+        if variance == math.inf:  # scale * c overflowed: take roots first
+            spread = sqrt(scale) * sqrt(c) / sqrt(d)
+        elif variance >= _FLOAT64_TINY:
+            spread = sqrt(variance)
+        else:
+            # scale / n underflows (or loses bits) below float64's smallest normal
+            # number: scale it up by 2**200, exactly, and the root down by 2**100.
+            spread = math.ldexp(sqrt(math.ldexp(scale * c, 200) / d), -100)
         if distribution == "truncated_normal":
             spread /= TRUNCATED_NORMAL_STD
-            if spread <= _MAX_SPREAD[dtype]:
-                return _truncated_normal(rng, spread, shape, dtype)
-        elif spread <= _MAX_SPREAD[dtype]:
-            return _normal(rng, spread, shape, dtype)
-    raise ValueError(
-        f"scale must be small enough for {dtype} weights (the variance is scale / n); "
-        f"got scale={scale!r}, which gives a spread of {spread!r} with n={d / c!r}"
-    )
+    if spread > _MAX_SPREAD[dtype]:
+        raise ValueError(
+            f"scale must be small enough for {dtype} weights (the variance is scale / n); "
+            f"got scale={scale!r}, which gives a spread of {spread!r} with n={d / c!r}"
+        )
+    if spread < _MIN_SPREAD[dtype]:
+        raise ValueError(
+            f"scale must be large enough for {dtype} weights (the variance is scale / n); "
+            f"got scale={scale!r}, which gives a spread of {spread:.3g} with n={d / c!r}, "
+            f"below {dtype}'s smallest normal number {_MIN_SPREAD[dtype]:.3g}"
+        )
+    if distribution == "uniform":
+        return _uniform(rng, spread, shape, dtype)
+    if distribution == "truncated_normal":
+        return _truncated_normal(rng, spread, shape, dtype)
+    return _normal(rng, spread, shape, dtype)
 
 
 # --------------------------------------------------------------------------
@@ -1111,3 +1141,143 @@ def summarize(w):
     """
     w = check_weights(w, "w")
     return Summary(float(w.min()), float(w.max()), float(w.mean()), float(w.std()))
+
+
+# --------------------------------------------------------------------------
+# Orthogonal weights (Saxe, McClelland & Ganguli 2014).
+# --------------------------------------------------------------------------
+
+
+def orthogonal(shape, gain=1.0, *, rng=None, dtype=np.float64):
+    r"""Draw a Haar-random (semi-)orthogonal weight matrix, times ``gain``.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        Shape of the weight array in :mod:`winit`'s ``(in, out)`` layout, at
+        least 2 dimensions: ``(n_in, n_out)`` for a dense layer, or
+        ``(*receptive_field, in_channels, out_channels)`` for a convolution
+        kernel (see :func:`~winit.compute_fans`).  All axes but the last are
+        flattened into the rows of one matrix of shape
+        ``(prod(shape[:-1]), shape[-1])``, as Keras does.
+    gain : float, default 1.0
+        Positive factor on the orthogonal matrix: ``W.T @ W = gain**2 I``
+        (or ``W @ W.T``).  Each weight then has mean 0 and variance
+        ``gain**2 / max(rows, cols)``.
+    rng : None, int or numpy.random.Generator, optional
+        Source of randomness (SPEC 7); the same seed gives the same array.
+    dtype : numpy.float64 or numpy.float32, default numpy.float64
+        Floating type of the result; float32 is drawn and factorised in
+        float32.
+
+    Returns
+    -------
+    numpy.ndarray
+        Array of shape ``shape`` and type ``dtype``.  With ``M =
+        W.reshape(-1, shape[-1])`` (``rows x cols``): ``M.T @ M = gain**2 I``
+        if ``rows >= cols`` (orthonormal columns, a tall or square matrix),
+        ``M @ M.T = gain**2 I`` if ``rows < cols`` (orthonormal rows), to
+        rounding.
+
+    Raises
+    ------
+    TypeError
+        If ``shape`` is not an int or a tuple of ints, ``gain`` not a real
+        number, ``rng`` not None/int/Generator, or ``dtype`` not a dtype.
+    ValueError
+        If ``shape`` has fewer than 2 dimensions, a negative entry or asks
+        for more than 8 GiB, ``gain`` is not positive and finite or is too
+        large for ``dtype``, ``rng`` is a negative seed, or ``dtype`` is not
+        float32/float64.
+
+    See Also
+    --------
+    variance_scaling : i.i.d. weights of a chosen variance.
+
+    Notes
+    -----
+    The matrix is drawn as Mezzadri (2007) prescribes: take
+    :math:`A` of shape ``(max(rows, cols), min(rows, cols))`` with i.i.d.
+    :math:`N(0, 1)` entries, factor :math:`A = QR` (LAPACK's Householder QR,
+    :func:`numpy.linalg.qr`), and multiply each column of :math:`Q` by the
+    sign of the matching diagonal entry of :math:`R`:
+
+    .. math::
+
+        W = \text{gain} \cdot Q \,\operatorname{diag}\bigl(\operatorname{sign} R_{ii}\bigr)
+        \quad(\text{transposed if rows} < \text{cols}).
+
+    Without the sign fix, :math:`Q` depends on the QR routine's sign
+    convention and is *not* uniformly (Haar) distributed; with it, :math:`Q`
+    is the Gram-Schmidt orthonormalisation of :math:`A`'s columns, whose law
+    is invariant under every rotation: the Haar measure on the orthogonal
+    group (square case) or the Stiefel manifold (rectangular case).
+
+    ``torch.nn.init.orthogonal_`` and ``keras.initializers.Orthogonal`` draw
+    the same way (Gaussian matrix, QR, ``q *= sign(diag(r))``).  They differ
+    in which axes they flatten: Keras flattens all axes but the *last*
+    (``(k1, k2, in, out) -> (k1 k2 in, out)``), as here; PyTorch flattens all
+    axes but the *first* (``(out, in, k1, k2) -> (out, in k1 k2)``).  A
+    :mod:`winit` kernel ``W`` of shape ``(k1, k2, in, out)`` becomes a
+    PyTorch weight with ``W.transpose(3, 2, 0, 1)``, shape ``(out, in, k1,
+    k2)``: each output channel's filter is the same vector with its entries
+    reordered, so PyTorch's flattened matrix has orthonormal rows (or
+    columns) exactly when this one has orthonormal columns (or rows).
+
+    QR is computed by LAPACK, so the last bits of the result differ between
+    BLAS libraries and CPUs; print rounded values.
+
+    Also known as: ``torch.nn.init.orthogonal_``,
+    ``keras.initializers.Orthogonal``, "random orthogonal initialization"
+    (Saxe et al. 2014).
+
+    References
+    ----------
+    .. [1] A. M. Saxe, J. L. McClelland, S. Ganguli, "Exact solutions to the
+       nonlinear dynamics of learning in deep linear neural networks",
+       ICLR 2014.
+    .. [2] F. Mezzadri, "How to generate random matrices from the classical
+       compact groups", Notices of the AMS 54(5), 592-604, 2007.
+    .. [3] PyTorch, ``torch.nn.init.orthogonal_``; Keras,
+       ``keras.initializers.Orthogonal``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from winit import orthogonal
+    >>> w = orthogonal((256, 128), rng=0)
+    >>> bool(np.allclose(w.T @ w, np.eye(128)))
+    True
+    >>> k = orthogonal((3, 3, 16, 32), gain=2.0, rng=0)   # 144 x 32 columns
+    >>> m = k.reshape(-1, 32)
+    >>> bool(np.allclose(m.T @ m, 4.0 * np.eye(32)))
+    True
+    """
+    gain = check_real(gain, "gain", "the factor on the orthogonal matrix", positive=True)
+    shape, dtype, rng = check_draw(shape, dtype, rng, "shape")
+    if len(shape) < 2:
+        raise ValueError(
+            f"shape must have at least 2 dimensions (rows and columns of the orthogonal "
+            f"matrix, in the (in, out) layout); got {shape!r}"
+        )
+    if gain > _MAX_SPREAD[dtype]:
+        raise ValueError(
+            f"gain must be small enough for {dtype} weights (the factor on the orthogonal "
+            f"matrix); got gain={gain!r}"
+        )
+    rows, cols = math.prod(shape[:-1]), shape[-1]
+    if rows == 0 or cols == 0:
+        return np.empty(shape, dtype)
+    a = rng.standard_normal((max(rows, cols), min(rows, cols)), dtype=dtype)
+    q, r = np.linalg.qr(a)
+    signs = np.sign(np.diagonal(r))
+    signs[signs == 0] = 1  # a zero pivot has probability 0; keep Q orthogonal anyway
+    q *= signs
+    if rows < cols:
+        q = q.T
+    out = np.ascontiguousarray(q, dtype=dtype)
+    out *= gain
+    return out.reshape(shape)
+
+
+__all__ += ["orthogonal"]

@@ -14,6 +14,8 @@ here without a front end:
 from __future__ import annotations
 
 import io
+import math
+import textwrap
 from typing import NamedTuple
 
 import numpy as np
@@ -41,6 +43,36 @@ SCHEME_LABELS = {
     "he": "he  N(0, 2/n)",
 }
 
+#: Pictures are drawn for a column this many CSS pixels per inch of figure, at
+#: :data:`PIXEL_DENSITY` times that in the PNG, so they are sharp on a 2x screen.
+CSS_PX_PER_INCH = 100
+PIXEL_DENSITY = 2
+#: Type size (points) of the explorer pictures: at the figures' widths (5 inches,
+#: 500 CSS px) a phone's 350 px column still shows it at about 10 px.
+FONT_SIZE = 11
+_STYLE = {"font.size": FONT_SIZE, "axes.titlesize": FONT_SIZE, "axes.labelsize": FONT_SIZE,
+          "xtick.labelsize": FONT_SIZE - 1, "ytick.labelsize": FONT_SIZE - 1,
+          "legend.fontsize": FONT_SIZE - 1, "figure.titlesize": FONT_SIZE}
+
+
+def _figure(width, height, boxes):
+    """A new ``width`` x ``height`` inch figure in the explorers' style with one
+    axes per box ``(left, bottom, width, height)``, in inches from the lower left.
+
+    The margins are fixed, sized for the longest labels the views can have
+    (tests render the extreme settings and check that no text leaves the
+    figure); a fixed layout costs half as much as matplotlib's constrained
+    layout, which matters for the hundreds of pre-rendered pictures.
+    """
+    import matplotlib.pyplot as plt
+
+    with plt.rc_context(_STYLE):
+        fig = plt.figure(figsize=(width, height))
+        axes = [fig.add_axes((x / width, y / height, w / width, h / height))
+                for x, y, w, h in boxes]
+    return fig, axes
+
+
 #: Values of n and m the static site pre-renders (8 positions per slider).
 N_GRID = (1, 2, 5, 10, 20, 100, 1000, 10000)
 M_GRID = (1, 2, 5, 10, 20, 100, 1000, 10000)
@@ -54,20 +86,20 @@ class SchemeView(NamedTuple):
     m: int
     weights: np.ndarray
     summary: Summary
-    bound: float | None  # half-width of the uniform interval; None for a normal
-    std: float  # theoretical standard deviation
+    bound: float | None  # half-width of the uniform interval; None for a normal (a Python float)
+    std: float  # theoretical standard deviation (a Python float)
     caption: str
 
 
 def _spread(scheme, n, m):
     """(bound or None, theoretical std) of ``scheme`` for validated n, m."""
     if scheme == "xavier":
-        bound = xavier_bounds(n)[1]
-        return bound, bound / np.sqrt(3.0)
+        bound = float(xavier_bounds(n)[1])
+        return bound, bound / math.sqrt(3.0)
     if scheme == "normalized_xavier":
-        bound = normalized_xavier_bounds(n, m)[1]
-        return bound, bound / np.sqrt(3.0)
-    return None, he_std(n)
+        bound = float(normalized_xavier_bounds(n, m)[1])
+        return bound, bound / math.sqrt(3.0)
+    return None, float(he_std(n))
 
 
 def scheme_view(scheme, n, m=10, *, size=1000, seed=0):
@@ -103,40 +135,89 @@ def scheme_view(scheme, n, m=10, *, size=1000, seed=0):
                       f"{SCHEME_LABELS[scheme]}, {setting}")
 
 
+def _autoscale(ax):
+    """Autoscale ``ax`` afresh to the data of its visible artists, as if they
+    had just been added (for a figure that is reused between pictures)."""
+    ax.relim(visible_only=True)
+    ax.set_autoscale_on(True)
+    ax.autoscale_view()
+
+
+class SchemeFigure:
+    """One figure that draws :class:`SchemeView` after :class:`SchemeView`.
+
+    The axes, ticks, legend and text box are made once; :meth:`update` only
+    changes the data of the artists (the histogram's step patch, the density
+    curve, the bound lines, the title and the statistics), so a grid of
+    pictures costs a fraction of a new figure each.  A picture drawn here is
+    the same as one drawn on a fresh figure: the limits are autoscaled anew
+    from the visible data every time.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes, optional
+        Draw on this axes; by default a new 5 x 3.9 inch figure (see
+        :func:`figure_png`).
+    """
+
+    def __init__(self, ax=None):
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, (ax,) = _figure(5.0, 3.9, [(0.8, 0.6, 3.9, 2.75)])
+        self.ax, self.fig = ax, ax.figure
+        with plt.rc_context(_STYLE):
+            self.sample = ax.stairs(np.zeros(40), np.linspace(-1.0, 1.0, 41), fill=True,
+                                    color="C0", alpha=0.55, label="sample")
+            (self.theory,) = ax.plot([], [], color="C3", label="theory")
+            self.bounds = [ax.axvline(x, color="C3", linestyle=":", linewidth=1)
+                           for x in (-1.0, 1.0)]
+            # a title at a fixed height: nothing sits above the axes, so matplotlib's
+            # search for a clear place (a layout of the whole axis) is not needed
+            ax.set_title(" \n ", y=1.0)
+            ax.set_xlabel("weight value")
+            ax.set_ylabel("density")
+            ax.legend(loc="upper right")
+            self.stats = ax.text(0.02, 0.97, "", transform=ax.transAxes, va="top",
+                                 fontsize=FONT_SIZE - 1.5,
+                                 bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "0.8"})
+
+    def update(self, view):
+        """Show ``view`` (a :class:`SchemeView`); returns the figure."""
+        ax, s = self.ax, view.summary
+        heights, edges = np.histogram(view.weights, bins=40, density=True)
+        self.sample.set_data(heights, edges)
+        pad = 0.15 * (s.max - s.min)
+        xs = np.linspace(s.min - pad, s.max + pad, 300)
+        if view.bound is not None:
+            self.theory.set_data(xs, uniform_pdf(xs, view.bound))
+            for line, x in zip(self.bounds, (-view.bound, view.bound)):
+                line.set_xdata([x, x])
+                line.set_visible(True)
+            spread = f"bounds ±{view.bound:.4g}\n"
+        else:
+            self.theory.set_data(xs, normal_pdf(xs, view.std))
+            for line in self.bounds:
+                line.set_visible(False)
+            spread = ""
+        _autoscale(ax)
+        ax.set_ylim(0, 1.6 * max(heights.max(), ax.get_ylim()[1]))  # room for the statistics
+        label, setting = view.caption.rsplit(", n = ", 1)
+        ax.title.set_text(f"{label}\nn = {setting}")
+        self.stats.set_text(f"{spread}theory std {view.std:.4g}\n"
+                            f"sample std {s.std:.4g}, mean {s.mean:.2g}\n"
+                            f"min {s.min:.4g}, max {s.max:.4g}")
+        return self.fig
+
+
 def draw_scheme_view(view, ax=None):
     """Draw a :class:`SchemeView`: the sample's histogram, the theoretical
-    density, the bounds (uniform) and the statistics.  Returns the figure."""
-    import matplotlib.pyplot as plt
+    density, the bounds (uniform) and the statistics.  Returns the figure.
 
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(6.4, 3.4))
-        fig.subplots_adjust(left=0.1, right=0.97, bottom=0.15, top=0.9)
-    else:
-        fig = ax.figure
-    s = view.summary
-    heights, edges = np.histogram(view.weights, bins=40, density=True)
-    ax.stairs(heights, edges, fill=True, color="C0", alpha=0.55, label="sample")
-    pad = 0.15 * (s.max - s.min)
-    xs = np.linspace(s.min - pad, s.max + pad, 300)
-    if view.bound is not None:
-        ax.plot(xs, uniform_pdf(xs, view.bound), color="C3", label="theory")
-        for x in (-view.bound, view.bound):
-            ax.axvline(x, color="C3", linestyle=":", linewidth=1)
-        spread = f"bounds ±{view.bound:.4g}, "
-    else:
-        ax.plot(xs, normal_pdf(xs, view.std), color="C3", label="theory")
-        spread = ""
-    ax.set_ylim(0, 1.45 * max(heights.max(), ax.get_ylim()[1]))  # room for the statistics
-    ax.set_title(view.caption, fontsize="medium")
-    ax.set_xlabel("weight value")
-    ax.set_ylabel("density")
-    ax.legend(loc="upper right", fontsize="small")
-    ax.text(0.02, 0.97,
-            f"{spread}theory std {view.std:.4g}\n"
-            f"sample: min {s.min:.4g}, max {s.max:.4g}\nmean {s.mean:.3g}, std {s.std:.4g}",
-            transform=ax.transAxes, va="top", fontsize="x-small",
-            bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "0.8"})
-    return fig
+    A new figure is 5 x 3.9 inches, for a narrow column (see :func:`figure_png`).
+    To draw many views, reuse one :class:`SchemeFigure` instead.
+    """
+    return SchemeFigure(ax).update(view)
 
 
 class ComparisonView(NamedTuple):
@@ -160,35 +241,110 @@ def comparison_view(n, m=10, *, n_max=10000):
     return ComparisonView(n, m, ns, stds, marked)
 
 
+class ComparisonFigure:
+    """One figure that draws :class:`ComparisonView` after :class:`ComparisonView`:
+    the curves, marks, line at ``n`` and title are updated, the axes, ticks
+    and legend made once (see :class:`SchemeFigure`).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes, optional
+        Draw on this axes; by default a new 5 x 4.2 inch figure.
+    """
+
+    def __init__(self, ax=None):
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, (ax,) = _figure(5.0, 4.2, [(0.9, 0.6, 3.8, 3.0)])
+        self.ax, self.fig = ax, ax.figure
+        with plt.rc_context(_STYLE):
+            self.curves, self.marks = {}, {}
+            for i, s in enumerate(SCHEMES):
+                (self.curves[s],) = ax.loglog([1.0, 10.0], [1.0, 0.1], color=f"C{i}",
+                                             label=SCHEME_LABELS[s])
+                (self.marks[s],) = ax.plot([1.0], [1.0], "o", color=f"C{i}")
+            self.at_n = ax.axvline(1.0, color="0.5", linestyle=":", linewidth=1)
+            _log_ticks(ax.xaxis)
+            _log_ticks(ax.yaxis)
+            ax.set_xlabel("number of inputs n")
+            ax.set_ylabel("std of the weights")
+            ax.set_title(" \n ", y=1.0)  # a fixed height: see SchemeFigure
+            ax.legend(loc="lower left", fontsize=FONT_SIZE - 1.5)
+
+    def update(self, view):
+        """Show ``view`` (a :class:`ComparisonView`); returns the figure."""
+        for s in SCHEMES:
+            self.curves[s].set_data(view.ns, view.stds[s])
+            self.marks[s].set_data([view.n], [view.marked[s]])
+        self.at_n.set_xdata([view.n, view.n])
+        _autoscale(self.ax)
+        values = ", ".join(f"{s.split('_')[0]} {view.marked[s]:.3g}" for s in SCHEMES)
+        self.ax.title.set_text(f"The three schemes at n = {view.n}, m = {view.m}:\n{values}")
+        return self.fig
+
+
 def draw_comparison(view, ax=None):
-    """Draw a :class:`ComparisonView` on log–log axes; returns the figure."""
+    """Draw a :class:`ComparisonView` on log–log axes; returns the figure
+    (a new one is 5 x 4.2 inches, for a narrow column).  To draw many views,
+    reuse one :class:`ComparisonFigure` instead."""
+    return ComparisonFigure(ax).update(view)
+
+
+def figure_png(fig, *, dpi=CSS_PX_PER_INCH * PIXEL_DENSITY, colors=64):
+    """Render ``fig`` to compact PNG bytes and close it (for pre-rendered widget images).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    dpi : float, default 200
+        Pixels per inch of figure: twice :data:`CSS_PX_PER_INCH`, so that
+        :func:`winit.book.widgets.picture`, which shows the image at half its
+        pixel width, is sharp on a 2x screen.
+    colors : int or None, default 64
+        Size of the adaptive palette the image is reduced to (a 64-colour
+        picture of lines and text is several times smaller than full colour
+        and looks the same); None keeps full colour.
+
+    Returns
+    -------
+    bytes
+        The PNG file.
+
+    See Also
+    --------
+    render_png : the same, leaving the figure open to draw the next picture on.
+    """
     import matplotlib.pyplot as plt
 
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(7.0, 3.8))
-        fig.subplots_adjust(left=0.1, right=0.97, bottom=0.13, top=0.9)
-    else:
-        fig = ax.figure
-    for i, s in enumerate(SCHEMES):
-        ax.loglog(view.ns, view.stds[s], color=f"C{i}", label=SCHEME_LABELS[s])
-        ax.plot([view.n], [view.marked[s]], "o", color=f"C{i}")
-    ax.axvline(view.n, color="0.5", linestyle=":", linewidth=1)
-    ax.set_xlabel("number of inputs n")
-    ax.set_ylabel("standard deviation of the weights")
-    values = ", ".join(f"{s.split('_')[0]} {view.marked[s]:.3g}" for s in SCHEMES)
-    ax.set_title(f"The three schemes at n = {view.n}, m = {view.m}: {values}", fontsize="medium")
-    ax.legend(fontsize="small")
-    return fig
+    try:
+        return render_png(fig, dpi=dpi, colors=colors)
+    finally:
+        plt.close(fig)
 
 
-def figure_png(fig, *, dpi=72):
-    """Render ``fig`` to PNG bytes and close it (for pre-rendered widget images)."""
-    import matplotlib.pyplot as plt
+def render_png(fig, *, dpi=CSS_PX_PER_INCH * PIXEL_DENSITY, colors=64):
+    """PNG bytes of ``fig`` as :func:`figure_png` makes them, without closing
+    the figure (a reused :class:`SchemeFigure`, :class:`ComparisonFigure` or
+    :class:`DepthFigure` draws its next picture on it)."""
+    if colors is None:
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+        return buf.getvalue()
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
 
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    plt.close(fig)
-    return buf.getvalue()
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    fig.set_facecolor("white")
+    if fig.get_dpi() != dpi:
+        fig.set_dpi(dpi)
+    canvas.draw()  # to pixels once: no PNG encoded and decoded again
+    image = Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3])
+    image = image.quantize(colors=colors, method=Image.Quantize.FASTOCTREE,
+                           dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    image.save(out, format="png")
+    return out.getvalue()
 
 
 # --------------------------------------------------------------------------
@@ -224,7 +380,8 @@ class DepthView(NamedTuple):
     activation_std: np.ndarray  # per hidden layer; empty if not computed
     gradient_std: np.ndarray
     samples: dict  # layer number -> a few thousand activations of that layer
-    status: str  # "ok", "vanishing", "exploding", "overflow" or "too large"
+    status: str  # "ok" (level), "shrinking", "growing", "vanishing", "exploding",
+    #              "overflow" or "too large": see :func:`_verdict`
     message: str
 
 
@@ -273,81 +430,240 @@ def depth_view(depth, width, activation, init, *, batch=64, seed=0,
         grad_std = np.array([g.std() for g in grads.grad_pre_activations[:-1]]) * batch
     picks = sorted({1, (depth + 1) // 2, depth})
     samples = {layer: acts[layer - 1].ravel()[:4000] for layer in picks}
-    finite = np.isfinite(act_std).all() and np.isfinite(grad_std).all()
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        act_change = act_std[-1] / act_std[0]  # last layer against the first
-        grad_change = grad_std[0] / grad_std[-1]  # first layer against the last
-    if not finite:
-        status, message = "overflow", ("Overflow: the signal became inf or nan; the weights are far "
-                                       "too large for this depth. Plotted where it is finite.")
-    elif not act_change >= 0.1 or not grad_change >= 0.1:  # 'not >=' also catches 0/0
-        status, message = "vanishing", (f"Vanishing: last layer's activations × {act_change:.1e}, "
-                                        f"first layer's gradients × {grad_change:.1e} "
-                                        "(against the other end).")
-    elif act_change > 10 or grad_change > 10:
-        status, message = "exploding", (f"Exploding: last layer's activations × {act_change:.1e}, "
-                                        f"first layer's gradients × {grad_change:.1e} "
-                                        "(against the other end).")
-    else:
-        status, message = "ok", (f"Stable: last layer's activations × {act_change:.2f}, first "
-                                 f"layer's gradients × {grad_change:.2f} (against the other end).")
+    status, message = _verdict(act_std, grad_std)
     return DepthView(depth, width, activation, init, act_std, grad_std, samples, status, message)
+
+
+#: A signal whose standard deviation changes by less than this factor (either
+#: way) between the first and the last hidden layer is called level.
+LEVEL_BAND = 2.0
+#: Beyond this factor a shrinking signal is called vanishing, a growing one exploding.
+EXTREME_BAND = 100.0
+
+
+def _change(what, ratio, span, layers):
+    """'activations × 0.239 from layer 1 to 20 (× 0.927/layer)': a finite positive
+    ``ratio`` over ``layers`` steps, with the factor per layer when it is not level."""
+    nbsp = "\u00a0"  # keeps '× 0.927' on one line when the title is wrapped
+    text = f"{what} ×{nbsp}{ratio:.3g}" if 1e-3 <= ratio < 1e4 else f"{what} ×{nbsp}{ratio:.1e}"
+    text += f" {span}"
+    if layers > 1 and not 1 / LEVEL_BAND <= ratio <= LEVEL_BAND:
+        text += f" (×{nbsp}{ratio ** (1.0 / layers):.3g}/layer)"
+    return text
+
+
+def _verdict(act_std, grad_std):
+    """(status, message) of a depth view from its per-layer standard deviations.
+
+    The activations are compared from the first hidden layer to the last, the
+    gradients from the last down to the first (the way back-propagation goes).
+    Within a factor :data:`LEVEL_BAND` either way both are "level" (status
+    "ok"); the larger change names the verdict: "shrinking"/"growing", or
+    beyond :data:`EXTREME_BAND` "vanishing"/"exploding".  Signals that are
+    exactly zero (dead ReLU units) or not finite get their own message; no
+    message ever holds "nan" or "inf".
+    """
+    depth = act_std.size
+    steps = depth - 1
+    if not (np.isfinite(act_std).all() and np.isfinite(grad_std).all()):
+        return "overflow", ("Overflow: the signal became too large for floating point; the weights "
+                            "are far too large for this depth. Plotted where it is finite.")
+    zero = [name for name, v in (("activations", act_std), ("gradients", grad_std))
+            if (v == 0).any()]
+    if zero:
+        return "vanishing", (f"Vanishing: the {' and the '.join(zero)} are exactly zero in some "
+                             "layers (every unit inactive for every input).")
+    if depth == 1:
+        return "ok", "One hidden layer: no change across depth to measure."
+    ratios = {"activations": float(act_std[-1] / act_std[0]),
+              "gradients": float(grad_std[0] / grad_std[-1])}
+    worst = max(ratios.values(), key=lambda r: abs(math.log(r)))
+    if 1 / LEVEL_BAND <= worst <= LEVEL_BAND:
+        status, word = "ok", "Level"
+    elif worst < 1 / EXTREME_BAND:
+        status, word = "vanishing", "Vanishing"
+    elif worst < 1:
+        status, word = "shrinking", "Shrinking"
+    elif worst > EXTREME_BAND:
+        status, word = "exploding", "Exploding"
+    else:
+        status, word = "growing", "Growing"
+    message = (f"{word}: "
+               f"{_change('activations', ratios['activations'], f'from layer 1 to {depth}', steps)},\n"
+               f"{_change('gradients', ratios['gradients'], f'from layer {depth} to 1', steps)}.")
+    return status, message
+
+
+def _depth_texts(view):
+    """(suptitle text, its number of lines) of a depth picture."""
+    title = textwrap.fill(f"{view.depth} layers of {view.width} {view.activation} units, "
+                          f"{DEPTH_INIT_LABELS[view.init]}", 54)
+    message = "\n".join(textwrap.fill(line, 54) for line in view.message.split("\n"))
+    lines = 1 + title.count("\n") + 1 + message.count("\n")
+    return f"{title}\n{message}", lines
+
+
+def _depth_suptitle(fig, text):
+    fig.suptitle(text, y=1 - 0.08 / fig.get_figheight(), va="top")
+
+
+class DepthFigure:
+    """One figure that draws :class:`DepthView` after :class:`DepthView`: two
+    panels, one above the other, the per-layer spreads (log scale) and the
+    histograms of three layers' activations (see :func:`draw_depth_view`).
+
+    The axes, ticks and legends are made once; :meth:`update` changes the
+    data, the titles and the figure's height (which follows the number of
+    lines of the message), as :class:`SchemeFigure` does.
+
+    Parameters
+    ----------
+    axes : pair of matplotlib.axes.Axes, optional
+        Draw on these (spreads, histograms); by default a new figure 5 inches
+        wide, whose height :meth:`update` sets.
+    """
+
+    #: Panels, in inches from the lower left: (left, bottom, width, height).
+    BOXES = ((0.95, 3.85, 3.9, 2.5), (0.95, 0.6, 3.9, 2.3))
+
+    def __init__(self, axes=None):
+        import matplotlib.pyplot as plt
+        from matplotlib.ticker import MaxNLocator
+
+        self.resize = axes is None
+        if axes is None:
+            _, axes = _figure(5.0, self._height(2), self.BOXES)
+        self.axes, self.fig = axes, axes[0].figure
+        ax_std, ax_hist = axes
+        with plt.rc_context(_STYLE):
+            self.spreads = [ax_std.semilogy([1, 2], [1.0, 1.0], "o-", color=color, markersize=4,
+                                            label=label)[0]
+                            for label, color in (("activations h", "C0"),
+                                                 ("gradients ∂L/∂z", "C3"))]
+            ax_std.xaxis.set_major_locator(MaxNLocator(integer=True))
+            _log_ticks(ax_std.yaxis)
+            ax_std.set_xlabel("hidden layer")
+            ax_std.set_ylabel("standard deviation")
+            ax_std.set_title("Spread by layer (log scale)", y=1.0)  # fixed: see SchemeFigure
+            ax_std.legend()
+            self.hists = [ax_hist.stairs(np.zeros(50), np.linspace(-1.0, 1.0, 51),
+                                         color=f"C{i}", label=f"layer {i + 1}")
+                          for i in range(3)]
+            ax_hist.xaxis.set_major_locator(MaxNLocator(nbins=5))
+            ax_hist.set_xlabel("activation value")
+            ax_hist.set_ylabel("density")
+            ax_hist.set_title(" ", y=1.0)
+
+    @staticmethod
+    def _height(lines):
+        # from the bottom: x labels, histograms, x labels and panel title, spreads, title lines
+        return 0.6 + 2.3 + 0.95 + 2.5 + 0.4 + 0.19 * lines
+
+    def update(self, view):
+        """Show ``view`` (a :class:`DepthView` of status other than "too
+        large", which has no panels: see :func:`draw_depth_view`); returns the figure."""
+        import matplotlib.pyplot as plt
+
+        if view.status == "too large":
+            raise ValueError("view must have panels to draw; a 'too large' view has none "
+                             "(draw it with draw_depth_view)")
+        ax_std, ax_hist = self.axes
+        text, lines = _depth_texts(view)
+        if self.resize:
+            height = self._height(lines)
+            if self.fig.get_figheight() != height:
+                self.fig.set_size_inches(5.0, height)
+                for ax, (x, y, w, h) in zip(self.axes, self.BOXES):
+                    ax.set_position((x / 5.0, y / height, w / 5.0, h / height))
+        with plt.rc_context(_STYLE):
+            _depth_suptitle(self.fig, text)
+        layers = np.arange(1, view.depth + 1)
+        for line, values in zip(self.spreads, (view.activation_std, view.gradient_std)):
+            shown = np.where(np.isfinite(values), np.maximum(values, STD_FLOOR), np.nan)
+            line.set_data(layers, shown)
+            line.set_marker("o" if view.depth <= 20 else "None")
+        _autoscale(ax_std)
+        with np.errstate(over="ignore", invalid="ignore"):  # finite values can still overflow v**2
+            normalise = _update_samples(self.hists, view.samples)
+        _autoscale(ax_hist)
+        ax_hist.title.set_text("Three layers' activations, each / its std" if normalise
+                               else "Three layers' activations")
+        with plt.rc_context(_STYLE):
+            ax_hist.legend(handles=[h for h in self.hists if h.get_visible()])
+        return self.fig
 
 
 def draw_depth_view(view, axes=None):
     """Draw a :class:`DepthView`: the per-layer standard deviations of the
     activations and of the back-propagated gradients (log scale, values below
-    :data:`STD_FLOOR` or not finite are clipped and said so), and histograms
-    of the first, middle and last layer's activations.  Returns the figure."""
+    :data:`STD_FLOOR` or not finite are clipped and said so), and below them
+    histograms of the first, middle and last layer's activations.  Returns the
+    figure (a new one is 5 inches wide and 7.5-8 tall, the two panels one above the other, for a
+    narrow column).  To draw many views, reuse one :class:`DepthFigure` instead."""
     import matplotlib.pyplot as plt
 
-    if axes is None:
-        fig, axes = plt.subplots(1, 2, figsize=(9.6, 3.6))
-        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.8, wspace=0.28)
+    if view.status != "too large":
+        return DepthFigure(axes).update(view)
+    text, lines = _depth_texts(view)
+    if axes is None:  # the message alone
+        fig, _ = _figure(5.0, 0.3 + 0.19 * lines, [])
     else:
         fig = axes[0].figure
-    ax_std, ax_hist = axes
-    title = (f"{view.depth} × {view.width} units, {view.activation}, "
-             f"{DEPTH_INIT_LABELS[view.init]}")
-    fig.suptitle(f"{title}\n{view.message}", fontsize="medium")
-    if view.status == "too large":
         for ax in axes:
             ax.set_axis_off()
-        return fig
-    layers = np.arange(1, view.depth + 1)
-    for values, label, color in ((view.activation_std, "activations", "C0"),
-                                 (view.gradient_std, "gradients ∂L/∂z", "C3")):
-        shown = np.where(np.isfinite(values), np.maximum(values, STD_FLOOR), np.nan)
-        ax_std.semilogy(layers, shown, "o-" if view.depth <= 20 else "-", color=color,
-                        markersize=3, label=label)
-    ax_std.set_xlabel("hidden layer")
-    ax_std.set_ylabel("standard deviation (log)")
-    ax_std.set_title("Spread by layer", fontsize="small")
-    ax_std.legend(fontsize="small")
-    with np.errstate(over="ignore", invalid="ignore"):  # finite values can still overflow v**2
-        _draw_samples(ax_hist, view.samples)
-    ax_hist.set_xlabel("activation value")
-    ax_hist.set_ylabel("density")
-    ax_hist.legend(fontsize="small")
+    with plt.rc_context(_STYLE):
+        _depth_suptitle(fig, text)
     return fig
 
 
-def _draw_samples(ax_hist, samples):
-    """Histograms of each layer's sampled activations on one axis, or, when the
-    layers' scales differ by more than 1000, of each divided by its own std."""
+def _tick(value):
+    """A short plain label for a log-axis tick: '0.2', '30', '1e-05'."""
+    if 1e-3 <= value < 1e4:
+        return f"{value:.4g}"
+    return f"{value:.0e}".replace("e-0", "e-").replace("e+0", "e").replace("e+", "e")
+
+
+def _log_ticks(axis):
+    """Plain tick labels on a log ``axis`` (typesetting '10^-5' costs more than
+    the rest of the picture): every power of ten, and the 2s and 5s between when
+    the axis spans less than two decades."""
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    def major(value, _pos=None):
+        if not value > 0 or not np.isfinite(value):
+            return ""
+        exponent = math.log10(value)
+        return _tick(value) if abs(exponent - round(exponent)) < 1e-6 else ""
+
+    def minor(value, _pos=None):
+        lo, hi = sorted(axis.get_view_interval())
+        if not (value > 0 and lo > 0 and hi / lo < 100):
+            return ""
+        mantissa = value / 10 ** math.floor(math.log10(value) + 1e-9)
+        return _tick(value) if round(mantissa, 6) in (2.0, 5.0) else ""
+
+    axis.set_major_formatter(FuncFormatter(major))
+    axis.set_minor_formatter(FuncFormatter(minor) if axis.get_scale() == "log" else NullFormatter())
+
+
+def _update_samples(hists, samples):
+    """Show each layer's sampled activations on one of the step patches
+    ``hists`` (the others hidden), or, when the layers' scales differ by more
+    than 1000, each divided by its own std; returns whether they were divided."""
     finite = {k: v[np.isfinite(v)] for k, v in samples.items()}
     scales = [np.abs(v).max() for v in finite.values() if v.size and np.abs(v).max() > 0]
     # Layers whose scales differ by more than 1000 cannot share an axis: show shapes instead.
     normalise = bool(scales) and max(scales) > 1e3 * min(scales)
-    for i, (layer, v) in enumerate(finite.items()):
+    for hist in hists:
+        hist.set_visible(False)
+    for hist, (layer, v) in zip(hists, finite.items()):
         std = v.std()
         if normalise and np.isfinite(std) and std > 0:
             v = v / std
         if v.size:
             spread = max(np.abs(v).max(), 1e-300) if normalise else max(max(scales, default=1.0), 1e-300)
             heights, edges = np.histogram(v, bins=50, range=(-spread, spread), density=True)
-            ax_hist.stairs(heights, edges, color=f"C{i}", label=f"layer {layer}")
-    if normalise:
-        ax_hist.set_title("Activations of three layers, each divided by its std", fontsize="small")
-    else:
-        ax_hist.set_title("Activations of three layers", fontsize="small")
+            hist.set_data(heights, edges)
+            hist.set_label(f"layer {layer}")
+            hist.set_visible(True)
+    return normalise

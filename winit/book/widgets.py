@@ -27,6 +27,7 @@ from .explorers import (
     DEPTH_INITS,
     M_GRID,
     N_GRID,
+    PIXEL_DENSITY,
     SCHEME_LABELS,
     SCHEMES,
     comparison_view,
@@ -39,17 +40,44 @@ from .explorers import (
 )
 
 
-def picture(png, alt):
+def png_size(png):
+    """(width, height) in pixels of a PNG file, read from its header.
+
+    Parameters
+    ----------
+    png : bytes
+        The PNG file.
+
+    Returns
+    -------
+    tuple of int
+
+    Raises
+    ------
+    ValueError
+        If ``png`` is not the bytes of a PNG file.
+    """
+    if not isinstance(png, bytes) or png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        raise ValueError("png must be the bytes of a PNG file")
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def picture(png, alt, *, density=PIXEL_DENSITY):
     """An ``ipywidgets.HTML`` holding a PNG image with alt text.
 
     ``ipywidgets.Image`` has no alt attribute, so the book's pictures are
-    ``<img>`` elements inside an HTML widget.
+    ``<img>`` elements inside an HTML widget.  The image is shown at
+    ``1/density`` of its pixel size (the explorers draw at twice the
+    displayed size, so they are sharp on a 2x screen) and never wider than
+    its column: on a phone it shrinks to fit.
     """
     import ipywidgets as widgets
 
+    width, height = png_size(png)
     data = base64.b64encode(png).decode("ascii")
     return widgets.HTML(
         f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" '
+        f'width="{round(width / density)}" height="{round(height / density)}" '
         'style="max-width: 100%; height: auto;">'
     )
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_choice, check_count
-from ..networks import backward, forward, init_weights
+from .._validation import check_choice, check_count, check_rng, check_size_fits
+from ..networks import ACTIVATIONS, backward, forward, init_weights
 
 __all__ = ["INITS", "LayerSignals", "layer_signals"]
 
@@ -73,6 +73,13 @@ class LayerSignals:
         :math:`E[h_l^2]`, the quantity He et al. (2015) propagate (their
         eq. 7): for ReLU it is not the variance, since ReLU outputs are not
         centred.
+    weight_gradients : list of numpy.ndarray
+        :math:`\\partial \\mathcal{L} / \\partial W_l` of hidden layers
+        ``1..depth`` for the mean loss over the examples, each shaped like
+        ``W_l`` (``(n_in, width)`` for layer 1, ``(width, width)`` above): the
+        raw values of Glorot and Bengio's Figure 8 histograms.
+    weight_gradient_std : numpy.ndarray, shape (depth,)
+        Standard deviation of each hidden layer's weight gradient.
     """
 
     init: str
@@ -82,6 +89,8 @@ class LayerSignals:
     activation_std: np.ndarray
     gradient_std: np.ndarray
     activation_second_moment: np.ndarray
+    weight_gradients: list
+    weight_gradient_std: np.ndarray
 
 
 def layer_signals(x, y, *, activation, init, depth=5, width=1000, rng=None):
@@ -114,16 +123,37 @@ def layer_signals(x, y, *, activation, init, depth=5, width=1000, rng=None):
     Returns
     -------
     LayerSignals
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is not an array of real numbers, ``y`` not one of integer
+        labels, ``activation`` or ``init`` not a string, ``depth`` or
+        ``width`` not an integer, or ``rng`` not a seed, SeedSequence,
+        BitGenerator or Generator.
+    ValueError
+        If ``x`` is not 2-d or holds NaN or an infinity, ``y`` is empty, does
+        not have one label per example or holds a negative label,
+        ``activation`` or ``init`` is unknown, ``depth`` or ``width`` is less
+        than 1, the weights would take more than 8 GiB, or the signals
+        overflow (to an infinity or NaN) on the way through the network.
     """
+    check_choice(activation, "activation", ACTIVATIONS)
     check_choice(init, "init", tuple(INITS))
     depth = check_count(depth, "depth", "the number of hidden layers")
     width = check_count(width, "width", "the units per hidden layer")
+    check_size_fits((depth, width, width), np.dtype(np.float64), "depth")
+    rng = check_rng(rng)
     x = np.asarray(x)
     y = np.asarray(y)
     if x.ndim != 2:
         raise ValueError(f"x must be a 2-d array (examples, features); got shape {x.shape}")
-    if not np.issubdtype(y.dtype, np.integer) or y.size == 0:
+    if not np.issubdtype(y.dtype, np.integer):
         raise TypeError(f"y must be a non-empty array of integer labels; got dtype {y.dtype}")
+    if y.size == 0:
+        raise ValueError(f"y must be a non-empty array of integer labels; got shape {y.shape}")
+    if y.min() < 0:
+        raise ValueError(f"y must hold class labels 0, 1, ...; got the label {int(y.min())}")
     std, distribution = INITS[init]
     params = init_weights([x.shape[1]] + [width] * depth + [int(y.max()) + 1], std=std,
                           distribution=distribution, rng=rng)
@@ -132,12 +162,25 @@ def layer_signals(x, y, *, activation, init, depth=5, width=1000, rng=None):
     n = x.shape[0]
     acts = rec.activations
     gz = [g * n for g in grads.grad_pre_activations[:-1]]
-    return LayerSignals(
-        init=init,
-        activation=activation,
-        activations=acts,
-        gradients=gz,
-        activation_std=np.array([a.std() for a in acts]),
-        gradient_std=np.array([g.std() for g in gz]),
-        activation_second_moment=np.array([np.mean(a * a) for a in acts]),
-    )
+    gw = grads.grad_weights[:-1]  # the hidden layers' weights; the last is the output layer's
+    with np.errstate(over="ignore", invalid="ignore"):
+        signals = LayerSignals(
+            init=init,
+            activation=activation,
+            activations=acts,
+            gradients=gz,
+            activation_std=np.array([a.std() for a in acts]),
+            gradient_std=np.array([g.std() for g in gz]),
+            activation_second_moment=np.array([np.mean(a * a) for a in acts]),
+            weight_gradients=gw,
+            weight_gradient_std=np.array([g.std() for g in gw]),
+        )
+    if not (rec.finite and grads.finite and np.isfinite(signals.activation_std).all()
+            and np.isfinite(signals.gradient_std).all()
+            and np.isfinite(signals.activation_second_moment).all()):
+        raise ValueError(
+            f"x must be small enough for the signals to stay finite through {depth} "
+            f"{activation} layers with the {init!r} initialisation; they overflowed to an "
+            "infinity or NaN"
+        )
+    return signals

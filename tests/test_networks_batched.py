@@ -1,0 +1,174 @@
+"""Tests of winit.networks.train_sgd_stack: many networks trained as one stack.
+
+The stacked trainer must be train_sgd run by run (same minibatch order,
+same updates, same stop at a non-finite loss), its update must be the
+gradient of the minibatch loss (checked by finite differences), and its
+monitored losses and error rates must be those of forward + cross_entropy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from winit.networks import (
+    StackTrainResult,
+    cross_entropy,
+    forward,
+    init_weights,
+    train_sgd,
+    train_sgd_stack,
+)
+
+
+def _data(n=60, n_in=5, n_classes=3, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, n_in))
+    y = rng.integers(0, n_classes, size=n)
+    return x, y
+
+
+def _nets(sizes, n, dtype=np.float64, std=None):
+    return [init_weights(sizes, std=std, rng=100 + r, dtype=dtype) for r in range(n)]
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "leaky_relu"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_stack_is_train_sgd_run_by_run(activation, dtype):
+    x, y = _data()
+    sizes = [5, 7, 7, 3]
+    nets = _nets(sizes, 4, dtype)
+    kw = dict(steps=37, lr=0.1, batch_size=8, activation=activation, record_every=5)
+    stack = train_sgd_stack(nets, x, y, rng=[1, 2, 3, 4], **kw)
+    tol = 1e-12 if dtype == np.float64 else 1e-5
+    for r in range(4):
+        one = train_sgd(nets[r], x, y, rng=r + 1, **kw)
+        got = stack.run(r)
+        assert not got.diverged and got.diverged_at is None
+        np.testing.assert_array_equal(got.steps, one.steps)
+        np.testing.assert_allclose(got.losses, one.losses, rtol=tol, atol=tol)
+        for (Wa, ba), (Wb, bb) in zip(got.params, one.params):
+            assert Wa.dtype == dtype and ba.dtype == dtype
+            np.testing.assert_allclose(Wa, Wb, rtol=tol, atol=tol)
+            np.testing.assert_allclose(ba, bb, rtol=tol, atol=tol)
+    # A different seed gives a different minibatch order, hence other numbers.
+    other = train_sgd(nets[0], x, y, rng=99, **kw)
+    assert not np.allclose(other.losses, stack.losses[0])
+
+
+def test_stack_leaves_the_callers_parameters_alone():
+    x, y = _data()
+    nets = _nets([5, 4, 3], 2)
+    before = [[(W.copy(), b.copy()) for W, b in net] for net in nets]
+    train_sgd_stack(nets, x, y, steps=5, lr=0.5, batch_size=10, activation="relu", rng=[0, 1])
+    for net, old in zip(nets, before):
+        for (W, b), (W0, b0) in zip(net, old):
+            np.testing.assert_array_equal(W, W0)
+            np.testing.assert_array_equal(b, b0)
+
+
+def _mean_loss(params, x, y):
+    return cross_entropy(forward(params, x, "tanh", output=None).outputs, y)
+
+
+def test_one_full_batch_step_is_minus_lr_times_the_finite_difference_gradient():
+    # With batch_size = N the first minibatch is the whole set (in a shuffled
+    # order, which the mean loss does not see), so the update is -lr * grad of
+    # the mean loss over the set.
+    x, y = _data(n=12, n_in=3, n_classes=3, seed=4)
+    nets = _nets([3, 4, 3], 2)
+    lr = 0.3
+    res = train_sgd_stack(nets, x, y, steps=1, lr=lr, batch_size=12, activation="tanh",
+                          rng=[5, 6])
+    h = 1e-6
+    for r, net in enumerate(nets):
+        for layer in range(2):
+            for which in (0, 1):  # W and b
+                arr = net[layer][which]
+                for idx in np.ndindex(arr.shape):
+                    plus = [(W.copy(), b.copy()) for W, b in net]
+                    minus = [(W.copy(), b.copy()) for W, b in net]
+                    plus[layer][which][idx] += h
+                    minus[layer][which][idx] -= h
+                    fd = (_mean_loss(plus, x, y) - _mean_loss(minus, x, y)) / (2 * h)
+                    step = (res.params[r][layer][which][idx] - arr[idx]) / -lr
+                    assert step == pytest.approx(fd, rel=1e-6, abs=1e-9), (r, layer, which, idx)
+
+
+def test_monitored_sets_are_measured_with_forward_and_cross_entropy():
+    x, y = _data(n=80, seed=1)
+    xt, yt = _data(n=30, seed=2)
+    nets = _nets([5, 6, 6, 3], 3)
+    res = train_sgd_stack(nets, x, y, steps=20, lr=0.2, batch_size=16, activation="relu",
+                          rng=[7, 8, 9], record_every=10, monitor=[(x, y), (xt, yt)])
+    assert isinstance(res, StackTrainResult)
+    assert list(res.monitor_steps) == [0, 10, 20]
+    assert res.monitor_losses.shape == res.monitor_errors.shape == (3, 2, 3)
+    for r in range(3):
+        for m, (xs, ys) in enumerate([(x, y), (xt, yt)]):
+            for k, params in ((0, nets[r]), (2, res.params[r])):
+                logits = forward(params, xs, "relu", output=None).outputs
+                assert res.monitor_losses[r, m, k] == pytest.approx(cross_entropy(logits, ys),
+                                                                    rel=1e-12)
+                assert res.monitor_errors[r, m, k] == np.mean(logits.argmax(axis=1) != ys)
+    # Training lowers the training loss of every run.
+    assert np.all(res.monitor_losses[:, 0, -1] < res.monitor_losses[:, 0, 0])
+
+
+def test_a_diverging_run_stops_alone_and_matches_train_sgd():
+    x, y = _data()
+    sizes = [5, 6, 6, 6, 3]
+    nets = _nets(sizes, 3, np.float32)
+    # Run 1 starts with huge weights: the learning rate the others take makes
+    # its float32 logits overflow after a step or two.
+    nets[1] = init_weights(sizes, std=1e6, rng=5, dtype=np.float32)
+    kw = dict(steps=40, lr=10.0, batch_size=10, activation="relu", record_every=7)
+    res = train_sgd_stack(nets, x, y, rng=[0, 1, 2], monitor=[(x, y)], **kw)
+    assert list(res.diverged) == [False, True, False]
+    assert res.diverged_at[0] == res.diverged_at[2] == -1 and res.diverged_at[1] >= 0
+    for r in range(3):
+        one = train_sgd(nets[r], x, y, rng=r, **kw)
+        got = res.run(r)
+        assert got.diverged == one.diverged and got.diverged_at == one.diverged_at
+        np.testing.assert_array_equal(got.steps, one.steps)
+        np.testing.assert_allclose(got.losses, one.losses, rtol=1e-5)
+        for (Wa, _), (Wb, _) in zip(got.params, one.params):
+            np.testing.assert_allclose(Wa, Wb, rtol=1e-5)
+    k = res.diverged_at[1] // 7
+    assert np.all(np.isnan(res.losses[1, k + 1:]))
+    assert np.all(np.isnan(res.monitor_losses[1, 0, k + 1:]))
+    assert np.all(np.isfinite(res.monitor_losses[[0, 2]]))
+
+
+def test_stack_errors_name_the_argument():
+    x, y = _data()
+    nets = _nets([5, 4, 3], 2)
+    kw = dict(steps=3, lr=0.1, batch_size=5, activation="relu")
+    with pytest.raises(TypeError, match="params must be a non-empty sequence"):
+        train_sgd_stack([], x, y, rng=[], **kw)
+    with pytest.raises(ValueError, match="one shape and dtype"):
+        train_sgd_stack([nets[0], init_weights([5, 6, 3], rng=0)], x, y, rng=[0, 1], **kw)
+    with pytest.raises(ValueError, match="one shape and dtype"):
+        train_sgd_stack([nets[0], init_weights([5, 4, 3], rng=0, dtype=np.float32)], x, y,
+                        rng=[0, 1], **kw)
+    with pytest.raises(TypeError, match="rng must be a sequence"):
+        train_sgd_stack(nets, x, y, rng=0, **kw)
+    with pytest.raises(TypeError, match="rng must be a sequence"):
+        train_sgd_stack(nets, x, y, rng=np.random.default_rng(0), **kw)
+    with pytest.raises(ValueError, match="one seed or Generator per network"):
+        train_sgd_stack(nets, x, y, rng=[0], **kw)
+    with pytest.raises(ValueError, match="batch_size must be at most"):
+        train_sgd_stack(nets, x, y, rng=[0, 1], **dict(kw, batch_size=1000))
+    with pytest.raises(ValueError, match="lr must be"):
+        train_sgd_stack(nets, x, y, rng=[0, 1], **dict(kw, lr=0.0))
+    with pytest.raises(TypeError, match=r"monitor\[0\] must be an \(x, y\) pair"):
+        train_sgd_stack(nets, x, y, rng=[0, 1], monitor=[x], **kw)
+    with pytest.raises(ValueError, match=r"monitor\[0\] x must have shape"):
+        train_sgd_stack(nets, x, y, rng=[0, 1], monitor=[(x[:, :2], y)], **kw)
+    with pytest.raises(ValueError, match=r"monitor\[0\] y must hold class labels"):
+        train_sgd_stack(nets, x, y, rng=[0, 1], monitor=[(x, y + 5)], **kw)
+    res = train_sgd_stack(nets, x, y, rng=[0, 1], **kw)
+    with pytest.raises(IndexError, match="run index"):
+        res.run(2)
+    with pytest.raises(TypeError, match="integer run index"):
+        res.run(True)

@@ -1,0 +1,384 @@
+"""Pennington, Schoenholz and Ganguli (2017), "Resurrecting the sigmoid in deep
+learning through dynamical isometry: theory and practice", NeurIPS.
+
+Reproduces, in miniature, the paper's comparison of the singular values of a
+deep network's input-output Jacobian at initialisation: Gaussian against
+orthogonal weights of the same variance, for linear, ReLU and tanh networks
+at the critical weight variance (the singular-value densities the paper
+computes with free probability and checks against sampled networks; see the
+paper for its figures).  The facts the chapter checks:
+
+* a deep linear network with orthogonal weights (gain 1) has a Jacobian that
+  is itself orthogonal: every singular value is 1 at every depth (an exact
+  isometry);
+* with Gaussian weights of the same variance :math:`1/n` the mean squared
+  singular value stays 1 but the spread grows with depth: the squared
+  singular values of a product of :math:`L` such matrices follow, as the
+  width grows, the Fuss-Catalan law of order :math:`L`, whose mean is 1 and
+  whose second moment is :math:`L + 1` (:func:`fuss_catalan_moment`), and
+  the ratio of the largest to the smallest singular value grows
+  exponentially with depth;
+* a ReLU Jacobian is never an isometry (every unit that is off zeroes a
+  column), whatever the weights; tanh with orthogonal weights and small
+  pre-activations stays close to one.
+
+How the miniature differs from the paper (see the paper for its settings):
+one network per setting, width 64 (below the size at which OpenBLAS
+splits a matrix product over threads, which on a busy machine slows these
+small products a hundredfold), inputs drawn i.i.d. :math:`N(0, q_0)`
+rather than placed at a mean-field fixed point, no biases
+(:math:`\\sigma_b = 0`, where the tanh fixed point is :math:`q^* = 0`, so
+tanh's pre-activations shrink with depth), tanh standing in for the paper's
+sigmoidal nonlinearities, and no training experiment.  The theory put beside
+the measurements is the Fuss-Catalan moments of the linear case, not the
+paper's full densities.
+
+Numerical note: the smallest singular values of a deep Gaussian product lie
+far below :math:`10^{-16}` times the largest, where a singular value
+decomposition of the product only returns rounding noise.
+:func:`product_condition_number` therefore computes the smallest one as the
+reciprocal of the largest singular value of the product of the inverses,
+which is accurate to many digits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import comb, sqrt
+
+import numpy as np
+
+from .._validation import check_choice, check_count, check_real, check_rng
+from ..schemes import orthogonal, variance_scaling
+
+__all__ = [
+    "ACTIVATIONS",
+    "CRITICAL_SIGMA_W2",
+    "INITS",
+    "JacobianSpectrum",
+    "fuss_catalan_moment",
+    "input_output_jacobian",
+    "jacobian_spectra",
+    "product_condition_number",
+]
+
+#: The activations compared (tanh standing in for the paper's sigmoidal nonlinearities).
+ACTIVATIONS = ("linear", "relu", "tanh")
+
+#: The weight distributions compared: i.i.d. N(0, sigma_w^2 / n), or
+#: ``sigma_w`` times a Haar-random orthogonal matrix (:func:`winit.orthogonal`).
+INITS = ("gaussian", "orthogonal")
+
+#: The critical weight variance with zero biases: where the mean squared
+#: singular value of each layer's Jacobian is 1 (chi_1 = 1).  ReLU's 2 is He's factor.
+CRITICAL_SIGMA_W2 = {"linear": 1.0, "relu": 2.0, "tanh": 1.0}
+
+
+def _derivative(z, activation):
+    if activation == "linear":
+        return np.ones_like(z)
+    if activation == "relu":
+        return (z > 0).astype(z.dtype)
+    t = np.tanh(z)
+    return 1.0 - t * t
+
+
+def _activate(z, activation):
+    if activation == "linear":
+        return z
+    if activation == "relu":
+        return np.maximum(z, 0.0)
+    return np.tanh(z)
+
+
+def _check_weights(weights):
+    if not isinstance(weights, (list, tuple)) or not weights:
+        raise TypeError(
+            "weights must be a non-empty list of square 2-D arrays (one per layer); "
+            f"got {type(weights).__name__}"
+        )
+    out = []
+    n = None
+    for i, w in enumerate(weights):
+        w = np.asarray(w)
+        if w.ndim != 2 or w.shape[0] != w.shape[1] or w.dtype.kind != "f":
+            raise ValueError(
+                f"weights[{i}] must be a square 2-D float array; got shape {w.shape}, "
+                f"dtype {w.dtype}"
+            )
+        if n is not None and w.shape[0] != n:
+            raise ValueError(
+                f"weights[{i}] must have the width of weights[0], {n}; got {w.shape[0]}"
+            )
+        n = w.shape[0]
+        out.append(w)
+    return out
+
+
+def input_output_jacobian(weights, x, activation):
+    r"""The Jacobian of a bias-free network's output with respect to its input.
+
+    The network computes :math:`h_l = \phi(h_{l-1} W_l)` for
+    :math:`l = 1, \dots, L` (row vectors, ``x @ W`` layout), so that
+    :math:`dh_L = dh_0\, J` with
+
+    .. math::
+
+        J = W_1 D_1 W_2 D_2 \cdots W_L D_L, \qquad
+        D_l = \operatorname{diag}\bigl(\phi'(h_{l-1} W_l)\bigr).
+
+    Parameters
+    ----------
+    weights : list of (n, n) float arrays
+        The layers' weight matrices, in order.
+    x : (n,) array_like
+        The input at which the Jacobian is taken.
+    activation : {"linear", "relu", "tanh"}
+        :math:`\phi`, applied after every layer (ReLU's derivative at 0 is 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`J`, shape ``(n, n)``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``weights`` is not a non-empty list of square float arrays of one
+        width, ``x`` is not a vector of that width, or ``activation`` is
+        unknown.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from winit import orthogonal
+    >>> from winit.experiments.pennington2017 import input_output_jacobian
+    >>> ws = [orthogonal((4, 4), rng=i) for i in range(3)]
+    >>> j = input_output_jacobian(ws, np.ones(4), "linear")
+    >>> bool(np.allclose(j.T @ j, np.eye(4)))
+    True
+    """
+    check_choice(activation, "activation", ACTIVATIONS)
+    weights = _check_weights(weights)
+    x = np.asarray(x, dtype=float)
+    n = weights[0].shape[0]
+    if x.shape != (n,):
+        raise ValueError(f"x must be a vector of {n} inputs (the width); got shape {x.shape}")
+    h = x
+    jac = np.eye(n)
+    for w in weights:
+        z = h @ w
+        jac = (jac @ w) * _derivative(z, activation)
+        h = _activate(z, activation)
+    return jac
+
+
+def product_condition_number(weights):
+    r"""Largest over smallest singular value of :math:`W_1 W_2 \cdots W_L`, accurately.
+
+    The smallest singular value is computed as
+    :math:`1 / \sigma_{\max}(W_L^{-1} \cdots W_1^{-1})`: the largest
+    singular value of a matrix is accurate to a few units of rounding
+    relative to itself, while the smallest one of a deep product, taken
+    directly, drowns in the rounding noise of the largest (about
+    :math:`10^{-16}` times it).  This is the condition number of a deep
+    linear network's input-output Jacobian.
+
+    Parameters
+    ----------
+    weights : list of (n, n) float arrays
+        Invertible weight matrices.
+
+    Returns
+    -------
+    float
+        :math:`\sigma_{\max} / \sigma_{\min} \ge 1`; ``inf`` if a matrix is
+        singular or the product of the inverses overflows.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``weights`` is not a non-empty list of square float arrays of one width.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from winit.experiments.pennington2017 import product_condition_number
+    >>> product_condition_number([np.diag([1.0, 2.0]), np.diag([1.0, 3.0])])
+    6.0
+    """
+    weights = _check_weights(weights)
+    n = weights[0].shape[0]
+    prod = np.eye(n)
+    inv = np.eye(n)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for w in weights:
+            prod = prod @ w
+            try:
+                inv = np.linalg.solve(w, inv)  # W^-1 @ (W_{l-1}^-1 ... W_1^-1)
+            except np.linalg.LinAlgError:
+                return float("inf")
+        if not (np.isfinite(prod).all() and np.isfinite(inv).all()):
+            return float("inf")
+        return float(np.linalg.norm(prod, 2) * np.linalg.norm(inv, 2))
+
+
+def fuss_catalan_moment(depth, k):
+    r"""The :math:`k`-th moment of the Fuss-Catalan law of order ``depth``.
+
+    The squared singular values of :math:`W_1 \cdots W_L`, with i.i.d.
+    :math:`N(0, 1/n)` entries, follow this law as :math:`n \to \infty`:
+
+    .. math::
+
+        \operatorname{E}[\sigma^{2k}] = \frac{1}{Lk + 1}\binom{(L + 1)k}{k},
+
+    so the mean of :math:`\sigma^2` is 1 and its second moment
+    :math:`\operatorname{E}[\sigma^4] = L + 1`.
+
+    Parameters
+    ----------
+    depth : int
+        :math:`L`, the number of matrices, at least 1.
+    k : int
+        The order of the moment, at least 1.
+
+    Returns
+    -------
+    int
+        The moment (an integer).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``depth`` or ``k`` is not a positive integer.
+
+    Examples
+    --------
+    >>> from winit.experiments.pennington2017 import fuss_catalan_moment
+    >>> fuss_catalan_moment(1, 2), fuss_catalan_moment(8, 2), fuss_catalan_moment(1, 3)
+    (2, 9, 5)
+    """
+    depth = check_count(depth, "depth", "the number of matrices in the product")
+    k = check_count(k, "k", "the order of the moment")
+    return comb((depth + 1) * k, k) // (depth * k + 1)
+
+
+@dataclass(frozen=True)
+class JacobianSpectrum:
+    """Singular values of one network's input-output Jacobian at several depths.
+
+    Attributes
+    ----------
+    activation, init : str
+        As in :func:`jacobian_spectra`.
+    sigma_w2 : float
+        The weight variance times the width (:data:`CRITICAL_SIGMA_W2`).
+    depths : tuple of int
+        The depths (numbers of layers) at which the Jacobian was taken: the
+        first ``depth`` layers of one deep network.
+    singular_values : tuple of numpy.ndarray
+        Per depth, the ``width`` singular values, largest first, from
+        :func:`numpy.linalg.svd` (values below about 1e-16 times the largest
+        are rounding noise).
+    condition : tuple of float or None
+        Per depth, the accurate largest over smallest singular value
+        (:func:`product_condition_number`); only for linear networks, None
+        otherwise.
+    """
+
+    activation: str
+    init: str
+    sigma_w2: float
+    depths: tuple
+    singular_values: tuple
+    condition: tuple | None
+
+
+def jacobian_spectra(*, depths=(1, 8, 32, 128), width=64, activations=ACTIVATIONS,
+                     inits=INITS, input_variance=1.0, rng=0):
+    r"""Singular values of deep networks' Jacobians, Gaussian against orthogonal weights.
+
+    For each activation and weight distribution, one bias-free network of
+    ``max(depths)`` square layers of ``width`` units is drawn at the
+    critical weight variance :math:`\sigma_w^2` of :data:`CRITICAL_SIGMA_W2`
+    (Gaussian: i.i.d. :math:`N(0, \sigma_w^2/n)`; orthogonal:
+    :math:`\sigma_w` times :func:`winit.orthogonal`, entries of the same
+    variance), and its input-output Jacobian (:func:`input_output_jacobian`)
+    is taken after the first ``d`` layers for each ``d`` in ``depths``, at
+    one input with i.i.d. :math:`N(0, \text{input\_variance})` entries.
+
+    Parameters
+    ----------
+    depths : tuple of int, default (1, 8, 32, 128)
+        Increasing depths, each at least 1.
+    width : int, default 64
+        Units per layer.
+    activations : tuple of str, default ("linear", "relu", "tanh")
+    inits : tuple of str, default ("gaussian", "orthogonal")
+    input_variance : float, default 1.0
+        Variance of the input's entries (:math:`q_0`).
+    rng : None, int or numpy.random.Generator, default 0
+        Source of randomness (SPEC 7); the settings are drawn in the order
+        of ``activations``, then ``inits``.
+
+    Returns
+    -------
+    dict
+        ``{(activation, init): JacobianSpectrum}``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If an argument has the wrong type or value (depths not increasing
+        positive integers, an unknown activation or init, ...).
+
+    Examples
+    --------
+    >>> from winit.experiments.pennington2017 import jacobian_spectra
+    >>> s = jacobian_spectra(depths=(1, 4), width=16, activations=("linear",),
+    ...                      inits=("orthogonal",), rng=0)
+    >>> sv = s["linear", "orthogonal"].singular_values[-1]
+    >>> bool(abs(sv.max() - 1) < 1e-12 and abs(sv.min() - 1) < 1e-12)
+    True
+    """
+    if isinstance(depths, (int, np.integer)) or not isinstance(depths, (tuple, list)) or not depths:
+        raise TypeError(f"depths must be a non-empty tuple of positive integers; got {depths!r}")
+    depths = tuple(check_count(d, "depths", "a number of layers") for d in depths)
+    if any(b <= a for a, b in zip(depths, depths[1:])):
+        raise ValueError(f"depths must be increasing; got {depths!r}")
+    width = check_count(width, "width", "the number of units per layer")
+    for a in activations:
+        check_choice(a, "activations", ACTIVATIONS)
+    for i in inits:
+        check_choice(i, "inits", INITS)
+    q0 = check_real(input_variance, "input_variance", "the variance of the input's entries",
+                    positive=True)
+    rng = check_rng(rng)
+
+    out = {}
+    for activation in activations:
+        sigma_w2 = CRITICAL_SIGMA_W2[activation]
+        for init in inits:
+            weights = []
+            for _ in range(depths[-1]):
+                if init == "gaussian":
+                    w = variance_scaling((width, width), sigma_w2, "fan_in", "normal", rng=rng)
+                else:
+                    w = orthogonal((width, width), gain=sqrt(sigma_w2), rng=rng)
+                weights.append(w)
+            x = rng.normal(0.0, sqrt(q0), width)
+            h, jac = x, np.eye(width)
+            svs, conds = [], []
+            for layer, w in enumerate(weights, start=1):
+                z = h @ w
+                jac = (jac @ w) * _derivative(z, activation)
+                h = _activate(z, activation)
+                if layer in depths:
+                    svs.append(np.linalg.svd(jac, compute_uv=False))
+                    if activation == "linear":
+                        conds.append(product_condition_number(weights[:layer]))
+            out[activation, init] = JacobianSpectrum(
+                activation, init, sigma_w2, depths, tuple(svs),
+                tuple(conds) if activation == "linear" else None)
+    return out
