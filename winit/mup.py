@@ -36,13 +36,12 @@ With a standard-parametrization standard deviation
 :math:`\\sigma_{SP} = g/\\sqrt{\\text{fan\\_in}}` (``gain`` :math:`g`,
 :math:`\\sqrt 2` for He) and a master learning rate :math:`\\eta`:
 
-=============  =======================================  ====================  ===============================================
-layer          weight standard deviation                SGD rate              Adam rate
-=============  =======================================  ====================  ===============================================
-input          :math:`\\sigma_{SP}`                      :math:`\\eta\\,\\tilde n_{out}`   :math:`\\eta`
-hidden         :math:`\\sigma_{SP}`                      :math:`\\eta\\,\\tilde n_{out}/\\tilde n_{in}`  :math:`\\eta/\\tilde n_{in}`
-output         :math:`\\sigma_{SP}/\\sqrt{\\tilde n_{in}}`  :math:`\\eta/\\tilde n_{in}`   :math:`\\eta/\\tilde n_{in}`
-=============  =======================================  ====================  ===============================================
+* input layer: standard deviation :math:`\\sigma_{SP}`, SGD rate
+  :math:`\\eta\\,\\tilde n_{out}`, Adam rate :math:`\\eta`;
+* hidden layer: :math:`\\sigma_{SP}`, SGD rate
+  :math:`\\eta\\,\\tilde n_{out}/\\tilde n_{in}`, Adam rate :math:`\\eta/\\tilde n_{in}`;
+* output layer: :math:`\\sigma_{SP}/\\sqrt{\\tilde n_{in}}`, SGD rate
+  :math:`\\eta/\\tilde n_{in}`, Adam rate :math:`\\eta/\\tilde n_{in}`;
 
 with :math:`\\tilde n_{in}`, :math:`\\tilde n_{out}` the multipliers of the
 layer's fan-in and fan-out (1 for the data's and the classes' dimensions).
@@ -66,10 +65,11 @@ References
 ----------
 .. [1] G. Yang, E. J. Hu, I. Babuschkin, S. Sidor, X. Liu, D. Farhi,
    N. Ryder, J. Pachocki, W. Chen and J. Gao, "Tensor Programs V: Tuning
-   large neural networks via zero-shot hyperparameter transfer", NeurIPS
-   2021 / arXiv:2203.03466 (2022), Table 3, eqs. (2)-(4), Appendix B.
+   large neural networks via zero-shot hyperparameter transfer",
+   arXiv:2203.03466 (2022), Table 3, eqs. (2)-(4), Appendix B.
 .. [2] G. Yang and E. J. Hu, "Feature learning in infinite-width neural
-   networks" (Tensor Programs IV), ICML 2021.
+   networks", arXiv:2011.14522 (2020): muP's first form (the paper's
+   reference [57]).
 """
 
 from __future__ import annotations

@@ -1,0 +1,269 @@
+"""winit.experiments.yang2022: the ensemble MLP's gradients against finite differences and
+against winit.networks, its SGD step against the plain update, and small fast versions of the
+coordinate check and the learning-rate sweep."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from winit.experiments import yang2022
+from winit.experiments.yang2022 import (
+    LRSweep,
+    _Ensemble,
+    _ensemble,
+    _forward,
+    _loss_and_grads,
+    loglog_slope,
+)
+from winit.mup import mup_mlp
+from winit.networks import backward, forward
+
+
+def small_ensemble(seed=0, sizes=(5, 7, 6, 3), members=3):
+    rng = np.random.default_rng(seed)
+    Ws = [rng.normal(0, 0.8, (members, a, b)) for a, b in zip(sizes[:-1], sizes[1:])]
+    bs = [rng.normal(0, 0.3, (members, 1, b)) for b in sizes[1:]]
+    x = rng.normal(size=(4, sizes[0]))
+    y = rng.integers(0, sizes[-1], size=4)
+    return Ws, bs, x, y
+
+
+def ce(Ws, bs, x, y, r):
+    """Cross-entropy of member r, written out plainly."""
+    h = x
+    for l, (W, b) in enumerate(zip(Ws, bs)):
+        z = h @ W[r] + b[r, 0]
+        h = np.maximum(z, 0) if l < len(Ws) - 1 else z
+    z = h - h.max(axis=1, keepdims=True)
+    return float(np.mean(np.log(np.exp(z).sum(axis=1)) - z[np.arange(len(y)), y]))
+
+
+# ---- loglog_slope ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("p", [-1.0, -0.5, 0.0, 0.3, 1.0, 2.0])
+def test_loglog_slope_of_a_power_law(p):
+    w = np.array([64, 128, 256, 512, 2048])
+    assert loglog_slope(w, 3.7 * w ** p) == pytest.approx(p, abs=1e-12)
+
+
+def test_loglog_slope_is_least_squares():
+    # three points: slope of the least-squares line through (log w, log v), by hand
+    w, v = [1.0, math.e, math.e ** 2], [1.0, math.e ** 2, math.e ** 2]
+    assert loglog_slope(w, v) == pytest.approx(1.0, abs=1e-12)  # points (0,0),(1,2),(2,2)
+
+
+@pytest.mark.parametrize("w,v,match", [
+    ([1, 2], [1, 2, 3], "same length"),
+    ([1], [1], "at least 2"),
+    ([1, 2], [1, 0], "values must be positive"),
+    ([1, 2], [1, np.inf], "values must be positive"),
+    ([0, 2], [1, 1], "widths must be positive"),
+    ([4, 4], [1, 2], "two distinct"),
+])
+def test_loglog_slope_errors(w, v, match):
+    with pytest.raises(ValueError, match=match):
+        loglog_slope(w, v)
+
+
+# ---- the ensemble network ------------------------------------------------------------------
+
+
+def test_gradients_match_finite_differences():
+    Ws, bs, x, y = small_ensemble()
+    loss, gWs, gbs = _loss_and_grads(Ws, bs, x, y)
+    for r in range(3):
+        assert loss[r] == pytest.approx(ce(Ws, bs, x, y, r), rel=1e-12)
+    eps = 1e-6
+    rng = np.random.default_rng(1)
+    for params, grads in ((Ws, gWs), (bs, gbs)):
+        for P, G in zip(params, grads):
+            for _ in range(6):
+                idx = tuple(int(rng.integers(s)) for s in P.shape)
+                old = P[idx]
+                P[idx] = old + eps
+                up = ce(Ws, bs, x, y, idx[0])
+                P[idx] = old - eps
+                down = ce(Ws, bs, x, y, idx[0])
+                P[idx] = old
+                assert G[idx] == pytest.approx((up - down) / (2 * eps), rel=1e-5, abs=1e-9)
+
+
+def test_gradients_match_winit_networks():
+    Ws, bs, x, y = small_ensemble(seed=4)
+    _, gWs, gbs = _loss_and_grads(Ws, bs, x, y)
+    for r in range(3):
+        params = [(W[r], b[r, 0]) for W, b in zip(Ws, bs)]
+        rec = backward(params, forward(params, x, "relu"), y)
+        for l in range(3):
+            np.testing.assert_allclose(gWs[l][r], rec.grad_weights[l], rtol=1e-10, atol=1e-14)
+            np.testing.assert_allclose(gbs[l][r, 0], rec.grad_biases[l], rtol=1e-10, atol=1e-14)
+
+
+def test_ensemble_step_is_sgd_with_per_layer_rates():
+    Ws, bs, x, y = small_ensemble(seed=2)
+    lr_w = [np.array([0.1, 0.2, 0.3])[:, None, None] * k for k in (4.0, 1.0, 0.25)]
+    lr_b = [np.array([0.1, 0.2, 0.3])[:, None, None] * k for k in (4.0, 4.0, 1.0)]
+    loss, gWs, gbs = _loss_and_grads(Ws, bs, x, y)
+    want_W = [W - lr * g for W, lr, g in zip(Ws, lr_w, gWs)]
+    want_b = [b - lr * g for b, lr, g in zip(bs, lr_b, gbs)]
+    net = _Ensemble([W.copy() for W in Ws], [b.copy() for b in bs], lr_w, lr_b)
+    got = net.step(x, y)
+    np.testing.assert_allclose(got, loss, rtol=1e-13)
+    for a, b in zip(net.Ws, want_W):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
+    for a, b in zip(net.bs, want_b):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
+
+
+def test_ensemble_members_follow_the_table():
+    rng = np.random.default_rng(0)
+    draws = [rng.standard_normal(s) for s in ((6, 32), (32, 32), (32, 4))]
+    members = [("sp", 0.1), ("mup", 0.1), ("mup", 0.4)]
+    Ws, bs, lr_w, lr_b = _ensemble(draws, members, base_width=8, gain=math.sqrt(2))
+    sp = mup_mlp([6, 32, 32, 4], base_width=8, parametrization="sp")
+    mup = mup_mlp([6, 32, 32, 4], base_width=8)
+    for l in range(3):
+        np.testing.assert_allclose(Ws[l][0], draws[l] * sp[l].init_std, rtol=1e-15)
+        np.testing.assert_allclose(Ws[l][1], draws[l] * mup[l].init_std, rtol=1e-15)
+        assert lr_w[l][:, 0, 0].tolist() == pytest.approx(
+            [0.1, 0.1 * mup[l].lr_mult, 0.4 * mup[l].lr_mult], rel=1e-15)
+        assert lr_b[l][:, 0, 0].tolist() == pytest.approx(
+            [0.1, 0.1 * mup[l].bias_lr_mult, 0.4 * mup[l].bias_lr_mult], rel=1e-15)
+        assert np.all(bs[l] == 0)
+    # width 32 over base 8: the output layer starts 1/sqrt(4) as large, learns 1/4 as fast
+    assert mup[2].init_std / sp[2].init_std == pytest.approx(0.5)
+    assert [m.lr_mult for m in mup] == pytest.approx([4.0, 1.0, 0.25])
+
+
+def test_forward_shares_the_input_across_members():
+    Ws, bs, x, _ = small_ensemble(seed=5)
+    pre, post = _forward(Ws, bs, x)
+    assert [z.shape for z in pre] == [(3, 4, 7), (3, 4, 6), (3, 4, 3)]
+    assert len(post) == 2 and np.all(post[0] >= 0)
+
+
+# ---- coord_check ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cc():
+    return yang2022.coord_check(widths=(16, 64, 256), base_width=16, steps=2, seeds=2, rng=5)
+
+
+def test_coord_check_shapes_and_settings(cc):
+    assert cc.widths.tolist() == [16, 64, 256]
+    assert cc.layers == ("hidden 1", "hidden 2", "output")
+    assert cc.sp.shape == cc.mup.shape == (2, 2, 3, 3)
+    assert np.all(np.isfinite(cc.sp)) and np.all(cc.sp > 0) and np.all(cc.mup > 0)
+    assert cc.settings["base_width"] == 16 and cc.settings["steps"] == 2
+    assert cc.slopes("sp").shape == (2,)
+
+
+def test_coord_check_at_the_base_width_sp_is_mup(cc):
+    np.testing.assert_array_equal(cc.sp[:, :, 0], cc.mup[:, :, 0])
+
+
+def test_coord_check_first_step_output_grows_in_sp_only(cc):
+    # Section 5: after one SGD step the SP output moves by Theta(width); muP's does not grow.
+    sp, mup = cc.slopes("sp", step=0), cc.slopes("mup", step=0)
+    assert np.all(sp > 0.6) and np.all(np.abs(mup) < 0.35)
+
+
+def test_coord_check_is_seeded():
+    a = yang2022.coord_check(widths=(8, 16), base_width=8, steps=1, seeds=1, rng=1)
+    b = yang2022.coord_check(widths=(8, 16), base_width=8, steps=1, seeds=1, rng=1)
+    c = yang2022.coord_check(widths=(8, 16), base_width=8, steps=1, seeds=1, rng=2)
+    np.testing.assert_array_equal(a.sp, b.sp)
+    assert not np.array_equal(a.sp, c.sp)
+
+
+def test_coord_check_depth_one():
+    c = yang2022.coord_check(widths=(8, 16), depth=1, base_width=8, steps=1, seeds=1, rng=0)
+    assert c.layers == ("hidden 1", "output") and c.sp.shape == (1, 1, 2, 2)
+
+
+# ---- lr_sweep ------------------------------------------------------------------------------
+
+
+def test_lr_sweep_small():
+    sw = yang2022.lr_sweep(widths=(32, 8), lrs=(0.5, 0.05, 4.0), base_width=8, steps=6,
+                           window=3, seeds=2, rng=3)
+    assert sw.widths.tolist() == [8, 32] and sw.lrs.tolist() == [0.05, 0.5, 4.0]
+    assert sw.sp.shape == sw.mup.shape == (2, 2, 3)
+    np.testing.assert_array_equal(sw.sp[:, 0], sw.mup[:, 0])  # base width: the same network
+    assert np.all(sw.sp > 0) and np.all(sw.mup > 0)
+    assert sw.settings["depth"] == 1 and sw.settings["window"] == 3
+
+
+def test_lr_sweep_marks_divergence_as_inf():
+    sw = yang2022.lr_sweep(widths=(8, 256), lrs=(0.01, 1e8), base_width=8, steps=30, window=2,
+                           seeds=1, rng=0)
+    assert np.all(np.isinf(sw.sp[:, :, 1]))
+    assert np.all(np.isfinite(sw.sp[:, :, 0]))
+
+
+def test_sweep_summaries_on_handmade_losses():
+    lrs = np.array([0.1, 0.2, 0.4, 0.8])
+    sp = np.array([  # seeds x widths x lrs
+        [[3.0, 2.0, 1.0, 1.5], [1.0, 2.0, 3.0, np.inf]],
+        [[3.0, 2.0, 1.2, 1.1], [1.1, 1.0, 3.0, np.inf]],
+        [[3.0, 2.0, 1.0, 1.6], [1.0, 1.5, 3.0, 4.0]],
+    ])
+    mup = np.ones_like(sp) + np.array([0.3, 0.2, 0.0, 0.4])
+    sw = LRSweep(np.array([64, 1024]), lrs, sp, mup, {})
+    np.testing.assert_array_equal(sw.median("sp"), [[3.0, 2.0, 1.0, 1.5], [1.0, 1.5, 3.0, np.inf]])
+    assert sw.best_index("sp").tolist() == [2, 0]
+    assert sw.best_lr("sp").tolist() == [0.4, 0.1]
+    assert sw.best_lr_shift("sp") == -2.0
+    assert sw.seed_shifts("sp").tolist() == [-2.0, -2.0, -2.0]  # seed 2 is best at 0.8 -> 0.2
+    assert sw.best_lr_shift("mup") == 0.0
+    np.testing.assert_allclose(sw.margins("sp"), [0.5, 0.5])
+    np.testing.assert_allclose(sw.margins("mup"), [0.2, 0.2])
+
+
+def test_sweep_seed_shift_uses_each_seeds_own_argmin():
+    lrs = np.array([1.0, 2.0, 4.0])
+    sp = np.array([[[1, 2, 3], [3, 2, 1]], [[1, 2, 3], [1, 2, 3]]], dtype=float)
+    sw = LRSweep(np.array([8, 16]), lrs, sp, sp, {})
+    assert sw.seed_shifts("sp").tolist() == [2.0, 0.0]
+
+
+# ---- errors --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kwargs,exc,match", [
+    (dict(widths=(64, 64)), ValueError, "widths must hold at least two distinct"),
+    (dict(widths=(64, 0)), ValueError, r"widths\[1\] must be a positive integer"),
+    (dict(widths="64"), TypeError, "widths must be a sequence"),
+    (dict(depth=0), ValueError, "depth must be a positive integer"),
+    (dict(base_width=1.5), TypeError, "base_width must be a positive integer"),
+    (dict(lr=-0.1), ValueError, "lr must be a positive"),
+    (dict(steps=0), ValueError, "steps must be a positive integer"),
+    (dict(probe_size=5000), ValueError, "probe_size must be at most"),
+    (dict(seeds=True), TypeError, "seeds must be a positive integer"),
+    (dict(rng=-3), ValueError, "rng must be"),
+])
+def test_coord_check_errors(kwargs, exc, match):
+    args = dict(widths=(8, 16), base_width=8, steps=1, seeds=1, rng=0)
+    args.update(kwargs)
+    with pytest.raises(exc, match=match):
+        yang2022.coord_check(**args)
+
+
+@pytest.mark.parametrize("kwargs,exc,match", [
+    (dict(lrs=(0.1,)), TypeError, "lrs must be a sequence of at least two"),
+    (dict(lrs=(0.1, -1.0)), ValueError, r"lrs\[1\] must be a positive"),
+    (dict(lrs=(0.1, float("nan"))), ValueError, r"lrs\[1\] must be a finite"),
+    (dict(window=5, steps=4), ValueError, "window must be at most steps"),
+    (dict(batch_size=10 ** 6), ValueError, "batch_size must be at most"),
+    (dict(gain=0.0), ValueError, "gain must be a positive"),
+])
+def test_lr_sweep_errors(kwargs, exc, match):
+    args = dict(widths=(8, 16), lrs=(0.1, 0.2), base_width=8, steps=4, window=2, seeds=1, rng=0)
+    args.update(kwargs)
+    with pytest.raises(exc, match=match):
+        yang2022.lr_sweep(**args)

@@ -1,0 +1,552 @@
+"""Yang, Hu, Babuschkin, Sidor, Liu, Farhi, Ryder, Pachocki, Chen and Gao
+(2022), "Tensor Programs V: Tuning large neural networks via zero-shot
+hyperparameter transfer", arXiv:2203.03466.
+
+The paper's claim is about width.  In the standard parametrization (SP:
+every weight drawn with variance proportional to 1/fan_in, one learning rate
+for every layer) the best learning rate of a network depends on its width;
+in the maximal update parametrization (muP, its Table 3, implemented in
+:mod:`winit.mup`) it does not, so a learning rate tuned on a narrow network
+can be copied to a wide one.  The mechanism: after one SGD step in SP the
+output of a network moves by an amount that grows with width (its Section 5
+works it out for a one-hidden-layer linear network: a term
+:math:`\\theta\\, U^\\top U = \\Theta(n)`), while in muP every layer's
+activations move by an amount independent of width.  This module reproduces,
+in miniature:
+
+* :func:`coord_check` -- the *coordinate check* of the paper's Appendix D.1
+  and Figure 5: the standard deviation of the coordinates of
+  :math:`x_t - x_0` for each layer's pre-activations :math:`x` after
+  :math:`t` training steps, against width, in SP and in muP;
+* :func:`lr_sweep` -- the learning-rate sweep over widths of its Figure 3
+  (an MLP trained with SGD; training loss against the learning rate for
+  several widths): in SP the best learning rate moves with width, in muP it
+  stays put.
+
+The network of the coordinate check is the paper's eq. (2) with ReLU: two
+hidden layers of width :math:`n`, :math:`f(\\xi) = W_3^\\top \\phi(W_2^\\top
+\\phi(W_1^\\top \\xi + b_1) + b_2) + b_3`, softmax cross-entropy; the sweep
+uses one hidden layer by default.  SP is He's initialisation,
+N(0, 2/fan_in), with one learning rate; muP is eq. (4)
+(Table 3 with a base width :math:`n_0`, :math:`\\tilde n = n/n_0`): the same
+draws with the output layer divided by :math:`\\sqrt{\\tilde n}`, and SGD
+learning rates :math:`\\eta\\tilde n` for :math:`W_1, b_1, b_2`, :math:`\\eta`
+for :math:`W_2` and :math:`b_3`, :math:`\\eta/\\tilde n` for :math:`W_3`
+(:func:`winit.mup.mup_mlp`).  At :math:`n = n_0` the two are the same
+network.
+
+How the miniature differs from the paper:
+
+* data: scikit-learn's 8x8 handwritten digits (:func:`winit.data.digits`,
+  1,348 training images of 64 pixels, 10 classes), not CIFAR-10 (3,072
+  inputs) or Wikitext-2;
+* size: widths 64 to 2,048 (the paper: 256 to 8,192 for its MLP, 128 to
+  8,192 for its Transformers), base width 64 (the paper's MLP: 128); the
+  sweep's network has one hidden layer instead of two by default, which
+  keeps all of muP's differences from SP (they are in the input and output
+  layers and the biases; a hidden-to-hidden matrix is treated alike) and
+  leaves out the matrix that costs most at width 2,048;
+* optimiser and budget: plain SGD with minibatches of 16 images; the
+  coordinate check runs 4 steps (the paper's Figure 5: 4 steps of Adam on a
+  Transformer), the sweep 40 steps (the paper: 20 epochs), so the sweep
+  measures how fast training starts, not where it converges; eight
+  learning rates a factor 2 apart;
+* He's initialisation (variance :math:`2/\\text{fan\\_in}`) instead of the
+  paper's LeCun initialisation (:math:`1/\\text{fan\\_in}`, its eq. 2); its
+  footnote 6 notes that only the :math:`1/\\text{fan\\_in}` proportionality
+  matters;
+* no zero initialisation of the output layer (the paper's Appendix D.2);
+* metric: the training loss is the mean minibatch cross-entropy over the
+  last steps of the run, not the loss after 20 epochs;
+* within a seed, all learning rates and both parametrizations start from
+  the same standard-normal draws and see the same minibatches.
+
+Functions return data and never draw; the chapter "Width and the learning
+rate" draws.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._validation import check_count, check_real, check_rng
+from ..data import digits
+from ..mup import mup_mlp
+
+__all__ = ["CoordCheck", "LRSweep", "coord_check", "loglog_slope", "lr_sweep"]
+
+
+def _layer_names(depth):
+    """Names of the pre-activations the coordinate check follows."""
+    return tuple(f"hidden {l}" for l in range(1, depth + 1)) + ("output",)
+
+_PARAMETRIZATIONS = ("sp", "mup")
+
+
+def _one_blas_thread():
+    """Run the matrix products on one BLAS thread (threadpoolctl, installed with
+    scikit-learn): at these sizes threads gain little on a busy machine."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def loglog_slope(widths, values):
+    """Least-squares slope of ``log(values)`` against ``log(widths)``.
+
+    Parameters
+    ----------
+    widths, values : array_like of positive float, shape (k,)
+        At least two points; every value positive and finite.
+
+    Returns
+    -------
+    float
+        :math:`p` of the fit :math:`\\text{value} \\approx C\\,
+        \\text{width}^p`: 1 when the value doubles with the width, 0 when it
+        does not change.
+
+    Raises
+    ------
+    ValueError
+        If the arrays differ in shape, have fewer than two points, the
+        widths are not all distinct, or any entry is not positive and finite.
+
+    Examples
+    --------
+    >>> from winit.experiments.yang2022 import loglog_slope
+    >>> round(loglog_slope([64, 128, 256], [1.0, 2.0, 4.0]), 12)
+    1.0
+    """
+    w = np.asarray(widths, dtype=float)
+    v = np.asarray(values, dtype=float)
+    if w.ndim != 1 or w.shape != v.shape or w.size < 2:
+        raise ValueError("widths and values must be 1-d arrays of the same length, at least 2 "
+                         f"(the points to fit); got shapes {w.shape} and {v.shape}")
+    for name, a in (("widths", w), ("values", v)):
+        if not (np.all(np.isfinite(a)) and np.all(a > 0)):
+            raise ValueError(f"{name} must be positive and finite (a log-log fit); got {a!r}")
+    if np.unique(w).size < 2:
+        raise ValueError(f"widths must hold at least two distinct values; got {w!r}")
+    lw, lv = np.log(w), np.log(v)
+    lw0 = lw - lw.mean()
+    return float(np.dot(lw0, lv - lv.mean()) / np.dot(lw0, lw0))
+
+
+# --------------------------------------------------------------------------
+# The ensemble MLP: R networks of the same shape, trained side by side
+# --------------------------------------------------------------------------
+
+
+def _forward(Ws, bs, x):
+    """Pre-activations ``[z1, z2, z3]`` and activations ``[h1, h2]`` of R
+    ReLU networks; ``Ws[l]`` is (R, fan_in, fan_out), ``bs[l]`` (R, 1, fan_out),
+    ``x`` (B, n_in) shared or (R, B, n_in)."""
+    pre, post = [], []
+    h = x
+    for l, (W, b) in enumerate(zip(Ws, bs)):
+        z = h @ W
+        z += b
+        pre.append(z)
+        if l < len(Ws) - 1:
+            h = np.maximum(z, 0.0)
+            post.append(h)
+    return pre, post
+
+
+def _loss_and_grads(Ws, bs, x, y):
+    """Mean cross-entropy of each of the R networks on ``(x, y)`` and its
+    gradients.  Returns ``(loss (R,), gWs, gbs)`` with the shapes of ``Ws``
+    and ``bs``."""
+    pre, post = _forward(Ws, bs, x)
+    z = pre[-1]
+    batch = z.shape[-2]
+    m = z.max(axis=-1, keepdims=True)
+    e = np.exp(z - m)
+    s = e.sum(axis=-1, keepdims=True)
+    rows = np.arange(batch)
+    loss = (np.log(s[..., 0]) + m[..., 0] - z[:, rows, y]).mean(axis=-1)
+    g = e / s
+    g[:, rows, y] -= 1.0
+    g /= batch
+    L = len(Ws)
+    gWs, gbs = [None] * L, [None] * L
+    for l in range(L - 1, -1, -1):
+        inp = post[l - 1] if l > 0 else x
+        gWs[l] = np.swapaxes(inp, -1, -2) @ g if inp.ndim == 3 else inp.T @ g
+        gbs[l] = g.sum(axis=-2, keepdims=True)
+        if l > 0:
+            g = (g @ np.swapaxes(Ws[l], -1, -2)) * (pre[l - 1] > 0)
+    return loss, gWs, gbs
+
+
+def _batches(n, batch_size, steps, rng):
+    """Index arrays of ``steps`` minibatches: shuffled passes over ``n`` examples."""
+    per_epoch = n // batch_size
+    out, order = [], None
+    for step in range(steps):
+        k = step % per_epoch
+        if k == 0:
+            order = rng.permutation(n)
+        out.append(order[k * batch_size:(k + 1) * batch_size])
+    return out
+
+
+def _draws(sizes, rng):
+    """Standard-normal matrices of every layer, drawn in order."""
+    return [rng.standard_normal((sizes[l], sizes[l + 1])) for l in range(len(sizes) - 1)]
+
+
+def _ensemble(draws, members, base_width, gain):
+    """Weights, biases and per-layer learning rates of R networks.
+
+    ``members`` is a list of ``(parametrization, eta)``; every member uses
+    the same standard-normal ``draws``, scaled by its ``init_std``."""
+    sizes = [draws[0].shape[0]] + [d.shape[1] for d in draws]
+    scal = {p: mup_mlp(sizes, base_width=base_width, gain=gain, parametrization=p)
+            for p in {p for p, _ in members}}
+    Ws, bs, lr_w, lr_b = [], [], [], []
+    for l, d in enumerate(draws):
+        Ws.append(np.stack([d * scal[p][l].init_std for p, _ in members]))
+        bs.append(np.zeros((len(members), 1, d.shape[1])))
+        lr_w.append(np.array([eta * scal[p][l].lr_mult for p, eta in members])[:, None, None])
+        lr_b.append(np.array([eta * scal[p][l].bias_lr_mult for p, eta in members])[:, None, None])
+    return Ws, bs, lr_w, lr_b
+
+
+class _Ensemble:
+    """R networks trained side by side with per-layer SGD learning rates.
+
+    The arithmetic of one :meth:`step` is :func:`_loss_and_grads` followed by
+    ``W -= lr_w * gW`` and ``b -= lr_b * gb`` for every layer (the tests
+    check it); the learning rate is applied to the small back-propagated
+    signal before the outer product, and the weight gradients go into
+    buffers allocated once, so that a step of a wide network costs little
+    more than its matrix products.
+    """
+
+    def __init__(self, Ws, bs, lr_w, lr_b):
+        self.Ws, self.bs, self.lr_w, self.lr_b = Ws, bs, lr_w, lr_b
+        self.buf = [np.empty_like(W) for W in Ws]
+
+    def step(self, x, y):
+        """One SGD step on the minibatch ``(x, y)``; the loss of each network
+        before the step, shape (R,)."""
+        Ws, bs = self.Ws, self.bs
+        pre, post = _forward(Ws, bs, x)
+        z = pre[-1]
+        batch = z.shape[-2]
+        m = z.max(axis=-1, keepdims=True)
+        e = np.exp(z - m)
+        s = e.sum(axis=-1, keepdims=True)
+        rows = np.arange(batch)
+        loss = (np.log(s[..., 0]) + m[..., 0] - z[:, rows, y]).mean(axis=-1)
+        g = e / s
+        g[:, rows, y] -= 1.0
+        g /= batch
+        for l in range(len(Ws) - 1, -1, -1):
+            inp = post[l - 1] if l > 0 else x
+            g_prev = (g @ np.swapaxes(Ws[l], -1, -2)) * (pre[l - 1] > 0) if l > 0 else None
+            scaled = g * self.lr_w[l]
+            if inp.ndim == 3:
+                np.matmul(np.swapaxes(inp, -1, -2), scaled, out=self.buf[l])
+            else:
+                np.matmul(inp.T, scaled, out=self.buf[l])
+            Ws[l] -= self.buf[l]
+            bs[l] -= self.lr_b[l] * g.sum(axis=-2, keepdims=True)
+            g = g_prev
+        return loss
+
+
+# --------------------------------------------------------------------------
+# The coordinate check
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class CoordCheck:
+    """What :func:`coord_check` returns.
+
+    Attributes
+    ----------
+    widths : numpy.ndarray of int, shape (k,)
+    layers : tuple of str
+        ``("hidden 1", ..., "output")``: the pre-activations followed.
+    sp, mup : numpy.ndarray, shape (seeds, steps, k, depth + 1)
+        ``[s, t - 1, i, l]`` is the standard deviation of the coordinates of
+        :math:`x_t - x_0` for layer ``l``'s pre-activations on the probe
+        batch, after ``t`` SGD steps, seed ``s``, width ``widths[i]``.
+    settings : dict
+        Every setting of the run (base width, learning rate, batch, steps,
+        probe size, seeds, gain).
+    """
+
+    widths: np.ndarray
+    layers: tuple
+    sp: np.ndarray
+    mup: np.ndarray
+    settings: dict
+
+    def slopes(self, parametrization, layer=-1, step=-1):
+        """Log-log slope of the change against width, one per seed.
+
+        Parameters
+        ----------
+        parametrization : {"sp", "mup"}
+        layer : int, default -1 (the output)
+        step : int, default -1 (the last step)
+
+        Returns
+        -------
+        numpy.ndarray of float, shape (seeds,)
+        """
+        data = {"sp": self.sp, "mup": self.mup}[parametrization]
+        return np.array([loglog_slope(self.widths, data[s, step, :, layer])
+                         for s in range(data.shape[0])])
+
+
+def _check_widths(widths, base_width):
+    if isinstance(widths, (str, bytes)) or not hasattr(widths, "__len__"):
+        raise TypeError(f"widths must be a sequence of positive integers (the hidden widths); "
+                        f"got {widths!r} of type {type(widths).__name__}")
+    widths = [check_count(w, f"widths[{i}]", "a hidden width") for i, w in enumerate(widths)]
+    if len(widths) < 2 or len(set(widths)) != len(widths):
+        raise ValueError(f"widths must hold at least two distinct widths (to fit against); "
+                         f"got {widths!r}")
+    base_width = check_count(base_width, "base_width",
+                             "the width at which muP equals the standard parametrization")
+    return sorted(widths), base_width
+
+
+def coord_check(widths=(64, 128, 256, 512, 1024, 2048), *, depth=2, base_width=64, lr=0.1,
+                steps=4, batch_size=16, probe_size=16, seeds=3, gain=math.sqrt(2.0), rng=0):
+    """The paper's coordinate check: how far each layer moves, against width.
+
+    For every seed and width, one network in SP and one in muP (same draws)
+    are trained with SGD at master learning rate ``lr`` on the same
+    minibatches of the digits; after each step the pre-activations of both
+    hidden layers and the output on a fixed probe batch of training images
+    are compared with their values at initialisation, and the standard
+    deviation of the difference's coordinates is recorded (the quantity of
+    the paper's Figure 5).
+
+    Parameters
+    ----------
+    widths : sequence of int, default (64, 128, ..., 2048)
+        Hidden widths, at least two distinct.
+    depth : int, default 2
+        Hidden layers, as the paper's eq. (2): input, hidden and output
+        weights, all three columns of Table 3.
+    base_width : int, default 64
+        Width at which muP equals SP.
+    lr : float, default 0.1
+        Master learning rate :math:`\\eta`.
+    steps : int, default 4
+        SGD steps.
+    batch_size : int, default 16
+        Images per minibatch.
+    probe_size : int, default 16
+        Training images on which the changes are measured.
+    seeds : int, default 3
+        Independent repetitions (draws, minibatches and probe).
+    gain : float, default sqrt(2)
+        He's gain: weights N(0, g^2/fan_in) in SP.
+    rng : None, int or numpy.random.Generator, default 0
+        Source of randomness (SPEC 7); the digits' split, every draw,
+        minibatch and probe come from it.
+
+    Returns
+    -------
+    CoordCheck
+
+    Raises
+    ------
+    TypeError, ValueError
+        If an argument is malformed; the message names it.
+    """
+    widths, base_width = _check_widths(widths, base_width)
+    depth = check_count(depth, "depth", "the number of hidden layers")
+    layers = _layer_names(depth)
+    lr = check_real(lr, "lr", "the master learning rate", positive=True)
+    steps = check_count(steps, "steps", "the number of SGD steps")
+    batch_size = check_count(batch_size, "batch_size", "the images per minibatch")
+    probe_size = check_count(probe_size, "probe_size", "the images the changes are measured on")
+    seeds = check_count(seeds, "seeds", "the number of repetitions")
+    gain = check_real(gain, "gain", "He's gain g of N(0, g^2 / fan_in)", positive=True)
+    rng = check_rng(rng)
+    data = digits(rng=rng)
+    x, y = data.x_train, data.y_train
+    if batch_size > x.shape[0] or probe_size > x.shape[0]:
+        raise ValueError(f"batch_size and probe_size must be at most the {x.shape[0]} training "
+                         f"images; got {batch_size} and {probe_size}")
+    out = np.empty((2, seeds, steps, len(widths), len(layers)))
+    members = [("sp", lr), ("mup", lr)]
+    with _one_blas_thread(), np.errstate(all="ignore"):
+        for s in range(seeds):
+            probe = x[rng.choice(x.shape[0], probe_size, replace=False)]
+            batches = _batches(x.shape[0], batch_size, steps, rng)
+            for i, n in enumerate(widths):
+                draws = _draws([x.shape[1]] + [n] * depth + [10], rng)
+                net = _Ensemble(*_ensemble(draws, members, base_width, gain))
+                z0, _ = _forward(net.Ws, net.bs, probe)
+                for t, idx in enumerate(batches):
+                    net.step(x[idx], y[idx])
+                    zt, _ = _forward(net.Ws, net.bs, probe)
+                    for l in range(len(layers)):
+                        d = (zt[l] - z0[l]).reshape(2, -1)
+                        out[:, s, t, i, l] = d.std(axis=1)
+    settings = dict(base_width=base_width, lr=lr, steps=steps, batch_size=batch_size,
+                    probe_size=probe_size, seeds=seeds, gain=gain, depth=depth)
+    return CoordCheck(np.array(widths), layers, out[0], out[1], settings)
+
+
+# --------------------------------------------------------------------------
+# The learning-rate sweep
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class LRSweep:
+    """What :func:`lr_sweep` returns.
+
+    Attributes
+    ----------
+    widths : numpy.ndarray of int, shape (k,)
+    lrs : numpy.ndarray of float, shape (m,)
+        Master learning rates :math:`\\eta`, increasing.
+    sp, mup : numpy.ndarray, shape (seeds, k, m)
+        Training loss (mean minibatch cross-entropy over the last ``window``
+        steps) of every seed, width and learning rate; ``inf`` where training
+        diverged.
+    settings : dict
+        Every setting of the run.
+    """
+
+    widths: np.ndarray
+    lrs: np.ndarray
+    sp: np.ndarray
+    mup: np.ndarray
+    settings: dict
+
+    def _data(self, parametrization):
+        return {"sp": self.sp, "mup": self.mup}[parametrization]
+
+    def median(self, parametrization):
+        """Median loss over seeds, shape (k, m)."""
+        return np.median(self._data(parametrization), axis=0)
+
+    def best_index(self, parametrization):
+        """Index into ``lrs`` of the lowest median loss at each width, shape (k,)."""
+        return np.argmin(self.median(parametrization), axis=1)
+
+    def best_lr(self, parametrization):
+        """The learning rate of lowest median loss at each width, shape (k,)."""
+        return self.lrs[self.best_index(parametrization)]
+
+    def best_lr_shift(self, parametrization):
+        """:math:`\\log_2` of the best learning rate at the widest width over
+        that at the narrowest (median over seeds)."""
+        best = self.best_lr(parametrization)
+        return float(np.log2(best[-1] / best[0]))
+
+    def seed_shifts(self, parametrization):
+        """The same shift, seed by seed, shape (seeds,)."""
+        d = self._data(parametrization)
+        i = np.argmin(d, axis=2)
+        return np.log2(self.lrs[i[:, -1]] / self.lrs[i[:, 0]])
+
+    def margins(self, parametrization):
+        """How clear each width's best learning rate is, shape (k,).
+
+        The relative gap between the lowest and the second-lowest median
+        loss, ``(second - best) / best``: a small margin means a near-tie,
+        whose winner could change with rounding.
+        """
+        med = np.sort(self.median(parametrization), axis=1)
+        return (med[:, 1] - med[:, 0]) / med[:, 0]
+
+
+def lr_sweep(widths=(64, 128, 256, 512, 1024, 2048), lrs=tuple(2.0 ** k for k in range(-7, 1)),
+             *, depth=1, base_width=64, steps=40, batch_size=16, window=10, seeds=3,
+             gain=math.sqrt(2.0), rng=0):
+    """Training loss against the learning rate, for several widths, SP and muP.
+
+    For every seed and width, ``2 * len(lrs)`` networks (SP and muP at every
+    master learning rate, all from the same draws) are trained side by side
+    with SGD for ``steps`` minibatches of the digits; the loss of a run is
+    its mean minibatch cross-entropy over the last ``window`` steps.
+
+    Parameters
+    ----------
+    widths : sequence of int, default (64, 128, ..., 2048)
+        Hidden widths, at least two distinct.
+    lrs : sequence of float, default 2**-7, ..., 2**0
+        Master learning rates, positive.
+    depth : int, default 1
+        Hidden layers.  One by default: SP and muP treat a hidden-to-hidden
+        matrix alike (Table 3), and it is the costly one at width 2,048.
+    base_width : int, default 64
+        Width at which muP equals SP.
+    steps : int, default 40
+    batch_size : int, default 16
+    window : int, default 10
+        Steps at the end over which the loss is averaged, at most ``steps``.
+    seeds : int, default 3
+    gain : float, default sqrt(2)
+    rng : None, int or numpy.random.Generator, default 0
+
+    Returns
+    -------
+    LRSweep
+
+    Raises
+    ------
+    TypeError, ValueError
+        If an argument is malformed; the message names it.
+    """
+    widths, base_width = _check_widths(widths, base_width)
+    depth = check_count(depth, "depth", "the number of hidden layers")
+    if isinstance(lrs, (str, bytes)) or not hasattr(lrs, "__len__") or len(lrs) < 2:
+        raise TypeError(f"lrs must be a sequence of at least two positive numbers (the master "
+                        f"learning rates); got {lrs!r}")
+    lrs = sorted(check_real(v, f"lrs[{i}]", "a master learning rate", positive=True)
+                 for i, v in enumerate(lrs))
+    steps = check_count(steps, "steps", "the number of SGD steps")
+    batch_size = check_count(batch_size, "batch_size", "the images per minibatch")
+    window = check_count(window, "window", "the last steps the loss is averaged over")
+    if window > steps:
+        raise ValueError(f"window must be at most steps ({steps}); got {window}")
+    seeds = check_count(seeds, "seeds", "the number of repetitions")
+    gain = check_real(gain, "gain", "He's gain g of N(0, g^2 / fan_in)", positive=True)
+    rng = check_rng(rng)
+    data = digits(rng=rng)
+    x, y = data.x_train, data.y_train
+    if batch_size > x.shape[0]:
+        raise ValueError(f"batch_size must be at most the {x.shape[0]} training images; "
+                         f"got {batch_size}")
+    members = [(p, eta) for p in _PARAMETRIZATIONS for eta in lrs]
+    m = len(lrs)
+    out = np.empty((2, seeds, len(widths), m))
+    with _one_blas_thread(), np.errstate(all="ignore"):
+        for s in range(seeds):
+            batches = _batches(x.shape[0], batch_size, steps, rng)
+            for i, n in enumerate(widths):
+                draws = _draws([x.shape[1]] + [n] * depth + [10], rng)
+                net = _Ensemble(*_ensemble(draws, members, base_width, gain))
+                total = np.zeros(len(members))
+                for t, idx in enumerate(batches):
+                    loss = net.step(x[idx], y[idx])
+                    if t >= steps - window:
+                        total += loss
+                loss = total / window
+                loss = np.where(np.isfinite(loss), loss, np.inf)
+                out[0, s, i], out[1, s, i] = loss[:m], loss[m:]
+    settings = dict(base_width=base_width, steps=steps, batch_size=batch_size, window=window,
+                    seeds=seeds, gain=gain, depth=depth)
+    return LRSweep(np.array(widths), np.array(lrs), out[0], out[1], settings)
