@@ -68,3 +68,58 @@ def test_initial_loss_is_finite_and_at_least_zero(n, k, scale, seed):
     assert math.isfinite(r.loss) and r.loss >= 0.0
     if scale == 0.0:
         assert r.excess == pytest.approx(0.0, abs=1e-12)
+
+
+@given(st.integers(1, 30), st.integers(2, 10), st.floats(1e-3, 1e3), st.floats(1e-3, 10.0),
+       st.integers(0, 2**32 - 1))
+def test_output_scale_for_gives_the_target_std(n, k, scale, target, seed):
+    z = np.random.default_rng(seed).normal(size=(n, k)) * scale
+    factor = dg.output_scale_for(z, target)
+    assert type(factor) is float and factor > 0
+    assert float((z * factor).std()) == pytest.approx(target, rel=1e-9)
+
+
+@given(st.integers(1, 12), st.integers(2, 6), st.integers(0, 2**32 - 1))
+def test_prior_bias_gives_the_class_frequencies(n_per_class, k, seed):
+    rng = np.random.default_rng(seed)
+    y = np.concatenate([np.arange(k), rng.integers(0, k, size=n_per_class * k)])
+    b = dg.prior_bias(y, k)
+    assert b.shape == (k,) and b.dtype == np.float64
+    assert np.allclose(np.exp(b), np.bincount(y, minlength=k) / len(y), rtol=1e-12)
+
+
+@given(st.lists(st.integers(1, 20), min_size=1, max_size=5), st.floats(1e-3, 1e3),
+       st.integers(0, 2**32 - 1))
+def test_update_ratios_are_scale_free_and_match_the_norms(sizes, c, seed):
+    rng = np.random.default_rng(seed)
+    before = [rng.normal(size=s) for s in sizes]
+    after = [w + 1e-3 * rng.normal(size=w.shape) for w in before]
+    r = dg.update_ratios(before, after)
+    assert all(type(v) is float for v in r)
+    expected = [np.linalg.norm(a - b) / np.linalg.norm(b) for b, a in zip(before, after)]
+    assert np.allclose(r, expected, rtol=1e-12)
+    scaled = dg.update_ratios([c * w for w in before], [c * w for w in after])
+    assert np.allclose(scaled, r, rtol=1e-9)
+
+
+@given(st.lists(st.integers(1, 50), min_size=1, max_size=6), st.integers(0, 2**32 - 1))
+def test_layer_stats_shares_are_fractions(sizes, seed):
+    rng = np.random.default_rng(seed)
+    values = [np.maximum(rng.normal(size=s), 0.0) for s in sizes]  # ReLU-like: some exact zeros
+    for s, v in zip(dg.layer_stats(values, saturation=1.0), values):
+        assert all(type(f) is float for f in s)
+        assert 0.0 <= s.dead <= 1.0 and 0.0 <= s.saturated <= 1.0 and s.std >= 0.0
+        assert s.dead == pytest.approx(float(np.mean(v == 0.0)))
+
+
+@pytest.mark.parametrize("call,match", [
+    (lambda: dg.layer_stats([np.array([True, False])]), r"values\[0\] must be an array of real numbers; got dtype bool"),
+    (lambda: dg.layer_stats([np.ones(2)], saturation=0.0), "saturation"),
+    (lambda: dg.update_ratios(np.ones(2), np.ones(2)), "sequences of arrays"),
+    (lambda: dg.prior_bias([0, 1], 0), "n_classes"),
+    (lambda: dg.prior_bias([0, 2], 2), r"labels in 0\.\.1"),
+    (lambda: dg.initial_loss(np.zeros((2, 2)), np.array([True, False])), "integer class labels"),
+])
+def test_more_errors_name_the_argument(call, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        call()
