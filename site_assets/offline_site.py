@@ -24,7 +24,9 @@ is a SyntaxError in the console of every page.
 from __future__ import annotations
 
 import filecmp
+import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -38,6 +40,20 @@ logger = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 PREFIX = "offline"  # the folder under _static/ that holds everything this extension serves
 NPM_TIMEOUT = 900  # seconds
+# The parts of MathJax's es5/ folder the pages use (TeX in, CommonHTML out, the menu, its
+# accessibility helpers); the rest of the package (SVG output, the speech engine, other inputs,
+# about 20 MB) stays out of the site.
+MATHJAX_PARTS = ["tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2", "ui", "a11y"]
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+# What the theme ships that no page of the site loads: source maps (only a browser's developer
+# tools ask for them), the translation catalogues of the theme (read at build time) and Font
+# Awesome's 1.5 MB script, which only redraws as SVG the icons that the theme's stylesheet
+# already draws with Font Awesome's web fonts.
+# Font Awesome's TrueType fonts are the fallback of the woff2 ones for browsers older than any
+# that runs the theme.
+UNUSED_STATIC = ["**/*.map", "locales", "scripts/fontawesome.js", "vendor/fontawesome/webfonts/*.ttf"]
+FONTAWESOME_SCRIPT = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js\?[^"]*"></script>')
 
 
 def _npm_ci(workdir: Path) -> None:
@@ -85,12 +101,17 @@ def _stage(modules: Path, stage: Path) -> None:
     if stage.exists():
         shutil.rmtree(stage)
     stage.mkdir(parents=True)
-    shutil.copytree(modules / "mathjax" / "es5", stage / "mathjax")
+    es5, mathjax = modules / "mathjax" / "es5", stage / "mathjax"
+    for part in MATHJAX_PARTS:
+        (mathjax / part).parent.mkdir(parents=True, exist_ok=True)
+        (shutil.copytree if (es5 / part).is_dir() else shutil.copyfile)(es5 / part, mathjax / part)
+    shutil.copyfile(modules / "mathjax" / "LICENSE", mathjax / "LICENSE")
     shutil.copyfile(modules / "requirejs" / "require.js", stage / "require.js")
     dist = modules / "@jupyter-widgets" / "html-manager" / "dist"
     (stage / "html-manager").mkdir()
     for path in dist.iterdir():
-        if path.name == "embed-amd.js" or path.suffix in {".woff2", ".woff", ".ttf", ".eot", ".svg"}:
+        # its Font Awesome 4: every browser that runs the widget manager takes the woff2 files
+        if path.name == "embed-amd.js" or path.suffix == ".woff2":
             shutil.copyfile(path, stage / "html-manager" / path.name)
     for path in dist.glob("*LICENSE*"):
         shutil.copyfile(path, stage / "html-manager" / path.name)
@@ -116,11 +137,10 @@ def builder_inited(app: Sphinx) -> None:
     if app.builder.format != "html":
         return
     workdir = Path(app.outdir).parent / "site-assets"
-    ran = _fetch(workdir)
+    _fetch(workdir)
     static_root = workdir / "static"
     stage = static_root / PREFIX
-    if ran or not (stage / "html-manager" / "embed-amd.js").is_file():
-        _stage(workdir / "node_modules", stage)
+    _stage(workdir / "node_modules", stage)  # a few MB: always afresh, so it matches this file
     shutil.copyfile(HERE / "widgets-offline.js", stage / "widgets-offline.js")
     _check_local(app, static_root)
     app.config.html_static_path.append(str(static_root))
@@ -139,10 +159,98 @@ def drop_duplicate_scripts(app: Sphinx, pagename, templatename, context, doctree
     scripts[:] = kept  # the builder restores its own list after each page
 
 
+def _model_ids(value) -> set[str]:
+    """The widget models a piece of widget state names ("IPY_MODEL_<id>" strings)."""
+    if isinstance(value, str):
+        return {value[len("IPY_MODEL_"):]} if value.startswith("IPY_MODEL_") else set()
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return set().union(set(), *(_model_ids(v) for v in value))
+    return set()
+
+
+def reachable_state(state: dict, views: set[str]) -> dict:
+    """The models of `state` (a notebook's widget state: {model id: model}) that the displayed
+    views need: the views' own models and every model they name, transitively, and the models
+    with no view of their own (links made with jslink) that join only such models."""
+    keep, todo = set(), [v for v in views if v in state]
+    while todo:
+        while todo:
+            model = todo.pop()
+            if model not in keep:
+                keep.add(model)
+                todo.extend(m for m in _model_ids(state[model].get("state", {})) if m in state)
+        todo = [k for k, m in state.items() if k not in keep and m.get("state", {}).get("_view_name") is None
+                and (names := _model_ids(m.get("state", {}))) and names <= keep]
+    return {k: v for k, v in state.items() if k in keep}
+
+
+def defer_widget_state(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """Ship only the widget state the page's views use, at the end of the body.
+
+    myst-nb writes a notebook's whole widget state (pictures included) in the page's <head>,
+    so nothing paints until all of it has arrived; and it includes the models of widgets
+    whose outputs the chapter removes (the live explorers, which need a kernel). The widget
+    manager reads the state on the `load` event, from anywhere in the document.
+    """
+    scripts, body = context.get("script_files"), context.get("body") or ""
+    if not scripts:
+        return
+    for js in list(scripts):
+        if js.attributes.get("type") != WIDGET_STATE:
+            continue
+        scripts.remove(js)
+        data = json.loads(js.attributes["body"])
+        views = {json.loads(m)["model_id"] for m in re.findall(
+            rf'<script type="{re.escape(WIDGET_VIEW)}">(.*?)</script>', body, re.S)}
+        data["state"] = reachable_state(data.get("state", {}), views)
+        if not data["state"]:
+            continue
+        text = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+        context["body"] = body + f'\n<script type="{WIDGET_STATE}">{text}</script>\n'
+
+
+def trim_site(app: Sphinx, exception) -> None:
+    """Delete what the theme copies into _static/ but no page loads (UNUSED_STATIC) and the
+    script tag of Font Awesome's script, which the theme's layout writes into every page; drop
+    the widget state from the notebooks offered for download."""
+    if exception is not None or app.builder.format != "html":
+        return
+    out = Path(app.outdir)
+    static = out / "_static"
+    # files an earlier build staged but this one did not (Sphinx copies, never deletes)
+    staged = Path(app.outdir).parent / "site-assets" / "static" / PREFIX
+    served = static / PREFIX
+    if staged.is_dir() and served.is_dir():
+        for path in sorted(served.rglob("*"), reverse=True):
+            twin = staged / path.relative_to(served)
+            if path.is_file() and not twin.is_file():
+                path.unlink()
+            elif path.is_dir() and not twin.is_dir():
+                shutil.rmtree(path)
+    for pattern in UNUSED_STATIC:
+        for path in static.glob(pattern):
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+    # The notebooks the download button offers: without the stored widget state (the explorers'
+    # pictures, several MB), which a notebook makes anew when it runs.
+    for source in (out / "_sources").rglob("*.ipynb"):
+        nb = json.loads(source.read_text(encoding="utf-8"))
+        if nb.get("metadata", {}).pop("widgets", None) is not None:
+            source.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    for page in out.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        new = FONTAWESOME_SCRIPT.sub("", text)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict:
     # MathJax on every page, not only on pages with equations: the navigation shows chapter
     # titles with math on every page (genindex, search, references...).
     app.set_html_assets_policy("always")
     app.connect("builder-inited", builder_inited)
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
+    app.connect("html-page-context", defer_widget_state, priority=910)
+    app.connect("build-finished", trim_site)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

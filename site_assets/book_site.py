@@ -1,0 +1,295 @@
+"""What the book's site shows a reader, beyond what the theme does by itself.
+
+A local Sphinx extension (listed under `sphinx: local_extensions:` in _config.yml):
+
+1. **Sidebar buttons that work.** The theme (pydata-sphinx-theme and sphinx-book-theme) binds
+   its sidebar handlers to the *first* `.primary-toggle` / `.secondary-toggle` in the page
+   (`document.querySelector`). pydata-sphinx-theme draws a top bar of its own, with a search
+   field, whenever `navbar_persistent` is set (it sets it itself when the book does not), and that
+   bar's hidden buttons come first: the visible buttons in the article header got no handler and
+   did nothing. Setting `navbar_persistent` to nothing removes that second, empty top bar, so the
+   first matching buttons are the visible ones.
+2. **Launch and repository buttons only for a real repository.** The one setting is
+   `repository: url:` in _config.yml. Empty: no Binder, Colab or repository button anywhere.
+   A URL: the repository button and the Binder and Colab buttons of `launch_buttons`.
+3. **Titles without raw TeX.** Chapter titles hold math (`$\\U[...]$`), which MathJax typesets in
+   the page but not in the browser's tab title, in the `<link rel=prev/next>` titles or in the
+   search results. The `<title>` of every page and the titles in the search index get a plain
+   text form of the math (`U[−1/√n, 1/√n]`); headings and navigation keep the typeset math.
+4. **The book's stylesheet**, `book.css` beside this file (content that fits a phone's width).
+5. **The student edition.** With sphinx-exercise's `hide_solutions: true`, sphinx-exercise drops
+   the `{solution}` boxes, but the cells of a gated solution (between `solution-start` and
+   `solution-end`) would stay in the page. Here the gated directives are replaced: with
+   `hide_solutions` the whole gated span, its cells included, is cut. `site_assets/build_student.py`
+   builds that edition.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+STATIC = "book"  # the folder under _static/ for the stylesheet
+
+# ---------------------------------------------------------------------------------------------
+# 1 and 2: theme options
+
+
+def configure_theme(app: Sphinx, config) -> None:
+    options = config.html_theme_options
+    options["navbar_persistent"] = []
+    url = (options.get("repository_url") or "").strip()
+    if url:
+        options["use_repository_button"] = True
+    else:
+        # the launch buttons (Binder, Colab) and the repository, issues, edit and source buttons
+        # all point into the repository: none of them without one
+        options["launch_buttons"] = {}
+        for key in ("use_repository_button", "use_issues_button", "use_edit_page_button",
+                    "use_source_button"):
+            options[key] = False
+        options.pop("repository_url", None)
+
+
+# ---------------------------------------------------------------------------------------------
+# 3: titles
+
+_SYMBOLS = {
+    "sigma": "σ", "mu": "μ", "alpha": "α", "beta": "β", "gamma": "γ", "chi": "χ", "xi": "ξ",
+    "pm": "±", "times": "×", "cdot": "·", "approx": "≈", "le": "≤", "leq": "≤", "ge": "≥",
+    "geq": "≥", "infty": "∞", "to": "→", "ldots": "…", "dots": "…", "sim": "~",
+    "U": "U", "N": "N", "E": "E", "Var": "Var",
+}
+_SUPERSCRIPTS = str.maketrans("0123456789+-n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ⁿ")
+_GROUP = r"\{([^{}]*)\}"
+
+
+def tex_to_text(tex: str) -> str:
+    """A plain-text rendering of the small TeX of the book's titles ("\\sqrt{n}" -> "√n")."""
+    t = tex
+    t = re.sub(r"\\(left|right|big|Big|bigl|bigr|Bigl|Bigr)\b\\?", "", t)
+    t = re.sub(r"\\(operatorname|mathrm|text|mathcal|mathbf|mathit)" + _GROUP, r"\2", t)
+    for _ in range(5):  # innermost groups first
+        t = re.sub(r"\\frac" + _GROUP + _GROUP, r"(\1)/(\2)", t)
+        t = re.sub(r"\\sqrt" + _GROUP, lambda m: "√" + (m.group(1) if re.fullmatch(r"\w", m.group(1))
+                                                       else f"({m.group(1)})"), t)
+    t = re.sub(r"\^\{?([0-9+\-n]+)\}?", lambda m: m.group(1).translate(_SUPERSCRIPTS), t)
+    t = re.sub(r"\\([A-Za-z]+)", lambda m: _SYMBOLS.get(m.group(1), m.group(1)), t)
+    t = re.sub(r"\\[,;:! ]", " ", t)
+    t = t.replace("{", "").replace("}", "").replace("_", "").replace("-", "−")
+    t = re.sub(r"\(([\w√]+)\)/", r"\1/", t)
+    t = re.sub(r"/\(([\w√]+)\)", r"/\1", t)
+    return re.sub(r"\s+", " ", t).strip()
+
+
+_MATH_SPAN = re.compile(r'<span class="math[^"]*">\\\((.*?)\\\)</span>', re.S)
+_INLINE_MATH = re.compile(r"\\\((.*?)\\\)", re.S)
+
+
+def plain_title(html: str) -> str:
+    html = _MATH_SPAN.sub(lambda m: tex_to_text(m.group(1)), html)
+    return _INLINE_MATH.sub(lambda m: tex_to_text(m.group(1)), html)
+
+
+def plain_titles(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    if context.get("title"):
+        context["title"] = plain_title(context["title"])
+
+
+def plain_search_titles(app: Sphinx, exception) -> None:
+    """The search index's page and section titles, with plain-text math."""
+    if exception is not None or app.builder.format != "html":
+        return
+    index = Path(app.outdir) / "searchindex.js"
+    if not index.is_file():
+        return
+    text = index.read_text(encoding="utf-8")
+    head, _, rest = text.partition("(")
+    data = json.loads(rest[: rest.rindex(")")])
+    strip_tex = lambda s: tex_to_text(s) if "\\" in s else s  # noqa: E731
+    data["titles"] = [plain_title(t) for t in data.get("titles", [])]
+    merged = {}
+    for title, places in data.get("alltitles", {}).items():
+        merged.setdefault(strip_tex(title), []).extend(places)
+    data["alltitles"] = merged
+    index.write_text(f"{head}({json.dumps(data, ensure_ascii=False, separators=(',', ':'))})",
+                     encoding="utf-8")
+
+
+def plain_link_titles(app: Sphinx, exception) -> None:
+    """`<link rel="prev|next" title=...>` with plain-text math (the layout writes them raw)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    pattern = re.compile(r'(<link rel="(?:prev|next)" title=")([^"]*)(")')
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        new = pattern.sub(lambda m: m.group(1) + plain_title(m.group(2).replace("\\\\", "\\"))
+                          + m.group(3), text)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# 4: the stylesheet
+
+
+def add_favicon_ico(app: Sphinx, exception) -> None:
+    """/favicon.ico at the site's root, for pages without the icon link (the redirecting
+    index.html) and for browsers that ask for it anyway."""
+    if exception is None and app.builder.format == "html":
+        shutil.copyfile(HERE / "favicon.ico", Path(app.outdir) / "favicon.ico")
+
+
+def add_stylesheet(app: Sphinx) -> None:
+    if app.builder.format != "html":
+        return
+    stage = Path(app.outdir).parent / "book-static"
+    (stage / STATIC).mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(HERE / "book.css", stage / STATIC / "book.css")
+    app.config.html_static_path.append(str(stage))
+    app.add_css_file(f"{STATIC}/book.css", priority=900)
+
+
+# ---------------------------------------------------------------------------------------------
+# 5: the student edition
+
+
+class cut_start(nodes.Element):
+    """Where a gated solution starts, in an edition without solutions."""
+
+
+def _gated_start_directive():
+    from sphinx_exercise.directive import SolutionStartDirective
+
+    class StudentSolutionStart(SolutionStartDirective):
+        def run(self):
+            if not self.env.app.config.hide_solutions:
+                return super().run()
+            super().run()  # the gated registry's bookkeeping (and [] under hide_solutions)
+            return [cut_start()]
+
+    return StudentSolutionStart
+
+
+class CutGatedSolutions(SphinxTransform):
+    """With hide_solutions: remove each gated solution, from its start to its solution-end."""
+
+    default_priority = 5  # before sphinx-exercise merges the gated directives (10)
+
+    def apply(self):
+        from sphinx_exercise.nodes import solution_end_node
+
+        for start in list(self.document.findall(cut_start)):
+            parent = start.parent
+            siblings = parent.children
+            i = siblings.index(start)
+            end = next((j for j in range(i + 1, len(siblings))
+                        if isinstance(siblings[j], solution_end_node)), None)
+            if end is None:
+                logger.warning("a solution-start with no solution-end after it",
+                               location=start)
+                parent.remove(start)
+                continue
+            for child in siblings[i: end + 1]:
+                parent.remove(child)
+
+
+# ---------------------------------------------------------------------------------------------
+# 6: the bibliography's labels in the text's author-year style
+
+
+def _register_author_year_style() -> None:
+    """pybtex styles `authoryear`: the references page labels an entry "Glorot and Bengio, 2010"
+    (as the text cites it, "Glorot and Bengio (2010)"), not "[GB10]"; entries sorted by author."""
+    from pybtex.plugin import register_plugin
+    from pybtex.style.formatting.unsrt import Style as Unsrt
+    from pybtex.style.labels import BaseLabelStyle
+
+    def surname(person) -> str:
+        return re.sub(r"[{}]", "", " ".join(person.prelast_names + person.last_names))
+
+    class AuthorYearLabels(BaseLabelStyle):
+        def format_labels(self, sorted_entries):
+            for entry in sorted_entries:
+                people = entry.persons.get("author") or entry.persons.get("editor") or []
+                names = [surname(p) for p in people]
+                who = (names[0] if len(names) == 1 else " and ".join(names) if len(names) == 2
+                       else f"{names[0]} et al." if names else entry.fields.get("title", entry.key))
+                yield f"{who}, {entry.fields.get('year', 'n.d.')}"
+
+    class AuthorYearStyle(Unsrt):
+        default_label_style = "authoryear"
+        default_sorting_style = "author_year_title"
+
+    register_plugin("pybtex.style.labels", "authoryear", AuthorYearLabels)
+    register_plugin("pybtex.style.formatting", "authoryear", AuthorYearStyle)
+
+
+_register_author_year_style()
+
+
+# ---------------------------------------------------------------------------------------------
+# 7: the API reference
+
+
+def unique_citations(app: Sphinx, what, name, obj, options, lines: list[str]) -> None:
+    """Give the numbered references of each docstring (numpydoc's `.. [1]` and `[1]_`) labels
+    of their own: on the API page every docstring's `[1]` would otherwise be the same target."""
+    prefix = "R" + re.sub(r"\W", "", name.rsplit(".", 1)[-1])
+    labels = {m.group(1) for line in lines for m in re.finditer(r"^\s*\.\. \[(\w+)\]", line)}
+    if not labels:
+        return
+    for i, line in enumerate(lines):
+        for label in labels:
+            line = re.sub(rf"^(\s*\.\. )\[{label}\]", rf"\g<1>[{prefix}-{label}]", line)
+            line = re.sub(rf"\[{label}\]_", f"[{prefix}-{label}]_", line)
+        lines[i] = line
+
+
+def resolve_short_names(app: Sphinx, env, node, contnode):
+    """A docstring's :func:`name` with no module, when winit has exactly one object of that name
+    (:func:`shapes_dataset` in winit.experiments means winit.data.shapes_dataset)."""
+    if node.get("refdomain") != "py":
+        return None
+    target = node.get("reftarget", "").lstrip("~.")
+    if not target or "." in target:
+        return None
+    domain = env.get_domain("py")
+    found = [(name, obj) for name, obj in domain.objects.items()
+             if name.startswith("winit.") and name.rsplit(".", 1)[-1] == target]
+    if len(found) != 1:
+        return None
+    from sphinx.util.nodes import make_refnode
+
+    name, obj = found[0]
+    return make_refnode(app.builder, node["refdoc"], obj.docname, obj.node_id, contnode, name)
+
+
+def _skip(self, node):
+    raise nodes.SkipNode
+
+
+def setup(app: Sphinx) -> dict:
+    app.setup_extension("sphinx_exercise")
+    app.connect("config-inited", configure_theme, priority=900)
+    app.connect("builder-inited", add_stylesheet)
+    app.connect("html-page-context", plain_titles, priority=950)
+    app.connect("build-finished", plain_search_titles)
+    app.connect("build-finished", plain_link_titles)
+    app.connect("build-finished", add_favicon_ico)
+    app.add_node(cut_start, html=(_skip, None), latex=(_skip, None), text=(_skip, None))
+    app.add_directive("solution-start", _gated_start_directive(), override=True)
+    app.add_transform(CutGatedSolutions)
+    app.connect("autodoc-process-docstring", unique_citations)
+    app.connect("missing-reference", resolve_short_names)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
