@@ -700,8 +700,8 @@ def residual_mlp(n_in, width, n_blocks, n_out, *, std_first, std_last, alpha=1.0
     start of the branch (the "pre-norm" placement of He et al.'s 2016
     pre-activation blocks and of GPT-2); :math:`f` is the activation.  The
     input layer has weights N(0, 1/n_in) and the output layer N(0, 1/width);
-    :math:`W_1 \\sim` N(0, ``std_first``^2), :math:`W_2 \\sim` N(0,
-    ``std_last``^2); biases are zero.
+    :math:`W_1` and :math:`W_2` are normal with standard deviations
+    ``std_first`` and ``std_last``; biases are zero.
 
     Parameters
     ----------

@@ -1180,7 +1180,7 @@ class StackTrainResult:
     ----------
     losses : numpy.ndarray, shape (R, W)
         ``losses[r, k]`` is run ``r``'s mean minibatch cross-entropy over
-        the steps of window ``k``, exactly as :attr:`TrainResult.losses`.  A
+        the steps of window ``k``, exactly as ``TrainResult.losses``.  A
         run that diverged has its non-finite loss in the window where it
         happened and ``nan`` after it.
     steps : numpy.ndarray of int, shape (W,)
@@ -1193,7 +1193,7 @@ class StackTrainResult:
     diverged_at : numpy.ndarray of int, shape (R,)
         The 0-based step at which each run diverged, ``-1`` if it did not.
     monitor_steps : numpy.ndarray of int, shape (W + 1,)
-        ``0`` and then :attr:`steps`: when the monitored sets were measured
+        ``0`` and then ``steps``: when the monitored sets were measured
         (step 0 is the initialisation).
     monitor_losses, monitor_errors : numpy.ndarray, shape (R, M, W + 1)
         Mean cross-entropy and share of misclassified examples of each of
