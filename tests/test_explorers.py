@@ -350,6 +350,7 @@ def _uniform_density(x, a):
 def test_every_prerendered_scheme_view_matches_the_closed_form():
     settings = ([("xavier", n, 20) for n in N_GRID] + [("he", n, 20) for n in N_GRID]
                 + [("normalized_xavier", n, m) for n in N_GRID for m in M_GRID])
+    canvas = explorers.SchemeFigure()  # one figure for every picture, as the explorer draws them
     for scheme, n, m in settings:
         v = scheme_view(scheme, n, m)
         if scheme == "xavier":
@@ -364,9 +365,13 @@ def test_every_prerendered_scheme_view_matches_the_closed_form():
             assert np.all(np.abs(v.weights) <= bound)
         # 1,000 draws: the sample std within 10% of the theory (5 standard errors)
         assert abs(v.summary.std / std - 1) < 0.1
-        fig = draw_scheme_view(v)
+        fig = canvas.update(v)
         (theory_x, theory_y), = [xy for label, xy in drawn(fig)[0]["lines"].items()
                                   if label == "theory"]
+        bound_lines = [line for line in fig.axes[0].get_lines() if line.get_linestyle() == ":"]
+        shown = sorted(line.get_xdata()[0] for line in bound_lines if line.get_visible())
+        assert shown == ([] if bound is None else pytest.approx([-bound, bound], rel=1e-12))
+        assert f"n = {n}" in fig.axes[0].get_title()
         if bound is None:
             expect = np.exp(-0.5 * (theory_x / std) ** 2) / (std * math.sqrt(2 * math.pi))
         else:
@@ -375,12 +380,13 @@ def test_every_prerendered_scheme_view_matches_the_closed_form():
         step = fig.axes[0].patches[0]  # the sample's histogram (a step patch)
         heights, edges = step.get_data()[:2]
         np.testing.assert_allclose(heights, np.histogram(v.weights, bins=40, density=True)[0])
-        matplotlib.pyplot.close(fig)
+    matplotlib.pyplot.close(canvas.fig)
 
 
 def test_every_prerendered_comparison_marks_the_closed_forms():
+    canvas = explorers.ComparisonFigure()  # reused, as the explorer draws them
     for n in N_GRID:
-        fig = draw_comparison(comparison_view(n, 10))
+        fig = canvas.update(comparison_view(n, 10))
         lines = drawn(fig)[0]["lines"]
         expect = {"xavier": 1 / math.sqrt(3 * n), "normalized_xavier": math.sqrt(2 / (n + 10)),
                   "he": math.sqrt(2 / n)}
@@ -396,7 +402,7 @@ def test_every_prerendered_comparison_marks_the_closed_forms():
                 np.testing.assert_allclose(stds, np.sqrt(2 / ns))
             else:
                 np.testing.assert_allclose(stds, np.sqrt(2 / (ns + 10)))
-        matplotlib.pyplot.close(fig)
+    matplotlib.pyplot.close(canvas.fig)
 
 
 def _mean_field(depth, activation, sigma_w2):
@@ -438,3 +444,38 @@ def test_every_prerendered_depth_view_follows_mean_field_theory(activation, init
         measured = np.log(v.gradient_std[1] / v.gradient_std[-1]) / (depth - 2)
         theory = np.log(grad[1] / grad[-1]) / (depth - 2)
         assert abs(measured - theory) < 0.06, (depth, measured, theory)
+
+
+# --- a reused figure draws the same picture as a new one ----------------------
+
+def test_a_reused_scheme_figure_draws_what_a_new_figure_draws():
+    """Bounds shown then hidden (he after a uniform), limits and text from the
+    previous picture: none of it may leak into the next one."""
+    canvas = explorers.SchemeFigure()
+    for scheme, n, m in [("normalized_xavier", 1, 10_000), ("he", 1, 20), ("xavier", 10_000, 20),
+                         ("he", 10_000, 20), ("normalized_xavier", 2, 1)]:
+        view = scheme_view(scheme, n, m)
+        assert explorers.render_png(canvas.update(view)) == figure_png(draw_scheme_view(view))
+    matplotlib.pyplot.close(canvas.fig)
+
+
+def test_a_reused_comparison_figure_draws_what_a_new_figure_draws():
+    canvas = explorers.ComparisonFigure()
+    for n, m, n_max in [(10, 10, 10_000), (50_000, 1, 50_000), (1, 10, 10_000)]:
+        view = comparison_view(n, m, n_max=n_max)
+        assert explorers.render_png(canvas.update(view)) == figure_png(draw_comparison(view))
+    matplotlib.pyplot.close(canvas.fig)
+
+
+def test_a_reused_depth_figure_draws_what_a_new_figure_draws():
+    """Heights that change with the message, markers on (depth <= 20) and off,
+    one, two or three sampled layers, histograms divided by their std or not."""
+    canvas = explorers.DepthFigure()
+    for args in [(100, 100, "tanh", "normalized"), (1, 100, "tanh", "he"), (50, 100, "relu", "he"),
+                 (2, 100, "sigmoid", "standard"), (100, 100, "relu", "unit"),
+                 (5, 100, "relu", "standard"), (300, 100, "linear", "unit")]:
+        view = depth_view(*args)
+        assert explorers.render_png(canvas.update(view)) == figure_png(draw_depth_view(view)), args
+    with pytest.raises(ValueError, match="view must have panels"):
+        canvas.update(depth_view(100, 10_000, "tanh", "he"))
+    matplotlib.pyplot.close(canvas.fig)

@@ -138,3 +138,25 @@ def test_scheme_explorer_with_a_fixed_m_has_no_m_slider():
     assert "n = 2, m = 20" in normalized.children[1].value
     assert not any(isinstance(w, widgets.SelectionSlider) and w.description == "m outputs"
                    for w in normalized.children)
+
+
+def test_explorers_leave_no_figure_open():
+    import matplotlib.pyplot as plt
+
+    from winit.book.widgets import depth_explorer
+
+    before = len(plt.get_fignums())
+    scheme_explorer("xavier", n=1, m=20, n_grid=(1, 2), m_grid=(20,))
+    comparison_explorer(n=1, n_grid=(1, 10))
+    depth_explorer(depth=1, width=4, activations=("tanh",), inits=("he",), depth_grid=(1, 2))
+    assert len(plt.get_fignums()) == before
+
+
+def test_m_has_no_slider_for_the_schemes_that_ignore_it():
+    ex = scheme_explorer("he", n=1, m=5, n_grid=(1, 2), m_grid=(1, 5))
+    xavier, normalized, he = ex.children[-1].children
+    assert isinstance(xavier, widgets.Stack) and isinstance(he, widgets.Stack)
+    assert all(isinstance(p, widgets.HTML) for p in xavier.children + he.children)
+    assert "m =" not in xavier.children[0].value and "m =" not in he.children[1].value
+    sliders = [w for w in ex.children if isinstance(w, widgets.SelectionSlider)]
+    assert [w.description for w in sliders] == ["n inputs"]

@@ -339,7 +339,9 @@ def render_png(fig, *, dpi=CSS_PX_PER_INCH * PIXEL_DENSITY, colors=64):
     if fig.get_dpi() != dpi:
         fig.set_dpi(dpi)
     canvas.draw()  # to pixels once: no PNG encoded and decoded again
-    image = Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3])
+    width, height = canvas.get_width_height(physical=True)
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0,
+                             1).convert("RGB")  # no copy of a strided array
     image = image.quantize(colors=colors, method=Image.Quantize.FASTOCTREE,
                            dither=Image.Dither.NONE)
     out = io.BytesIO()
@@ -422,7 +424,7 @@ def depth_view(depth, width, activation, init, *, batch=64, seed=0,
     y = rng.integers(0, 10, size=batch)
     params = init_weights([width] * (depth + 1) + [10], std=rule, distribution=distribution,
                           rng=rng)
-    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"), _blas_threads(width):
         rec = forward(params, x, activation)
         grads = backward(params, rec, y)
         acts = rec.activations
@@ -432,6 +434,28 @@ def depth_view(depth, width, activation, init, *, batch=64, seed=0,
     samples = {layer: acts[layer - 1].ravel()[:4000] for layer in picks}
     status, message = _verdict(act_std, grad_std)
     return DepthView(depth, width, activation, init, act_std, grad_std, samples, status, message)
+
+
+#: Up to this width, the depth explorer's products run on one BLAS thread.
+ONE_THREAD_WIDTH = 512
+
+
+def _blas_threads(width):
+    """A context in which BLAS uses one thread for networks up to
+    :data:`ONE_THREAD_WIDTH` units wide, where threadpoolctl (which
+    scikit-learn brings) is installed.  Their products are small (64 x 100 by
+    100 x 100 for the pre-rendered grid): a second thread gains nothing, and
+    OpenBLAS threads spinning between products cost as much CPU time as the
+    products themselves."""
+    import contextlib
+
+    if width > ONE_THREAD_WIDTH:
+        return contextlib.nullcontext()
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - scikit-learn is a dependency
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 #: A signal whose standard deviation changes by less than this factor (either
@@ -545,7 +569,7 @@ class DepthFigure:
             ax_std.set_xlabel("hidden layer")
             ax_std.set_ylabel("standard deviation")
             ax_std.set_title("Spread by layer (log scale)", y=1.0)  # fixed: see SchemeFigure
-            ax_std.legend()
+            self._legend_marker = None
             self.hists = [ax_hist.stairs(np.zeros(50), np.linspace(-1.0, 1.0, 51),
                                          color=f"C{i}", label=f"layer {i + 1}")
                           for i in range(3)]
@@ -578,18 +602,23 @@ class DepthFigure:
         with plt.rc_context(_STYLE):
             _depth_suptitle(self.fig, text)
         layers = np.arange(1, view.depth + 1)
+        marker = "o" if view.depth <= 20 else "None"
         for line, values in zip(self.spreads, (view.activation_std, view.gradient_std)):
             shown = np.where(np.isfinite(values), np.maximum(values, STD_FLOOR), np.nan)
             line.set_data(layers, shown)
-            line.set_marker("o" if view.depth <= 20 else "None")
+            line.set_marker(marker)
+        if ax_std.get_legend() is None or self._legend_marker != marker:
+            with plt.rc_context(_STYLE):  # the legend copies the lines' markers when made
+                ax_std.legend()
+            self._legend_marker = marker
         _autoscale(ax_std)
         with np.errstate(over="ignore", invalid="ignore"):  # finite values can still overflow v**2
-            normalise = _update_samples(self.hists, view.samples)
+            normalise = _update_samples(ax_hist, self.hists, view.samples)
         _autoscale(ax_hist)
         ax_hist.title.set_text("Three layers' activations, each / its std" if normalise
                                else "Three layers' activations")
         with plt.rc_context(_STYLE):
-            ax_hist.legend(handles=[h for h in self.hists if h.get_visible()])
+            ax_hist.legend(handles=[h for h in self.hists if h.axes is not None])
         return self.fig
 
 
@@ -646,16 +675,17 @@ def _log_ticks(axis):
     axis.set_minor_formatter(FuncFormatter(minor) if axis.get_scale() == "log" else NullFormatter())
 
 
-def _update_samples(hists, samples):
-    """Show each layer's sampled activations on one of the step patches
-    ``hists`` (the others hidden), or, when the layers' scales differ by more
+def _update_samples(ax, hists, samples):
+    """Show each layer's sampled activations on ``ax`` with one of the step
+    patches ``hists`` (the others taken off the axes), or, when the layers' scales differ by more
     than 1000, each divided by its own std; returns whether they were divided."""
     finite = {k: v[np.isfinite(v)] for k, v in samples.items()}
     scales = [np.abs(v).max() for v in finite.values() if v.size and np.abs(v).max() > 0]
     # Layers whose scales differ by more than 1000 cannot share an axis: show shapes instead.
     normalise = bool(scales) and max(scales) > 1e3 * min(scales)
-    for hist in hists:
-        hist.set_visible(False)
+    for hist in hists:  # off the axes (the legend's 'best' place avoids even hidden artists)
+        if hist.axes is not None:
+            hist.remove()
     for hist, (layer, v) in zip(hists, finite.items()):
         std = v.std()
         if normalise and np.isfinite(std) and std > 0:
@@ -665,5 +695,5 @@ def _update_samples(hists, samples):
             heights, edges = np.histogram(v, bins=50, range=(-spread, spread), density=True)
             hist.set_data(heights, edges)
             hist.set_label(f"layer {layer}")
-            hist.set_visible(True)
+            ax.add_patch(hist)
     return normalise

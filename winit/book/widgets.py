@@ -23,6 +23,9 @@ import html
 from .._validation import check_choice
 from .explorers import (
     DEPTH_GRID,
+    ComparisonFigure,
+    DepthFigure,
+    SchemeFigure,
     DEPTH_INIT_LABELS,
     DEPTH_INITS,
     M_GRID,
@@ -36,6 +39,7 @@ from .explorers import (
     draw_depth_view,
     draw_scheme_view,
     figure_png,
+    render_png,
     scheme_view,
 )
 
@@ -97,9 +101,10 @@ def _scheme_alt(view):
             f"bounds or standard deviation, and the sample statistics")
 
 
-def _scheme_png(scheme, n, m, size, seed):
+def _scheme_png(canvas, scheme, n, m, size, seed):
+    """The picture of one setting, drawn on ``canvas`` (a reused :class:`SchemeFigure`)."""
     view = scheme_view(scheme, n, m, size=size, seed=seed)
-    return picture(figure_png(draw_scheme_view(view)), _scheme_alt(view))
+    return picture(render_png(canvas.update(view)), _scheme_alt(view))
 
 
 def scheme_explorer(scheme="xavier", *, n=10, m=20, n_grid=N_GRID, m_grid=M_GRID,
@@ -123,15 +128,25 @@ def scheme_explorer(scheme="xavier", *, n=10, m=20, n_grid=N_GRID, m_grid=M_GRID
     n_slider = widgets.SelectionSlider(options=list(n_grid), value=n, description="n inputs")
     # m only matters for normalized xavier, so its slider is shown with that scheme only.
     m_slider = widgets.SelectionSlider(options=list(m_grid), value=m, description="m outputs")
-    per_scheme = []
-    for s in SCHEMES:
-        if s == "normalized_xavier" and len(m_grid) > 1:
-            by_m = [linked_stack([_scheme_png(s, k, mm, size, seed) for k in n_grid], n_slider)
-                    for mm in m_grid]
-            per_scheme.append(widgets.VBox([m_slider, linked_stack(by_m, m_slider)]))
-        else:
-            per_scheme.append(linked_stack([_scheme_png(s, k, m, size, seed) for k in n_grid],
-                                           n_slider))
+    # One figure draws every picture (its artists updated): a new figure per
+    # picture costs twice as much.  xavier and he do not depend on m: one
+    # picture per n, and no m slider.
+    import matplotlib.pyplot as plt
+
+    canvas = SchemeFigure()
+    try:
+        per_scheme = []
+        for s in SCHEMES:
+            if s == "normalized_xavier" and len(m_grid) > 1:
+                by_m = [linked_stack([_scheme_png(canvas, s, k, mm, size, seed) for k in n_grid],
+                                     n_slider)
+                        for mm in m_grid]
+                per_scheme.append(widgets.VBox([m_slider, linked_stack(by_m, m_slider)]))
+            else:
+                per_scheme.append(linked_stack([_scheme_png(canvas, s, k, m, size, seed)
+                                                for k in n_grid], n_slider))
+    finally:
+        plt.close(canvas.fig)
     return widgets.VBox([pick, n_slider, linked_stack(per_scheme, pick)])
 
 
@@ -143,12 +158,18 @@ def comparison_explorer(*, n=10, m=10, n_grid=N_GRID):
     if n not in n_grid:
         raise ValueError(f"n must be one of the grid values {tuple(n_grid)}; got {n!r}")
     n_slider = widgets.SelectionSlider(options=list(n_grid), value=n, description="n inputs")
+    import matplotlib.pyplot as plt
+
     pictures = []
-    for k in n_grid:
-        view = comparison_view(k, m)
-        alt = (f"Standard deviation of the xavier, normalized xavier (m = {m}) and he schemes "
-               f"against n on log-log axes, with n = {k} marked")
-        pictures.append(picture(figure_png(draw_comparison(view)), alt))
+    canvas = ComparisonFigure()  # one figure for every picture
+    try:
+        for k in n_grid:
+            view = comparison_view(k, m)
+            alt = (f"Standard deviation of the xavier, normalized xavier (m = {m}) and he schemes "
+                   f"against n on log-log axes, with n = {k} marked")
+            pictures.append(picture(render_png(canvas.update(view)), alt))
+    finally:
+        plt.close(canvas.fig)
     return widgets.VBox([n_slider, linked_stack(pictures, n_slider)])
 
 
@@ -205,12 +226,16 @@ def live_comparison_explorer(*, n=10, m=10):
     return _live(controls, render)
 
 
-def _depth_picture(depth, width, activation, init, seed):
+def _depth_picture(depth, width, activation, init, seed, canvas=None):
+    """(PNG, alt text) of one setting, drawn on ``canvas`` (a reused
+    :class:`DepthFigure`) when given, else on a new figure."""
     view = depth_view(depth, width, activation, init, seed=seed)
     alt = (f"Per-layer standard deviation of activations and gradients (log scale) and activation "
            f"histograms for {depth} hidden {activation} layers of {width} units initialised with "
            f"{DEPTH_INIT_LABELS[init]}. {view.message}")
-    return figure_png(draw_depth_view(view)), alt
+    if canvas is None or view.status == "too large":
+        return figure_png(draw_depth_view(view)), alt
+    return render_png(canvas.update(view)), alt
 
 
 def depth_explorer(*, depth=5, width=100, activations=("tanh", "relu", "sigmoid"),
@@ -227,12 +252,18 @@ def depth_explorer(*, depth=5, width=100, activations=("tanh", "relu", "sigmoid"
                                       description="init", style={"button_width": "auto"})
     depth_slider = widgets.SelectionSlider(options=list(depth_grid), value=depth,
                                            description="depth")
+    import matplotlib.pyplot as plt
+
     by_act = []
-    for act in activations:
-        by_init = [linked_stack([picture(*_depth_picture(d, width, act, init, seed))
-                                 for d in depth_grid], depth_slider)
-                   for init in inits]
-        by_act.append(linked_stack(by_init, init_pick))
+    canvas = DepthFigure()  # one figure for every picture
+    try:
+        for act in activations:
+            by_init = [linked_stack([picture(*_depth_picture(d, width, act, init, seed, canvas))
+                                     for d in depth_grid], depth_slider)
+                       for init in inits]
+            by_act.append(linked_stack(by_init, init_pick))
+    finally:
+        plt.close(canvas.fig)
     return widgets.VBox([act_pick, init_pick, depth_slider, linked_stack(by_act, act_pick)])
 
 
