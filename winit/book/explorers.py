@@ -44,8 +44,9 @@ SCHEME_LABELS = {
 }
 
 #: Pictures are drawn for a column this many CSS pixels per inch of figure, at
-#: :data:`PIXEL_DENSITY` times that in the PNG, so they are sharp on a 2x screen.
+#: ``PIXEL_DENSITY`` times that in the PNG, so they are sharp on a 2x screen.
 CSS_PX_PER_INCH = 100
+#: PNG pixels per CSS pixel of the explorer pictures (2: sharp on a 2x screen).
 PIXEL_DENSITY = 2
 #: Type size (points) of the explorer pictures: at the figures' widths (5 inches,
 #: 500 CSS px) a phone's 350 px column still shows it at about 10 px.
