@@ -57,8 +57,12 @@ PUBLIC = {
     "calculate_gain",
     "summarize",
     "Summary",
-    "orthogonal",  # added by other engineers (project issue 9)
+    "orthogonal",
     "lsuv",
+    "mup_layer",
+    "mup_mlp",
+    "mup_init",
+    "LayerScaling",
 }
 
 
