@@ -68,3 +68,20 @@ def test_no_network_deeper_than_6_xi_c_trained(oc):
     # the ordered side is sharp: sigma_w^2 = 1, 6 xi_c ~ 22: 16 layers train, 32 do not
     assert 16 < oc["mf_six_xi_c_sw1"] < 32
     assert oc["mf_train_sw1_d16"] == 3 and oc["mf_train_sw1_d32"] == 0
+
+
+def test_beyond_the_line_is_mostly_the_ordered_side_and_the_chaotic_side_fails_inside_it(oc):
+    # "6 of those 7 cells are on the ordered side": one chaotic cell beyond the line
+    assert oc["mf_train_cells_beyond"] * 3 == oc["mf_train_runs_beyond"]
+    assert oc["mf_train_cells_beyond"] - oc["mf_train_cells_beyond_ordered"] == 1
+    # sigma_w^2 = 4: 32 layers inside the line; 2.5: 64 layers inside, no seed trained
+    assert 32 < oc["mf_six_xi_c_sw4"] < 64
+    assert oc["mf_six_xi_c_sw25"] > 64 and oc["mf_train_sw25_d64"] == 0
+    # 64 layers inside the line: some seeds trained somewhere, never all three in a cell
+    assert 0 < oc["mf_train_d64_inside_max"] < 3
+
+
+def test_length_map_deviation_in_percent(oc):
+    assert oc["mf_q_max_rel_dev_pct"] == round(100 * oc["mf_q_max_rel_dev"])
+    assert oc["mf_q_median_rel_dev_pct"] <= oc["mf_q_max_rel_dev_pct"]
+    assert oc["mf_q_points"] == 4 * oc["mf_q_layers"]

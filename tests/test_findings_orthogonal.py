@@ -4,6 +4,8 @@ The chapter stores its outputs (nbval checks that a fresh run reproduces
 them); these tests check that what is stored shows what the text claims.
 """
 
+import math
+
 import pytest
 from _glue import glued
 
@@ -15,8 +17,13 @@ def ch():
 
 def test_every_named_value_is_glued_as_a_python_number(ch):
     for name in ("jac_sv_ratio_gaussian_linear_128", "jac_sv_ratio_orthogonal_linear_128",
-                 "saxe_time_ratio_orthogonal", "saxe_time_ratio_gaussian"):
+                 "saxe_time_ratio_orthogonal", "jac_sv_log10_gaussian_linear_8",
+                 "jac_sv_log10_gaussian_linear_128"):
         assert isinstance(ch[name], float)
+    # step counts and the Gaussian ratio are shown in whole numbers
+    for name in ("saxe_time_ratio_gaussian", "saxe_orth_median_lowest", "saxe_orth_median_highest",
+                 "saxe_gauss_median_first", "saxe_gauss_median_last"):
+        assert type(ch[name]) is int
 
 
 def test_deep_orthogonal_linear_network_is_an_exact_isometry(ch):
@@ -28,6 +35,10 @@ def test_gaussian_spread_grows_by_many_orders_of_magnitude(ch):
         < ch["jac_sv_ratio_gaussian_linear_128"]
     assert ch["jac_sv_ratio_gaussian_linear_8"] > 1e6
     assert ch["jac_sv_ratio_gaussian_linear_128"] > 1e50
+    # the powers of ten the text gives are those of the ratios
+    for depth in (8, 128):
+        assert ch[f"jac_sv_log10_gaussian_linear_{depth}"] == pytest.approx(
+            math.log10(ch[f"jac_sv_ratio_gaussian_linear_{depth}"]), abs=0.06)
 
 
 def test_relu_is_not_isometric_even_with_orthogonal_weights(ch):

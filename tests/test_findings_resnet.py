@@ -14,14 +14,20 @@ def ch():
 def test_the_chapter_glues_every_named_figure(ch):
     for name in ("resnet_var_ratio_he", "resnet_var_ratio_sqrt_depth",
                  "resnet_var_ratio_zero_branch", "bn_scale_invariance_max_abs_diff",
-                 "bn_grad_ratio_deep"):
+                 "resnet_var_log10_he", "resnet_var_log10_he_closed"):
         assert isinstance(ch[name], float) and math.isfinite(ch[name])
+    for name in ("bn_grad_ratio_deep", "bn_grad_ratio_closed", "bn_scale_invariance_eps_log10",
+                 "train_he_diverged_by", "train_sqrt_depth_diverged_by"):
+        assert type(ch[name]) is int  # shown as whole numbers
 
 
 def test_he_branches_multiply_the_stream_by_three_per_block(ch):
     assert ch["resnet_var_ratio_he_closed"] == pytest.approx(3.0 ** 50, rel=1e-2)
     assert abs(math.log(ch["resnet_var_ratio_he"] / 3.0 ** 50)) < math.log(ch["resnet_he_max_factor"]) + 1e-9
     assert ch["resnet_he_max_factor"] < 2
+    # the powers of ten the text gives are those of the ratios
+    assert ch["resnet_var_log10_he"] == pytest.approx(math.log10(ch["resnet_var_ratio_he"]), abs=0.06)
+    assert ch["resnet_var_log10_he_closed"] == pytest.approx(50 * math.log10(3), abs=0.06)
 
 
 def test_sqrt_depth_stays_below_e_squared_and_zero_branches_at_one(ch):
@@ -48,6 +54,7 @@ def test_only_the_branches_that_start_at_zero_train(ch):
 def test_batchnorm_is_scale_invariant_only_up_to_eps(ch):
     assert ch["bn_scale_invariance_max_abs_diff"] < 1e-12
     assert 1e-7 < ch["bn_scale_invariance_eps_diff"] < 1e-3
+    assert ch["bn_scale_invariance_eps_log10"] == round(math.log10(ch["bn_scale_invariance_eps_diff"]))
 
 
 def test_batchnorm_without_skips_explodes_backwards_at_the_closed_form_rate(ch):

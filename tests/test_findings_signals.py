@@ -37,16 +37,17 @@ def _rounded(values, digits=3):
 
 def test_glued_lists_are_rounded(signals):
     for init in ("standard", "normalized"):
-        for name in ("act", "grad", "wgrad"):
-            values = signals[f"glorot_{name}_std_{init}"]
+        for name in ("act_std", "grad_std", "wgrad_std_1e5"):
+            values = signals[f"glorot_{name}_{init}"]
             assert len(values) == 5 and _rounded(values)
             assert all(type(v) is float and v > 0 for v in values)
+            assert "e" not in repr(values)  # shown in the text's table: no e-notation
 
 
 def test_weight_gradients_are_level_while_back_propagated_gradients_shrink(signals):
     """Figure 8: the lower layers do not get smaller weight updates at initialisation."""
     for init in ("standard", "normalized"):
-        wgrad = signals[f"glorot_wgrad_std_{init}"]
+        wgrad = signals[f"glorot_wgrad_std_1e5_{init}"]
         assert max(wgrad) / min(wgrad) < 1.2
         assert signals[f"glorot_wgrad_spread_{init}"] < 1.2
     grad = signals["glorot_grad_std_standard"]
@@ -54,8 +55,8 @@ def test_weight_gradients_are_level_while_back_propagated_gradients_shrink(signa
     assert signals["glorot_grad_ratio_standard"] > 4
     assert signals["glorot_grad_ratio_normalized"] < 1.5
     # the normalized init scales every layer's weight gradients alike: same balance, larger size
-    ratio = [n / s for n, s in zip(signals["glorot_wgrad_std_normalized"],
-                                   signals["glorot_wgrad_std_standard"])]
+    ratio = [n / s for n, s in zip(signals["glorot_wgrad_std_1e5_normalized"],
+                                   signals["glorot_wgrad_std_1e5_standard"])]
     assert min(ratio) > 5 and max(ratio) / min(ratio) < 1.3
 
 
@@ -101,6 +102,18 @@ def test_depth_explorer_text_matches_its_explorer(explorer):
     assert explorer["look_relu_std_100_exp"] > 20
 
 
-def test_the_seed_floor_is_below_the_median(signals):
-    assert signals["tanh_grad_ratio_gain_5_3_min"] <= signals["tanh_grad_ratio_gain_5_3"]
-    assert signals["tanh_grad_ratio_gain_5_3_min"] % 10 == 0
+def test_the_seeds_range_brackets_the_median(signals):
+    lo, hi = signals["tanh_grad_ratio_gain_5_3_min"], signals["tanh_grad_ratio_gain_5_3_max"]
+    assert type(lo) is int and type(hi) is int and 10 < lo <= hi
+    # the median is glued to the nearest ten ("about"), so it lies within 5 of the range
+    assert lo - 5 <= signals["tanh_grad_ratio_gain_5_3"] <= hi + 5
+
+
+def test_he_rule_holds_the_signal_on_average_not_in_every_network(signals):
+    """Ch. 6: "stays put on average", "one network drifts by tens of percent"."""
+    assert signals["sig_he_drift_seeds"] >= 3
+    assert 0.8 < signals["sig_he_drift_median"] < 1.25
+    lo, hi = signals["sig_he_drift_min"], signals["sig_he_drift_max"]
+    assert lo <= signals["sig_he_drift_seed0"] <= hi and lo <= signals["sig_he_drift_median"] <= hi
+    assert lo < 0.9 and hi > 1.1  # a drift of tens of percent, in both directions
+    assert abs(signals["sig_he_drift_seed0"] - 1) > 0.1
