@@ -9,5 +9,31 @@ kernels (see .ci/run), and every stored number must come out the same.
 """
 
 import os
+from pathlib import Path
+
+import pytest
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def require(what: str) -> None:
+    """Skip for want of a tool, but fail under CI=true, where every tool must be there."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{what} is missing (required under CI=true)")
+    pytest.skip(f"{what} is missing")
+
+
+@pytest.fixture(scope="session")
+def playwright_api():
+    """One Playwright for the whole process: the browser tests of the site and of JupyterLab
+    may run in the same pytest worker, and a second sync Playwright there would fail."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require("Playwright (pip install -r requirements.txt)")
+    if not CHROMIUM.is_file():
+        require(f"{CHROMIUM} (apt-get install -y chromium)")
+    with sync_playwright() as api:
+        yield api

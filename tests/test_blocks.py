@@ -203,7 +203,7 @@ def test_alpha_must_be_a_finite_real(bad):
 
 @settings(max_examples=30, deadline=None)
 @given(st.text(max_size=8).filter(lambda s: s not in ("relu", "tanh", "sigmoid", "linear",
-                                                       "leaky_relu")))
+                                                       "leaky_relu", "batch", "layer")))
 def test_activation_and_norm_names_are_checked(bad):
     with pytest.raises(ValueError, match="name"):
         Activation(bad)

@@ -112,18 +112,6 @@ def _require(what: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def playwright_api():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _require("Playwright (pip install -r requirements.txt)")
-    if not CHROMIUM.is_file():
-        _require(f"{CHROMIUM} (apt-get install -y chromium)")
-    with sync_playwright() as api:
-        yield api
-
-
-@pytest.fixture(scope="session")
 def site(playwright_api) -> Path:
     """Build the book as the README does (warnings as errors), but from the outputs stored in
     the chapters rather than by running them again: nbval checks, in the same test command,

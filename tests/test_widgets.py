@@ -57,12 +57,16 @@ def test_linked_stack_follows_the_control_in_the_browser(monkeypatch):
 
 def test_scheme_explorer_prerenders_every_grid_setting():
     ex = scheme_explorer("he", n=2, m=1, n_grid=(1, 2), m_grid=(1, 5, 9))
-    pick, n_slider, figures = ex.children
+    pick, n_row, figures = ex.children
+    n_slider, n_shown = n_row.children
     assert pick.value == "he" and n_slider.value == 2
+    assert not n_slider.readout and n_shown.selected_index == 1  # the value shown by a linked label
+    assert [label.value for label in n_shown.children] == ["1", "2"]
     assert figures.selected_index == 2  # "he" is the third scheme
     xavier, normalized, he = figures.children
     assert len(xavier.children) == 2 and len(he.children) == 2
-    m_slider, by_m = normalized.children  # m is shown with normalized xavier only
+    m_row, by_m = normalized.children  # m is shown with normalized xavier only
+    m_slider = m_row.children[0]
     assert m_slider.options == (1, 5, 9) and len(by_m.children) == 3
     assert all(len(s.children) == 2 for s in by_m.children)
     imgs = [p.value for s in by_m.children for p in s.children]
@@ -79,30 +83,32 @@ def test_scheme_explorer_rejects_values_off_the_grid():
 
 def test_comparison_explorer_has_one_figure_per_grid_value():
     ex = comparison_explorer(n=10, n_grid=(1, 10, 100))
-    slider, stack = ex.children
+    row, stack = ex.children
+    slider = row.children[0]
     assert slider.index == 1 and stack.selected_index == 1
     assert len({p.value for p in stack.children}) == 3
 
 
 def test_live_explorer_redraws_for_any_value():
     ex = live_scheme_explorer("xavier", n=10)
-    scheme, n, m, shown = ex.children
+    scheme, n, m, status, shown = ex.children
     first = shown.value
     assert "xavier" in first and "n = 10" in first
+    assert m.layout.display == "none" and status.value == ""  # m changes nothing for xavier
     n.value = 12345
     assert "n = 12345" in shown.value and shown.value != first
     scheme.value = "normalized_xavier"
-    assert "n = 12345, m = 20" in shown.value
+    assert "n = 12345, m = 20" in shown.value and m.layout.display == ""
 
 
 def test_live_explorers_survive_their_extreme_values():
     ex = live_scheme_explorer("he")
-    _, n, m, shown = ex.children
+    _, n, m, _, shown = ex.children
     for value in (n.min, n.max):
         n.value = value
         assert shown.value.startswith("<img")
     cmp = live_comparison_explorer()
-    n, m, shown = cmp.children
+    n, m, _, shown = cmp.children
     n.value, m.value = n.max, m.max
     assert shown.value.startswith("<img") and f"n = {n.max}" in shown.value
 
@@ -112,7 +118,8 @@ def test_depth_explorer_prerenders_activation_init_and_depth():
 
     ex = depth_explorer(depth=2, width=8, activations=("tanh", "relu"), inits=("standard", "he"),
                         depth_grid=(1, 2, 3))
-    act_pick, init_pick, depth_slider, figures = ex.children
+    act_pick, init_pick, depth_row, figures = ex.children
+    depth_slider = depth_row.children[0]
     assert depth_slider.value == 2 and figures.selected_index == 0
     assert len(figures.children) == 2
     assert all(len(by_init.children) == 2 for by_init in figures.children)
@@ -125,7 +132,7 @@ def test_live_depth_explorer_gives_a_message_for_a_huge_network():
     from winit.book.widgets import live_depth_explorer
 
     ex = live_depth_explorer(depth=3, width=10)
-    *_, depth, width, shown = ex.children
+    *_, depth, width, _, shown = ex.children
     depth.value, width.value = depth.max, width.max
     assert "choose fewer layers or units" in shown.value and shown.value.startswith("<img")
 
@@ -158,5 +165,5 @@ def test_m_has_no_slider_for_the_schemes_that_ignore_it():
     assert isinstance(xavier, widgets.Stack) and isinstance(he, widgets.Stack)
     assert all(isinstance(p, widgets.HTML) for p in xavier.children + he.children)
     assert "m =" not in xavier.children[0].value and "m =" not in he.children[1].value
-    sliders = [w for w in ex.children if isinstance(w, widgets.SelectionSlider)]
+    sliders = [w.children[0] for w in ex.children if isinstance(w, widgets.HBox)]
     assert [w.description for w in sliders] == ["n inputs"]

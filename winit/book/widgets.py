@@ -96,6 +96,22 @@ def linked_stack(children, control):
     return stack
 
 
+def grid_slider(options, value, description):
+    """A slider over ``options`` and the row that shows it.
+
+    The value is shown by a ``Label`` stack linked to the slider in the
+    browser, not by the slider's own readout: that readout can be typed
+    into, and a typed value would not move the pre-rendered figure, which
+    follows the slider's position only.  Returns ``(slider, row)``.
+    """
+    import ipywidgets as widgets
+
+    slider = widgets.SelectionSlider(options=list(options), value=value,
+                                     description=description, readout=False)
+    shown = linked_stack([widgets.Label(str(v)) for v in options], slider)
+    return slider, widgets.HBox([slider, shown])
+
+
 def _scheme_alt(view):
     return (f"Histogram of {view.weights.size} {view.caption} weights with the theoretical density, "
             f"bounds or standard deviation, and the sample statistics")
@@ -125,9 +141,9 @@ def scheme_explorer(scheme="xavier", *, n=10, m=20, n_grid=N_GRID, m_grid=M_GRID
             raise ValueError(f"{name} must be one of the grid values {tuple(grid)}; got {value!r}")
     pick = widgets.ToggleButtons(options=[(SCHEME_LABELS[s].split("  ")[0], s) for s in SCHEMES],
                                  value=scheme, description="scheme")
-    n_slider = widgets.SelectionSlider(options=list(n_grid), value=n, description="n inputs")
+    n_slider, n_row = grid_slider(n_grid, n, "n inputs")
     # m only matters for normalized xavier, so its slider is shown with that scheme only.
-    m_slider = widgets.SelectionSlider(options=list(m_grid), value=m, description="m outputs")
+    m_slider, m_row = grid_slider(m_grid, m, "m outputs")
     # One figure draws every picture (its artists updated): a new figure per
     # picture costs twice as much.  xavier and he do not depend on m: one
     # picture per n, and no m slider.
@@ -141,13 +157,13 @@ def scheme_explorer(scheme="xavier", *, n=10, m=20, n_grid=N_GRID, m_grid=M_GRID
                 by_m = [linked_stack([_scheme_png(canvas, s, k, mm, size, seed) for k in n_grid],
                                      n_slider)
                         for mm in m_grid]
-                per_scheme.append(widgets.VBox([m_slider, linked_stack(by_m, m_slider)]))
+                per_scheme.append(widgets.VBox([m_row, linked_stack(by_m, m_slider)]))
             else:
                 per_scheme.append(linked_stack([_scheme_png(canvas, s, k, m, size, seed)
                                                 for k in n_grid], n_slider))
     finally:
         plt.close(canvas.fig)
-    return widgets.VBox([pick, n_slider, linked_stack(per_scheme, pick)])
+    return widgets.VBox([pick, n_row, linked_stack(per_scheme, pick)])
 
 
 def comparison_explorer(*, n=10, m=10, n_grid=N_GRID):
@@ -157,7 +173,7 @@ def comparison_explorer(*, n=10, m=10, n_grid=N_GRID):
 
     if n not in n_grid:
         raise ValueError(f"n must be one of the grid values {tuple(n_grid)}; got {n!r}")
-    n_slider = widgets.SelectionSlider(options=list(n_grid), value=n, description="n inputs")
+    n_slider, n_row = grid_slider(n_grid, n, "n inputs")
     import matplotlib.pyplot as plt
 
     pictures = []
@@ -170,26 +186,38 @@ def comparison_explorer(*, n=10, m=10, n_grid=N_GRID):
             pictures.append(picture(render_png(canvas.update(view)), alt))
     finally:
         plt.close(canvas.fig)
-    return widgets.VBox([n_slider, linked_stack(pictures, n_slider)])
+    return widgets.VBox([n_row, linked_stack(pictures, n_slider)])
 
 
-def _live(controls, render):
-    """Wire ``controls`` (a dict of widgets) to ``render(**values) -> (png, alt)``."""
+def _live(controls, render, shown_when=None):
+    """Wire ``controls`` (a dict of widgets) to ``render(**values) -> (png, alt)``.
+
+    ``shown_when`` maps a control's name to a function of the current values
+    that says whether the control matters (a control that changes nothing is
+    hidden).  While a figure is recomputed, a line under the controls says so.
+    """
     import ipywidgets as widgets
 
     shown = widgets.HTML()
+    status = widgets.Label("")
+    shown_when = shown_when or {}
 
     def update(_=None):
         values = {k: c.value for k, c in controls.items()}
+        for name, test in shown_when.items():
+            controls[name].layout.display = "" if test(values) else "none"
+        status.value = "Recomputing the figure ..."
         try:
             shown.value = picture(*render(**values)).value
         except (ValueError, TypeError) as err:  # a setting the scheme refuses: say so
             shown.value = f"<p><b>Cannot draw this setting:</b> {html.escape(str(err))}</p>"
+        finally:
+            status.value = ""
 
     for c in controls.values():
         c.observe(update, names="value")
     update()
-    return widgets.VBox([*controls.values(), shown])
+    return widgets.VBox([*controls.values(), status, shown])
 
 
 def live_scheme_explorer(scheme="xavier", *, n=10, m=20, size=1000, seed=0):
@@ -207,7 +235,8 @@ def live_scheme_explorer(scheme="xavier", *, n=10, m=20, size=1000, seed=0):
         view = scheme_view(scheme, n, m, size=size, seed=seed)
         return figure_png(draw_scheme_view(view)), _scheme_alt(view)
 
-    return _live(controls, render)
+    # m changes nothing for xavier and he: its box is shown with normalized xavier only.
+    return _live(controls, render, {"m": lambda v: v["scheme"] == "normalized_xavier"})
 
 
 def live_comparison_explorer(*, n=10, m=10):
@@ -250,8 +279,7 @@ def depth_explorer(*, depth=5, width=100, activations=("tanh", "relu", "sigmoid"
     act_pick = widgets.ToggleButtons(options=list(activations), description="activation")
     init_pick = widgets.ToggleButtons(options=[(DEPTH_INIT_LABELS[i], i) for i in inits],
                                       description="init", style={"button_width": "auto"})
-    depth_slider = widgets.SelectionSlider(options=list(depth_grid), value=depth,
-                                           description="depth")
+    depth_slider, depth_row = grid_slider(depth_grid, depth, "depth")
     import matplotlib.pyplot as plt
 
     by_act = []
@@ -264,7 +292,7 @@ def depth_explorer(*, depth=5, width=100, activations=("tanh", "relu", "sigmoid"
             by_act.append(linked_stack(by_init, init_pick))
     finally:
         plt.close(canvas.fig)
-    return widgets.VBox([act_pick, init_pick, depth_slider, linked_stack(by_act, act_pick)])
+    return widgets.VBox([act_pick, init_pick, depth_row, linked_stack(by_act, act_pick)])
 
 
 def live_depth_explorer(*, depth=5, width=100, activation="tanh", init="standard", seed=0):

@@ -207,7 +207,7 @@ class DepthVariances:
         The mean-field length map with :math:`\\sigma_w^2 =` ``closed_gain**2``
         iterated from the measured variance of the first layer.
     lsuv_batch : numpy.ndarray, shape (depth,)
-        Variances LSUV reached on its minibatch (:attr:`LSUVResult.variances`).
+        Variances LSUV reached on its minibatch (``LSUVResult.variances``).
     lsuv_all : numpy.ndarray, shape (depth,)
         The same network's variances on all training digits.
     lsuv_gains : numpy.ndarray, shape (depth - 1,)
