@@ -450,13 +450,9 @@ def _blas_threads(width):
     products themselves."""
     import contextlib
 
-    if width > ONE_THREAD_WIDTH:
-        return contextlib.nullcontext()
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - scikit-learn is a dependency
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
+    from .._threads import one_blas_thread
+
+    return contextlib.nullcontext() if width > ONE_THREAD_WIDTH else one_blas_thread()
 
 
 #: A signal whose standard deviation changes by less than this factor (either

@@ -41,13 +41,13 @@ Functions return data and never draw; the chapter "Order and chaos" draws.
 
 from __future__ import annotations
 
-import contextlib
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from .. import meanfield
+from .._threads import one_blas_thread as _one_blas_thread
 from .._validation import check_choice, check_count, check_real, check_rng
 from ..data import digits
 from ..networks import activate
@@ -55,18 +55,6 @@ from ..networks import activate
 __all__ = ["GradientGrowth", "TrainabilityGrid", "gradient_growth", "trainability"]
 
 
-def _one_blas_thread():
-    """Run the small matrix products below on one BLAS thread.
-
-    They are too small to gain from threads, and on a busy machine waiting
-    threads make them many times slower.  Uses threadpoolctl (installed with
-    scikit-learn) when present.
-    """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
 
 
 @dataclass

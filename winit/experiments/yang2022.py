@@ -67,12 +67,12 @@ rate" draws.
 
 from __future__ import annotations
 
-import contextlib
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from .._threads import one_blas_thread as _one_blas_thread
 from .._validation import check_count, check_real, check_rng
 from ..data import digits
 from ..mup import mup_mlp
@@ -87,14 +87,6 @@ def _layer_names(depth):
 _PARAMETRIZATIONS = ("sp", "mup")
 
 
-def _one_blas_thread():
-    """Run the matrix products on one BLAS thread (threadpoolctl, installed with
-    scikit-learn): at these sizes threads gain little on a busy machine."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
 
 
 def loglog_slope(widths, values):
