@@ -21,6 +21,7 @@ def main():
     runs = [
         ["bench_samplers.py"] + (["--quick"] if quick else []),
         ["bench_networks.py"] + (["--quick"] if quick else []),
+        ["bench_explorers.py"],
         ["bench_book.py"] + (["--skip-tests", "--skip-build"] if quick else []),
     ]
     failed = []
