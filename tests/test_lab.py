@@ -175,11 +175,19 @@ def test_chapter_renders_like_the_site(lab_page, chapter):
     # jupyterlab-myst shows a {glue:text} role as its bare key and an {eval} role with no stored
     # result as its expression in code type: every number must be shown as the site shows it
     cells = json.loads((ROOT / "chapters" / chapter).read_text())["cells"]
+    in_solution = False  # a solution's text is folded until the student opens it
     for cell in cells:
         if cell["cell_type"] != "markdown":
             continue
         source = "".join(cell["source"])
         assert "{glue:" not in source, f"{chapter}: a {{glue:text}} role JupyterLab cannot show"
+        folded = in_solution or "{solution-start}" in source or "{solution}" in source
+        in_solution = (in_solution or "{solution-start}" in source) and "{solution-end}" not in source
+        if folded:
+            stored = {e["expression"] for e in cell["metadata"].get("user_expressions", [])}
+            assert all(e in stored for e in re.findall(r"\{eval\}`([^`]+)`", source)), (
+                f"{chapter}: a folded solution's {{eval}} role has no stored value")
+            continue
         stored = {e["expression"] for e in cell["metadata"].get("user_expressions", [])}
         for expression in re.findall(r"\{eval\}`([^`]+)`", source):
             assert expression in stored, f"{chapter}: no stored value for {{eval}}`{expression}`"
