@@ -240,6 +240,8 @@ LAYOUT_JS = r"""
   for (const el of document.querySelectorAll(".bd-article *, .prev-next-area *, footer *")) {
     const r = el.getBoundingClientRect();
     if (!r.width || r.right <= W + 1) continue;
+    // MathJax's MathML copy for screen readers is clipped to nothing on screen.
+    if (el.closest("mjx-assistive-mml")) continue;
     let box = el.parentElement, held = false;
     for (; box && box !== document.body; box = box.parentElement) {
       if (scrolls(box) && box.getBoundingClientRect().right <= W + 1) { held = true; break; }
