@@ -208,6 +208,21 @@ class CutGatedSolutions(SphinxTransform):
 # 6: the bibliography's labels in the text's author-year style
 
 
+def _surname(person) -> str:
+    return re.sub(r"[{}]", "", " ".join(person.prelast_names + person.last_names))
+
+
+def author_year_label(entry) -> str:
+    """The label of a pybtex entry as the text cites it: "Glorot and Bengio, 2010",
+    "Saxe et al., 2014", "Goodfellow et al., 2016" (site_assets/lab_ready.py writes the same
+    labels into the notebooks for JupyterLab)."""
+    people = entry.persons.get("author") or entry.persons.get("editor") or []
+    names = [_surname(p) for p in people]
+    who = (names[0] if len(names) == 1 else " and ".join(names) if len(names) == 2
+           else f"{names[0]} et al." if names else entry.fields.get("title", entry.key))
+    return f"{who}, {entry.fields.get('year', 'n.d.')}"
+
+
 def _register_author_year_style() -> None:
     """pybtex styles `authoryear`: the references page labels an entry "Glorot and Bengio, 2010"
     (as the text cites it, "Glorot and Bengio (2010)"), not "[GB10]"; entries sorted by author."""
@@ -215,17 +230,10 @@ def _register_author_year_style() -> None:
     from pybtex.style.formatting.unsrt import Style as Unsrt
     from pybtex.style.labels import BaseLabelStyle
 
-    def surname(person) -> str:
-        return re.sub(r"[{}]", "", " ".join(person.prelast_names + person.last_names))
-
     class AuthorYearLabels(BaseLabelStyle):
         def format_labels(self, sorted_entries):
             for entry in sorted_entries:
-                people = entry.persons.get("author") or entry.persons.get("editor") or []
-                names = [surname(p) for p in people]
-                who = (names[0] if len(names) == 1 else " and ".join(names) if len(names) == 2
-                       else f"{names[0]} et al." if names else entry.fields.get("title", entry.key))
-                yield f"{who}, {entry.fields.get('year', 'n.d.')}"
+                yield author_year_label(entry)
 
     class AuthorYearStyle(Unsrt):
         default_label_style = "authoryear"

@@ -19,6 +19,16 @@ What JupyterLab does not know, and what this script gives it, in the notebook it
   between ``solution-start`` and ``solution-end`` as ``site_assets/gate_solutions.py`` writes them)
   get ``jupyter.source_hidden`` and ``jupyter.outputs_hidden`` (JupyterLab shows a fold to click).
 - "On this site" in a note becomes "On the book's web pages" (the notebook is not the site).
+- winit where it is missing: a second cell (code, also ``remove-cell``) installs it from the
+  book's repository (``repository: url:`` in `_config.yml`, the setting of the site's launch
+  buttons) when it cannot be imported, as in Colab; with no repository set it stops with a clear
+  message instead. Where winit is installed (the README's commands, Binder) it does nothing. The
+  site build warns (an error under ``-W``) if a chapter's cell is not the one the setting gives.
+- citations: jupyterlab-myst cannot read `references.bib`, so a ``{cite}`key``` role (one key)
+  becomes ``[[Glorot and Bengio, 2010](URL "references.bib: key")]``: the label the site shows,
+  linked to the work itself (its URL or DOI). On the site, :func:`setup` turns it back into
+  ``{cite}`key``` before the chapter is parsed (a warning, an error under ``-W``, if the label is
+  not the entry's label any more).
 
 Code cells, their outputs and the widget state are never changed (only the metadata of solution
 code cells). Idempotent, and composable with gate_solutions.py in either order.
@@ -38,7 +48,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-MARK = "lab_ready"  # cell metadata key of the cell this script adds
+MARK = "lab_ready"  # cell metadata key of the cells this script adds
 GLUE_ROLE = re.compile(r"\{glue:text\}`(?P<key>[^`]+)`")
 EVAL_ROLE = re.compile(r"\{eval\}`(?P<body>[^`]+)`")
 EVAL_BODY = re.compile(r"^(?P<value>.*?)\s+#\s*(?P<key>[^\s#]+)\s*$")
@@ -46,6 +56,10 @@ SOLUTION = re.compile(r"^(`{3,}|:{3,})\{solution\}", re.M)
 SOLUTION_START = re.compile(r"^(`{3,}|:{3,})\{solution-start\}", re.M)
 SOLUTION_END = re.compile(r"^(`{3,}|:{3,})\{solution-end\}", re.M)
 FENCE_END = re.compile(r"^(`{3,}|:{3,})\s*$")
+CITE_ROLE = re.compile(r"\{cite(?::p)?\}`(?P<key>[^`,\s]+)`")
+# the notebook's form of a citation; the quotes may be JSON-escaped (the site reads raw JSON)
+LAB_CITE = re.compile(r'\[\[(?P<label>[^\]\n]+)\]\((?P<url>[^\s)]+) \\?"references\.bib: '
+                      r'(?P<key>[^"\s\\]+)\\?"\)\]')
 
 RUN_FIRST = """\
 ```{tip}
@@ -67,6 +81,60 @@ def first_cell_source(defs: dict[str, str]) -> str:
     lines = ["---", "math:"]
     lines += [f"  '{name}': '{value}'" for name, value in sorted(defs.items())]
     return "\n".join(lines + ["---", "", RUN_FIRST])
+
+
+def repository(config: Path = ROOT / "_config.yml") -> tuple[str, str]:
+    """(url, branch) of the book's repository from `_config.yml` (url "" when none is set)."""
+    import yaml
+
+    repo = yaml.safe_load(config.read_text()).get("repository") or {}
+    return (repo.get("url") or "").strip(), (repo.get("branch") or "main").strip()
+
+
+def install_cell_source(url: str, branch: str = "main") -> str:
+    """The code of the cell that installs winit where it is missing."""
+    lines = ["# winit, the book's package, comes with the book (README). Where it is missing",
+             "# (Colab, say), this cell installs it from the book's repository.",
+             "import importlib.util", "",
+             'if importlib.util.find_spec("winit") is None:']
+    if url:
+        lines.append(f'    %pip install --quiet "winit[book] @ git+{url}@{branch}"')
+    else:
+        lines += ['    raise ModuleNotFoundError("winit is not installed: in the book\'s folder, run "',
+                  '                              "the README\'s install command, then restart the kernel")']
+    return "\n".join(lines)
+
+
+def _install_cell(nb: dict, url: str, branch: str) -> dict:
+    cell = {"cell_type": "code", "execution_count": None,
+            "metadata": {MARK: "install", "tags": ["remove-cell"]}, "outputs": [],
+            "source": _as_lines(install_cell_source(url, branch))}
+    if nb.get("nbformat", 4) >= 4 and nb.get("nbformat_minor", 0) >= 5:
+        cell = {"id": "install-winit", **cell}
+    return cell
+
+
+def references(bib: Path = ROOT / "references.bib") -> dict[str, tuple[str, str]]:
+    """{key: (label, url)} of every entry of the bibliography, labelled as the site labels it."""
+    from pybtex.database import parse_file
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from book_site import author_year_label
+
+    refs = {}
+    for key, entry in parse_file(str(bib)).entries.items():
+        doi = entry.fields.get("doi")
+        url = entry.fields.get("url") or (f"https://doi.org/{doi}" if doi else "../references.md")
+        refs[key] = (author_year_label(entry), url)
+    return refs
+
+
+def lab_citation(key: str, refs: dict[str, tuple[str, str]]) -> str:
+    """The notebook's form of ``{cite}`key```: its label, linked to the work."""
+    if key not in refs:
+        raise KeyError(f"no entry {key!r} in references.bib")
+    label, url = refs[key]
+    return f'[[{label}]({url} "references.bib: {key}")]'
 
 
 def _source(cell) -> str:
@@ -129,9 +197,13 @@ def _lab_cell(nb: dict, defs: dict[str, str]) -> dict:
     return cell
 
 
-def prepare(nb: dict, defs: dict[str, str] | None = None) -> dict:
+def prepare(nb: dict, defs: dict[str, str] | None = None,
+            refs: dict[str, tuple[str, str]] | None = None,
+            repo: tuple[str, str] | None = None) -> dict:
     """Convert notebook `nb` (nbformat 4 JSON) in place; return `nb`."""
     defs = macros() if defs is None else defs
+    refs = references() if refs is None else refs
+    repo = repository() if repo is None else repo
     values = glue_texts(nb)
     cells = [c for c in nb["cells"] if not c.get("metadata", {}).get(MARK)]
     in_solution = False
@@ -156,6 +228,8 @@ def prepare(nb: dict, defs: dict[str, str] | None = None) -> dict:
             new = GLUE_ROLE.sub(glue_to_eval, src)
             new = EVAL_ROLE.sub(refresh_eval, new)
             new = new.replace("On this site", "On the book's web pages")
+            new = CITE_ROLE.sub(lambda m: lab_citation(m.group("key"), refs), new)
+            new = LAB_CITE.sub(lambda m: lab_citation(m.group("key"), refs), new)
             if new != src:
                 cell["source"] = _as_lines(new)
             bodies = list(dict.fromkeys(m.group("body") for m in EVAL_ROLE.finditer(new)))
@@ -179,7 +253,7 @@ def prepare(nb: dict, defs: dict[str, str] | None = None) -> dict:
                 meta["jupyter"] = jup
         else:
             after_solution = False
-    nb["cells"] = [_lab_cell(nb, defs)] + cells
+    nb["cells"] = [_lab_cell(nb, defs), _install_cell(nb, *repo)] + cells
     return nb
 
 
@@ -202,13 +276,13 @@ def main(argv=None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="change nothing; exit 1 if a notebook would change")
     opts = parser.parse_args(argv)
-    defs, changed, failed = macros(), 0, 0
+    defs, refs, repo, changed, failed = macros(), references(), repository(), 0, 0
     for path in opts.notebooks:
         text = path.read_text(encoding="utf-8")
         nb = json.loads(text)
         before = copy.deepcopy(nb)
         try:
-            prepare(nb, defs)
+            prepare(nb, defs, refs, repo)
         except KeyError as exc:
             print(f"{path}: not changed: {exc.args[0]}", file=sys.stderr)
             failed += 1
@@ -253,6 +327,42 @@ def setup(app):
 
     def override(app_, config):
         app_.add_role("eval", GluedEvalRole(), override=True)
+
+    def check_install_cell(app_, docname, source):
+        if not source[0].lstrip().startswith("{") or f'"{MARK}"' not in source[0]:
+            return
+        from sphinx.util import logging
+
+        options = app_.config.html_theme_options
+        want = install_cell_source((options.get("repository_url") or "").strip(),
+                                   (options.get("repository_branch") or "main").strip())
+        cells = [c for c in json.loads(source[0])["cells"]
+                 if c.get("metadata", {}).get(MARK) == "install"]
+        if [_source(c) for c in cells] != [want]:
+            logging.getLogger(__name__).warning(
+                "the chapter's install-winit cell does not match `repository: url:` in "
+                "_config.yml: run site_assets/lab_ready.py on the chapters", location=docname)
+
+    def citations_back(app_, docname, source):
+        if "references.bib: " not in source[0]:
+            return
+        from sphinx.util import logging
+
+        refs = references(Path(app_.srcdir) / "references.bib")
+
+        def back(m):
+            key, label = m.group("key"), m.group("label")
+            if refs.get(key, (None,))[0] != label:
+                logging.getLogger(__name__).warning(
+                    f"citation [{label}] of {key!r}: the bibliography labels it "
+                    f"{refs.get(key, ('no entry',))[0]!r} (run site_assets/lab_ready.py on the "
+                    "chapter)", location=docname)
+            return f"{{cite}}`{key}`"
+
+        source[0] = LAB_CITE.sub(back, source[0])
+
+    app.connect("source-read", check_install_cell)
+    app.connect("source-read", citations_back)
 
     # myst-nb registers its own `eval` role when it loads; ours must come after it.
     app.connect("config-inited", override, priority=900)

@@ -325,20 +325,25 @@ def test_scheme_and_comparison_pictures_cut_no_text(scheme, n, m):
 
 
 def test_pictures_are_drawn_at_twice_their_width_with_large_type():
-    from winit.book.widgets import png_size
+    from winit.book.widgets import image_size
 
     assert explorers.PIXEL_DENSITY == 2 and explorers.CSS_PX_PER_INCH == 100
     assert explorers.FONT_SIZE >= 10
     for fig in (draw_scheme_view(scheme_view("he", 10)), draw_comparison(comparison_view(10)),
                 draw_depth_view(depth_view(5, 50, "tanh", "he"))):
         assert fig.get_figwidth() <= 5.0  # 500 CSS px: a phone shrinks it by 0.7 at most
+        webp = explorers.render_image(fig, format="webp")  # what the pre-rendered explorers show
         png = figure_png(fig)
-        width, height = png_size(png)
-        assert width == 1000 and height > 600
+        assert image_size(png) == ("image/png", *image_size(webp)[1:])
+        mime, width, height = image_size(webp)
+        assert mime == "image/webp" and width == 1000 and height > 600
         assert len(png) <= 60_000  # compact: a 64-colour palette
+        assert len(webp) < 0.8 * len(png)  # WebP: smaller still, the same pixels
         from PIL import Image
         import io
         assert Image.open(io.BytesIO(png)).mode == "P"
+        lossless = np.asarray(Image.open(io.BytesIO(webp)).convert("RGB"))
+        assert np.array_equal(lossless, np.asarray(Image.open(io.BytesIO(png)).convert("RGB")))
 
 
 # --- every pre-rendered view carries the closed forms -----------------------
@@ -479,3 +484,14 @@ def test_a_reused_depth_figure_draws_what_a_new_figure_draws():
     with pytest.raises(ValueError, match="view must have panels"):
         canvas.update(depth_view(100, 10_000, "tanh", "he"))
     matplotlib.pyplot.close(canvas.fig)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"format": "jpeg"}, r"format must be one of \['png', 'webp'\], got 'jpeg'"),
+    ({"format": "webp", "colors": None}, "only written as format='png'"),
+])
+def test_render_image_refuses_what_it_cannot_write(kwargs, message):
+    fig = draw_comparison(comparison_view(3))
+    with pytest.raises(ValueError, match=message):
+        explorers.render_image(fig, **kwargs)
+    matplotlib.pyplot.close(fig)

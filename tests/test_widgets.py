@@ -17,13 +17,13 @@ from winit.book.widgets import (
 )
 
 
-def _png(width, height):
+def _png(width, height, format="png"):
     import io
 
     from PIL import Image
 
     out = io.BytesIO()
-    Image.new("RGB", (width, height), "white").save(out, format="png")
+    Image.new("RGB", (width, height), "white").save(out, format=format)
     return out.getvalue()
 
 
@@ -40,9 +40,22 @@ def test_picture_is_shown_at_half_its_pixels_and_fits_a_phone():
     assert 'width="1000"' in picture(_png(1000, 780), "a figure", density=1).value
 
 
-def test_picture_refuses_what_is_not_a_png():
-    with pytest.raises(ValueError, match="png must be the bytes of a PNG file"):
-        picture(b"\x89PNG fake", "alt")
+def test_picture_takes_webp_with_its_own_mime_type():
+    p = picture(_png(1000, 780, format="webp"), "a figure")
+    assert p.value.startswith('<img src="data:image/webp;base64,')
+    assert 'width="500" height="390"' in p.value
+
+
+@pytest.mark.parametrize("data", [b"\x89PNG fake", b"RIFF\x00\x00\x00\x00WEBPVP8L", b"",
+                                  "not bytes", None])
+def test_picture_refuses_what_is_not_a_png_or_webp(data):
+    with pytest.raises(ValueError, match="image must be the bytes of a PNG or WebP file"):
+        picture(data, "alt")
+
+
+def test_picture_refuses_other_image_formats():
+    with pytest.raises(ValueError, match="PNG or WebP"):
+        picture(_png(4, 4, format="gif"), "alt")
 
 
 def test_linked_stack_follows_the_control_in_the_browser(monkeypatch):
@@ -167,3 +180,32 @@ def test_m_has_no_slider_for_the_schemes_that_ignore_it():
     assert "m =" not in xavier.children[0].value and "m =" not in he.children[1].value
     sliders = [w.children[0] for w in ex.children if isinstance(w, widgets.HBox)]
     assert [w.description for w in sliders] == ["n inputs"]
+
+
+def test_an_explorer_not_rendered_tells_the_reader_to_run_the_notebook():
+    # What a notebook shows where widgets are not rendered (not yet run, or not trusted).
+    from winit.book.widgets import comparison_explorer, live_comparison_explorer
+
+    shown = comparison_explorer(n_grid=(1, 10))._repr_mimebundle_()["text/plain"]
+    assert shown == "[Explorer: run the notebook (Run > Run All Cells) to see it here]"
+    live = live_comparison_explorer()._repr_mimebundle_()["text/plain"]
+    assert live == "[Live explorer: run the notebook (Run > Run All Cells) to see it here]"
+    assert "VBox" not in shown + live
+
+
+def test_pictures_encoded_on_a_second_thread_are_the_pictures_drawn():
+    import matplotlib.pyplot as plt
+
+    from winit.book import explorers
+    from winit.book.widgets import _Pictures
+
+    canvas = explorers.ComparisonFigure()
+    shown, expected = [], []
+    with _Pictures() as pictures:
+        for n in (1, 100, 10_000):  # the figure is redrawn before the previous one is encoded
+            fig = canvas.update(explorers.comparison_view(n))
+            expected.append(picture(explorers.render_image(fig, format="webp"), f"n={n}").value)
+            shown.append(pictures.add(fig, f"n={n}"))
+    plt.close(canvas.fig)
+    assert [w.value for w in shown] == expected
+    assert len(set(expected)) == 3 and all("data:image/webp" in v for v in expected)

@@ -328,10 +328,54 @@ def render_png(fig, *, dpi=CSS_PX_PER_INCH * PIXEL_DENSITY, colors=64):
     """PNG bytes of ``fig`` as :func:`figure_png` makes them, without closing
     the figure (a reused :class:`SchemeFigure`, :class:`ComparisonFigure` or
     :class:`DepthFigure` draws its next picture on it)."""
+    return render_image(fig, dpi=dpi, colors=colors, format="png")
+
+
+#: File formats :func:`render_image` writes, and their MIME types.
+IMAGE_FORMATS = {"png": "image/png", "webp": "image/webp"}
+
+
+def render_image(fig, *, dpi=CSS_PX_PER_INCH * PIXEL_DENSITY, colors=64, format="png"):
+    """The image file of ``fig``, without closing the figure.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    dpi : float, default 200
+        Pixels per inch of figure (see :func:`figure_png`).
+    colors : int or None, default 64
+        Size of the adaptive palette; None keeps full colour (PNG only).
+    format : {"png", "webp"}, default "png"
+        "webp" is lossless WebP of the same pixels: about a third fewer bytes
+        than the PNG, which is why the pre-rendered explorers use it (every
+        browser since 2020 shows it).
+
+    Returns
+    -------
+    bytes
+
+    Raises
+    ------
+    ValueError
+        If ``format`` is not one of :data:`IMAGE_FORMATS`, or ``colors`` is
+        None with ``format="webp"``.
+    """
+    if format not in IMAGE_FORMATS:
+        raise ValueError(f"format must be one of {sorted(IMAGE_FORMATS)}, got {format!r}")
     if colors is None:
+        if format != "png":
+            raise ValueError("colors=None (full colour) is only written as format='png'")
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
         return buf.getvalue()
+    return encode_image(capture_pixels(fig, dpi=dpi), colors=colors, format=format)
+
+
+def capture_pixels(fig, *, dpi=CSS_PX_PER_INCH * PIXEL_DENSITY):
+    """The pixels of ``fig`` drawn at ``dpi``, as a PIL RGB image of their own
+    (a copy: the figure may be redrawn at once).  With :func:`encode_image`,
+    what :func:`render_image` does in two steps, so that a picture can be
+    encoded on another thread while the next one is drawn."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
 
@@ -341,12 +385,25 @@ def render_png(fig, *, dpi=CSS_PX_PER_INCH * PIXEL_DENSITY, colors=64):
         fig.set_dpi(dpi)
     canvas.draw()  # to pixels once: no PNG encoded and decoded again
     width, height = canvas.get_width_height(physical=True)
-    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0,
-                             1).convert("RGB")  # no copy of a strided array
+    return Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0,
+                            1).convert("RGB")  # a copy, made without a strided array
+
+
+def encode_image(image, *, colors=64, format="png"):
+    """The file of a PIL RGB ``image`` reduced to ``colors`` colours (see
+    :func:`render_image`).  Touches no matplotlib object: safe on another thread."""
+    from PIL import Image
+
+    if format not in IMAGE_FORMATS:
+        raise ValueError(f"format must be one of {sorted(IMAGE_FORMATS)}, got {format!r}")
     image = image.quantize(colors=colors, method=Image.Quantize.FASTOCTREE,
                            dither=Image.Dither.NONE)
     out = io.BytesIO()
-    image.save(out, format="png")
+    if format == "webp":
+        # lossless; method 2 is as small as the slowest effort within 1 % at a fiftieth of its time
+        image.save(out, format="webp", lossless=True, method=2, quality=50)
+    else:
+        image.save(out, format="png")
     return out.getvalue()
 
 

@@ -1,0 +1,44 @@
+"""How long Run > Run All Cells takes for each chapter in JupyterLab (issue 14's budget: 30 s).
+
+Runs the JupyterLab browser test's run-all tests (tests/test_lab.py, one worker, headless
+Chromium), which write each chapter's time to _build/lab-run-all.json, and prints the table.
+Needs Chromium and requirements-lab.txt. Time is measured from the menu click until every
+cell has run and the kernel is idle, so it includes the browser drawing the outputs.
+
+    python benchmarks/bench_lab.py
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMES = ROOT / "_build" / "lab-run-all.json"
+BUDGET = 30.0
+
+
+def main():
+    import os
+
+    from _machine import cpu_model
+
+    TIMES.unlink(missing_ok=True)
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n0", "-p", "no:cacheprovider",
+                           str(ROOT / "tests" / "test_lab.py"), "-k", "test_run_all_cells"],
+                          cwd=ROOT)
+    if not TIMES.exists():
+        print("no times recorded (is Chromium or JupyterLab missing?)")
+        return 1
+    times = json.loads(TIMES.read_text())
+    print(f"{cpu_model()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    print(f"{'chapter':45s} {'Run All Cells':>14s}")
+    for name, seconds in sorted(times.items()):
+        print(f"{name:45s} {seconds:12.1f} s" + ("   over budget" if seconds > BUDGET else ""))
+    slowest = max(times.values())
+    print(f"slowest {slowest:.1f} s (budget {BUDGET:.0f} s)")
+    return 1 if done.returncode or slowest > BUDGET else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
