@@ -148,21 +148,8 @@ RENDER_JS = r"""
 """
 
 
-@pytest.fixture(scope="module")
-def lab_page(browser, lab):
-    """One JupyterLab page; chapters are opened from its file browser, one at a time."""
-    base, token = lab
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{base}/lab?token={token}&reset")
-    yield page
-    page.close()
-
-
 def _rendered(page, name):
-    """What RENDER_JS sees in chapter `name`, opened by a double click in the file browser."""
-    page.locator(".jp-DirListing-item", has_text=name).first.dblclick()
-    page.wait_for_selector(".jp-NotebookPanel .jp-MarkdownCell", timeout=60_000)
-    _settle(page)
+    """What RENDER_JS sees in chapter `name` once every markdown cell has rendered."""
     markdown = sum(c["cell_type"] == "markdown"
                    for c in json.loads((ROOT / "chapters" / name).read_text())["cells"])
     for _ in range(120):  # a loaded machine renders a long chapter slowly: every cell, then look
@@ -170,15 +157,12 @@ def _rendered(page, name):
         if seen["cells"] >= markdown:
             break
         time.sleep(0.5)
-    page.locator(".lm-MenuBar-itemLabel", has_text="File").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Close Tab").first.click()
-    page.wait_for_selector(".jp-NotebookPanel", state="detached", timeout=30_000)
     return seen
 
 
 @pytest.mark.parametrize("chapter", [p.name for p in CHAPTERS])
-def test_chapter_renders_like_the_site(lab_page, chapter):
-    seen = _rendered(lab_page, chapter)
+def test_chapter_renders_like_the_site(ran, chapter):
+    seen = ran(chapter).seen  # as opened, before anything has run
     assert seen["cells"] > 3
     for raw in RAW:
         assert raw not in seen["text"], f"{chapter}: {raw!r} shown raw in JupyterLab"
@@ -248,27 +232,31 @@ def _changes(widget, act, what):
 
 @pytest.fixture(scope="module")
 def ran(browser, lab):
-    """chapter -> its page after Run > Run All Cells (each chapter run once for all tests);
-    `ran.close(chapter)` closes a page no later test needs."""
+    """chapter -> its page (`.page`), what it showed when opened (`.seen`, before anything ran)
+    and how long Run > Run All Cells took (`.seconds`); each chapter is opened and run once
+    for all tests. `ran.close(chapter)` closes a page no later test needs."""
     pages = {}
+
+    class Chapter:
+        def __init__(self, chapter):
+            self.page = _open(browser, lab, chapter)
+            self.seen = _rendered(self.page, chapter)
+            self.seconds = _run_all(self.page)
 
     class Ran:
         def __call__(self, chapter):
             if chapter not in pages:
-                page = _open(browser, lab, chapter)
-                seconds = _run_all(page)
-                pages[chapter] = (page, seconds)
+                pages[chapter] = Chapter(chapter)
             return pages[chapter]
 
         def close(self, chapter):
-            page, seconds = pages[chapter]
-            page.close()
-            pages[chapter] = (None, seconds)
+            pages[chapter].page.close()
+            pages[chapter].page = None
 
     yield Ran()
-    for page, _ in pages.values():
-        if page is not None:
-            page.close()
+    for opened in pages.values():
+        if opened.page is not None:
+            opened.page.close()
 
 
 def _explorers(page, chapter):
@@ -287,7 +275,7 @@ def _explorers(page, chapter):
 
 @pytest.mark.parametrize("chapter", [p.name for p in CHAPTERS])
 def test_run_all_cells(ran, chapter):
-    page, seconds = ran(chapter)
+    page, seconds = ran(chapter).page, ran(chapter).seconds
     RUN_TIMES.parent.mkdir(exist_ok=True)
     times = json.loads(RUN_TIMES.read_text()) if RUN_TIMES.exists() else {}
     RUN_TIMES.write_text(json.dumps({**times, chapter: round(seconds, 1)}, indent=1))
@@ -307,12 +295,12 @@ def test_run_all_cells(ran, chapter):
     assert len(prompts) == len(shown), (chapter, prompts)
     assert all(re.fullmatch(r"\[\d+\]:", p) for p in prompts), f"{chapter}: not all cells ran: {prompts}"
     if chapter not in EXPLORERS:
-        ran.close(chapter)
+        ran.close(chapter)  # its kernel stays until the server stops: idle
 
 
 @pytest.mark.parametrize("chapter", EXPLORERS)
 def test_explorers_follow_every_control(ran, chapter):
-    page, _ = ran(chapter)
+    page = ran(chapter).page
     for widget in _explorers(page, chapter):
         for j in range(widget.locator(".widget-toggle-button").count()):
             button = widget.locator(".widget-toggle-button").nth(j)
@@ -329,7 +317,7 @@ def test_explorers_follow_typed_values(ran, chapter):
     # A pre-rendered slider shows its value in a linked label, not in a readout one could type
     # into (the figure follows the slider's position only); every box one can type into is a
     # live control, and the figure must follow it.
-    page, _ = ran(chapter)
+    page = ran(chapter).page
     typed = 0
     for widget in _explorers(page, chapter):
         assert widget.locator(".widget-readout[contenteditable='true']:visible").count() == 0
