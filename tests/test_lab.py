@@ -81,7 +81,8 @@ def lab(tmp_path_factory):
         [JUPYTER, "lab", "--no-browser", f"--ServerApp.token={token}", "--ServerApp.ip=127.0.0.1",
          f"--ServerApp.port={port}", "--ServerApp.port_retries=0", "--allow-root",
          f"--ServerApp.root_dir={home / 'chapters'}", "--LabApp.news_url=",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+         "--LabApp.expose_app_in_browser=True"],
         stdout=log, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -106,33 +107,51 @@ def browser(lab, playwright_api):
     b.close()
 
 
-def _open(browser, lab, name):
+# The notebook on show: JupyterLab keeps the other open notebooks in the page, hidden.
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+
+
+@pytest.fixture(scope="module")
+def app(browser, lab):
+    """One JupyterLab page for every chapter (loading the app once): chapters open as tabs."""
     base, token = lab
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{base}/lab/tree/{name}?token={token}&reset")
-    page.wait_for_selector(".jp-Notebook .jp-MarkdownCell", timeout=60_000)
-    _settle(page)
+    page.goto(f"{base}/lab?token={token}&reset")
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=120_000)
+    page.wait_for_selector(".jp-DirListing-item", timeout=120_000)
+    yield page
+    page.close()
+
+
+def _open(page, name):
+    """Open (or bring to the front) chapter `name` in the app's page."""
+    if page.evaluate("""(path) => { const w = window.jupyterapp.shell.currentWidget;
+                                   return !!(w && w.context && w.context.path === path); }""", name):
+        return page
+    page.evaluate("""async (path) => {
+        await window.jupyterapp.commands.execute("docmanager:open", {path}); return true; }""", name)
+    page.wait_for_function(
+        """(path) => { const w = window.jupyterapp.shell.currentWidget;
+                       return w && w.context && w.context.path === path && w.isVisible; }""",
+        arg=name, timeout=60_000)
+    page.wait_for_selector(f"{PANEL} .jp-Notebook .jp-MarkdownCell", timeout=60_000)
     return page
 
 
-def _settle(page):
-    # jupyterlab-myst renders asynchronously: wait until the text stops changing
-    last = None
-    for _ in range(20):
-        text = page.inner_text(".jp-NotebookPanel .jp-Notebook")
-        if text == last and "Run this notebook first" in text:
-            break
-        last = text
-        time.sleep(0.5)
+def _close_current(page):
+    """Close the chapter on show and shut its kernel down (no dialog: nothing is saved)."""
+    page.evaluate("""async () => { const w = window.jupyterapp.shell.currentWidget;
+        await w.context.sessionContext.shutdown(); w.dispose(); }""")
 
 
 RENDER_JS = r"""
 () => {
-  const md = [...document.querySelectorAll(".jp-NotebookPanel .jp-MarkdownCell .jp-RenderedMarkdown, .jp-NotebookPanel .jp-MarkdownCell .myst")];
+  const panel = ".jp-NotebookPanel:not(.lm-mod-hidden)";
+  const md = [...document.querySelectorAll(`${panel} .jp-MarkdownCell .jp-RenderedMarkdown, ${panel} .jp-MarkdownCell .myst`)];
   const text = md.map((el) => el.innerText).join("\n");
   // math that failed: jupyterlab-myst shows KaTeX's message in red ("Undefined control sequence")
   const errors = [...document.querySelectorAll(
-      ".jp-NotebookPanel .jp-MarkdownCell :is(.katex-error, mjx-merror, .text-red-500)")]
+      `${panel} .jp-MarkdownCell :is(.katex-error, mjx-merror, .text-red-500)`)]
     .map((el) => el.getAttribute("title") || el.textContent.slice(0, 120));
   // math left as TeX: a `$` or a backslash command outside code in rendered markdown
   const raw = [];
@@ -152,11 +171,13 @@ def _rendered(page, name):
     """What RENDER_JS sees in chapter `name` once every markdown cell has rendered."""
     markdown = sum(c["cell_type"] == "markdown"
                    for c in json.loads((ROOT / "chapters" / name).read_text())["cells"])
-    for _ in range(120):  # a loaded machine renders a long chapter slowly: every cell, then look
+    last = None
+    for _ in range(240):  # jupyterlab-myst renders asynchronously: every cell, and settled
         seen = page.evaluate(RENDER_JS)
-        if seen["cells"] >= markdown:
+        if seen["cells"] >= markdown and last is not None and seen == last:
             break
-        time.sleep(0.5)
+        last = seen
+        time.sleep(0.25)
     return seen
 
 
@@ -204,9 +225,9 @@ def _run_all(page):
                  has_text="Run All Cells").first.click()
     start = time.monotonic()
     while time.monotonic() - start < 120:
-        time.sleep(1)
-        busy = page.evaluate("""() => [...document.querySelectorAll('.jp-InputPrompt')]
-            .some((el) => el.textContent.includes('*'))""")
+        time.sleep(0.25)
+        busy = page.evaluate("""(panel) => [...document.querySelectorAll(`${panel} .jp-InputPrompt`)]
+            .some((el) => el.textContent.includes('*'))""", PANEL)
         idle = "Idle" in page.inner_text(".jp-StatusBar-Widget, #jp-main-statusbar")
         if not busy and idle:
             return time.monotonic() - start
@@ -231,7 +252,7 @@ def _changes(widget, act, what):
 
 
 @pytest.fixture(scope="module")
-def ran(browser, lab):
+def ran(app):
     """chapter -> its page (`.page`), what it showed when opened (`.seen`, before anything ran)
     and how long Run > Run All Cells took (`.seconds`); each chapter is opened and run once
     for all tests. `ran.close(chapter)` closes a page no later test needs."""
@@ -239,7 +260,7 @@ def ran(browser, lab):
 
     class Chapter:
         def __init__(self, chapter):
-            self.page = _open(browser, lab, chapter)
+            self.page = _open(app, chapter)
             self.seen = _rendered(self.page, chapter)
             self.seconds = _run_all(self.page)
 
@@ -247,24 +268,23 @@ def ran(browser, lab):
         def __call__(self, chapter):
             if chapter not in pages:
                 pages[chapter] = Chapter(chapter)
+            elif pages[chapter].page is not None:
+                _open(app, chapter)  # to the front again
             return pages[chapter]
 
         def close(self, chapter):
-            pages[chapter].page.close()
+            _close_current(pages[chapter].page)
             pages[chapter].page = None
 
     yield Ran()
-    for opened in pages.values():
-        if opened.page is not None:
-            opened.page.close()
 
 
 def _explorers(page, chapter):
-    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'],"
-                          " .jp-RenderedText[data-mime-type='application/vnd.jupyter.error']")
+    errors = page.locator(f"{PANEL} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'],"
+                          f" {PANEL} .jp-RenderedText[data-mime-type='application/vnd.jupyter.error']")
     assert errors.count() == 0, errors.first.inner_text()
-    explorers = page.locator(".jp-OutputArea-output > .widget-vbox, "
-                             ".jp-OutputArea-output > .jupyter-widgets.widget-container")
+    explorers = page.locator(f"{PANEL} .jp-OutputArea-output > .widget-vbox, "
+                             f"{PANEL} .jp-OutputArea-output > .jupyter-widgets.widget-container")
     assert explorers.count() >= 1, f"{chapter}: no explorer rendered after Run All Cells"
     for i in range(explorers.count()):
         widget = explorers.nth(i)
@@ -279,21 +299,30 @@ def test_run_all_cells(ran, chapter):
     RUN_TIMES.parent.mkdir(exist_ok=True)
     times = json.loads(RUN_TIMES.read_text()) if RUN_TIMES.exists() else {}
     RUN_TIMES.write_text(json.dumps({**times, chapter: round(seconds, 1)}, indent=1))
-    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'],"
-                          " .jp-RenderedText[data-mime-type='application/vnd.jupyter.error']")
+    errors = page.locator(f"{PANEL} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'],"
+                          f" {PANEL} .jp-RenderedText[data-mime-type='application/vnd.jupyter.error']")
     assert errors.count() == 0, f"{chapter}: {errors.first.inner_text()[:500]}"
-    outputs = page.evaluate("""() => [...document.querySelectorAll(
-        '.jp-NotebookPanel .jp-OutputArea-output')].map((el) => el.innerText).join('\\n')""")
+    outputs = page.evaluate("""(panel) => [...document.querySelectorAll(
+        `${panel} .jp-OutputArea-output`)].map((el) => el.innerText).join('\\n')""", PANEL)
     assert not re.search(r"\bnan\b|\bNaN\b", outputs), f"{chapter}: a NaN reaches the reader"
     # every code cell whose input is shown has run (a folded solution's prompt is folded too)
-    prompts = page.evaluate("""() => [...document.querySelectorAll(
-        '.jp-NotebookPanel .jp-CodeCell .jp-InputArea .jp-InputPrompt')]
-        .map((el) => el.textContent.trim())""")
+    prompts = page.evaluate("""(panel) => [...document.querySelectorAll(
+        `${panel} .jp-CodeCell .jp-InputArea .jp-InputPrompt`)]
+        .map((el) => el.textContent.trim())""", PANEL)
     cells = json.loads((ROOT / "chapters" / chapter).read_text())["cells"]
     shown = [c for c in cells if c["cell_type"] == "code"
              and not c["metadata"].get("jupyter", {}).get("source_hidden")]
     assert len(prompts) == len(shown), (chapter, prompts)
     assert all(re.fullmatch(r"\[\d+\]:", p) for p in prompts), f"{chapter}: not all cells ran: {prompts}"
+    # Run All runs the markdown cells too: jupyterlab-myst evaluates each {eval} role in the
+    # kernel and shows the result: a number glued as text must still show without quotes
+    after = _rendered(page, chapter)
+    for cell in cells:
+        for expression in re.findall(r"\{eval\}`([^`]+)`", "".join(cell["source"])):
+            value = ast.literal_eval(expression.split("#")[0].strip())
+            if isinstance(value, str) and not cell["metadata"].get("jupyter", {}).get("source_hidden"):
+                assert repr(value) not in after["text"], f"{chapter}: {value!r} shown with quotes"
+    assert [raw for raw in RAW if raw in after["text"]] == [], f"{chapter}: raw markup after running"
     if chapter not in EXPLORERS:
         ran.close(chapter)  # its kernel stays until the server stops: idle
 

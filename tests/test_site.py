@@ -54,6 +54,9 @@ CHROMIUM_ARGS = [
 ]
 HOST = "127.0.0.1"
 SCREENSHOTS = ROOT / "_build" / "site-screenshots"
+# Screenshots of every page (desktop, phone, slider moved) for a person to look at: only when
+# asked (WINIT_SCREENSHOTS=1), since full-page pictures of long pages cost the test run minutes.
+TAKE_SCREENSHOTS = os.environ.get("WINIT_SCREENSHOTS") == "1"
 NOT_PAGES = {"_static", "_sources", "_images"}
 
 # What one page shows once it has loaded, typeset its math and rendered its widgets.
@@ -214,11 +217,12 @@ def visits(playwright_api, site, server):
         record.update(page.evaluate(INSPECT_JS))
         record.update(page.evaluate(LAYOUT_JS))
         record["first_paint"] = _first_paint_budget(page, site / name)
-        page.screenshot(path=str(SCREENSHOTS / (name.replace("/", "__") + ".png")), full_page=True)
+        if TAKE_SCREENSHOTS:
+            page.screenshot(path=str(SCREENSHOTS / (name.replace("/", "__") + ".png")), full_page=True)
         _open_solutions(page, record)
         _exercise_controls(page, record)
         record["sidebar"] = _toggle_sidebar(page)
-        if record["sliders"]:
+        if record["sliders"] and TAKE_SCREENSHOTS:
             page.screenshot(path=str(SCREENSHOTS / (name.replace("/", "__") + "-slider-moved.png")), full_page=True)
         page.close()
         results[name] = record
@@ -373,7 +377,8 @@ def phone_visits(playwright_api, site, server):
         page.wait_for_load_state("networkidle")
         record.update(page.evaluate(LAYOUT_JS))
         if name.startswith("chapters/"):
-            page.screenshot(path=str(SCREENSHOTS / ("phone-" + name.replace("/", "__") + ".png")))
+            if TAKE_SCREENSHOTS:
+                page.screenshot(path=str(SCREENSHOTS / ("phone-" + name.replace("/", "__") + ".png")))
         _open_solutions(page, record)
         record["overflowing_open"] = page.evaluate(LAYOUT_JS)["overflowing"]  # solutions open
         record["sidebar"] = _toggle_sidebar(page)
