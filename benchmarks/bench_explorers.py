@@ -3,8 +3,9 @@
 "Before" draws every picture on a new figure (``draw_*`` then ``figure_png``,
 how the explorers drew them until figures were reused); "after" draws them on
 one reused figure (``SchemeFigure`` / ``ComparisonFigure`` / ``DepthFigure``
-then ``render_png``), as ``winit.book.widgets`` now does.  Both make the same
-PNG bytes (the script checks it).  CPU time (``time.process_time``), not wall
+then ``render_png``), as ``winit.book.widgets`` now draws them (it then encodes
+them as WebP on a second thread; ``bench_book.py`` times the whole notebooks).
+Both make the same PNG bytes (the script checks it).  CPU time (``time.process_time``), not wall
 time: on a shared machine the wall clock counts the other jobs too.
 
 The grids are the chapters': the scheme explorer of chapter 3 (8 xavier + 64
