@@ -29,7 +29,24 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 # Append the articles of `urls` (in order) to this page's article, each with its widget state,
 # their links and pictures made absolute; then render each one's widgets.
 APPEND_JS = r"""
-async (urls) => {
+async ({urls, offline}) => {
+  // The first page has no widgets, so it did not load the widget manager: load it here (the
+  // site's own copies, as an explorer page loads them).
+  const load = (src) => new Promise((ok, fail) => {
+    const el = document.createElement("script"); el.src = src; el.onload = ok; el.onerror = fail;
+    document.head.append(el); });
+  if (!window.require) {
+    await load(offline + "require.js");
+    await load(offline + "widgets-offline.js");
+    await load(offline + "html-manager/embed-amd.js");
+  }
+  if (window.MathJax && MathJax.version && !MathJax.Hub) {  // what widgets-offline.js adds on load
+    MathJax.Hub = {Queue: (...jobs) => jobs.forEach((job) => {
+      if (typeof job === "function") job();
+      else if (Array.isArray(job) && job[0] === "Typeset" && MathJax.typesetPromise)
+        MathJax.typesetPromise(job[2] ? [job[2]] : undefined).catch(() => {});
+    })};
+  }
   const article = document.querySelector("article.bd-article");
   for (const url of urls) {
     const text = await (await fetch(url)).text();
@@ -54,7 +71,11 @@ async (urls) => {
     article.append(section);
     if (section.querySelector('script[type="application/vnd.jupyter.widget-view+json"]') && window.require) {
       await new Promise((done) => window.require(["@jupyter-widgets/html-manager/dist/libembed-amd"],
-        (embed) => embed.renderWidgets(section).then(done, done), done));
+        (embed) => Promise.resolve(embed.renderWidgets(section)).then(done, done), done));
+      // renderWidgets may return before the views exist: wait for every view (10 s at most)
+      const views = section.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length;
+      for (let i = 0; i < 100 && section.querySelectorAll(".widget-subarea .jupyter-widgets").length < views; i++)
+        await new Promise((ok) => setTimeout(ok, 100));
     }
   }
   if (window.MathJax && MathJax.typesetPromise) { await MathJax.startup.promise; await MathJax.typesetPromise(); }
@@ -101,7 +122,8 @@ def main() -> int:
         page = browser.new_page(viewport={"width": 1000, "height": 1400})
         page.set_default_timeout(300_000)
         page.goto(f"{base}/{pages[0]}", wait_until="load")
-        page.evaluate(APPEND_JS, [f"{base}/{p}" for p in pages[1:]])
+        page.evaluate(APPEND_JS, {"urls": [f"{base}/{p}" for p in pages[1:]],
+                                  "offline": f"{base}/_static/offline/"})
         page.wait_for_load_state("networkidle")
         page.emulate_media(media="print")
         page.pdf(path=opts.out, format="A4", print_background=True, outline=True, tagged=True,

@@ -113,8 +113,8 @@ def compute_fans(shape, layout="in_out"):
 
     .. math::
 
-        \text{fan\_in} = c_\text{in} \prod_i k_i, \qquad
-        \text{fan\_out} = c_\text{out} \prod_i k_i
+        \mathrm{fan\_in} = c_\text{in} \prod_i k_i, \qquad
+        \mathrm{fan\_out} = c_\text{out} \prod_i k_i
 
     Also known as: ``n_l`` (fan-in) and ``\hat n_l`` (fan-out) in He et al.
     (2015), ``n_j`` and ``n_{j+1}`` in Glorot & Bengio (2010).
@@ -192,7 +192,7 @@ def calculate_gain(nonlinearity, param=None):
 
     .. math::
 
-        g_\text{leaky\_relu} = \sqrt{\frac{2}{1 + a^2}}
+        g_\mathrm{leaky\_relu} = \sqrt{\frac{2}{1 + a^2}}
 
     The ReLU and leaky-ReLU gains follow He et al. (2015), eq. (15)
     (:math:`\frac12 (1 + a^2) n_l \operatorname{Var}[w_l] = 1`).  The tanh

@@ -367,8 +367,8 @@ def variance_scaling(
     .. math::
 
         \operatorname{Var}[W] = \frac{\text{scale}}{n}, \qquad
-        n \in \left\{\text{fan\_in},\; \text{fan\_out},\;
-        \tfrac12(\text{fan\_in} + \text{fan\_out})\right\}
+        n \in \left\{\mathrm{fan\_in},\; \mathrm{fan\_out},\;
+        \tfrac12(\mathrm{fan\_in} + \mathrm{fan\_out})\right\}
 
     ``"uniform"``: :math:`W \sim U[-\sqrt{3\,\text{scale}/n}, \sqrt{3\,\text{scale}/n}]`.
     ``"normal"``: :math:`W \sim N(0, \text{scale}/n)`.
@@ -696,7 +696,7 @@ def he(n, size=1000, *, rng=None, dtype=np.float64):
 # --------------------------------------------------------------------------
 
 def glorot_uniform(shape, *, rng=None, dtype=np.float64):
-    r"""Draw Glorot uniform weights, :math:`U[\pm\sqrt{6 / (\text{fan\_in} + \text{fan\_out})}]`.
+    r"""Draw Glorot uniform weights, :math:`U[\pm\sqrt{6 / (\mathrm{fan\_in} + \mathrm{fan\_out})}]`.
 
     Parameters
     ----------
@@ -731,9 +731,9 @@ def glorot_uniform(shape, *, rng=None, dtype=np.float64):
     -----
     .. math::
 
-        W \sim U\left[-\sqrt{\frac{6}{\text{fan\_in} + \text{fan\_out}}},
-        \sqrt{\frac{6}{\text{fan\_in} + \text{fan\_out}}}\right],
-        \qquad \operatorname{Var}[W] = \frac{2}{\text{fan\_in} + \text{fan\_out}}
+        W \sim U\left[-\sqrt{\frac{6}{\mathrm{fan\_in} + \mathrm{fan\_out}}},
+        \sqrt{\frac{6}{\mathrm{fan\_in} + \mathrm{fan\_out}}}\right],
+        \qquad \operatorname{Var}[W] = \frac{2}{\mathrm{fan\_in} + \mathrm{fan\_out}}
 
     Glorot & Bengio (2010), eq. (16), with the fans taken from ``shape``:
     the distribution of :func:`normalized_xavier`.
@@ -758,7 +758,7 @@ def glorot_uniform(shape, *, rng=None, dtype=np.float64):
 
 
 def glorot_normal(shape, *, rng=None, dtype=np.float64):
-    r"""Draw Glorot normal weights, variance :math:`2 / (\text{fan\_in} + \text{fan\_out})`, truncated.
+    r"""Draw Glorot normal weights, variance :math:`2 / (\mathrm{fan\_in} + \mathrm{fan\_out})`, truncated.
 
     Parameters
     ----------
@@ -793,8 +793,8 @@ def glorot_normal(shape, *, rng=None, dtype=np.float64):
     -----
     .. math::
 
-        \operatorname{Var}[W] = \frac{2}{\text{fan\_in} + \text{fan\_out}},
-        \qquad |W| \le \frac{2}{0.8796\ldots}\sqrt{\frac{2}{\text{fan\_in} + \text{fan\_out}}}
+        \operatorname{Var}[W] = \frac{2}{\mathrm{fan\_in} + \mathrm{fan\_out}},
+        \qquad |W| \le \frac{2}{0.8796\ldots}\sqrt{\frac{2}{\mathrm{fan\_in} + \mathrm{fan\_out}}}
 
     Glorot & Bengio's (2010) variance, eq. (16), from a truncated normal.
     The normal is truncated at two standard deviations of the underlying
@@ -823,7 +823,7 @@ def glorot_normal(shape, *, rng=None, dtype=np.float64):
 
 
 def he_uniform(shape, *, rng=None, dtype=np.float64):
-    r"""Draw He uniform weights, :math:`U[\pm\sqrt{6 / \text{fan\_in}}]`.
+    r"""Draw He uniform weights, :math:`U[\pm\sqrt{6 / \mathrm{fan\_in}}]`.
 
     Parameters
     ----------
@@ -858,8 +858,8 @@ def he_uniform(shape, *, rng=None, dtype=np.float64):
     -----
     .. math::
 
-        W \sim U\left[-\sqrt{\frac{6}{\text{fan\_in}}}, \sqrt{\frac{6}{\text{fan\_in}}}\right],
-        \qquad \operatorname{Var}[W] = \frac{2}{\text{fan\_in}}
+        W \sim U\left[-\sqrt{\frac{6}{\mathrm{fan\_in}}}, \sqrt{\frac{6}{\mathrm{fan\_in}}}\right],
+        \qquad \operatorname{Var}[W] = \frac{2}{\mathrm{fan\_in}}
 
     He et al.'s (2015) variance for ReLU layers, eq. (10), from a uniform
     distribution.
@@ -884,7 +884,7 @@ def he_uniform(shape, *, rng=None, dtype=np.float64):
 
 
 def he_normal(shape, *, rng=None, dtype=np.float64):
-    r"""Draw He normal weights, variance :math:`2 / \text{fan\_in}`, truncated.
+    r"""Draw He normal weights, variance :math:`2 / \mathrm{fan\_in}`, truncated.
 
     Parameters
     ----------
@@ -919,8 +919,8 @@ def he_normal(shape, *, rng=None, dtype=np.float64):
     -----
     .. math::
 
-        \operatorname{Var}[W] = \frac{2}{\text{fan\_in}},
-        \qquad |W| \le \frac{2}{0.8796\ldots}\sqrt{\frac{2}{\text{fan\_in}}}
+        \operatorname{Var}[W] = \frac{2}{\mathrm{fan\_in}},
+        \qquad |W| \le \frac{2}{0.8796\ldots}\sqrt{\frac{2}{\mathrm{fan\_in}}}
 
     He et al.'s (2015) variance for ReLU layers, eq. (10), from a truncated
     normal.  The tutorial's (and the paper's) untruncated normal is
@@ -951,7 +951,7 @@ def he_normal(shape, *, rng=None, dtype=np.float64):
 
 
 def lecun_uniform(shape, *, rng=None, dtype=np.float64):
-    r"""Draw LeCun uniform weights, :math:`U[\pm\sqrt{3 / \text{fan\_in}}]`.
+    r"""Draw LeCun uniform weights, :math:`U[\pm\sqrt{3 / \mathrm{fan\_in}}]`.
 
     Parameters
     ----------
@@ -986,8 +986,8 @@ def lecun_uniform(shape, *, rng=None, dtype=np.float64):
     -----
     .. math::
 
-        W \sim U\left[-\sqrt{\frac{3}{\text{fan\_in}}}, \sqrt{\frac{3}{\text{fan\_in}}}\right],
-        \qquad \operatorname{Var}[W] = \frac{1}{\text{fan\_in}}
+        W \sim U\left[-\sqrt{\frac{3}{\mathrm{fan\_in}}}, \sqrt{\frac{3}{\mathrm{fan\_in}}}\right],
+        \qquad \operatorname{Var}[W] = \frac{1}{\mathrm{fan\_in}}
 
     LeCun et al.'s (1998) variance 1 / fan_in, from a uniform distribution.
 
@@ -1011,7 +1011,7 @@ def lecun_uniform(shape, *, rng=None, dtype=np.float64):
 
 
 def lecun_normal(shape, *, rng=None, dtype=np.float64):
-    r"""Draw LeCun normal weights, variance :math:`1 / \text{fan\_in}`, truncated.
+    r"""Draw LeCun normal weights, variance :math:`1 / \mathrm{fan\_in}`, truncated.
 
     Parameters
     ----------
@@ -1046,8 +1046,8 @@ def lecun_normal(shape, *, rng=None, dtype=np.float64):
     -----
     .. math::
 
-        \operatorname{Var}[W] = \frac{1}{\text{fan\_in}},
-        \qquad |W| \le \frac{2}{0.8796\ldots}\sqrt{\frac{1}{\text{fan\_in}}}
+        \operatorname{Var}[W] = \frac{1}{\mathrm{fan\_in}},
+        \qquad |W| \le \frac{2}{0.8796\ldots}\sqrt{\frac{1}{\mathrm{fan\_in}}}
 
     LeCun et al.'s (1998) variance 1 / fan_in (the one SELU networks
     assume), from a truncated normal.

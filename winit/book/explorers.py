@@ -163,6 +163,7 @@ class SchemeFigure:
 
     def __init__(self, ax=None):
         import matplotlib.pyplot as plt
+        from matplotlib.ticker import MaxNLocator
 
         if ax is None:
             _, (ax,) = _figure(5.0, 3.9, [(0.8, 0.6, 3.9, 2.75)])
@@ -178,6 +179,8 @@ class SchemeFigure:
             ax.set_title(" \n ", y=1.0)
             ax.set_xlabel("weight value")
             ax.set_ylabel("density")
+            # at most 6 weight values on the axis: labels like "-0.075" then never overlap
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
             ax.legend(loc="upper right")
             self.stats = ax.text(0.02, 0.97, "", transform=ax.transAxes, va="top",
                                  fontsize=FONT_SIZE - 1.5,

@@ -306,7 +306,7 @@ def jacobian_spectra(*, depths=(1, 8, 32, 128), width=64, activations=ACTIVATION
     :math:`\sigma_w` times :func:`winit.orthogonal`, entries of the same
     variance), and its input-output Jacobian (:func:`input_output_jacobian`)
     is taken after the first ``d`` layers for each ``d`` in ``depths``, at
-    one input with i.i.d. :math:`N(0, \text{input\_variance})` entries.
+    one input with i.i.d. :math:`N(0, \mathrm{input\_variance})` entries.
 
     Parameters
     ----------
