@@ -24,13 +24,25 @@ say over how many layers :math:`q_l` and :math:`c_l` reach their fixed
 points; Schoenholz et al. find networks trainable up to a depth of about
 :math:`6 \\xi_c`.
 
-Expectations over :math:`z \\sim \\mathcal N(0, 1)` use Gauss-Hermite
-quadrature (:func:`numpy.polynomial.hermite.hermgauss`), with an even
-number of nodes so that none sits on the kink of ReLU at 0 and the
-symmetric halves of a ReLU integral are summed exactly.  For tanh the
-rule converges more slowly as :math:`q` grows (tanh has poles at
-:math:`\\pm i\\pi/2`): with the default 256 nodes the length map agrees with
-adaptive quadrature to about :math:`10^{-9}` at :math:`q = 4`.
+Expectations over :math:`z \\sim \\mathcal N(0, 1)` use a composite
+Gauss-Legendre rule (:func:`expect`) built for activations: their
+variation sits within a few units of :math:`u = 0` (a kink of ReLU at 0,
+the transition of tanh or sigmoid of width about 1), while the Gaussian of
+:math:`u = \\sqrt q z` spreads over :math:`\\sqrt q`.  The panels of the rule
+follow both scales: a break at the kink, panels doubling in width from
+:math:`|u| = 1` up to :math:`|z| = 1`, then panels of width 1 to 2.5 in
+:math:`z` out to :math:`|z| = 9`, with :data:`N_POINTS` nodes each.  A
+single Gauss-Hermite rule has no such grading: with 256 nodes its spacing
+near 0 is 0.2 in :math:`z`, so for :math:`q \\gtrsim 25` it steps over the
+transition of tanh and :math:`\\chi_1` comes out wrong (41 % at
+:math:`\\sigma_w^2 = 100`, a factor 1700 at 1000).  The composite rule
+agrees with adaptive quadrature (:func:`scipy.integrate.quad` with
+breakpoints) to about :math:`10^{-15}` relative for every :math:`q` from 0
+to :math:`10^{16}`.  Two-dimensional expectations (:func:`correlation_map`,
+:func:`chi_c`) nest the rule, with the inner panels graded around the point
+where the second pre-activation crosses 0.  ReLU, leaky ReLU and linear use
+closed forms (the arc-cosine kernel of Cho and Saul 2009 for the
+correlation map).
 
 This module is part of winit's library layer: it needs numpy only and
 imports nothing else of winit's but the argument checks.
@@ -101,13 +113,15 @@ ACTIVATIONS = tuple(_PHI)
 # length map is linear in q and chi_1 does not depend on q.
 _HOMOGENEOUS = ("relu", "leaky_relu", "linear")
 
-#: Gauss-Hermite nodes used by default (even: no node at 0).
-N_POINTS = 256
+#: Gauss-Legendre nodes per panel of the composite rule of :func:`expect`
+#: (about 16 panels a side: some 200 to 430 nodes in all, depending on q).
+N_POINTS = 12
 
 
-#: The most Gauss-Hermite nodes allowed: numpy's hermgauss overflows to NaN
-#: weights from 371 nodes on (numpy 2.4).
-MAX_POINTS = 360
+#: The most nodes per panel allowed: the two-dimensional rule of
+#: :func:`correlation_map` holds about :math:`(36\, n)^2` values at once
+#: (1.5 million at 32).
+MAX_POINTS = 32
 
 
 def _check_n_points(n_points):
@@ -118,11 +132,107 @@ def _check_n_points(n_points):
     return n_points
 
 
+# The composite rule of expect, in z = u / sqrt(q).  Panel edges of the Gaussian's
+# own scale (beyond |z| = 9 lies 2.3e-19 of its mass), and the doublings of the
+# activation's scale: |u| = 1, 2, 4, ..., 1024 (beyond |u| = 1024, an activation
+# of the book is a polynomial to double precision: tanh and sigmoid saturate by
+# |u| = 40).
+_Z_MAX = 9.0
+_GAUSS_EDGES = np.array([-9.0, -6.5, -5.0, -4.0, -3.0, -2.0, -1.0,
+                         1.0, 2.0, 3.0, 4.0, 5.0, 6.5, 9.0])
+_DOUBLINGS = 2.0 ** np.arange(11)
+
+
 @lru_cache(maxsize=8)
+def _legendre(n_points):
+    return np.polynomial.legendre.leggauss(n_points)
+
+
 def _nodes(n_points):
-    x, w = np.polynomial.hermite.hermgauss(n_points)
-    # E[f(z)], z ~ N(0, 1) = sum_i w_i f(sqrt(2) x_i) / sqrt(pi)
-    return math.sqrt(2.0) * x, w / math.sqrt(math.pi)
+    """Gauss-Legendre nodes and weights on [-1, 1], ``n_points`` of them (checked)."""
+    if type(n_points) is not int or not 0 < n_points <= MAX_POINTS:
+        n_points = check_count(n_points, "n_points", "the quadrature nodes per panel")
+        if n_points > MAX_POINTS:
+            raise ValueError(f"n_points must be at most {MAX_POINTS} (the quadrature nodes per "
+                             f"panel); got {n_points}")
+    return _legendre(n_points)
+
+
+def _rule(t, e, n_points):
+    """Nodes ``z`` and weights ``w``, shape (len(t), m): sum_j w[i, j] F(z[i, j]) = E_z[F(z)].
+
+    ``F`` varies near ``z = t[i]`` on the scale ``e`` (and may have a kink
+    there); elsewhere on the Gaussian's scale.  Each row has the same number
+    of panels: edges clipped to [-9, 9] make empty panels, of weight 0.
+    """
+    t = np.asarray(t, dtype=float).reshape(-1, 1)
+    edges = [np.broadcast_to(_GAUSS_EDGES, (t.shape[0], _GAUSS_EDGES.size)), t]
+    if e < 1.0:
+        g = e * _DOUBLINGS[e * _DOUBLINGS < 1.0]
+        edges += [t - g, t + g]
+    b = np.clip(np.concatenate(edges, axis=1), -_Z_MAX, _Z_MAX)
+    b.sort(axis=1)
+    x, w = _nodes(n_points)
+    mid, half = 0.5 * (b[:, 1:] + b[:, :-1]), 0.5 * (b[:, 1:] - b[:, :-1])
+    z = (mid[:, :, None] + half[:, :, None] * x).reshape(t.shape[0], -1)
+    w = (half[:, :, None] * w).reshape(t.shape[0], -1) * np.exp(-0.5 * z * z)
+    return z, w * (1.0 / math.sqrt(2.0 * math.pi))
+
+
+@lru_cache(maxsize=8)
+def _rule_small_q(n_points):
+    # For q <= 1 the activation's scale in z is >= 1: the rule does not depend on q.
+    z, w = _rule(0.0, math.inf, n_points)
+    return z[0], w[0]
+
+
+def _rule_1d(q, n_points):
+    """The rule of E_z[F(sqrt(q) z)] for an F that varies near 0 on the scale 1."""
+    if q <= 1.0:
+        return _rule_small_q(n_points)
+    z, w = _rule(0.0, 1.0 / math.sqrt(q), n_points)
+    return z[0], w[0]
+
+
+def _slopes(activation):
+    """(a, b) with phi(u) = a u for u > 0 and b u for u < 0 (a positively homogeneous phi)."""
+    v = _PHI[activation][0](np.array([1.0, -1.0]))
+    return float(v[0]), float(-v[1])
+
+
+def _finite(value, what):
+    if not math.isfinite(value):
+        raise ValueError(f"{what} is not a finite float (it overflows); got {value}")
+    return value
+
+
+def _solve(f, a, b, fa, fb, xtol, max_iter=400):
+    """A root of ``f`` between ``a`` and ``b``, where ``fa >= 0 > fb`` or ``fa <= 0 < fb``.
+
+    False position with the Illinois modification (the end kept twice has
+    its value halved), and a bisection every fourth step, so that the
+    bracket at least halves every four steps; stops when the bracket is
+    narrower than ``xtol``.
+    """
+    kept = 0
+    for step in range(max_iter):
+        if abs(b - a) <= xtol:
+            break
+        x = b - fb * (b - a) / (fb - fa) if fb != fa else a
+        if step % 4 == 3 or not min(a, b) < x < max(a, b):
+            x = a + 0.5 * (b - a)
+        if x in (a, b):
+            break
+        fx = f(x)
+        if fx == 0.0:
+            return x
+        if (fx > 0.0) == (fb > 0.0):
+            b, fb = x, fx
+            fa, kept = (0.5 * fa if kept == 1 else fa), 1
+        else:
+            a, fa = x, fx
+            fb, kept = (0.5 * fb if kept == -1 else fb), -1
+    return a + 0.5 * (b - a)
 
 
 def _check(sigma_w2, sigma_b2, activation):
@@ -138,53 +248,104 @@ def _check_q(q, name="q"):
 
 
 def expect(f, q=1.0, *, n_points=N_POINTS):
-    """:math:`E_z[f(\\sqrt{q}\\, z)]` for :math:`z \\sim \\mathcal N(0, 1)`, by Gauss-Hermite quadrature.
+    """:math:`E_z[f(\\sqrt{q}\\, z)]` for :math:`z \\sim \\mathcal N(0, 1)`, by a composite Gauss-Legendre rule.
+
+    The rule (see the module's introduction) resolves both the Gaussian's
+    scale :math:`\\sqrt q` and a unit scale around :math:`u = 0`, so that it
+    suits the functions of an activation: smooth except perhaps at
+    :math:`u = 0` (ReLU's kink, a step), varying on a scale of about 1 near
+    0 and like a polynomial of low degree beyond :math:`|u| \\approx 1000`.
 
     Parameters
     ----------
     f : callable
-        A vectorised function of one array.
+        A vectorised function of one float array :math:`u`, returning an
+        array of the same shape.
     q : float, default 1.0
-        The variance of the argument, :math:`\\geq 0`.
-    n_points : int, default 256
-        Quadrature nodes.
+        The variance of the argument, finite and :math:`\\geq 0`; at 0 the
+        result is :math:`f(0)`.
+    n_points : int, default :data:`N_POINTS`
+        Gauss-Legendre nodes per panel, 1 to :data:`MAX_POINTS`.
 
     Returns
     -------
     float
+
+    Raises
+    ------
+    TypeError
+        If ``f`` is not callable.
+    ValueError
+        If ``q`` is negative or not finite, or the expectation is not a
+        finite float (``f`` returned NaN or inf, or the sum overflowed).
+
+    Notes
+    -----
+    Accuracy (default ``n_points``): for :math:`\\phi^2`, :math:`\\phi'^2`,
+    :math:`\\phi\\phi''` and :math:`u\\phi\\phi'` of tanh and sigmoid and for
+    :math:`\\phi^2` of ReLU, the relative error is below
+    :math:`10^{-15}` at every :math:`q` from 0 to :math:`10^{16}` (measured
+    against :func:`scipy.integrate.quad` with breakpoints); for a polynomial
+    of degree :math:`k` it is the Gaussian tail beyond :math:`|z| = 9`,
+    about :math:`10^{-12}` for :math:`u^{10}`.  A function that oscillates on
+    a scale other than 1 or :math:`\\sqrt q` (:math:`\\cos(10 u)`) is not
+    resolved.
 
     Examples
     --------
     >>> from winit.meanfield import expect
     >>> round(expect(lambda u: u ** 2, q=3.0), 12)
     3.0
+    >>> round(expect(lambda u: (u > 0).astype(float), q=1e12), 15)  # P(u > 0)
+    0.5
     """
+    if not callable(f):
+        raise TypeError(f"f must be a callable of one array; got {f!r} of type {type(f).__name__}")
     q = _check_q(q)
-    z, w = _nodes(_check_n_points(n_points))
-    return float(np.dot(w, f(math.sqrt(q) * z)))
+    if q == 0.0:
+        _nodes(n_points)
+        z, w = np.zeros(1), np.ones(1)
+    else:
+        z, w = _rule_1d(q, n_points)
+    u = math.sqrt(q) * z
+    value = float(np.dot(w, np.broadcast_to(f(u), u.shape)))
+    if not math.isfinite(value):
+        raise ValueError(f"E[f(sqrt(q) z)] at q={q} is not a finite float (f gave NaN or inf, or "
+                         f"the sum overflowed); got {value}")
+    return value
 
 
 def length_map(q, sigma_w2, sigma_b2=0.0, activation="tanh", *, n_points=N_POINTS):
     """One step of the length map, :math:`\\sigma_w^2 E_z[\\phi(\\sqrt{q} z)^2] + \\sigma_b^2`.
 
+    For ReLU, leaky ReLU and linear the expectation is
+    :math:`q (a^2 + b^2) / 2` in closed form (:math:`\\phi(u) = a u` for
+    :math:`u > 0`, :math:`b u` below); for tanh and sigmoid it is
+    :func:`expect`, to a relative :math:`10^{-15}` at every :math:`q`.
+
     Parameters
     ----------
     q : float
         Pre-activation variance at layer :math:`l` (per unit, averaged over
-        units of an infinitely wide layer).
+        units of an infinitely wide layer), finite and :math:`\\geq 0`.
     sigma_w2 : float
-        :math:`\\sigma_w^2`: weights are drawn with variance
+        :math:`\\sigma_w^2 > 0`: weights are drawn with variance
         :math:`\\sigma_w^2 / \\text{fan\\_in}` (the squared gain).
     sigma_b2 : float, default 0.0
-        :math:`\\sigma_b^2`, the biases' variance.
+        :math:`\\sigma_b^2 \\geq 0`, the biases' variance.
     activation : {"tanh", "relu", "leaky_relu", "sigmoid", "linear"}
-    n_points : int, default 256
-        Quadrature nodes.
+    n_points : int, default :data:`N_POINTS`
+        Quadrature nodes per panel (:func:`expect`).
 
     Returns
     -------
     float
         :math:`q_{l+1}`.
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range, or :math:`q_{l+1}` overflows a float.
 
     Examples
     --------
@@ -193,23 +354,35 @@ def length_map(q, sigma_w2, sigma_b2=0.0, activation="tanh", *, n_points=N_POINT
     1.0
     """
     sigma_w2, sigma_b2 = _check(sigma_w2, sigma_b2, activation)
-    phi = _PHI[activation][0]
-    return sigma_w2 * expect(lambda u: phi(u) ** 2, q, n_points=n_points) + sigma_b2
+    q = _check_q(q)
+    _nodes(n_points)
+    if activation in _HOMOGENEOUS:
+        a, b = _slopes(activation)
+        mean_sq = q * (0.5 * (a * a + b * b))
+    else:
+        phi = _PHI[activation][0]
+        mean_sq = expect(lambda u: phi(u) ** 2, q, n_points=n_points)
+    return _finite(sigma_w2 * mean_sq + sigma_b2, f"length_map(q={q}, sigma_w2={sigma_w2}, "
+                   f"sigma_b2={sigma_b2})")
 
 
 def fixed_point_q(sigma_w2, sigma_b2=0.0, activation="tanh", *, q0=1.0, n_points=N_POINTS):
     """The fixed point :math:`q^*` of the length map that a network starting at ``q0`` reaches.
 
-    For tanh and sigmoid (bounded) the stable fixed point is found by
-    bisection on :math:`q \\mapsto \\text{length\\_map}(q) - q`, to the last
-    bit; for tanh with :math:`\\sigma_b = 0` and :math:`\\sigma_w^2 \\le 1` it
-    is exactly 0 (the signal dies out).  For the positively homogeneous
-    ReLU, leaky ReLU and linear maps the length map is
-    :math:`q \\mapsto s q + \\sigma_b^2` with :math:`s = \\sigma_w^2
-    E[\\phi(z)^2]`, so :math:`q^* = \\sigma_b^2 / (1 - s)` when
-    :math:`s < 1`, ``q0`` when :math:`s = 1` and :math:`\\sigma_b = 0`
-    (every :math:`q` is fixed), and ``inf`` otherwise (the variance grows
-    without bound).
+    For tanh and sigmoid (bounded) the length map :math:`L` has one stable
+    fixed point; it is found by false position on :math:`\\ln q \\mapsto
+    L(q)/q - 1` (which falls from :math:`+\\infty`, or from
+    :math:`\\sigma_w^2 \\phi'(0)^2 - 1`, to below 0), to a relative
+    :math:`10^{-15}`.  With :math:`\\sigma_b = 0` and :math:`\\phi(0) = 0`
+    (tanh), :math:`q = 0` is a fixed point and the one reached when
+    :math:`\\sigma_w^2 \\phi'(0)^2 \\le 1` (the signal dies out); above, the
+    positive one, :math:`q^* \\approx (\\sigma_w^2 - 1)/2` just above
+    :math:`\\sigma_w^2 = 1`.  For the positively homogeneous ReLU, leaky ReLU
+    and linear maps :math:`L(q) = s q + \\sigma_b^2` with :math:`s =
+    \\sigma_w^2 (a^2 + b^2)/2`, so :math:`q^* = \\sigma_b^2 / (1 - s)` when
+    :math:`s < 1`, ``q0`` when :math:`|s - 1| \\le 10^{-12}` and
+    :math:`\\sigma_b = 0` (every :math:`q` is fixed), and ``inf`` otherwise
+    (the variance grows without bound).
 
     Parameters
     ----------
@@ -222,7 +395,16 @@ def fixed_point_q(sigma_w2, sigma_b2=0.0, activation="tanh", *, q0=1.0, n_points
     Returns
     -------
     float
-        :math:`q^* \\geq 0`, or ``inf``.
+        :math:`q^* \\geq 0`, or ``inf``.  Relative error below
+        :math:`10^{-14}` wherever :math:`q^* \\geq 10^{-290}`, for every
+        :math:`\\sigma_w^2` and :math:`\\sigma_b^2` (the quadrature's
+        :math:`10^{-15}` times the condition number of the fixed point, at
+        most about 1 away from :math:`\\sigma_w^2 = 1`).
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range, or :math:`q^*` overflows a float.
 
     Examples
     --------
@@ -234,36 +416,57 @@ def fixed_point_q(sigma_w2, sigma_b2=0.0, activation="tanh", *, q0=1.0, n_points
     """
     sigma_w2, sigma_b2 = _check(sigma_w2, sigma_b2, activation)
     q0 = _check_q(q0, "q0")
+    _nodes(n_points)
     if activation in _HOMOGENEOUS:
-        phi = _PHI[activation][0]
-        s = sigma_w2 * expect(lambda u: phi(u) ** 2, 1.0, n_points=n_points)
+        a, b = _slopes(activation)
+        s = sigma_w2 * (0.5 * (a * a + b * b))
         if abs(s - 1.0) <= 1e-12:
             return q0 if sigma_b2 == 0 else math.inf
-        return sigma_b2 / (1.0 - s) if s < 1.0 else math.inf
+        if s > 1.0:
+            return math.inf
+        return _finite(sigma_b2 / (1.0 - s), f"q* = sigma_b2 / (1 - s) at sigma_w2={sigma_w2}, "
+                       f"sigma_b2={sigma_b2}")
+    return _fixed_point_q(sigma_w2, sigma_b2, activation, n_points)
 
-    def g(q):
-        return length_map(q, sigma_w2, sigma_b2, activation, n_points=n_points) - q
 
-    lo = 0.0
-    if g(lo) == 0.0:
-        # phi(0) = 0 and sigma_b = 0: q = 0 is a fixed point; it is the one the
-        # network reaches unless the map pushes small q up (slope > 1 at 0).
-        tiny = 1e-8
-        if g(tiny) <= 0.0:
+@lru_cache(maxsize=256)
+def _fixed_point_q(sigma_w2, sigma_b2, activation, n_points):
+    phi = _PHI[activation][0]
+
+    def h(log_q):  # L(q) / q - 1: positive below q*, negative above
+        q = math.exp(log_q)
+        return (sigma_w2 * expect(lambda u: phi(u) ** 2, q, n_points=n_points) + sigma_b2) / q - 1.0
+
+    top = math.log(np.finfo(float).max)
+    if sigma_b2 == 0.0 and float(phi(np.zeros(1))[0]) == 0.0:
+        # L(0) = 0: q = 0 is fixed; the network leaves it iff L(q)/q > 1 as q -> 0
+        lo = -230.0  # q = 1e-100: L(q)/q = sigma_w2 phi'(0)^2 to double precision
+        h_lo = h(lo)
+        if h_lo <= 0.0:
             return 0.0
-        lo = tiny
-    hi = max(1.0, 2.0 * (sigma_w2 + sigma_b2))  # phi^2 <= 1: length_map(q) <= sigma_w2 + sigma_b2
-    while g(hi) > 0.0:
-        hi *= 2.0
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        if mid in (lo, hi):
-            break
-        if g(mid) > 0.0:
-            lo = mid
-        else:
-            hi = mid
-    return 0.5 * (lo + hi)
+    else:
+        # L(0) > 0: L(q)/q -> inf as q -> 0; the variance is at least L(0)
+        lo = math.log(max(sigma_w2 * float(phi(np.zeros(1))[0]) ** 2 + sigma_b2, 1e-300))
+        h_lo = h(lo)
+        while h_lo <= 0.0:
+            if h_lo == 0.0:
+                return math.exp(lo)
+            lo -= 23.0
+            if lo < -690.0:
+                raise ValueError(f"q* is below 1e-300 at sigma_w2={sigma_w2}, "
+                                 f"sigma_b2={sigma_b2}: not representable to full precision")
+            h_lo = h(lo)
+    hi = max(lo, math.log(max(1.0, min(sigma_w2 + sigma_b2, np.finfo(float).max))))
+    h_hi = h(hi)
+    while h_hi >= 0.0:
+        if h_hi == 0.0:
+            return math.exp(hi)
+        if hi >= top:
+            raise ValueError(f"q* of {activation} at sigma_w2={sigma_w2}, sigma_b2={sigma_b2} "
+                             "overflows a float")
+        hi = min(hi + 0.7, top)
+        h_hi = h(hi)
+    return math.exp(_solve(h, lo, hi, h_lo, h_hi, 1e-15))
 
 
 def chi_1(sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_points=N_POINTS):
@@ -272,20 +475,32 @@ def chi_1(sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_points=N_POINT
     It is also the factor by which the mean squared back-propagated
     gradient changes per layer in a wide random network (Schoenholz et al.
     2017, section 4): :math:`\\chi_1 > 1` means gradients grow towards the
-    input, :math:`\\chi_1 < 1` that they vanish.
+    input, :math:`\\chi_1 < 1` that they vanish.  For tanh and sigmoid the
+    expectation concentrates, as :math:`q` grows, on a window of width about
+    :math:`1/\\sqrt q` in :math:`z`: :math:`\\chi_1 \\to \\sigma_w^2
+    \\int \\phi'(u)^2 du / \\sqrt{2\\pi q}` (:math:`\\int \\phi'^2 = 4/3` for
+    tanh, :math:`1/6` for sigmoid), which :func:`expect` resolves.
 
     Parameters
     ----------
     sigma_w2, sigma_b2, activation, n_points
         As in :func:`length_map`.
     q : float, optional
-        The pre-activation variance to evaluate at; default the fixed point
-        :func:`fixed_point_q`.  ReLU, leaky ReLU and linear do not depend
-        on it.
+        The pre-activation variance to evaluate at (finite, :math:`\\geq 0`);
+        default the fixed point :func:`fixed_point_q`.  ReLU, leaky ReLU and
+        linear do not depend on it: :math:`\\chi_1 = \\sigma_w^2 (a^2 + b^2)/2`.
 
     Returns
     -------
     float
+        Relative error below :math:`10^{-14}` for every argument (the
+        quadrature's :math:`10^{-15}` and that of :math:`q^*`; exact for
+        ReLU, leaky ReLU and linear).
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range.
 
     Examples
     --------
@@ -294,22 +509,40 @@ def chi_1(sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_points=N_POINT
     (1.0, 1.0)
     >>> round(chi_1(25 / 9, 0.0, "tanh"), 3)  # PyTorch's tanh gain 5/3: chaotic
     1.21
+    >>> round(chi_1(1000.0, 0.0, "tanh"), 2)  # about (4/3) sqrt(1000 / 2 pi)
+    17.04
     """
     sigma_w2, sigma_b2 = _check(sigma_w2, sigma_b2, activation)
+    _nodes(n_points)
+    if q is not None:
+        q = _check_q(q)
     if activation in _HOMOGENEOUS:
-        q = 1.0
-    elif q is None:
+        a, b = _slopes(activation)
+        return sigma_w2 * (0.5 * (a * a + b * b))
+    if q is None:
         q = fixed_point_q(sigma_w2, sigma_b2, activation, n_points=n_points)
     dphi = _PHI[activation][1]
     return sigma_w2 * expect(lambda u: dphi(u) ** 2, q, n_points=n_points)
 
 
-def _pair(q, c, n_points):
-    z, w = _nodes(n_points)
-    z1, z2 = z[:, None], z[None, :]
-    u1 = math.sqrt(q) * z1
-    u2 = math.sqrt(q) * (c * z1 + math.sqrt(max(0.0, 1.0 - c * c)) * z2)
-    return u1, u2, w[:, None] * w[None, :]
+def _pair(f, q, c, n_points):
+    """:math:`E[f(u_1, u_2)]`, :math:`u_1 = \\sqrt q z_1`, :math:`u_2 = \\sqrt q (c z_1 + \\sqrt{1 - c^2} z_2)`.
+
+    ``f`` takes ``u1`` of shape (n, 1) and ``u2`` of shape (n, m).  The
+    outer rule is :func:`expect`'s; the inner one, for each :math:`z_1`, is
+    graded around the :math:`z_2` where :math:`u_2 = 0`.
+    """
+    if q == 0.0:
+        return float(f(np.zeros((1, 1)), np.zeros((1, 1)))[0, 0])
+    r = math.sqrt(q)
+    z1, w1 = _rule_1d(q, n_points)
+    u1 = (r * z1)[:, None]
+    s = math.sqrt((1.0 - c) * (1.0 + c))
+    if s == 0.0:  # c = +-1: u2 = c u1
+        return float(np.dot(w1, f(u1, c * u1)[:, 0]))
+    z2, w2 = _rule(-c * z1 / s, 1.0 / (r * s), n_points)
+    inner = np.einsum("ij,ij->i", w2, f(u1, c * u1 + (r * s) * z2))
+    return float(np.dot(w1, inner))
 
 
 def _check_c(c):
@@ -319,14 +552,36 @@ def _check_c(c):
     return c
 
 
-def correlation_map(c, sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_points=96):
-    """One step of the correlation map of two inputs at the length fixed point.
+def _map_args(c, sigma_w2, sigma_b2, activation, q, n_points):
+    """The checked arguments of correlation_map and chi_c; q defaults to q*, which must be finite."""
+    c = _check_c(c)
+    sigma_w2, sigma_b2 = _check(sigma_w2, sigma_b2, activation)
+    _nodes(n_points)
+    if q is None:
+        q = fixed_point_q(sigma_w2, sigma_b2, activation, n_points=n_points)
+        if q == math.inf:
+            raise ValueError(f"no finite fixed point q*: the variance grows without bound at "
+                             f"sigma_w2={sigma_w2}, sigma_b2={sigma_b2} for {activation}; give q")
+    return c, sigma_w2, sigma_b2, _check_q(q)
+
+
+def correlation_map(c, sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_points=N_POINTS):
+    """One step of the correlation map of two inputs of variance ``q`` (default :math:`q^*`).
 
     .. math::
 
-        c_{l+1} = \\frac{\\sigma_w^2\\, E[\\phi(u_1)\\phi(u_2)] + \\sigma_b^2}{q^*},
-        \\quad u_1 = \\sqrt{q^*} z_1,\\;
-        u_2 = \\sqrt{q^*}(c z_1 + \\sqrt{1 - c^2}\\, z_2).
+        c_{l+1} = \\frac{\\sigma_w^2\\, E[\\phi(u_1)\\phi(u_2)] + \\sigma_b^2}{q_{l+1}},
+        \\quad u_1 = \\sqrt{q} z_1,\\;
+        u_2 = \\sqrt{q}(c z_1 + \\sqrt{1 - c^2}\\, z_2),
+
+    with :math:`q_{l+1}` = :func:`length_map` of ``q``.  It is computed as
+    :math:`1 - \\sigma_w^2 E[(\\phi(u_1) - \\phi(u_2))^2] / (2 q_{l+1})`, which
+    keeps its digits as :math:`c \\to 1` and is exactly 1 at :math:`c = 1`.
+    For tanh and sigmoid the expectation is a nested composite rule (see
+    :func:`expect`); for ReLU, leaky ReLU and linear the arc-cosine kernel
+    (Cho and Saul 2009): with :math:`\\theta = \\arccos c`,
+    :math:`E[\\phi(u_1)\\phi(u_2)] = q\\,[a b c + (a - b)^2 (\\sin\\theta +
+    (\\pi - \\theta) c) / (2\\pi)]`.
 
     Parameters
     ----------
@@ -336,82 +591,132 @@ def correlation_map(c, sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_p
         As in :func:`length_map`.
     q : float, optional
         The variance of both inputs; default :func:`fixed_point_q`.
-    n_points : int, default 96
-        Quadrature nodes per dimension (a tensor-product rule).  For the
-        smooth tanh and sigmoid the default is accurate to about
-        :math:`10^{-8}`; for ReLU and leaky ReLU, whose kink along
-        :math:`u_2 = 0` the rule does not follow, to about :math:`10^{-3}`
-        (the error halves from 96 to 200 nodes).
+    n_points : int, default :data:`N_POINTS`
+        Quadrature nodes per panel, in each dimension.
 
     Returns
     -------
     float
+        :math:`c_{l+1} \\in [-1, 1]`, to an absolute :math:`10^{-14}` for
+        every argument (and :math:`10^{-14} (1 - c)` near :math:`c = 1`),
+        measured against :func:`scipy.integrate.quad` nested with breakpoints
+        and the closed forms.
 
     Raises
     ------
     ValueError
-        If the variance is 0 or infinite (no correlation is defined).
+        If an argument is out of range, :math:`q^*` is infinite (give ``q``),
+        or :math:`q_{l+1} = 0` (no correlation is defined).
+
+    Examples
+    --------
+    >>> from winit.meanfield import correlation_map
+    >>> correlation_map(1.0, 4.0, 0.05)  # identical inputs stay identical
+    1.0
+    >>> round(correlation_map(0.0, 2.0, 0.0, "relu", q=1.0), 6)  # 1 / pi
+    0.31831
     """
-    c = _check_c(c)
-    sigma_w2, sigma_b2 = _check(sigma_w2, sigma_b2, activation)
-    if q is None:
-        q = fixed_point_q(sigma_w2, sigma_b2, activation)
-    q = _check_q(q)
-    q_next = length_map(q, sigma_w2, sigma_b2, activation)
-    if not 0.0 < q_next < math.inf:
-        raise ValueError(f"the correlation map needs a finite, positive variance; got {q_next}")
-    phi = _PHI[activation][0]
-    u1, u2, w = _pair(q, c, _check_n_points(n_points))
-    return float((sigma_w2 * np.sum(w * phi(u1) * phi(u2)) + sigma_b2) / q_next)
+    c, sigma_w2, sigma_b2, q = _map_args(c, sigma_w2, sigma_b2, activation, q, n_points)
+    q_next = length_map(q, sigma_w2, sigma_b2, activation, n_points=n_points)
+    if not q_next > 0.0:
+        raise ValueError(f"the correlation map needs a positive variance q_(l+1); got {q_next} "
+                         f"(q={q}, sigma_b2={sigma_b2})")
+    if activation in _HOMOGENEOUS:
+        a, b = _slopes(activation)
+        theta = math.acos(c)
+        # E[(phi1 - phi2)^2] / 2 = q (K(1) - K(c)), K the kernel above
+        half_gap = q * (a * b * (1.0 - c) + (a - b) ** 2 / (2.0 * math.pi) * (
+            math.pi * (1.0 - c) - math.sqrt((1.0 - c) * (1.0 + c)) + theta * c))
+    else:
+        phi = _PHI[activation][0]
+        half_gap = 0.5 * _pair(lambda u1, u2: (phi(u1) - phi(u2)) ** 2, q, c, n_points)
+    return min(1.0, max(-1.0, 1.0 - sigma_w2 * half_gap / q_next))
 
 
-def chi_c(c, sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_points=96):
+def chi_c(c, sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_points=N_POINTS):
     """:math:`\\chi_c = \\sigma_w^2 E[\\phi'(u_1)\\phi'(u_2)]`, the slope of the correlation map at ``c``.
 
-    At ``c = 1`` it equals :func:`chi_1`.  Arguments as in
-    :func:`correlation_map`.
+    At ``c = 1`` it equals :func:`chi_1`.  For ReLU, leaky ReLU and linear,
+    :math:`\\chi_c = \\sigma_w^2 [a b + (a - b)^2 (\\pi - \\arccos c)/(2\\pi)]`,
+    whatever ``q``.
+
+    Parameters
+    ----------
+    c, sigma_w2, sigma_b2, activation, q, n_points
+        As in :func:`correlation_map`.
+
+    Returns
+    -------
+    float
+        Relative error below :math:`10^{-13}` for every argument (closed
+        forms: rounding only).
+
+    Raises
+    ------
+    ValueError
+        As :func:`correlation_map`.
+
+    Examples
+    --------
+    >>> from winit.meanfield import chi_c
+    >>> round(chi_c(0.0, 2.0, 0.0, "relu"), 12)  # P(u1 > 0, u2 > 0) = 1/4, times 2
+    0.5
     """
-    c = _check_c(c)
-    sigma_w2, sigma_b2 = _check(sigma_w2, sigma_b2, activation)
-    if q is None:
-        q = fixed_point_q(sigma_w2, sigma_b2, activation)
-    q = _check_q(q)
+    if activation in _HOMOGENEOUS and q is None:
+        q = 1.0  # chi_c does not depend on q
+    c, sigma_w2, sigma_b2, q = _map_args(c, sigma_w2, sigma_b2, activation, q, n_points)
+    if activation in _HOMOGENEOUS:
+        a, b = _slopes(activation)
+        return sigma_w2 * (a * b + (a - b) ** 2 * (0.5 - math.acos(c) / (2.0 * math.pi)))
     dphi = _PHI[activation][1]
-    u1, u2, w = _pair(q, c, _check_n_points(n_points))
-    return float(sigma_w2 * np.sum(w * dphi(u1) * dphi(u2)))
+    return sigma_w2 * _pair(lambda u1, u2: dphi(u1) * dphi(u2), q, c, n_points)
 
 
 def fixed_point_c(sigma_w2, sigma_b2=0.0, activation="tanh", *, c0=0.5, max_iter=10_000,
-                  tol=1e-13, n_points=96):
-    """The stable fixed point :math:`c^*` of the correlation map.
+                  tol=1e-13, n_points=N_POINTS):
+    """The stable fixed point :math:`c^*` of the correlation map at :math:`q^*`.
 
     In the ordered phase (:math:`\\chi_1 \\le 1`) it is 1: all inputs end up
     alike.  In the chaotic phase (:math:`\\chi_1 > 1`) the fixed point at 1
     repels and the stable one lies below it (0 for an odd activation with
-    :math:`\\sigma_b = 0`).  It is found by bisection on :math:`g(c) =
-    c_{l+1}(c) - c`, which is :math:`\\geq 0` at :math:`c = -1` and negative
-    just below 1 in the chaotic phase, to about ``tol``; if no negative value
-    is found down to :math:`1 - 10^{-10}` (a slope barely above 1), the map
-    is iterated from ``c0`` instead, at most ``max_iter`` times.
+    :math:`\\sigma_b = 0`).  It is the root of :math:`g(c) = c_{l+1}(c) - c`,
+    which is :math:`\\geq 0` at :math:`c = -1` and, in the chaotic phase,
+    negative on :math:`(c^*, 1)`: ``c0`` splits [-1, 1]; if :math:`g(c_0)
+    \\ge 0`, points :math:`1 - 2^{-k}` (:math:`k` = 1, 2, 3, 5, 8, ..., 47)
+    are tried until :math:`g < 0`; false position then narrows the bracket to
+    ``tol``.  :math:`g` is computed as :math:`(1 - c) - (1 - c_{l+1})`
+    (see :func:`correlation_map`), so its sign is right even a hair below 1.
 
     Parameters
     ----------
     sigma_w2, sigma_b2, activation
         As in :func:`length_map`.
     c0 : float, default 0.5
-        Start of the iteration (the fallback only).
+        A first guess of :math:`c^*`, in [-1, 1].
     max_iter : int, default 10000
-        Iterations of the fallback.
+        The most steps of false position.
     tol : float, default 1e-13
-        Bracket width at which the bisection stops; step size at which the
-        iteration stops.
-    n_points : int, default 96
-        Quadrature nodes per dimension, as in :func:`correlation_map`.
+        Bracket width at which the search stops.
+    n_points : int, default :data:`N_POINTS`
+        Quadrature nodes per panel, in each dimension, as in
+        :func:`correlation_map`.
 
     Returns
     -------
     float
-        :math:`c^* \\in [-1, 1]`.
+        :math:`c^* \\in [-1, 1]`.  Absolute error about ``tol`` plus
+        :math:`10^{-14} / (1 - \\chi_{c^*})`, the map's error over the
+        slope of :math:`g` (this grows as :math:`\\chi_1 \\to 1^+`, where
+        :math:`c^* \\to 1`); returns 1 when :math:`g < 0` is not seen even at
+        :math:`1 - 2^{-47}`, so within about :math:`10^{-12}` of the edge of
+        chaos the error is up to :math:`10^{-7}`.
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range, or :math:`q^*` is infinite (ReLU,
+        leaky ReLU or linear with :math:`\\chi_1 > 1`: the variance grows
+        without bound and no correlation map is defined).
 
     Examples
     --------
@@ -420,39 +725,50 @@ def fixed_point_c(sigma_w2, sigma_b2=0.0, activation="tanh", *, c0=0.5, max_iter
     1.0
     >>> round(fixed_point_c(4.0, 0.05, "tanh"), 3)  # chaotic: they stay apart
     0.165
+    >>> abs(fixed_point_c(1000.0, 0.0, "tanh")) < 1e-12  # odd tanh, no bias: c* = 0
+    True
     """
     sigma_w2, sigma_b2 = _check(sigma_w2, sigma_b2, activation)
-    c = _check_c(c0)
-    max_iter = check_count(max_iter, "max_iter", "the number of iterations")
+    c0 = check_real(c0, "c0", "a first guess of the correlation c*, in [-1, 1]")
+    if not -1.0 <= c0 <= 1.0:
+        raise ValueError(f"c0 must be a correlation, in [-1, 1]; got {c0}")
+    max_iter = check_count(max_iter, "max_iter", "the most steps of the root search")
     tol = check_real(tol, "tol", "the tolerance", positive=True)
-    if chi_1(sigma_w2, sigma_b2, activation) <= 1.0:
+    _nodes(n_points)
+    if chi_1(sigma_w2, sigma_b2, activation, n_points=n_points) <= 1.0:
         return 1.0
-    q = fixed_point_q(sigma_w2, sigma_b2, activation)
+    q = fixed_point_q(sigma_w2, sigma_b2, activation, n_points=n_points)
+    if q == math.inf:
+        raise ValueError(f"no finite fixed point q*: the variance grows without bound at "
+                         f"sigma_w2={sigma_w2}, sigma_b2={sigma_b2} for {activation}, so the "
+                         "correlation map has no fixed point to reach")
 
-    def g(c):
-        return correlation_map(c, sigma_w2, sigma_b2, activation, q=q, n_points=n_points) - c
+    def g(c):  # c_(l+1) - c = (1 - c) - (1 - c_(l+1))
+        return (1.0 - c) - (1.0 - correlation_map(c, sigma_w2, sigma_b2, activation, q=q,
+                                                  n_points=n_points))
 
-    lo, hi = -1.0, None
-    for k in range(3, 11):
-        if g(1.0 - 10.0 ** -k) < 0.0:
-            hi = 1.0 - 10.0 ** -k
-            break
-    if hi is not None:
-        while hi - lo > tol:
-            mid = 0.5 * (lo + hi)
-            if mid in (lo, hi):
+    lo, g_lo, hi, g_hi = -1.0, max(0.0, g(-1.0)), None, None
+    if c0 < 1.0:
+        g_c0 = g(c0)
+        if g_c0 < 0.0:
+            hi, g_hi = c0, g_c0
+        else:
+            lo, g_lo = c0, g_c0
+    if hi is None:
+        for k in (1, 2, 3, 5, 8, 12, 17, 23, 30, 38, 47):
+            c = 1.0 - 2.0 ** -k
+            if c <= lo:
+                continue
+            g_c = g(c)
+            if g_c < 0.0:
+                hi, g_hi = c, g_c
                 break
-            if g(mid) >= 0.0:
-                lo = mid
-            else:
-                hi = mid
-        return 0.5 * (lo + hi)
-    for _ in range(max_iter):
-        c_next = g(c) + c
-        if abs(c_next - c) < tol:
-            return c_next
-        c = c_next
-    return c
+            lo, g_lo = c, g_c
+        else:
+            return 1.0
+    if g_lo == 0.0 and lo > -1.0:
+        return lo
+    return _solve(g, lo, hi, g_lo, g_hi, tol, max_iter)
 
 
 def edge_of_chaos(q_star, activation="tanh", *, n_points=N_POINTS):
@@ -471,21 +787,32 @@ def edge_of_chaos(q_star, activation="tanh", *, n_points=N_POINTS):
     :func:`critical_sigma_w2` needs a root search per point.  Where the
     formula gives :math:`\\sigma_b^2 < 0`, no network with real biases has
     that fixed point on the edge (for tanh this never happens: :math:`\\sigma_b^2`
-    grows from 0 at :math:`q^* = 0`).
+    grows from 0 at :math:`q^* = 0`; for sigmoid it happens below
+    :math:`q^* \\approx 7`).  ReLU, leaky ReLU and linear have one edge,
+    :math:`\\sigma_w^2 = 2/(a^2 + b^2)` and :math:`\\sigma_b^2 = 0`, for
+    every :math:`q^*`.
 
     Parameters
     ----------
     q_star : float
-        The fixed point, :math:`\\geq 0`.
+        The fixed point, finite and :math:`\\geq 0`.
     activation : {"tanh", "relu", "leaky_relu", "sigmoid", "linear"}
-    n_points : int, default 256
-        Quadrature nodes.
+    n_points : int, default :data:`N_POINTS`
+        Quadrature nodes per panel.
 
     Returns
     -------
     (float, float)
         :math:`(\\sigma_w^2, \\sigma_b^2)`; :math:`\\sigma_b^2` may be negative
-        (see above).
+        (see above).  :math:`\\sigma_w^2` to a relative :math:`10^{-15}`,
+        :math:`\\sigma_b^2` to an absolute :math:`10^{-15} q^*` (it is a
+        difference of two numbers near :math:`q^*`) at every :math:`q^*` up
+        to :math:`10^{16}`.
+
+    Raises
+    ------
+    ValueError
+        If ``q_star`` is negative or not finite.
 
     Examples
     --------
@@ -498,16 +825,33 @@ def edge_of_chaos(q_star, activation="tanh", *, n_points=N_POINTS):
     """
     q = _check_q(q_star, "q_star")
     check_choice(activation, "activation", ACTIVATIONS)
-    phi, dphi, _ = _PHI[activation]
+    _nodes(n_points)
     if activation in _HOMOGENEOUS:
-        # E[phi'^2] does not depend on q, and E[phi(sqrt(q) z)^2] = q E[phi(z)^2]:
-        # evaluate at q = 1 (at q = 0 ReLU's derivative is 0 at every node).
-        sigma_w2 = 1.0 / expect(lambda u: dphi(u) ** 2, 1.0, n_points=n_points)
-        sigma_b2 = q * (1.0 - sigma_w2 * expect(lambda u: phi(u) ** 2, 1.0, n_points=n_points))
-        return float(sigma_w2), float(sigma_b2)
+        a, b = _slopes(activation)
+        return 2.0 / (a * a + b * b), 0.0
+    phi, dphi, _ = _PHI[activation]
     sigma_w2 = 1.0 / expect(lambda u: dphi(u) ** 2, q, n_points=n_points)
     sigma_b2 = q - sigma_w2 * expect(lambda u: phi(u) ** 2, q, n_points=n_points)
     return float(sigma_w2), float(sigma_b2)
+
+
+def _length_slope(q, sigma_w2, activation, n_points):
+    """:math:`dL/dq = \\sigma_w^2 E[\\phi'(u)^2 + \\phi(u)\\phi''(u)]` at ``q`` (tanh, sigmoid)."""
+    phi, dphi, ddphi = _PHI[activation]
+    if q <= 1.0:
+        return sigma_w2 * expect(lambda u: dphi(u) ** 2 + phi(u) * ddphi(u), q, n_points=n_points)
+    # Stein's lemma, E[u h(u)] = q E[h'(u)] with h = phi phi': for a saturating phi the two
+    # terms above cancel to O(q^-3/2) from O(q^-1/2) each; u phi phi' keeps the digits.
+    return sigma_w2 * expect(lambda u: u * phi(u) * dphi(u), q, n_points=n_points) / q
+
+
+def _depth(slope):
+    """-1 / ln|slope|: layers per factor e of a deviation that shrinks by ``slope`` per layer."""
+    if abs(slope - 1.0) <= 1e-12 or abs(slope) >= 1.0:
+        return math.inf
+    if slope == 0.0:
+        return 0.0
+    return -1.0 / math.log(abs(slope))
 
 
 def depth_scales(sigma_w2, sigma_b2=0.0, activation="tanh", *, n_points=N_POINTS):
@@ -522,12 +866,31 @@ def depth_scales(sigma_w2, sigma_b2=0.0, activation="tanh", *, n_points=N_POINTS
     slope of the length map at :math:`q^*`, the second the slope of the
     correlation map at its stable fixed point :math:`c^*` (:math:`\\chi_1`
     in the ordered phase).  :math:`\\xi_c` diverges at the edge of chaos,
-    where signals propagate arbitrarily deep.
+    where signals propagate arbitrarily deep.  For :math:`q^* > 1` the slope
+    of the length map is computed as :math:`\\sigma_w^2 E[u \\phi(u)\\phi'(u)]
+    / q^*` (Stein's lemma), which does not lose digits to the cancellation of
+    the two terms above as :math:`q^*` grows.
+
+    Parameters
+    ----------
+    sigma_w2, sigma_b2, activation, n_points
+        As in :func:`length_map`.
 
     Returns
     -------
     (float, float)
-        ``inf`` where a slope is 1.
+        ``inf`` where a slope is within :math:`10^{-12}` of 1 (a depth scale
+        beyond :math:`10^{12}` layers, whose digits the slope's
+        :math:`10^{-14}` error leaves undetermined).  Elsewhere the relative
+        error is about :math:`10^{-14} / |\\ln \\text{slope}|` (for
+        :math:`\\xi_c` in the chaotic phase add that of :math:`c^*` times the
+        slope of :math:`\\chi_c`).
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range, or :math:`q^*` is infinite (the
+        variance grows without bound).
 
     Examples
     --------
@@ -535,52 +898,64 @@ def depth_scales(sigma_w2, sigma_b2=0.0, activation="tanh", *, n_points=N_POINTS
     >>> xi_q, xi_c = depth_scales(1.0, 0.0, "tanh")
     >>> xi_c
     inf
+    >>> [round(v, 3) for v in depth_scales(100.0, 0.0, "tanh")]
+    [0.322, 2.675]
     """
     sigma_w2, sigma_b2 = _check(sigma_w2, sigma_b2, activation)
-    phi, dphi, ddphi = _PHI[activation]
+    _nodes(n_points)
     q = fixed_point_q(sigma_w2, sigma_b2, activation, n_points=n_points)
     if not q < math.inf:
         raise ValueError(f"no finite fixed point: the variance grows without bound at "
                          f"sigma_w2={sigma_w2}, sigma_b2={sigma_b2} for {activation}")
-    if activation in _HOMOGENEOUS:
-        q = 1.0
     c1 = chi_1(sigma_w2, sigma_b2, activation, q=q, n_points=n_points)
-    slope_q = c1 + sigma_w2 * expect(lambda u: ddphi(u) * phi(u), q, n_points=n_points)
-
-    def xi(slope):
-        return math.inf if abs(slope - 1.0) <= 1e-12 or slope >= 1.0 else -1.0 / math.log(slope)
-
+    if activation in _HOMOGENEOUS:
+        slope_q = c1  # L(q) = chi_1 q + sigma_b2
+    else:
+        slope_q = _length_slope(q, sigma_w2, activation, n_points)
     if c1 <= 1.0:
         slope_c = c1
     else:
-        slope_c = chi_c(fixed_point_c(sigma_w2, sigma_b2, activation), sigma_w2, sigma_b2,
-                        activation, q=q)
-    return xi(slope_q), xi(slope_c)
+        c_star = fixed_point_c(sigma_w2, sigma_b2, activation, n_points=n_points)
+        slope_c = chi_c(c_star, sigma_w2, sigma_b2, activation, q=q, n_points=n_points)
+    return _depth(slope_q), _depth(slope_c)
 
 
 def critical_sigma_w2(activation="tanh", sigma_b2=0.0, *, lo=1e-3, hi=100.0, n_points=N_POINTS):
-    """The :math:`\\sigma_w^2` at which :math:`\\chi_1 = 1` (the edge of chaos), by bisection.
+    """The :math:`\\sigma_w^2` at which :math:`\\chi_1 = 1` (the edge of chaos).
 
-    For ReLU it is 2 whatever :math:`\\sigma_b` (He et al.'s factor 2); for
-    tanh with :math:`\\sigma_b = 0` it is 1.
+    For ReLU, leaky ReLU and linear it is :math:`2/(a^2 + b^2)` whatever
+    :math:`\\sigma_b` (He et al.'s factor 2 for ReLU); for tanh with
+    :math:`\\sigma_b = 0` it is 1, where :math:`q^*` leaves 0 (in general
+    :math:`1/\\phi'(0)^2` when :math:`\\phi(0) = \\sigma_b = 0` and
+    :math:`\\chi_1` crosses 1 there).  Otherwise it is the root of
+    :math:`\\chi_1 - 1` in [``lo``, ``hi``], by false position on
+    :math:`\\ln \\sigma_w^2`, to a relative :math:`10^{-15}`.
 
     Parameters
     ----------
     activation : str
         As in :func:`length_map`.
     sigma_b2 : float, default 0.0
-        The bias variance.
+        The bias variance, :math:`\\geq 0`.
     lo, hi : float
-        A bracket in :math:`\\sigma_w^2` where :math:`\\chi_1 - 1` changes sign.
+        A bracket in :math:`\\sigma_w^2`, :math:`0 < lo < hi`, where
+        :math:`\\chi_1 - 1` changes sign.
+    n_points : int, default :data:`N_POINTS`
+        Quadrature nodes per panel.
 
     Returns
     -------
     float
+        Relative error about :math:`10^{-14} / |d \\ln \\chi_1 / d \\ln
+        \\sigma_w^2|` (the error of :math:`\\chi_1` over its slope; the slope
+        is about 0.3 to 1 for tanh, 0.5 for sigmoid at large
+        :math:`\\sigma_w^2`).
 
     Raises
     ------
     ValueError
-        If :math:`\\chi_1 - 1` has the same sign at ``lo`` and ``hi``.
+        If an argument is out of range, ``lo >= hi``, or :math:`\\chi_1 - 1`
+        has the same sign at ``lo`` and ``hi``.
 
     Examples
     --------
@@ -589,24 +964,32 @@ def critical_sigma_w2(activation="tanh", sigma_b2=0.0, *, lo=1e-3, hi=100.0, n_p
     2.0
     """
     check_choice(activation, "activation", ACTIVATIONS)
+    sigma_b2 = check_real(sigma_b2, "sigma_b2", "the bias variance", nonnegative=True)
     lo = check_real(lo, "lo", "the lower end of the bracket", positive=True)
     hi = check_real(hi, "hi", "the upper end of the bracket", positive=True)
+    if not lo < hi:
+        raise ValueError(f"lo must be below hi (a bracket in sigma_w2); got lo={lo}, hi={hi}")
+    _nodes(n_points)
 
-    def f(s2):
-        return chi_1(s2, sigma_b2, activation, n_points=n_points) - 1.0
+    def f(log_s2):
+        return chi_1(math.exp(log_s2), sigma_b2, activation, n_points=n_points) - 1.0
 
-    f_lo, f_hi = f(lo), f(hi)
+    f_lo, f_hi = f(math.log(lo)), f(math.log(hi))
     if f_lo == 0.0:
         return lo
+    if f_hi == 0.0:
+        return hi
     if (f_lo > 0) == (f_hi > 0):
         raise ValueError(f"chi_1 - 1 has the same sign at lo={lo} and hi={hi}; "
                          "give a bracket around the edge of chaos")
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        if mid in (lo, hi):
-            break
-        if (f(mid) > 0) == (f_hi > 0):
-            hi = mid
-        else:
-            lo = mid
-    return 0.5 * (lo + hi)
+    if activation in _HOMOGENEOUS:
+        a, b = _slopes(activation)
+        return 2.0 / (a * a + b * b)
+    phi, dphi, _ = _PHI[activation]
+    if sigma_b2 == 0.0 and float(phi(np.zeros(1))[0]) == 0.0:
+        # q* = 0 up to s0 = 1 / phi'(0)^2, where chi_1 = s2 / s0; above, chi_1 - 1 starts
+        # quadratically in s2 - s0 (tanh: (s2 - 1)^2 / 3), too flat to place s0 by its sign.
+        s0 = 1.0 / float(dphi(np.zeros(1))[0]) ** 2
+        if lo < s0 < hi and f(math.log(s0) - 1e-6) < 0.0 <= f(math.log(s0) + 1e-6):
+            return s0
+    return math.exp(_solve(f, math.log(lo), math.log(hi), f_lo, f_hi, 1e-15))
