@@ -134,13 +134,13 @@ def _check_n_points(n_points):
 
 # The composite rule of expect, in z = u / sqrt(q).  Panel edges of the Gaussian's
 # own scale (beyond |z| = 9 lies 2.3e-19 of its mass), and the doublings of the
-# activation's scale: |u| = 1, 2, 4, ..., 1024 (beyond |u| = 1024, an activation
-# of the book is a polynomial to double precision: tanh and sigmoid saturate by
-# |u| = 40).
+# activation's scale, |u| = 1, 2, 4, ..., up to |z| = 1: every scale in between
+# gets panels of its size (in two dimensions the inner integral, as a function of
+# z1, has a feature of width sqrt(1 - c^2) at z1 = 0).
 _Z_MAX = 9.0
 _GAUSS_EDGES = np.array([-9.0, -6.5, -5.0, -4.0, -3.0, -2.0, -1.0,
                          1.0, 2.0, 3.0, 4.0, 5.0, 6.5, 9.0])
-_DOUBLINGS = 2.0 ** np.arange(11)
+_DOUBLINGS = 2.0 ** np.arange(1024)
 
 
 @lru_cache(maxsize=8)
@@ -168,7 +168,7 @@ def _rule(t, e, n_points):
     t = np.asarray(t, dtype=float).reshape(-1, 1)
     edges = [np.broadcast_to(_GAUSS_EDGES, (t.shape[0], _GAUSS_EDGES.size)), t]
     if e < 1.0:
-        g = e * _DOUBLINGS[e * _DOUBLINGS < 1.0]
+        g = e * _DOUBLINGS[:max(1, math.ceil(-math.log2(e)))]
         edges += [t - g, t + g]
     b = np.clip(np.concatenate(edges, axis=1), -_Z_MAX, _Z_MAX)
     b.sort(axis=1)
@@ -565,6 +565,19 @@ def _map_args(c, sigma_w2, sigma_b2, activation, q, n_points):
     return c, sigma_w2, sigma_b2, _check_q(q)
 
 
+def _arc_gap(c):
+    """:math:`\\pi (1 - c) - (\\sin\\theta - \\theta \\cos\\theta)`, :math:`\\theta = \\arccos c`, to full relative precision."""
+    theta = math.acos(c)
+    if theta > 0.25:
+        return math.pi * (1.0 - c) - (math.sin(theta) - theta * c)
+    # sin t - t cos t = sum_n (-1)^(n+1) 2n t^(2n+1) / (2n+1)!: both terms are t + O(t^3)
+    term, total, t2 = theta, 0.0, theta * theta
+    for n in range(1, 12):
+        term *= -t2 / ((2 * n) * (2 * n + 1)) if n > 1 else t2 / 6.0
+        total += 2 * n * term
+    return math.pi * (1.0 - c) - total
+
+
 def correlation_map(c, sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_points=N_POINTS):
     """One step of the correlation map of two inputs of variance ``q`` (default :math:`q^*`).
 
@@ -621,16 +634,19 @@ def correlation_map(c, sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_p
     if not q_next > 0.0:
         raise ValueError(f"the correlation map needs a positive variance q_(l+1); got {q_next} "
                          f"(q={q}, sigma_b2={sigma_b2})")
+    return min(1.0, max(-1.0, 1.0 - _decorrelation(c, sigma_w2, activation, q, q_next, n_points)))
+
+
+def _decorrelation(c, sigma_w2, activation, q, q_next, n_points):
+    """:math:`1 - c_{l+1} = \\sigma_w^2 E[(\\phi(u_1) - \\phi(u_2))^2] / (2 q_{l+1})`, to a relative 1e-14 even near c = 1."""
     if activation in _HOMOGENEOUS:
         a, b = _slopes(activation)
-        theta = math.acos(c)
-        # E[(phi1 - phi2)^2] / 2 = q (K(1) - K(c)), K the kernel above
-        half_gap = q * (a * b * (1.0 - c) + (a - b) ** 2 / (2.0 * math.pi) * (
-            math.pi * (1.0 - c) - math.sqrt((1.0 - c) * (1.0 + c)) + theta * c))
+        # E[(phi1 - phi2)^2] / 2 = q (K(1) - K(c)), K the arc-cosine kernel
+        half_gap = q * (a * b * (1.0 - c) + (a - b) ** 2 / (2.0 * math.pi) * _arc_gap(c))
     else:
         phi = _PHI[activation][0]
         half_gap = 0.5 * _pair(lambda u1, u2: (phi(u1) - phi(u2)) ** 2, q, c, n_points)
-    return min(1.0, max(-1.0, 1.0 - sigma_w2 * half_gap / q_next))
+    return sigma_w2 * half_gap / q_next
 
 
 def chi_c(c, sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_points=N_POINTS):
@@ -743,9 +759,10 @@ def fixed_point_c(sigma_w2, sigma_b2=0.0, activation="tanh", *, c0=0.5, max_iter
                          f"sigma_w2={sigma_w2}, sigma_b2={sigma_b2} for {activation}, so the "
                          "correlation map has no fixed point to reach")
 
-    def g(c):  # c_(l+1) - c = (1 - c) - (1 - c_(l+1))
-        return (1.0 - c) - (1.0 - correlation_map(c, sigma_w2, sigma_b2, activation, q=q,
-                                                  n_points=n_points))
+    q_next = length_map(q, sigma_w2, sigma_b2, activation, n_points=n_points)  # q* again
+
+    def g(c):  # c_(l+1) - c = (1 - c) - (1 - c_(l+1)): its sign is right a hair below 1
+        return (1.0 - c) - _decorrelation(c, sigma_w2, activation, q, q_next, n_points)
 
     lo, g_lo, hi, g_hi = -1.0, max(0.0, g(-1.0)), None, None
     if c0 < 1.0:
