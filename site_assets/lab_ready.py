@@ -52,7 +52,7 @@ if __name__ == "__main__" and not __package__:  # python site_assets/lab_ready.p
     import _script
     _script.run_as_module(__file__)
 
-from .notebooks import as_lines, glue_texts, has_cell_ids, run, source  # noqa: E402
+from .notebooks import as_lines, glue_texts, has_cell_ids, put, run, source  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 MARK = "lab_ready"  # cell metadata key of the cells this script adds
@@ -217,11 +217,11 @@ def prepare(nb: dict, defs: dict[str, str] | None = None,
                 cell["source"] = as_lines(new)
             bodies = list(dict.fromkeys(m.group("body") for m in EVAL_ROLE.finditer(new)))
             if bodies:
-                meta["user_expressions"] = [
+                put(meta, "user_expressions", [
                     {"expression": body,
                      "result": {"status": "ok", "metadata": {}, "data": {
                          "text/plain": _shown(EVAL_BODY.match(body).group("value"))}}}
-                    for body in bodies if EVAL_BODY.match(body)]
+                    for body in bodies if EVAL_BODY.match(body)])
             else:
                 meta.pop("user_expressions", None)
             if SOLUTION_START.search(new):
@@ -230,10 +230,10 @@ def prepare(nb: dict, defs: dict[str, str] | None = None,
                 in_solution = False
             after_solution = _ends_with_solution(new)
         elif cell["cell_type"] == "code":
-            jup = meta.get("jupyter", {})
             if in_solution or after_solution:
-                jup.update({"source_hidden": True, "outputs_hidden": True})
-                meta["jupyter"] = jup
+                put(meta, "jupyter", meta.get("jupyter", {}))
+                put(meta["jupyter"], "outputs_hidden", True)
+                put(meta["jupyter"], "source_hidden", True)
         else:
             after_solution = False
     nb["cells"] = [_lab_cell(nb, defs), _install_cell(nb, *repo)] + cells

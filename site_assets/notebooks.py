@@ -71,6 +71,19 @@ def tags(cell: dict) -> list[str]:
     return list(cell.get("metadata", {}).get("tags", []))
 
 
+def put(mapping: dict, key: str, value) -> None:
+    """Set ``mapping[key] = value``; a new key goes where nbformat's writer puts it (keys sorted),
+    the others keep their order. A step that adds a key so writes what executing the stored
+    notebook again (nbformat sorts every key) and the step give: storing twice is the same."""
+    if key in mapping:
+        mapping[key] = value
+        return
+    later = [k for k in mapping if k > key]
+    mapping[key] = value
+    for k in later:
+        mapping[k] = mapping.pop(k)
+
+
 def has_cell_ids(nb: dict) -> bool:
     """True if cells of ``nb`` carry an ``id`` (nbformat 4.5 and later)."""
     return (nb.get("nbformat", 4), nb.get("nbformat_minor", 0)) >= (4, 5)
