@@ -12,7 +12,9 @@ Storing a chapter is, in this order:
    the widget state stored (nbclient's ``store_widget_state``: the explorers' pictures on the
    site). The cells ``lab_ready`` adds are left out of the run (step 3 writes them again), so the
    chapter's own cells count from 1; cell timings are not stored (they would change every cell
-   at every store). A cell that raises stops the chapter: its file is not written.
+   at every store); a cell's consecutive prints to one stream are one output, as JupyterLab
+   shows them (the kernel splits them where it happened to flush). A cell that raises stops
+   the chapter: its file is not written.
 2. **gate_solutions** (gate_solutions.py): each solution's code cells inside its solution box.
 3. **lab_ready** (lab_ready.py): the numbers, citations, macros and install cell for JupyterLab.
 4. **compact_figures** (compact_figures.py): the figures as 256-colour PNGs.
@@ -80,7 +82,24 @@ def execute(path: Path) -> dict:
     client = NotebookClient(nb, km=km, timeout=CELL_TIMEOUT, store_widget_state=True,
                             record_timing=False, resources={"metadata": {"path": str(path.parent)}})
     client.execute(stderr=subprocess.DEVNULL)  # the kernel's own start-up chatter
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = merge_streams(cell.outputs)
     return json.loads(nbformat.writes(nb))
+
+
+def merge_streams(outputs: list) -> list:
+    """`outputs` with each run of consecutive stream outputs of one name (stdout, stderr) as one
+    output. The outputs are nbformat's, their text one string each (as a notebook in memory)."""
+    merged = []
+    for out in outputs:
+        last = merged[-1] if merged else {}
+        if (out.get("output_type") == "stream" and last.get("output_type") == "stream"
+                and last.get("name") == out.get("name")):
+            last["text"] += out["text"]
+        else:
+            merged.append(out)
+    return merged
 
 
 def finish(nb: dict) -> str:

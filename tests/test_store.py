@@ -143,6 +143,7 @@ def test_store_executes_every_step_and_storing_twice_changes_nothing(tmp_path, c
         ("markdown", "# Tiny\n\nTwo and two make {glue:text}`four`."),
         ("code", "from myst_nb import glue\nglue('four', 2 + 2, display=False)"),
         ("code", FIGURE),
+        ("code", 'print("one", flush=True)\nprint("two", flush=True)'),  # two stream messages
         ("markdown", "```{exercise}\n:label: ex-tiny\nSquare 3.\n```\n\n```{solution} ex-tiny\n"
                      ":class: dropdown\nNine:\n```"),
         # metadata that lab_ready adds a key before (jupyter: folded in JupyterLab)
@@ -157,8 +158,10 @@ def test_store_executes_every_step_and_storing_twice_changes_nothing(tmp_path, c
     assert any("```{solution-start} ex-tiny\n:class: dropdown\n```\n\nNine:" in t for t in texts)  # gated
     assert texts[-1] == "```{solution-end}\n```"
     code = [c for c in nb["cells"] if c["cell_type"] == "code" and c["id"] != "install-winit"]
-    assert [c["execution_count"] for c in code] == [1, 2, 3]  # executed, from 1
-    assert code[2]["outputs"][0]["data"]["text/plain"] == ["9"]
+    assert [c["execution_count"] for c in code] == [1, 2, 3, 4]  # executed, from 1
+    assert code[2]["outputs"] == [{"name": "stdout", "output_type": "stream",
+                                   "text": ["one\n", "two\n"]}]  # one output, as JupyterLab shows
+    assert code[3]["outputs"][0]["data"]["text/plain"] == ["9"]
     png = next(o["data"]["image/png"] for o in code[1]["outputs"] if "image/png" in o["data"])
     assert Image.open(io.BytesIO(base64.b64decode(png))).mode == "P"  # compact_figures
     assert store.main(["--check", str(path)]) == 0, capsys.readouterr().out
