@@ -13,7 +13,7 @@ from _glue import glued
 
 @pytest.fixture(scope="module")
 def g():
-    return glued("13_width_and_learning_rate.ipynb")
+    return glued("width_and_learning_rate.ipynb")
 
 
 def test_the_table_at_32_times_the_base_width(g):

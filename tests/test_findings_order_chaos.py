@@ -13,7 +13,7 @@ from _glue import glued
 
 @pytest.fixture(scope="module")
 def oc():
-    return glued("09_order_and_chaos.ipynb")
+    return glued("order_and_chaos.ipynb")
 
 
 def test_tanh_gain_1_is_on_the_edge(oc):

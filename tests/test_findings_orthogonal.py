@@ -12,7 +12,7 @@ from _glue import glued
 
 @pytest.fixture(scope="module")
 def ch():
-    return glued("10_orthogonal_weights.ipynb")
+    return glued("orthogonal_weights.ipynb")
 
 
 def test_every_named_value_is_glued_as_a_python_number(ch):

@@ -5,7 +5,7 @@ import math
 import pytest
 from _glue import glued
 
-CHAPTER = "14_initialisation_in_practice.ipynb"
+CHAPTER = "initialisation_in_practice.ipynb"
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from _glue import glued
 
 @pytest.fixture(scope="module")
 def ch():
-    return glued("11_residual_and_normalisation.ipynb")
+    return glued("residual_and_normalisation.ipynb")
 
 
 def test_the_chapter_glues_every_named_figure(ch):

@@ -11,7 +11,7 @@ from _glue import glued
 
 @pytest.fixture(scope="module")
 def signals():
-    return glued("06_signals_through_depth.ipynb")
+    return glued("signals_through_depth.ipynb")
 
 
 def test_glorot_standard_init_shrinks_activations_and_lower_gradients(signals):
@@ -87,7 +87,7 @@ def test_relu_numbers_are_rounded(signals):
 
 @pytest.fixture(scope="module")
 def explorer():
-    return glued("06b_depth_explorer.ipynb")
+    return glued("depth_explorer.ipynb")
 
 
 def test_depth_explorer_text_matches_its_explorer(explorer):

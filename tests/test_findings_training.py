@@ -19,7 +19,7 @@ NAMES = ("he_seeds", "he22_he_learned", "he22_xavier_learned", "he30_he_learned"
 
 @pytest.fixture(scope="module")
 def training():
-    return glued("07_training_deep_relu.ipynb")
+    return glued("training_deep_relu.ipynb")
 
 
 def test_the_training_chapter_glues_every_named_figure(training):

@@ -8,7 +8,7 @@ from _glue import glued
 
 @pytest.fixture(scope="module")
 def ch():
-    return glued("12_transformers_and_lsuv.ipynb")
+    return glued("transformers_and_lsuv.ipynb")
 
 
 def test_attention_logits_have_variance_d_k_unscaled_and_one_scaled(ch):

@@ -1,4 +1,4 @@
-"""The findings of chapters 1-5 and 8 (the tutorial and the frameworks), read from what they glue.
+"""The findings of chapters 1-5 and 9 (the tutorial and the frameworks), read from what they glue.
 
 The chapters store their outputs (nbval checks that a fresh run reproduces
 them); these tests check that what is stored shows what the text claims, so
@@ -15,32 +15,32 @@ from _glue import glued
 
 @pytest.fixture(scope="module")
 def why():
-    return glued("01_why_initialisation.ipynb")
+    return glued("why_initialisation.ipynb")
 
 
 @pytest.fixture(scope="module")
 def xavier():
-    return glued("02_xavier.ipynb")
+    return glued("xavier.ipynb")
 
 
 @pytest.fixture(scope="module")
 def normalized():
-    return glued("03_normalized_xavier.ipynb")
+    return glued("normalized_xavier.ipynb")
 
 
 @pytest.fixture(scope="module")
 def he():
-    return glued("04_he.ipynb")
+    return glued("he.ipynb")
 
 
 @pytest.fixture(scope="module")
 def errata():
-    return glued("05_errata.ipynb")
+    return glued("errata.ipynb")
 
 
 @pytest.fixture(scope="module")
 def frameworks():
-    return glued("08_frameworks.ipynb")
+    return glued("frameworks.ipynb")
 
 
 def test_equal_weights_stay_one_unit_random_ones_learn(why):

@@ -18,8 +18,8 @@ from site_assets.notebooks import as_lines, dumps, load, source
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 # a short chapter with gated solutions and figures, and one with explorers (widget state)
-SMALL = "01_why_initialisation.ipynb"
-EXPLORER = "02_xavier.ipynb"
+SMALL = "why_initialisation.ipynb"
+EXPLORER = "xavier.ipynb"
 
 
 def test_every_chapter_is_stored_as_the_command_stores_it(capsys):
