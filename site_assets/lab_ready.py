@@ -52,7 +52,9 @@ if __name__ == "__main__" and not __package__:  # python site_assets/lab_ready.p
     import _script
     _script.run_as_module(__file__)
 
-from .notebooks import as_lines, glue_texts, has_cell_ids, put, run, source  # noqa: E402
+# (cell_source: the Sphinx handlers below have an argument named source)
+from .notebooks import as_lines, glue_texts, has_cell_ids, put, run  # noqa: E402
+from .notebooks import source as cell_source  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 MARK = "lab_ready"  # cell metadata key of the cells this script adds
@@ -194,7 +196,7 @@ def prepare(nb: dict, defs: dict[str, str] | None = None,
     for cell in cells:
         meta = cell.setdefault("metadata", {})
         if cell["cell_type"] == "markdown":
-            src = source(cell)
+            src = cell_source(cell)
 
             def glue_to_eval(m):
                 key = m.group("key")
@@ -314,7 +316,7 @@ def setup(app):
                                    (options.get("repository_branch") or "main").strip())
         cells = [c for c in json.loads(source[0])["cells"]
                  if c.get("metadata", {}).get(MARK) == "install"]
-        if [source(c) for c in cells] != [want]:
+        if [cell_source(c) for c in cells] != [want]:
             logging.getLogger(__name__).warning(
                 "the chapter's install-winit cell does not match `repository: url:` in "
                 "_config.yml: run site_assets/lab_ready.py on the chapters", location=docname)
