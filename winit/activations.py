@@ -1,35 +1,36 @@
-"""The activation functions winit knows, each defined once, in one registry.
+r"""The activation functions winit knows, each defined once, in one registry.
 
 Every part of winit that applies an activation reads it here: the network
 engine (:func:`winit.networks.activate`, :func:`winit.networks.forward` and
 :func:`~winit.networks.backward`, the trainers' in-place fast path,
 :class:`winit.blocks.Activation`), the mean-field theory
-(:mod:`winit.meanfield`: :math:`\\phi`, :math:`\\phi'`, :math:`\\phi''`) and
-the papers' experiments.  Adding an activation is one entry in
-:data:`REGISTRY` (and its parameters in ``tests/test_activations.py``, whose
-battery of checks runs over every entry).
+(:mod:`winit.meanfield`: :math:`\phi`, :math:`\phi'`, :math:`\phi''`) and
+the papers' experiments.  Adding an activation is one entry of the
+registry (its functions and an :class:`ActivationFunction` in ``_entries``)
+and its reference formulas in ``tests/test_activations.py``, whose battery
+of checks runs over every entry.
 
 Each entry is an :class:`ActivationFunction`: the function, its derivative
 (from :math:`z`, or from :math:`h = f(z)` where that is cheaper), its second
 derivative (the length map's slope, :func:`winit.meanfield.depth_scales`,
 needs it), the in-place forms the trainers use, whether it is positively
 homogeneous (:math:`f(a z) = a f(z)` for :math:`a > 0`: the length map is
-then linear in :math:`q`), the bound :math:`\\sup |f|`, and the paper it
+then linear in :math:`q`), the bound :math:`\sup |f|`, and the paper it
 comes from.
 
-=============  ==========================================  ============  =========
-name           :math:`f(z)`                                 homogeneous   bound
-=============  ==========================================  ============  =========
-``tanh``       :math:`\\tanh z`                              no            1
-``sigmoid``    :math:`1 / (1 + e^{-z})`                      no            1
-``relu``       :math:`\\max(z, 0)`                           yes           --
-``leaky_relu`` :math:`\\max(z, 0.01 z)`                      yes           --
-``linear``     :math:`z`                                     yes           --
-``gelu``       :math:`z\\, \\Phi(z)`                          no            --
-=============  ==========================================  ============  =========
+==============  =========================  ===========  =====
+name            :math:`f(z)`               homogeneous  bound
+==============  =========================  ===========  =====
+``tanh``        :math:`\tanh z`            no           1
+``sigmoid``     :math:`1 / (1 + e^{-z})`   no           1
+``relu``        :math:`\max(z, 0)`         yes          --
+``leaky_relu``  :math:`\max(z, 0.01 z)`    yes          --
+``linear``      :math:`z`                  yes          --
+``gelu``        :math:`z\, \Phi(z)`        no           --
+==============  =========================  ===========  =====
 
-:math:`\\Phi` is the standard normal distribution function.  numpy has no
-``erf``; :func:`_normal_cdf` computes :math:`\\Phi` in float64 to within a few
+:math:`\Phi` is the standard normal distribution function.  numpy has no
+``erf``; :func:`_normal_cdf` computes :math:`\Phi` in float64 to within a few
 units in the last place over the whole line (see its notes), and float32
 inputs are computed in float64 and rounded once.
 
@@ -323,24 +324,24 @@ def _normal_cdf(x):
     -----
     With :math:`u = |x|`, :math:`\\Phi(-u) = e^{-u^2/2}\\, G(u)`, where
     :math:`G(u) = e^{u^2/2} \\Phi(-u)` is Mills's ratio over
-    :math:`\\sqrt{2\\pi}`: smooth, between 0.5 and 0.
-    :math:`G` is a polynomial of degree 27 on [0, 4] (see ``_G_COEFFS``) and
-    Laplace's continued fraction
+    :math:`\\sqrt{2\\pi}`: smooth, falling from 1/2 at 0.  :math:`G` is a
+    polynomial of degree 27 on [0, 4] (``_G_COEFFS``) and beyond that
+    Laplace's continued fraction, with 32 terms:
 
     .. math:: G(u) = \\frac{1}{\\sqrt{2\\pi}}\\;
               \\cfrac{1}{u + \\cfrac{1}{u + \\cfrac{2}{u + \\cfrac{3}{u + \\cdots}}}}
 
-    with 32 terms beyond; for :math:`|x| < 1/2`, :math:`\\Phi(x) = 1/2 + x Q(x^2)`,
-    the Taylor series (11 terms), which gives :math:`\\Phi(0) = 1/2` exactly.
-    :math:`e^{-u^2/2}` is computed as
-    :math:`e^{-a^2/2} e^{-(u - a)(u + a)/2}` with :math:`a` ``u`` rounded
-    down to a multiple of 1/1024, whose square is exact, so that the
-    rounding of :math:`u^2` (:math:`u^2 \\varepsilon`, 8e-14 at :math:`u = 37`)
-    does not enter.  Then :math:`\\Phi(x) = \\Phi(-u)` for :math:`x \\le 0` and
-    :math:`1 - \\Phi(-u)` for :math:`x > 0`.  The result is within about
-    5e-16 relative of :math:`\\Phi(x)` wherever that is a normal float64
-    (``tests/test_activations.py`` checks it against a 50-digit reference
-    and ``math.erfc``).
+    :math:`e^{-u^2/2}` is computed as :math:`e^{-a^2/2} e^{-(u - a)(u + a)/2}`
+    with :math:`a` ``u`` rounded down to a multiple of 1/1024, whose square is
+    exact, so that the rounding of :math:`u^2` (a relative error of up to
+    :math:`u^2 \\varepsilon / 2` in the result, 8e-14 at :math:`u = 37`) does
+    not enter.  Then :math:`\\Phi(x) = \\Phi(-u)` for :math:`x \\le 0` and
+    :math:`1 - \\Phi(-u)` for :math:`x > 0`, except for :math:`|x| < 1/2`,
+    where the Taylor series :math:`1/2 + x Q(x^2)` (11 terms) is used: it
+    gives :math:`\\Phi(0) = 1/2` exactly and :math:`\\Phi(-x) = 1 - \\Phi(x)`.
+    The result is within about 5e-16 relative of :math:`\\Phi(x)` wherever
+    that is a normal float64 (``tests/test_activations.py`` checks it against
+    a 50-digit reference, ``math.erfc`` and ``scipy.special.ndtr``).
     """
     x = np.asarray(x, dtype=np.float64)
     u = np.minimum(np.abs(x), _U_MAX)  # NaN stays NaN
