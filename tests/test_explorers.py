@@ -203,7 +203,7 @@ def test_depth_view_rejects_bad_settings():
     with pytest.raises(ValueError, match="init must be one of"):
         depth_view(3, 10, "tanh", "kaiming")
     with pytest.raises(ValueError, match="activation must be one of"):
-        depth_view(3, 10, "gelu", "he")
+        depth_view(3, 10, "softplus", "he")
     with pytest.raises(ValueError, match="depth must be a positive integer"):
         depth_view(0, 10, "tanh", "he")
     with pytest.raises(TypeError, match="width must be a positive integer"):
@@ -413,9 +413,9 @@ def test_every_prerendered_comparison_marks_the_closed_forms():
 def _mean_field(depth, activation, sigma_w2):
     """Mean-field per-layer std of activations and of dL/dz (up to a constant)
     for inputs of unit variance, zero biases."""
-    from winit import meanfield
+    from winit import activations, meanfield
 
-    phi, dphi = meanfield._PHI[activation][:2]
+    phi, dphi = activations.get(activation).function, activations.get(activation).derivative
     q = sigma_w2 * 1.0
     act, chi = [], []
     for _ in range(depth):

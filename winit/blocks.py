@@ -68,8 +68,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import activations as _activations
 from ._validation import check_choice, check_count, check_dtype, check_real, check_rng
-from .networks import ACTIVATIONS, LEAKY_RELU_SLOPE, activate
+from .networks import ACTIVATIONS
 
 __all__ = [
     "Activation",
@@ -182,9 +183,13 @@ class Linear:
 class Activation:
     """An elementwise activation function, as :func:`winit.networks.activate`.
 
+    Its function and derivative are the entry ``name`` of the registry
+    :mod:`winit.activations`.  Like the other layers it passes an infinity or
+    a NaN on (``forward`` reports it in ``finite``) instead of raising.
+
     Parameters
     ----------
-    name : {"tanh", "sigmoid", "relu", "leaky_relu", "linear"}
+    name : {"tanh", "sigmoid", "relu", "leaky_relu", "linear", "gelu"}
 
     Raises
     ------
@@ -202,21 +207,12 @@ class Activation:
         return []
 
     def forward(self, z):
-        h = np.maximum(z, 0.0) if self.name == "relu" else activate(z, self.name)
+        h = _activations.get(self.name).function(z)
         return h, (z, h)
 
     def backward(self, g, cache):
         z, h = cache
-        name = self.name
-        if name == "relu":
-            return g * (z > 0), []
-        if name == "tanh":
-            return g * (1.0 - h * h), []
-        if name == "sigmoid":
-            return g * (h * (1.0 - h)), []
-        if name == "leaky_relu":
-            return np.where(z > 0, g, LEAKY_RELU_SLOPE * g), []
-        return g, []
+        return _activations.get(self.name).backprop(g, z, h), []
 
     def __repr__(self):
         return f"Activation({self.name!r})"

@@ -32,8 +32,12 @@ rule converges more slowly as :math:`q` grows (tanh has poles at
 :math:`\\pm i\\pi/2`): with the default 256 nodes the length map agrees with
 adaptive quadrature to about :math:`10^{-9}` at :math:`q = 4`.
 
+:math:`\\phi`, :math:`\\phi'` and :math:`\\phi''` are those of the registry
+:mod:`winit.activations`, so every activation winit knows works here.
+
 This module is part of winit's library layer: it needs numpy only and
-imports nothing else of winit's but the argument checks.
+imports nothing else of winit's but the argument checks and the
+activation registry.
 
 References
 ----------
@@ -51,6 +55,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from . import activations as _activations
 from ._validation import check_choice, check_count, check_real
 
 __all__ = [
@@ -67,39 +72,24 @@ __all__ = [
     "length_map",
 ]
 
-#: Leaky ReLU's slope for negative inputs, as PyTorch's default.
-LEAKY_SLOPE = 0.01
+#: Leaky ReLU's slope for negative inputs (:data:`winit.activations.LEAKY_RELU_SLOPE`).
+LEAKY_SLOPE = _activations.LEAKY_RELU_SLOPE
+
+#: The activations this module knows: every one of the registry :mod:`winit.activations`.
+ACTIVATIONS = _activations.ACTIVATIONS
 
 
-def _sigmoid(x):
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
+def _phi(activation):
+    """phi, phi' and phi'' of ``activation``, from the registry."""
+    entry = _activations.get(activation)
+    return entry.function, entry.derivative, entry.second_derivative
 
 
-# phi, phi', phi'' for every activation the book uses.
-_PHI = {
-    "tanh": (np.tanh,
-             lambda x: 1.0 - np.tanh(x) ** 2,
-             lambda x: -2.0 * np.tanh(x) * (1.0 - np.tanh(x) ** 2)),
-    "relu": (lambda x: np.maximum(x, 0.0),
-             lambda x: (x > 0).astype(float),
-             lambda x: np.zeros_like(x)),
-    "leaky_relu": (lambda x: np.where(x > 0, x, LEAKY_SLOPE * x),
-                   lambda x: np.where(x > 0, 1.0, LEAKY_SLOPE),
-                   lambda x: np.zeros_like(x)),
-    "sigmoid": (_sigmoid,
-                lambda x: _sigmoid(x) * (1.0 - _sigmoid(x)),
-                lambda x: _sigmoid(x) * (1.0 - _sigmoid(x)) * (1.0 - 2.0 * _sigmoid(x))),
-    "linear": (lambda x: x,
-               lambda x: np.ones_like(x),
-               lambda x: np.zeros_like(x)),
-}
+def _homogeneous(activation):
+    """Positively homogeneous: phi(a x) = a phi(x) for a > 0, so the length map is
+    linear in q and chi_1 does not depend on q."""
+    return _activations.get(activation).homogeneous
 
-#: The activations this module knows.
-ACTIVATIONS = tuple(_PHI)
-
-# Positively homogeneous activations: phi(a x) = a phi(x) for a > 0, so the
-# length map is linear in q and chi_1 does not depend on q.
-_HOMOGENEOUS = ("relu", "leaky_relu", "linear")
 
 #: Gauss-Hermite nodes used by default (even: no node at 0).
 N_POINTS = 256
@@ -177,7 +167,7 @@ def length_map(q, sigma_w2, sigma_b2=0.0, activation="tanh", *, n_points=N_POINT
         :math:`\\sigma_w^2 / \\text{fan\\_in}` (the squared gain).
     sigma_b2 : float, default 0.0
         :math:`\\sigma_b^2`, the biases' variance.
-    activation : {"tanh", "relu", "leaky_relu", "sigmoid", "linear"}
+    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear", "gelu"}
     n_points : int, default 256
         Quadrature nodes.
 
@@ -193,7 +183,7 @@ def length_map(q, sigma_w2, sigma_b2=0.0, activation="tanh", *, n_points=N_POINT
     1.0
     """
     sigma_w2, sigma_b2 = _check(sigma_w2, sigma_b2, activation)
-    phi = _PHI[activation][0]
+    phi = _phi(activation)[0]
     return sigma_w2 * expect(lambda u: phi(u) ** 2, q, n_points=n_points) + sigma_b2
 
 
@@ -209,7 +199,12 @@ def fixed_point_q(sigma_w2, sigma_b2=0.0, activation="tanh", *, q0=1.0, n_points
     E[\\phi(z)^2]`, so :math:`q^* = \\sigma_b^2 / (1 - s)` when
     :math:`s < 1`, ``q0`` when :math:`s = 1` and :math:`\\sigma_b = 0`
     (every :math:`q` is fixed), and ``inf`` otherwise (the variance grows
-    without bound).
+    without bound).  For GELU (unbounded, not homogeneous) the map may
+    have two fixed points, a stable one below an unstable one, and which one
+    the network reaches depends on ``q0``: with :math:`\\sigma_b = 0` it is 0
+    if :math:`\\text{length\\_map}(q_0) < q_0` and ``inf`` if larger; in
+    general it is found by a faster monotone iteration from ``q0``, to
+    rounding (``_unbounded_fixed_point``).
 
     Parameters
     ----------
@@ -217,7 +212,7 @@ def fixed_point_q(sigma_w2, sigma_b2=0.0, activation="tanh", *, q0=1.0, n_points
         As in :func:`length_map`.
     q0 : float, default 1.0
         The input layer's :math:`q`; it matters only where every :math:`q`
-        is a fixed point.
+        is a fixed point, and for GELU.
 
     Returns
     -------
@@ -231,15 +226,21 @@ def fixed_point_q(sigma_w2, sigma_b2=0.0, activation="tanh", *, q0=1.0, n_points
     0.0
     >>> round(fixed_point_q(1.5, 0.0, "relu"), 12), fixed_point_q(2.5, 0.0, "relu")
     (0.0, inf)
+    >>> fixed_point_q(3.0, 0.0, "gelu", q0=0.1), fixed_point_q(3.0, 0.0, "gelu", q0=1.0)
+    (0.0, inf)
     """
     sigma_w2, sigma_b2 = _check(sigma_w2, sigma_b2, activation)
     q0 = _check_q(q0, "q0")
-    if activation in _HOMOGENEOUS:
-        phi = _PHI[activation][0]
+    if _homogeneous(activation):
+        phi = _phi(activation)[0]
         s = sigma_w2 * expect(lambda u: phi(u) ** 2, 1.0, n_points=n_points)
         if abs(s - 1.0) <= 1e-12:
             return q0 if sigma_b2 == 0 else math.inf
         return sigma_b2 / (1.0 - s) if s < 1.0 else math.inf
+
+    bound = _activations.get(activation).bound
+    if bound == math.inf:
+        return _unbounded_fixed_point(sigma_w2, sigma_b2, activation, q0, n_points)
 
     def g(q):
         return length_map(q, sigma_w2, sigma_b2, activation, n_points=n_points) - q
@@ -252,7 +253,8 @@ def fixed_point_q(sigma_w2, sigma_b2=0.0, activation="tanh", *, q0=1.0, n_points
         if g(tiny) <= 0.0:
             return 0.0
         lo = tiny
-    hi = max(1.0, 2.0 * (sigma_w2 + sigma_b2))  # phi^2 <= 1: length_map(q) <= sigma_w2 + sigma_b2
+    # phi^2 <= bound^2: length_map(q) <= sigma_w2 bound^2 + sigma_b2
+    hi = max(1.0, 2.0 * (sigma_w2 * bound * bound + sigma_b2))
     while g(hi) > 0.0:
         hi *= 2.0
     for _ in range(200):
@@ -264,6 +266,54 @@ def fixed_point_q(sigma_w2, sigma_b2=0.0, activation="tanh", *, q0=1.0, n_points
         else:
             hi = mid
     return 0.5 * (lo + hi)
+
+
+#: Steps of the iteration :func:`_unbounded_fixed_point` takes at most.
+_MAX_STEPS = 10_000
+
+
+def _unbounded_fixed_point(sigma_w2, sigma_b2, activation, q0, n_points):
+    """The fixed point the length map of an unbounded activation that is not
+    homogeneous (GELU) reaches from ``q0``.
+
+    Write the map as :math:`L(q) = \\sigma_b^2 + q\\, r(q)` with :math:`r(q) =
+    \\sigma_w^2 E[\\phi(\\sqrt q z)^2] / q`, and let :math:`r` be nondecreasing
+    (for GELU it rises from :math:`\\sigma_w^2/4` at 0 to :math:`\\sigma_w^2/2`;
+    ``tests/test_activations.py`` checks it).  Then the iteration
+    :math:`p \\mapsto \\sigma_b^2 / (1 - r(p))` from ``q0`` moves monotonically
+    to the fixed point the network reaches (never past it: a fixed point
+    :math:`q^*` on its way has :math:`q^* = \\sigma_b^2 / (1 - r(q^*))`), faster
+    than the network's own :math:`q \\mapsto L(q)`.  Once :math:`r(p) \\ge 1`
+    (with :math:`\\sigma_b > 0`, or :math:`r(p) > 1`), :math:`L(q) > q` for
+    every :math:`q \\ge p` and the variance grows without bound.
+    """
+    phi = _phi(activation)[0]
+    q, step = q0, 0.0
+    for _ in range(_MAX_STEPS):
+        if q == 0.0:
+            q_next = length_map(0.0, sigma_w2, sigma_b2, activation, n_points=n_points)
+            if q_next == 0.0:
+                return 0.0
+        else:
+            r = sigma_w2 * expect(lambda u: phi(u) ** 2, q, n_points=n_points) / q
+            if r >= 1.0:
+                return q if r == 1.0 and sigma_b2 == 0.0 else math.inf
+            q_next = sigma_b2 / (1.0 - r)
+        if q_next == q or (q_next - q) * step < 0.0:  # there, to rounding
+            return q_next
+        q, step = q_next, q_next - q
+    raise ValueError(f"the length map of {activation} at sigma_w2={sigma_w2}, sigma_b2={sigma_b2} "
+                     f"did not settle in {_MAX_STEPS} steps from q0={q0}: it is nearly tangent "
+                     "to the identity there")
+
+
+def _finite_fixed_point(sigma_w2, sigma_b2, activation, n_points=N_POINTS):
+    """:func:`fixed_point_q`, or a ValueError where the variance grows without bound."""
+    q = fixed_point_q(sigma_w2, sigma_b2, activation, n_points=n_points)
+    if not q < math.inf:
+        raise ValueError(f"no finite fixed point: the variance grows without bound at "
+                         f"sigma_w2={sigma_w2}, sigma_b2={sigma_b2} for {activation}")
+    return q
 
 
 def chi_1(sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_points=N_POINTS):
@@ -287,6 +337,12 @@ def chi_1(sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_points=N_POINT
     -------
     float
 
+    Raises
+    ------
+    ValueError
+        If ``q`` is not given and the variance grows without bound (GELU
+        with :math:`\\sigma_b = 0` and :math:`\\sigma_w^2 > 2.35`, for example).
+
     Examples
     --------
     >>> from winit.meanfield import chi_1
@@ -296,11 +352,11 @@ def chi_1(sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_points=N_POINT
     1.21
     """
     sigma_w2, sigma_b2 = _check(sigma_w2, sigma_b2, activation)
-    if activation in _HOMOGENEOUS:
+    if _homogeneous(activation):
         q = 1.0
     elif q is None:
-        q = fixed_point_q(sigma_w2, sigma_b2, activation, n_points=n_points)
-    dphi = _PHI[activation][1]
+        q = _finite_fixed_point(sigma_w2, sigma_b2, activation, n_points)
+    dphi = _phi(activation)[1]
     return sigma_w2 * expect(lambda u: dphi(u) ** 2, q, n_points=n_points)
 
 
@@ -355,12 +411,12 @@ def correlation_map(c, sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_p
     c = _check_c(c)
     sigma_w2, sigma_b2 = _check(sigma_w2, sigma_b2, activation)
     if q is None:
-        q = fixed_point_q(sigma_w2, sigma_b2, activation)
+        q = _finite_fixed_point(sigma_w2, sigma_b2, activation)
     q = _check_q(q)
     q_next = length_map(q, sigma_w2, sigma_b2, activation)
     if not 0.0 < q_next < math.inf:
         raise ValueError(f"the correlation map needs a finite, positive variance; got {q_next}")
-    phi = _PHI[activation][0]
+    phi = _phi(activation)[0]
     u1, u2, w = _pair(q, c, _check_n_points(n_points))
     return float((sigma_w2 * np.sum(w * phi(u1) * phi(u2)) + sigma_b2) / q_next)
 
@@ -374,9 +430,9 @@ def chi_c(c, sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_points=96):
     c = _check_c(c)
     sigma_w2, sigma_b2 = _check(sigma_w2, sigma_b2, activation)
     if q is None:
-        q = fixed_point_q(sigma_w2, sigma_b2, activation)
+        q = _finite_fixed_point(sigma_w2, sigma_b2, activation)
     q = _check_q(q)
-    dphi = _PHI[activation][1]
+    dphi = _phi(activation)[1]
     u1, u2, w = _pair(q, c, _check_n_points(n_points))
     return float(sigma_w2 * np.sum(w * dphi(u1) * dphi(u2)))
 
@@ -477,7 +533,7 @@ def edge_of_chaos(q_star, activation="tanh", *, n_points=N_POINTS):
     ----------
     q_star : float
         The fixed point, :math:`\\geq 0`.
-    activation : {"tanh", "relu", "leaky_relu", "sigmoid", "linear"}
+    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear", "gelu"}
     n_points : int, default 256
         Quadrature nodes.
 
@@ -498,8 +554,8 @@ def edge_of_chaos(q_star, activation="tanh", *, n_points=N_POINTS):
     """
     q = _check_q(q_star, "q_star")
     check_choice(activation, "activation", ACTIVATIONS)
-    phi, dphi, _ = _PHI[activation]
-    if activation in _HOMOGENEOUS:
+    phi, dphi, _ = _phi(activation)
+    if _homogeneous(activation):
         # E[phi'^2] does not depend on q, and E[phi(sqrt(q) z)^2] = q E[phi(z)^2]:
         # evaluate at q = 1 (at q = 0 ReLU's derivative is 0 at every node).
         sigma_w2 = 1.0 / expect(lambda u: dphi(u) ** 2, 1.0, n_points=n_points)
@@ -537,12 +593,9 @@ def depth_scales(sigma_w2, sigma_b2=0.0, activation="tanh", *, n_points=N_POINTS
     inf
     """
     sigma_w2, sigma_b2 = _check(sigma_w2, sigma_b2, activation)
-    phi, dphi, ddphi = _PHI[activation]
-    q = fixed_point_q(sigma_w2, sigma_b2, activation, n_points=n_points)
-    if not q < math.inf:
-        raise ValueError(f"no finite fixed point: the variance grows without bound at "
-                         f"sigma_w2={sigma_w2}, sigma_b2={sigma_b2} for {activation}")
-    if activation in _HOMOGENEOUS:
+    phi, dphi, ddphi = _phi(activation)
+    q = _finite_fixed_point(sigma_w2, sigma_b2, activation, n_points)
+    if _homogeneous(activation):
         q = 1.0
     c1 = chi_1(sigma_w2, sigma_b2, activation, q=q, n_points=n_points)
     slope_q = c1 + sigma_w2 * expect(lambda u: ddphi(u) * phi(u), q, n_points=n_points)
@@ -580,7 +633,10 @@ def critical_sigma_w2(activation="tanh", sigma_b2=0.0, *, lo=1e-3, hi=100.0, n_p
     Raises
     ------
     ValueError
-        If :math:`\\chi_1 - 1` has the same sign at ``lo`` and ``hi``.
+        If :math:`\\chi_1 - 1` has the same sign at ``lo`` and ``hi``, or the
+        variance grows without bound at one of them (GELU beyond
+        :math:`\\sigma_w^2 \\approx 2.35` with :math:`\\sigma_b = 0`;
+        :func:`edge_of_chaos` gives GELU's edge point by point).
 
     Examples
     --------

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import activations as _activations
 from ._validation import (
     check_choice,
     check_count,
@@ -69,12 +70,12 @@ __all__ = [
     "train_sgd",
 ]
 
-#: Names of the hidden-layer activation functions :func:`forward` knows.
-ACTIVATIONS = ("tanh", "sigmoid", "relu", "leaky_relu", "linear")
+#: Names of the hidden-layer activation functions :func:`forward` knows: those of the
+#: registry :mod:`winit.activations`.
+ACTIVATIONS = _activations.ACTIVATIONS
 
-#: Slope of ``leaky_relu`` for negative inputs, as in Maas et al. (2013) and
-#: PyTorch's default ``negative_slope``.
-LEAKY_RELU_SLOPE = 0.01
+#: Slope of ``leaky_relu`` for negative inputs (:data:`winit.activations.LEAKY_RELU_SLOPE`).
+LEAKY_RELU_SLOPE = _activations.LEAKY_RELU_SLOPE
 
 #: What :func:`forward` may put after the last (linear) layer.
 OUTPUTS = ("softmax", None)
@@ -94,9 +95,12 @@ def activate(z, activation):
     ----------
     z : array_like
         Pre-activations.
-    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear"}
+    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear", "gelu"}
+        One of :data:`ACTIVATIONS` (the registry :mod:`winit.activations`):
         ``sigmoid`` is the logistic function :math:`1 / (1 + e^{-z})`;
-        ``leaky_relu`` is :math:`\\max(z, 0.01 z)`; ``linear`` is the identity.
+        ``leaky_relu`` is :math:`\\max(z, 0.01 z)`; ``linear`` is the identity;
+        ``gelu`` is :math:`z\\, \\Phi(z)` with :math:`\\Phi` the standard normal
+        distribution function (Hendrycks and Gimpel 2016; PyTorch's exact form).
 
     Returns
     -------
@@ -121,7 +125,7 @@ def activate(z, activation):
     """
     check_choice(activation, "activation", ACTIVATIONS)
     z = _real_array(z, "z", "the pre-activations", allow_inf=True)
-    return _ACTIVATE[activation](z)
+    return _activations.get(activation).function(z)
 
 
 def _real_array(a, name, meaning, *, allow_inf=False):
@@ -146,37 +150,6 @@ def _real_array(a, name, meaning, *, allow_inf=False):
         must = "free of NaN" if allow_inf else "finite"
         raise ValueError(f"{name} must be {must} ({meaning}); got an array containing {what}")
     return arr
-
-
-def _sigmoid(z):
-    # 1/(1+exp(-z)) overflows exp for z < -709; the tanh form never does.
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
-
-
-def _leaky_relu(z):
-    return np.maximum(z, LEAKY_RELU_SLOPE * z)
-
-
-_ACTIVATE = {
-    "tanh": np.tanh,
-    "sigmoid": _sigmoid,
-    "relu": lambda z: np.maximum(z, 0.0),
-    "leaky_relu": _leaky_relu,
-    "linear": lambda z: z,
-}
-
-
-def _backprop_activation(grad_h, z, h, activation):
-    """Return dL/dz = dL/dh * f'(z), reusing h = f(z) where that is cheaper."""
-    if activation == "tanh":
-        return grad_h * (1.0 - h * h)
-    if activation == "sigmoid":
-        return grad_h * (h * (1.0 - h))
-    if activation == "relu":
-        return np.where(z > 0, grad_h, 0.0)
-    if activation == "leaky_relu":
-        return np.where(z > 0, grad_h, LEAKY_RELU_SLOPE * grad_h)
-    return grad_h  # linear
 
 
 def log_softmax(logits):
@@ -735,8 +708,9 @@ def forward(params, x, activation, output="softmax"):
         ``[(W_1, b_1), ..., (W_L, b_L)]`` as from :func:`init_weights`.
     x : array_like, shape (B, n_0)
         A batch of inputs, one row per example; cast to the parameters' dtype.
-    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear"}
-        Activation function of the hidden layers.  The last layer is linear.
+    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear", "gelu"}
+        Activation function of the hidden layers (:data:`ACTIVATIONS`).  The
+        last layer is linear.
     output : {"softmax", None}, default "softmax"
         Apply a softmax to the last layer (classification) or leave it linear.
 
@@ -776,7 +750,7 @@ def forward(params, x, activation, output="softmax"):
 
 
 def _forward(params, x, activation):
-    f = _ACTIVATE[activation]
+    f = _activations.get(activation).function
     pre, post = [], []
     h = x
     last = len(params) - 1
@@ -891,6 +865,7 @@ def backward(params, record, y=None, *, grad_output=None):
 
 
 def _backward(params, x, pre, post, activation, g):
+    backprop = _activations.get(activation).backprop
     n = len(params)
     gz, gh, gW, gb = [None] * n, [None] * (n - 1), [None] * n, [None] * n
     for l in range(n - 1, -1, -1):
@@ -900,7 +875,7 @@ def _backward(params, x, pre, post, activation, g):
         gb[l] = g.sum(axis=0)
         if l > 0:
             gh[l - 1] = g @ params[l][0].T
-            g = _backprop_activation(gh[l - 1], pre[l - 1], post[l - 1], activation)
+            g = backprop(gh[l - 1], pre[l - 1], post[l - 1])
     return gz, gh, gW, gb
 
 
@@ -1131,40 +1106,12 @@ class _SGDTrainer:
 
 def _activate_into(z, out, activation):
     """out[...] = f(z), written into ``out`` (possibly a strided view)."""
-    if activation == "relu":
-        np.maximum(z, 0.0, out=out)
-    elif activation == "tanh":
-        np.tanh(z, out=out)
-    elif activation == "sigmoid":
-        np.multiply(z, 0.5, out=out)
-        np.tanh(out, out=out)
-        out *= 0.5
-        out += 0.5
-    elif activation == "leaky_relu":
-        np.multiply(z, LEAKY_RELU_SLOPE, out=out)
-        np.maximum(z, out, out=out)
-    else:
-        np.copyto(out, z)
+    _activations.get(activation).activate_into(z, out)
 
 
 def _backprop_into(gh, z, h, tmp, activation):
     """gh *= f'(z) in place, using h = f(z) where that is cheaper."""
-    if activation == "relu":
-        np.greater(z, 0.0, out=tmp)
-        gh *= tmp
-    elif activation == "tanh":
-        np.multiply(h, h, out=tmp)
-        np.subtract(1.0, tmp, out=tmp)
-        gh *= tmp
-    elif activation == "sigmoid":
-        np.subtract(1.0, h, out=tmp)
-        tmp *= h
-        gh *= tmp
-    elif activation == "leaky_relu":
-        np.greater(z, 0.0, out=tmp)
-        tmp *= 1.0 - LEAKY_RELU_SLOPE
-        tmp += LEAKY_RELU_SLOPE
-        gh *= tmp
+    _activations.get(activation).backprop_into(gh, z, h, tmp)
 
 
 # --------------------------------------------------------------------------

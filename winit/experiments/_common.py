@@ -109,7 +109,7 @@ def layer_signals(x, y, *, activation, init, depth=5, width=1000, rng=None):
         Inputs.
     y : numpy.ndarray of int, shape (N,)
         Labels.
-    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear"}
+    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear", "gelu"}
         Activation function of the hidden layers.
     init : {"standard", "normalized", "xavier", "he"}
         A key of :data:`INITS`.

@@ -47,6 +47,7 @@ from ..data import digits
 from ..fans import calculate_gain
 from ..lsuv import lsuv
 from ..meanfield import length_map
+from ..networks import ACTIVATIONS as NETWORK_ACTIVATIONS
 from ..networks import activate, forward, init_weights, train_sgd
 from ..schemes import orthogonal
 from ._common import INITS
@@ -83,7 +84,7 @@ def mlp_forward_to(activation, *, measure="pre"):
 
     Parameters
     ----------
-    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear"}
+    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear", "gelu"}
     measure : {"pre", "post"}, default "pre"
 
     Returns
@@ -91,7 +92,7 @@ def mlp_forward_to(activation, *, measure="pre"):
     callable
         ``forward_to(weights, x, k) -> numpy.ndarray`` of shape ``(B, n_k)``.
     """
-    check_choice(activation, "activation", ("tanh", "sigmoid", "relu", "leaky_relu", "linear"))
+    check_choice(activation, "activation", NETWORK_ACTIVATIONS)
     check_choice(measure, "measure", _MEASURES)
     cache = {"x": None, "ws": (), "h": None}
 

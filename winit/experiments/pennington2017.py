@@ -48,6 +48,7 @@ from math import comb, sqrt
 
 import numpy as np
 
+from .. import activations as _activations
 from .._validation import check_choice, check_count, check_real, check_rng
 from ..schemes import orthogonal, variance_scaling
 
@@ -75,20 +76,11 @@ CRITICAL_SIGMA_W2 = {"linear": 1.0, "relu": 2.0, "tanh": 1.0}
 
 
 def _derivative(z, activation):
-    if activation == "linear":
-        return np.ones_like(z)
-    if activation == "relu":
-        return (z > 0).astype(z.dtype)
-    t = np.tanh(z)
-    return 1.0 - t * t
+    return _activations.get(activation).derivative(z)
 
 
 def _activate(z, activation):
-    if activation == "linear":
-        return z
-    if activation == "relu":
-        return np.maximum(z, 0.0)
-    return np.tanh(z)
+    return _activations.get(activation).function(z)
 
 
 def _check_weights(weights):

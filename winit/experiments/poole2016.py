@@ -132,7 +132,7 @@ def length_per_layer(sigma_w2, sigma_b2=0.0, activation="tanh", *, q0=(0.1, 1.0,
         :math:`\\sigma_w^2`; weights are :math:`\\mathcal N(0, \\sigma_w^2/n)`.
     sigma_b2 : float, default 0.0
         :math:`\\sigma_b^2`, the biases' variance.
-    activation : {"tanh", "relu", "leaky_relu", "sigmoid", "linear"}
+    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear", "gelu"}
     q0 : float or sequence of float, default (0.1, 1.0, 4.0, 10.0)
         Squared lengths at layer 1, each :math:`> 0`.
     depth : int, default 15
@@ -273,7 +273,7 @@ def phase_boundary(q_stars=None, activation="tanh"):
     q_stars : sequence of float, optional
         Fixed points to trace, each :math:`\\geq 0`; default 200 values from
         0 to 12, denser near 0.
-    activation : {"tanh", "relu", "leaky_relu", "sigmoid", "linear"}
+    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear", "gelu"}
 
     Returns
     -------

@@ -46,6 +46,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import activations as _activations
 from .. import meanfield
 from .._threads import one_blas_thread as _one_blas_thread
 from .._validation import check_choice, check_count, check_real, check_rng
@@ -90,18 +91,8 @@ class GradientGrowth:
 
 
 def _derivative(z, activation):
-    """phi'(z) of the activations :mod:`winit.networks` knows."""
-    if activation == "tanh":
-        t = np.tanh(z)
-        return 1.0 - t * t
-    if activation == "sigmoid":
-        s = 0.5 * (1.0 + np.tanh(0.5 * z))
-        return s * (1.0 - s)
-    if activation == "relu":
-        return (z > 0).astype(z.dtype)
-    if activation == "leaky_relu":
-        return np.where(z > 0, 1.0, meanfield.LEAKY_SLOPE)
-    return np.ones_like(z)
+    """phi'(z), from the registry :mod:`winit.activations`."""
+    return _activations.get(activation).derivative(z)
 
 
 def _points(points):
@@ -141,7 +132,7 @@ def gradient_growth(points, *, activation="tanh", depth=100, width=256, n_inputs
     ----------
     points : sequence of (float, float)
         :math:`(\\sigma_w^2, \\sigma_b^2)` pairs; :math:`q^*` must be finite.
-    activation : {"tanh", "relu", "leaky_relu", "sigmoid", "linear"}, default "tanh"
+    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear", "gelu"}, default "tanh"
     depth : int, default 100
         Weight layers (at least 3).
     width : int, default 256
@@ -190,7 +181,7 @@ def gradient_growth(points, *, activation="tanh", depth=100, width=256, n_inputs
             if not q_star < math.inf:
                 raise ValueError(f"points must have a finite fixed point q*; at sigma_w2={sw2}, "
                                  f"sigma_b2={sb2} the variance of {activation} grows without bound")
-            if q_star == 0.0 and activation in ("relu", "leaky_relu", "linear"):
+            if q_star == 0.0 and _activations.get(activation).homogeneous:
                 # No bias and sigma_w2 below the edge: the signal decays to 0, where ReLU's
                 # derivative is 0.  chi_1 of these activations does not depend on q: use q = 1.
                 q_star = 1.0
