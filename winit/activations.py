@@ -30,7 +30,7 @@ name            :math:`f(z)`               homogeneous  bound
 ==============  =========================  ===========  =====
 
 :math:`\Phi` is the standard normal distribution function.  numpy has no
-``erf``; :func:`_normal_cdf` computes :math:`\Phi` in float64 to within a few
+``erf``; the private ``_normal_cdf`` computes :math:`\Phi` in float64 to within a few
 units in the last place over the whole line (see its notes), and float32
 inputs are computed in float64 and rounded once.
 
