@@ -409,7 +409,7 @@ def test_backward_errors():
         backward(params, rec, [0, 1, 1, 0])
     with pytest.raises(TypeError, match=r"y must be an array of integer class labels"):
         backward(params, rec, np.zeros(5))
-    with pytest.raises(ValueError, match=r"grad_output must have shape \(5, 2\)"):
+    with pytest.raises(ValueError, match=r"grad_output must be an array of shape \(5, 2\)"):
         backward(params, rec, grad_output=np.ones((5, 3)))
     with pytest.raises(TypeError, match=r"record must be the ForwardRecord"):
         backward(params, {"x": 1}, [0] * 5)

@@ -797,12 +797,8 @@ def backward(params, record, y=None, *, grad_output=None):
             g /= batch
         else:
             loss = None
-            g = _real_array(grad_output, "grad_output", "dL/dz of the last layer")
-            if g.shape != (batch, n_out):
-                raise ValueError(
-                    f"grad_output must have shape ({batch}, {n_out}), like the last layer's "
-                    f"pre-activations; got shape {g.shape}"
-                )
+            g = check_array(grad_output, "grad_output", "dL/dz of the last layer",
+                            shape=(batch, n_out))
             g = g.astype(params[0][0].dtype, copy=True)
         gz, gh, gW, gb = _backward(params, record.x, record.pre_activations,
                                    record.activations, record.activation, g)
