@@ -593,3 +593,27 @@ def test_every_scalar_a_chapter_may_glue_is_a_python_float(dtype):
     ]
     assert all(type(v) is float for v in values), [type(v) for v in values]
     assert all(type(v) is int for v in winit.compute_fans((np.int64(3), np.int32(4), np.int8(5))))
+
+
+# ---- summarize without overflow ---------------------------------------------------------
+
+
+def test_summarize_float16_weights_has_a_finite_std():
+    # float16 squares overflow beyond 256: the std came out inf
+    s = winit.summarize(np.array([60000.0, -60000.0, 0.0, 0.0], dtype=np.float16))
+    assert (s.min, s.max, s.mean) == (-60000.0, 60000.0, 0.0)
+    assert s.std == math.sqrt(60000.0 ** 2 / 2)
+
+
+def test_summarize_large_and_tiny_float64_weights():
+    w = np.array([1.0, -1.0, 3.0, -3.0])
+    for scale in (2.0 ** 600, 2.0 ** -600):
+        s = winit.summarize(w * scale)
+        expected = math.sqrt(5.0) * scale
+        assert abs(s.std - expected) <= 1e-15 * expected and s.mean == 0.0
+
+
+def test_summarize_ordinary_float64_is_numpys_to_the_bit():
+    w = np.random.default_rng(0).normal(0.0, 0.3, size=1000)
+    s = winit.summarize(w)
+    assert (s.mean, s.std) == (float(w.mean()), float(w.std()))

@@ -556,8 +556,9 @@ def check_sequence(value, name, meaning, *, what="entries", min_len=1, arrays=Fa
     """
     if (isinstance(value, (str, bytes)) or (isinstance(value, np.ndarray) and not arrays)
             or not hasattr(value, "__len__") or not hasattr(value, "__iter__")):
-        raise TypeError(f"{name} must be a sequence of {what} ({meaning}); got {value!r:.80} of "
-                        f"type {type(value).__name__}")
+        got = (f"an array of shape {value.shape}" if isinstance(value, np.ndarray) else
+               f"{value!r:.80} of type {type(value).__name__}")
+        raise TypeError(f"{name} must be a sequence of {what} ({meaning}); got {got}")
     out = list(value)
     if len(out) < min_len:
         count = {2: "two", 3: "three"}.get(min_len, str(min_len))

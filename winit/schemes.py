@@ -18,12 +18,14 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._numerics import mean_std
 from ._validation import (
     check_choice,
     check_count,
     check_count_pair,
     check_draw,
     check_real,
+    check_spread,
     check_weights,
 )
 from .fans import _fans
@@ -1140,7 +1142,7 @@ def summarize(w):
     0.25 0.5590169943749475
     """
     w = check_weights(w, "w")
-    return Summary(float(w.min()), float(w.max()), float(w.mean()), float(w.std()))
+    return Summary(float(w.min()), float(w.max()), *mean_std(w))
 
 
 # --------------------------------------------------------------------------
@@ -1260,14 +1262,17 @@ def orthogonal(shape, gain=1.0, *, rng=None, dtype=np.float64):
             f"shape must have at least 2 dimensions (rows and columns of the orthogonal "
             f"matrix, in the (in, out) layout); got {shape!r}"
         )
+    meaning = "the factor on the orthogonal matrix"
     if gain > _MAX_SPREAD[dtype]:
-        raise ValueError(
-            f"gain must be small enough for {dtype} weights (the factor on the orthogonal "
-            f"matrix); got gain={gain!r}"
-        )
+        check_spread(gain, "gain", meaning, dtype)
     rows, cols = math.prod(shape[:-1]), shape[-1]
     if rows == 0 or cols == 0:
         return np.empty(shape, dtype)
+    # each weight has standard deviation gain / sqrt(max(rows, cols)): below the
+    # type's smallest normal number the matrix would be zeros and subnormal values
+    spread = gain / math.sqrt(max(rows, cols))
+    check_spread(spread, "gain", meaning, dtype, be="give weights of standard deviation",
+                 got=f"gain={gain!r}, which gives {spread:.3g} for a {rows} x {cols} matrix")
     a = rng.standard_normal((max(rows, cols), min(rows, cols)), dtype=dtype)
     q, r = np.linalg.qr(a)
     signs = np.sign(np.diagonal(r))
