@@ -72,8 +72,14 @@ def mean_std(a):
 
 def std(a):
     """The population standard deviation of the finite array ``a``, as
-    :func:`mean_std` computes it."""
-    return mean_std(a)[1]
+    :func:`mean_std` computes it (without computing the mean twice)."""
+    a = _float(a)
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        s = a.std()
+        if a.size and (not np.isfinite(s) or (s < _small(a) and a.max() != a.min())):
+            y, scale = _rescaled(a)
+            s = float(y.std()) * scale
+    return float(s)
 
 
 def norm(a):
