@@ -47,11 +47,11 @@ def test_linear_jacobian_is_the_product():
 def test_jacobian_errors():
     with pytest.raises(ValueError, match="activation"):
         pen.input_output_jacobian([np.eye(2)], np.ones(2), "sigmoid")
-    with pytest.raises(ValueError, match="x must be a vector of 2"):
+    with pytest.raises(ValueError, match=r"x must be an array of shape \(2,\)"):
         pen.input_output_jacobian([np.eye(2)], np.ones(3), "linear")
     with pytest.raises(ValueError, match=r"weights\[1\]"):
         pen.input_output_jacobian([np.eye(2), np.eye(3)], np.ones(2), "linear")
-    with pytest.raises(TypeError, match="weights must be"):
+    with pytest.raises(ValueError, match="weights must be a non-empty sequence"):
         pen.input_output_jacobian([], np.ones(2), "linear")
 
 

@@ -106,20 +106,28 @@ def check_real(value, name, meaning, *, positive=False, nonnegative=False, low=N
         raise ValueError(f"{name} must be a positive real number ({meaning}); got {value!r}")
     if nonnegative and value < 0:
         raise ValueError(f"{name} must be a non-negative real number ({meaning}); got {value!r}")
-    if low is not None or high is not None:
-        left = closed in ("both", "left")
-        right = closed in ("both", "right")
-        above = low is None or (value >= low if left else value > low)
-        below = high is None or (value <= high if right else value < high)
-        if not (above and below):
-            if low is None:
-                where = f"{'at most' if right else 'below'} {high!r}"
-            elif high is None:
-                where = f"{'at least' if left else 'above'} {low!r}"
-            else:
-                where = f"in {'[' if left else '('}{low!r}, {high!r}{']' if right else ')'}"
-            raise ValueError(f"{name} must be a real number {where} ({meaning}); got {value!r}")
+    if (low is not None or high is not None) and not _inside(value, low, high, closed):
+        raise ValueError(f"{name} must be a real number {_interval(low, high, closed)} "
+                         f"({meaning}); got {value!r}")
     return value
+
+
+def _inside(value, low, high, closed):
+    """Whether ``value`` (a number or an array: elementwise) lies in the interval."""
+    left, right = closed in ("both", "left"), closed in ("both", "right")
+    above = True if low is None else (value >= low if left else value > low)
+    below = True if high is None else (value <= high if right else value < high)
+    return above & below
+
+
+def _interval(low, high, closed):
+    """``"in [0, 1)"``, ``"at least 2"``, ``"above 0"``: the interval in words."""
+    left, right = closed in ("both", "left"), closed in ("both", "right")
+    if low is None:
+        return f"{'at most' if right else 'below'} {high!r}"
+    if high is None:
+        return f"{'at least' if left else 'above'} {low!r}"
+    return f"in {'[' if left else '('}{low!r}, {high!r}{']' if right else ')'}"
 
 
 def check_shape(shape, name="size"):
@@ -381,7 +389,7 @@ def _shape_fits(actual, shape):
 
 
 def check_array(a, name, meaning, *, dtype="float", ndim=None, shape=None, min_size=0,
-                finite=True):
+                finite=True, low=None, high=None, closed="both"):
     """Return ``a`` as a checked numpy array: winit's ``check_array``.
 
     Parameters
@@ -412,6 +420,10 @@ def check_array(a, name, meaning, *, dtype="float", ndim=None, shape=None, min_s
     finite : {True, "nan", False}, default True
         ``True`` refuses NaN and infinities; ``"nan"`` refuses NaN only (an
         infinity is an exploding signal, a result); ``False`` checks nothing.
+    low, high : float, optional
+        Bounds of every entry; ``closed`` ("both", "left", "right",
+        "neither") says which belong to the interval, as in
+        :func:`check_real`.
 
     Returns
     -------
@@ -486,8 +498,20 @@ def check_array(a, name, meaning, *, dtype="float", ndim=None, shape=None, min_s
             must = "free of NaN" if finite == "nan" else "of finite numbers"
             raise ValueError(f"{name} must be an array {must} ({meaning}); got an array "
                              f"containing {'NaN' if nan else 'an infinity'}")
+    out = _converted(arr, name, meaning, policy, target, finite)
+    if low is not None or high is not None:
+        outside = ~_inside(out, low, high, closed)
+        if outside.any():
+            bad = out[outside].flat[0]
+            raise ValueError(f"{name} must be an array of numbers {_interval(low, high, closed)} "
+                             f"({meaning}); got an array containing {bad.item()!r}")
+    return out
+
+
+def _converted(arr, name, meaning, policy, target, finite):
+    """``arr`` converted as the policy (or the ``target`` dtype) says."""
     if target is None:
-        if kind in "iu" and policy in ("float", "float64", "float32/64"):
+        if arr.dtype.kind in "iu" and policy in ("float", "float64", "float32/64"):
             return arr.astype(np.float64)
         if policy == "float64" and arr.dtype != _FLOAT64:
             target = _FLOAT64
@@ -567,12 +591,14 @@ def check_sequence(value, name, meaning, *, what="entries", min_len=1, arrays=Fa
     return out
 
 
-def check_counts(value, name, meaning, *, min_len=1, distinct=False, each=None):
+def check_counts(value, name, meaning, *, min_len=1, distinct=False, increasing=False,
+                 each=None):
     """Return ``value`` as a list of positive Python ints (layer widths, depths).
 
     Each entry is checked by :func:`check_count` as ``name[i]``, with the
     meaning ``each`` (default ``meaning``); with ``distinct`` the entries
-    must differ from one another.
+    must differ from one another, with ``increasing`` each must exceed the one
+    before.
     """
     each = meaning if each is None else each
     out = [check_count(v, f"{name}[{i}]", each)
@@ -581,6 +607,9 @@ def check_counts(value, name, meaning, *, min_len=1, distinct=False, each=None):
     if distinct and len(set(out)) != len(out):
         raise ValueError(f"{name} must be a sequence of distinct positive integers ({meaning}); "
                          f"got {out!r:.80}")
+    if increasing and any(b <= a for a, b in zip(out, out[1:])):
+        raise ValueError(f"{name} must be an increasing sequence of positive integers "
+                         f"({meaning}); got {out!r:.80}")
     return out
 
 
