@@ -59,9 +59,9 @@ def test_loglog_slope_is_least_squares():
 @pytest.mark.parametrize("w,v,match", [
     ([1, 2], [1, 2, 3], r"^values must be an array of shape \(2,\)"),
     ([1], [1], r"^widths must be an array of at least 2 numbers"),
-    ([1, 2], [1, 0], r"^values must be an array of numbers above 0\.0 .*got an array containing 0\.0$"),
+    ([1, 2], [1, 0], r"^values must be an array of numbers above 0 .*got an array containing 0\.0$"),
     ([1, 2], [1, np.inf], r"^values must be an array of finite numbers"),
-    ([0, 2], [1, 1], r"^widths must be an array of numbers above 0\.0"),
+    ([0, 2], [1, 1], r"^widths must be an array of numbers above 0 "),
     ([4, 4], [1, 2], "two distinct"),
 ])
 def test_loglog_slope_errors(w, v, match):

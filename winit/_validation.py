@@ -124,10 +124,16 @@ def _interval(low, high, closed):
     """``"in [0, 1)"``, ``"at least 2"``, ``"above 0"``: the interval in words."""
     left, right = closed in ("both", "left"), closed in ("both", "right")
     if low is None:
-        return f"{'at most' if right else 'below'} {high!r}"
+        return f"{'at most' if right else 'below'} {_number(high)}"
     if high is None:
-        return f"{'at least' if left else 'above'} {low!r}"
-    return f"in {'[' if left else '('}{low!r}, {high!r}{']' if right else ')'}"
+        return f"{'at least' if left else 'above'} {_number(low)}"
+    return f"in {'[' if left else '('}{_number(low)}, {_number(high)}{']' if right else ')'}"
+
+
+def _number(x):
+    """A bound as a reader writes it: ``1e+12``, ``0``, ``0.5`` (exact, or its repr)."""
+    text = f"{x:g}"
+    return text if float(text) == x else repr(x)
 
 
 def check_shape(shape, name="size"):
