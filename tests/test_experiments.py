@@ -223,7 +223,7 @@ def test_he_depth_training_is_reproducible_and_seeded():
 def test_he_depth_training_errors():
     with pytest.raises(TypeError, match=r"rng must be None, a non-negative integer seed"):
         he_depth_training(rng="zero")
-    with pytest.raises(ValueError, match=r"depths must be one or more integers >= 2.*got \[1\]"):
+    with pytest.raises(ValueError, match=r"depths\[0\] must be an integer of at least 2 \(a number of weight layers\); got 1"):
         he_depth_training(depths=(1,))
     with pytest.raises(ValueError, match=r"width must be a positive integer"):
         he_depth_training(width=0)

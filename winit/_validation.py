@@ -598,16 +598,17 @@ def check_sequence(value, name, meaning, *, what="entries", min_len=1, arrays=Fa
 
 
 def check_counts(value, name, meaning, *, min_len=1, distinct=False, increasing=False,
-                 each=None):
+                 each=None, low=1):
     """Return ``value`` as a list of positive Python ints (layer widths, depths).
 
     Each entry is checked by :func:`check_count` as ``name[i]``, with the
-    meaning ``each`` (default ``meaning``); with ``distinct`` the entries
+    meaning ``each`` (default ``meaning``) and the least value ``low``; with
+    ``distinct`` the entries
     must differ from one another, with ``increasing`` each must exceed the one
     before.
     """
     each = meaning if each is None else each
-    out = [check_count(v, f"{name}[{i}]", each)
+    out = [check_count(v, f"{name}[{i}]", each, low=low)
            for i, v in enumerate(check_sequence(value, name, meaning, what="positive integers",
                                                 min_len=min_len, arrays=True))]
     if distinct and len(set(out)) != len(out):

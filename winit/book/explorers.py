@@ -359,11 +359,11 @@ def render_image(fig, *, dpi=CSS_PX_PER_INCH * PIXEL_DENSITY, colors=64, format=
         If ``format`` is not one of :data:`IMAGE_FORMATS`, or ``colors`` is
         None with ``format="webp"``.
     """
-    if format not in IMAGE_FORMATS:
-        raise ValueError(f"format must be one of {sorted(IMAGE_FORMATS)}, got {format!r}")
+    check_choice(format, "format", tuple(IMAGE_FORMATS))
     if colors is None:
         if format != "png":
-            raise ValueError("colors=None (full colour) is only written as format='png'")
+            raise ValueError(f"format must be 'png' with colors=None (full colour is written as "
+                             f"PNG only); got {format!r}")
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
         return buf.getvalue()
@@ -393,8 +393,7 @@ def encode_image(image, *, colors=64, format="png"):
     :func:`render_image`).  Touches no matplotlib object: safe on another thread."""
     from PIL import Image
 
-    if format not in IMAGE_FORMATS:
-        raise ValueError(f"format must be one of {sorted(IMAGE_FORMATS)}, got {format!r}")
+    check_choice(format, "format", tuple(IMAGE_FORMATS))
     image = image.quantize(colors=colors, method=Image.Quantize.FASTOCTREE,
                            dither=Image.Dither.NONE)
     out = io.BytesIO()

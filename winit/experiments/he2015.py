@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_count, check_real, check_rng
+from .._validation import check_count, check_counts, check_real, check_rng
 from ..data import digits, shapes_dataset
 from ..networks import init_weights, train_sgd_stack
 from ._common import INITS, layer_signals
@@ -184,12 +184,9 @@ def he_depth_training(depths=(22, 30), *, n_seeds=5, width=32, steps=2000, lr=0.
        ICCV 2015, Section 2.2 and Figures 2-3.
     """
     rng = check_rng(rng)
-    depths = [check_count(d, "depths", "the number of weight layers, at least 2")
-              for d in (depths if hasattr(depths, "__iter__") else [depths])]
-    if not depths or any(d < 2 for d in depths):
-        raise ValueError(
-            f"depths must be one or more integers >= 2 (the number of weight layers); got {depths}"
-        )
+    depths = check_counts(depths if hasattr(depths, "__iter__") else [depths], "depths",
+                          "the numbers of weight layers", each="a number of weight layers",
+                          low=2)
     n_seeds = check_count(n_seeds, "n_seeds", "the number of seeds per depth and initialisation")
     width = check_count(width, "width", "the units per hidden layer")
     input_scale = check_real(input_scale, "input_scale",
