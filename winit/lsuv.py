@@ -42,14 +42,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._numerics import std as _std
-from ._validation import (
-    check_array,
-    check_count,
-    check_flag,
-    check_real,
-    check_rng,
-    check_sequence,
-)
+from ._validation import (check_array, check_count, check_flag, check_real, check_rng,
+                          check_sequence)
 from .schemes import orthogonal as _orthogonal
 
 __all__ = ["LSUVResult", "lsuv"]

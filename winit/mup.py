@@ -79,16 +79,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import (
-    check_choice,
-    check_count,
-    check_counts,
-    check_dtype,
-    check_real,
-    check_rng,
-    check_size_fits,
-    check_spread,
-)
+from ._validation import (check_choice, check_count, check_counts, check_dtype, check_real,
+                          check_rng, check_size_fits, check_spread)
 
 __all__ = [
     "KINDS",

@@ -43,19 +43,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import (
-    check_array,
-    check_choice,
-    check_count,
-    check_counts,
-    check_dtype,
-    check_labels,
-    check_real,
-    check_rng,
-    check_sequence,
-    check_size_fits,
-    check_spread,
-)
+from ._validation import (check_array, check_choice, check_count, check_counts, check_dtype,
+                          check_labels, check_real, check_rng, check_sequence, check_size_fits,
+                          check_spread)
 
 __all__ = [
     "ACTIVATIONS",

@@ -21,15 +21,8 @@ from typing import NamedTuple
 import numpy as np
 
 from ._numerics import mean_std
-from ._validation import (
-    check_choice,
-    check_count,
-    check_count_pair,
-    check_draw,
-    check_real,
-    check_spread,
-    check_weights,
-)
+from ._validation import (check_choice, check_count, check_count_pair, check_draw, check_real,
+                          check_spread, check_weights)
 from .fans import _fans
 
 __all__ = [

@@ -7,14 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import (
-    check_array,
-    check_choice,
-    check_count,
-    check_labels,
-    check_rng,
-    check_size_fits,
-)
+from .._validation import (check_array, check_choice, check_count, check_labels, check_rng,
+                           check_size_fits)
 from ..networks import ACTIVATIONS, backward, forward, init_weights
 from ..schemes import scheme_rule
 

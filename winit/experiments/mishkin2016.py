@@ -42,14 +42,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import (
-    check_array,
-    check_choice,
-    check_count,
-    check_counts,
-    check_real,
-    check_rng,
-)
+from .._validation import (check_array, check_choice, check_count, check_counts, check_real,
+                           check_rng)
 from ..data import digits
 from ..fans import calculate_gain
 from ..lsuv import lsuv

@@ -48,15 +48,8 @@ from math import comb, sqrt
 
 import numpy as np
 
-from .._validation import (
-    check_array,
-    check_arrays,
-    check_choice,
-    check_count,
-    check_counts,
-    check_real,
-    check_rng,
-)
+from .._validation import (check_array, check_arrays, check_choice, check_count, check_counts,
+                           check_real, check_rng)
 from ..schemes import orthogonal, variance_scaling
 
 __all__ = [

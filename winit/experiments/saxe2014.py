@@ -35,15 +35,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import (
-    check_array,
-    check_choice,
-    check_count,
-    check_counts,
-    check_real,
-    check_rng,
-    check_sequence,
-)
+from .._validation import (check_array, check_choice, check_count, check_counts, check_real,
+                           check_rng, check_sequence)
 from ..schemes import orthogonal, variance_scaling
 
 __all__ = [
