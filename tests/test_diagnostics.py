@@ -52,7 +52,7 @@ def test_layer_stats_and_update_ratios():
     (lambda: dg.layer_stats([]), "values must be a non-empty sequence of arrays"),
     (lambda: dg.layer_stats([np.array(["a"])]), "real numbers"),
     (lambda: dg.update_ratios([np.ones(2)], []), "after must be a non-empty sequence"),
-    (lambda: dg.update_ratios([np.ones(2)], [np.ones(3)]), r"after\[0\] must be an array of the shape of before\[0\]"),
+    (lambda: dg.update_ratios([np.ones(2)], [np.ones(3)]), r"after\[0\] must be an array of shape \(2,\) \(the shape of before\[0\]\)"),
 ])
 def test_errors_name_the_argument(call, match):
     with pytest.raises((ValueError, TypeError), match=match):

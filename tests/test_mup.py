@@ -278,7 +278,7 @@ class _NoDrawGenerator(np.random.Generator):
                                          (1e-320, np.float64)])
 def test_mup_init_refuses_a_gain_that_gives_zero_weights(gain, dtype):
     # the weights came out as zeros or a few subnormal numbers
-    with pytest.raises(ValueError, match=r"^gain must give a standard deviation of at least "
+    with pytest.raises(ValueError, match=r"^gain must be a gain that gives a standard deviation of at least "
                                          r"float(32|64)'s smallest normal number"):
         mup_init([4, 64, 10], base_width=8, gain=gain, rng=0, dtype=dtype)
 
@@ -288,7 +288,7 @@ def test_mup_init_refuses_a_gain_that_overflows_without_a_warning():
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the cast to float32 warned, and the weights were inf
-        with pytest.raises(ValueError, match=r"^gain must give a standard deviation of at most "
+        with pytest.raises(ValueError, match=r"^gain must be a gain that gives a standard deviation of at most "
                                              r"2\.66e\+36 for float32 weights .*got gain=1e\+39"):
             mup_init([4, 8, 3], base_width=8, gain=1e39, rng=0, dtype=np.float32)
 

@@ -313,7 +313,7 @@ def test_any_invalid_gain_raises_naming_gain(gain):
 ])
 def test_gain_too_small_for_the_dtype_is_refused(gain, dtype, shape):
     # the matrix came out as zeros and subnormal numbers, no longer orthogonal
-    with pytest.raises(ValueError, match=r"^gain must give weights of standard deviation at least "
+    with pytest.raises(ValueError, match=r"^gain must be a factor that gives weights of standard deviation at least "
                                          r"float(32|64)'s smallest normal number .*got gain="):
         orthogonal(shape, gain, rng=0, dtype=dtype)
 

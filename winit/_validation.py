@@ -499,11 +499,12 @@ def check_array(a, name, meaning, *, dtype="float", ndim=None, shape=None, min_s
         raise ValueError(f"{name} must be an array of at least {min_size} numbers ({meaning}); "
                          f"got shape {arr.shape}")
     if finite and arr.dtype.kind == "f":
-        nan = bool(np.isnan(arr).any())
-        if nan or (finite != "nan" and not np.isfinite(arr).all()):
-            must = "free of NaN" if finite == "nan" else "of finite numbers"
-            raise ValueError(f"{name} must be an array {must} ({meaning}); got an array "
-                             f"containing {'NaN' if nan else 'an infinity'}")
+        if finite == "nan" and np.isnan(arr).any():
+            raise ValueError(f"{name} must be an array free of NaN ({meaning}); got an array "
+                             "containing NaN")
+        if finite != "nan" and not np.isfinite(arr).all():
+            raise ValueError(f"{name} must be an array of finite numbers ({meaning}); got an "
+                             f"array containing {'NaN' if np.isnan(arr).any() else 'an infinity'}")
     out = _converted(arr, name, meaning, policy, target, finite)
     if low is not None or high is not None:
         outside = ~_inside(out, low, high, closed)
@@ -651,8 +652,9 @@ def check_spread(value, name, meaning, dtype, *, factor=1.0, zero=False, kind=""
     largest multiple of it a draw reaches before the check matters
     (``sqrt(3)`` for a uniform of that standard deviation).  ``zero`` allows
     exactly 0 (every weight 0).  ``kind`` names the distribution in the
-    message, ``be`` its verb (``"give a spread of"`` when ``value`` is
-    derived from the argument ``name``) and ``got`` replaces the value shown.
+    message, ``be`` its verb (``"be a gain that gives a standard deviation
+    of"`` when ``value`` is derived from the argument ``name``) and ``got``
+    replaces the value shown.
     Returns ``value``.
     """
     lo, hi = spread_limits(dtype)

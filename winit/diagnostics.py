@@ -274,8 +274,8 @@ def update_ratios(before, after):
         a = _as_float_array(w0, f"before[{i}]", meaning=f"the weights of layer {i} before the step")
         b = _as_float_array(w1, f"after[{i}]", meaning=f"the weights of layer {i} after the step")
         if a.shape != b.shape:
-            raise ValueError(f"after[{i}] must be an array of the shape of before[{i}], "
-                             f"{a.shape}; got shape {b.shape}")
+            raise ValueError(f"after[{i}] must be an array of shape {a.shape} (the shape of "
+                             f"before[{i}]); got shape {b.shape}")
         ratios.append(_ratio(a, b))
     return ratios
 

@@ -239,8 +239,9 @@ def mup_layer(kind, fan_in, fan_out, *, base_width, gain=math.sqrt(2.0), optimiz
     check_choice(parametrization, "parametrization", PARAMETRIZATIONS)
     std_sp = gain / math.sqrt(fan_in)
     if not 0.0 < std_sp < math.inf:
-        raise ValueError(f"gain must give a positive finite standard deviation gain / "
-                         f"sqrt(fan_in); got gain={gain!r} with fan_in={fan_in}")
+        raise ValueError(f"gain must be a gain that gives a positive standard deviation "
+                         f"(g of the standard deviation g / sqrt(fan_in)); got gain={gain!r} "
+                         f"with fan_in={fan_in}")
     if parametrization == "sp":
         return LayerScaling(kind, fan_in, fan_out, std_sp, 1.0, 1.0)
     m_in = fan_in / base_width if kind != "input" else 1.0
@@ -359,7 +360,7 @@ def mup_init(sizes, *, base_width, gain=math.sqrt(2.0), parametrization="mup", r
     for l, s in enumerate(scalings):
         check_size_fits((s.fan_in, s.fan_out), dtype, f"sizes[{l}:{l + 2}]")
         check_spread(s.init_std, "gain", f"g of the standard deviation g / sqrt(fan_in); layer "
-                     f"{l + 1}'s weights", dtype, be="give a standard deviation of",
+                     f"{l + 1}'s weights", dtype, be="be a gain that gives a standard deviation of",
                      got=f"gain={gain!r}, which gives {s.init_std:.3g}")
     params = []
     for s in scalings:

@@ -1472,7 +1472,7 @@ def orthogonal(shape, gain=1.0, *, rng=None, dtype=np.float64):
     # each weight has standard deviation gain / sqrt(max(rows, cols)): below the
     # type's smallest normal number the matrix would be zeros and subnormal values
     spread = gain / math.sqrt(max(rows, cols))
-    check_spread(spread, "gain", meaning, dtype, be="give weights of standard deviation",
+    check_spread(spread, "gain", meaning, dtype, be="be a factor that gives weights of standard deviation",
                  got=f"gain={gain!r}, which gives {spread:.3g} for a {rows} x {cols} matrix")
     a = rng.standard_normal((max(rows, cols), min(rows, cols)), dtype=dtype)
     q, r = np.linalg.qr(a)
