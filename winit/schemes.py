@@ -455,6 +455,16 @@ def variance_scaling(
     return _variance_scaling(shape, scale, mode, distribution, fans, rng, dtype, "shape")
 
 
+def _mode_cd(mode, fan_in, fan_out):
+    """``(c, d)`` with ``n = d / c`` the ``mode``'s fan: integers, so that a variance
+    ``scale * c / d`` is rounded once."""
+    if mode == "fan_in":
+        return 1, fan_in
+    if mode == "fan_out":
+        return 1, fan_out
+    return 2, fan_in + fan_out
+
+
 def _variance_scaling(shape, scale, mode, distribution, fans, rng, dtype, shape_name):
     """:func:`variance_scaling` once ``scale``, ``mode``, ``distribution`` and
     ``fans`` are checked; ``shape_name`` names the shape argument in messages.
@@ -466,13 +476,7 @@ def _variance_scaling(shape, scale, mode, distribution, fans, rng, dtype, shape_
     shape, dtype, rng = check_draw(shape, dtype, rng, shape_name)
     fan_in, fan_out = _fans(shape, "in_out") if fans is None else fans
 
-    # Var[W] = scale * c / d, i.e. n = d / c.
-    if mode == "fan_in":
-        c, d = 1, fan_in
-    elif mode == "fan_out":
-        c, d = 1, fan_out
-    else:
-        c, d = 2, fan_in + fan_out
+    c, d = _mode_cd(mode, fan_in, fan_out)  # Var[W] = scale * c / d, i.e. n = d / c
     if d == 0:  # a zero fan only comes from a zero dimension: nothing to draw
         return np.empty(shape, dtype)
     if distribution == "uniform":
@@ -1122,13 +1126,7 @@ def _scaling(name, fan_in, fan_out):
     scale, mode, distribution = SCALINGS[check_choice(name, "name", tuple(SCALINGS))]
     fan_in = check_count(fan_in, "fan_in", _FAN_MEANINGS[0])
     fan_out = check_count(fan_out, "fan_out", _FAN_MEANINGS[1])
-    if mode == "fan_in":
-        c, d = 1, fan_in
-    elif mode == "fan_out":
-        c, d = 1, fan_out
-    else:
-        c, d = 2, fan_in + fan_out
-    return scale, c, d, distribution
+    return (scale, *_mode_cd(mode, fan_in, fan_out), distribution)
 
 
 def scheme_std(name, fan_in, fan_out):
