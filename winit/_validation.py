@@ -54,9 +54,10 @@ def check_count(value, name, meaning, *, low=1, high=MAX_COUNT):
     node"``.  numpy integers are accepted; ``bool`` is rejected even though it
     is an ``int`` subclass, as PyTorch does.  Counts above :data:`MAX_COUNT`
     are refused, since they could not be turned into a float exactly.
-    ``low`` and ``high`` narrow the range (``low=2`` for "at least two").
+    ``low`` (at least 1) and ``high`` (at most :data:`MAX_COUNT`) narrow the
+    range (``low=2`` for "at least two").
     """
-    if type(value) is int and low <= value <= high and 0 < value <= MAX_COUNT:  # fast path
+    if type(value) is int and low <= value <= high:  # fast path
         return value
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise TypeError(
