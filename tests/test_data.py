@@ -88,10 +88,10 @@ def test_digits_is_seeded():
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        (dict(test_fraction=0), ValueError, r"^test_fraction must be a positive real number \(the share of images held out, in \(0, 1\)\); got 0\.0$"),
-        (dict(test_fraction=-0.2), ValueError, r"^test_fraction must be a positive real number"),
-        (dict(test_fraction=1), ValueError, r"^test_fraction must be in \(0, 1\) \(the share of images held out\); got 1\.0$"),
-        (dict(test_fraction=1.5), ValueError, r"^test_fraction must be in \(0, 1\)"),
+        (dict(test_fraction=0), ValueError, r"^test_fraction must be a real number in \(0, 1\) \(the share of images held out\); got 0\.0$"),
+        (dict(test_fraction=-0.2), ValueError, r"^test_fraction must be a real number in \(0, 1\)"),
+        (dict(test_fraction=1), ValueError, r"^test_fraction must be a real number in \(0, 1\) \(the share of images held out\); got 1\.0$"),
+        (dict(test_fraction=1.5), ValueError, r"^test_fraction must be a real number in \(0, 1\)"),
         (dict(test_fraction=math.nan), ValueError, r"^test_fraction must be a finite real number"),
         (dict(test_fraction="0.2"), TypeError, r"^test_fraction must be a real number .*got '0\.2' of type str$"),
         (dict(test_fraction=True), TypeError, r"^test_fraction must be a real number .*of type bool$"),
@@ -100,8 +100,8 @@ def test_digits_is_seeded():
         (dict(scale=0), ValueError, r"^scale must be a positive real number \(the standard deviation of the features\); got 0\.0$"),
         (dict(scale=-1.0), ValueError, r"^scale must be a positive real number"),
         (dict(scale=math.inf), ValueError, r"^scale must be a finite real number"),
-        (dict(scale=1e300), ValueError, r"^scale must be between 1e-100 and 1e\+100 \(the standard deviation of the features; beyond, their squares under- or overflow\); got 1e\+300$"),
-        (dict(scale=1e-300), ValueError, r"^scale must be between 1e-100 and 1e\+100 .*; got 1e-300$"),
+        (dict(scale=1e300), ValueError, r"^scale must be a real number in \[1e-100, 1e\+100\] \(the standard deviation of the features; beyond, their squares under- or overflow\); got 1e\+300$"),
+        (dict(scale=1e-300), ValueError, r"^scale must be a real number in \[1e-100, 1e\+100\] .*; got 1e-300$"),
         (dict(scale="1"), TypeError, r"^scale must be a real number"),
         (dict(rng=-1), ValueError, r"^rng must be None, a non-negative integer seed"),
         (dict(rng=0.5), TypeError, r"^rng must be None, a non-negative integer seed"),
@@ -168,8 +168,8 @@ def test_shapes_dataset_errors(args, kwargs, error, match):
 
 def test_gaussian_mixture_of_one_example_is_refused():
     # one example has a standard deviation of 0 in every feature: standardising it was 0/0
-    with pytest.raises(ValueError, match=r"^n must be at least 2 \(the number of examples; "
-                       r"standardising a feature needs two\); got 1$"):
+    with pytest.raises(ValueError, match=r"^n must be an integer of at least 2 \(the number of "
+                       r"examples; standardising a feature needs two\); got 1$"):
         gaussian_mixture(1, dim=4, rng=0)
 
 
@@ -203,19 +203,19 @@ def test_gaussian_mixture_is_seeded():
     ("kwargs", "error", "match"),
     [
         (dict(n=0), ValueError, r"^n must be a positive integer \(the number of examples\); got 0$"),
-        (dict(n=1), ValueError, r"^n must be at least 2"),
-        (dict(n=np.int64(1)), ValueError, r"^n must be at least 2"),
+        (dict(n=1), ValueError, r"^n must be an integer of at least 2"),
+        (dict(n=np.int64(1)), ValueError, r"^n must be an integer of at least 2"),
         (dict(n=5.0), TypeError, r"^n must be a positive integer"),
         (dict(dim=0), ValueError, r"^dim must be a positive integer \(the number of features\); got 0$"),
         (dict(n_classes=0), ValueError, r"^n_classes must be a positive integer \(the number of classes\); got 0$"),
         (dict(n_classes=True), TypeError, r"^n_classes must be a positive integer"),
         (dict(separation=-1.0), ValueError, r"^separation must be a non-negative real number \(the norm of the class means\); got -1\.0$"),
         (dict(separation=math.nan), ValueError, r"^separation must be a finite real number"),
-        (dict(separation=1e13), ValueError, r"^separation must be at most 1e\+12 \(the norm of the class means, in units of the noise; beyond, the noise is lost in rounding\); got 10000000000000\.0$"),
+        (dict(separation=1e13), ValueError, r"^separation must be a real number at most 1e\+12 \(the norm of the class means, in units of the noise; beyond, the noise is lost in rounding\); got 10000000000000\.0$"),
         (dict(separation="6"), TypeError, r"^separation must be a real number"),
         (dict(scale=0.0), ValueError, r"^scale must be a positive real number \(the standard deviation of the features\); got 0\.0$"),
-        (dict(scale=1e200), ValueError, r"^scale must be between 1e-100 and 1e\+100"),
-        (dict(scale=5e-324), ValueError, r"^scale must be between 1e-100 and 1e\+100"),
+        (dict(scale=1e200), ValueError, r"^scale must be a real number in \[1e-100, 1e\+100\]"),
+        (dict(scale=5e-324), ValueError, r"^scale must be a real number in \[1e-100, 1e\+100\]"),
         (dict(rng=[0, -1]), ValueError, r"^rng must be None, a non-negative integer seed"),
         (dict(n=10**9), ValueError, r"^n asks for 64,000,000,000 values \(476\.8 GiB as float64\); winit refuses arrays above 8 GiB$"),
     ],

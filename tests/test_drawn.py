@@ -35,3 +35,21 @@ def test_a_wrong_formula_is_seen():
     x, y = drawn(ax.figure)[0]["lines"]["theory"]
     assert not np.allclose(y[np.abs(x) < 0.49], 1.0)
     plt.close(ax.figure)
+
+
+def test_a_histogram_of_non_finite_weights_is_refused():
+    # it was drawn without them, its legend reading "mean nan, std nan"
+    import pytest
+
+    for bad, what in ((np.nan, "NaN"), (np.inf, "an infinity")):
+        with pytest.raises(ValueError, match=rf"^w must be an array of finite numbers \(the weights to draw\); got an array containing {what}$"):
+            sample_histogram(np.array([0.1, bad, -0.2]))
+    plt.close("all")
+
+
+def test_the_legend_of_large_weights_has_their_std():
+    w = np.array([1.0, -1.0, 3.0, -3.0]) * 2.0 ** 600
+    ax = sample_histogram(w)
+    (label,) = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert label == f"sample: mean 0.000, std {5 ** 0.5 * 2.0 ** 600:.3f}"
+    plt.close(ax.figure)

@@ -60,9 +60,12 @@ def test_init_rules_match_the_papers_formulas():
                            distribution=INITS["normalized"][1], rng=0)
     bound = math.sqrt(6 / 500)
     assert np.abs(W).max() <= bound and np.abs(W).max() > 0.99 * bound
-    assert INITS["xavier"][0](50, 7) == pytest.approx(math.sqrt(1 / 50))
+    assert INITS["lecun"][0](50, 7) == pytest.approx(math.sqrt(1 / 50))
     assert INITS["he"][0](50, 7) == pytest.approx(math.sqrt(2 / 50))
-    assert INITS["xavier"][1] == INITS["he"][1] == "normal"
+    assert INITS["lecun"][1] == INITS["he"][1] == "normal"
+    # one meaning of "xavier" in winit: the tutorial's U[+-1/sqrt(n)], here "standard"
+    assert "xavier" not in INITS
+    assert INITS["standard"][0](50, 7) == pytest.approx(math.sqrt(1 / 150))
 
 
 # ---- Glorot & Bengio (2010), Figures 6 and 7 --------------------------------------
@@ -162,9 +165,9 @@ def test_layer_signals_errors():
 # ---- the same network with ReLU: He et al. (2015), eq. 7-10 -------------------------
 
 
-def test_relu_second_moment_halves_with_xavier_and_holds_with_he():
+def test_relu_second_moment_halves_with_lecun_and_holds_with_he():
     s = relu_signals(n_samples=60, rng=0)
-    xav = s["xavier"].activation_second_moment
+    xav = s["lecun"].activation_second_moment
     he = s["he"].activation_second_moment
     assert np.all((xav[1:] / xav[:-1] > 0.4) & (xav[1:] / xav[:-1] < 0.6)), xav
     assert np.all((he[1:] / he[:-1] > 0.85) & (he[1:] / he[:-1] < 1.15)), he
@@ -185,7 +188,7 @@ def he_small():
 def test_he_depth_training_returns_every_seed_measured_on_both_sets(he_small):
     assert sorted(he_small) == [8, 14]
     for depth in (8, 14):
-        assert sorted(he_small[depth]) == ["he", "xavier"]
+        assert sorted(he_small[depth]) == ["he", "lecun"]
         for runs in he_small[depth].values():
             assert list(runs.steps) == [0, 100, 200, 300]
             for field in ("train_loss", "test_loss", "train_error", "test_error"):
@@ -198,19 +201,19 @@ def test_he_depth_training_returns_every_seed_measured_on_both_sets(he_small):
 def test_he_depth_training_starts_at_a_uniform_guess_and_he_learns_first(he_small):
     log_k = math.log(10)
     for depth in (8, 14):
-        xav, he = he_small[depth]["xavier"], he_small[depth]["he"]
-        # "xavier" starts nearer log 10 than He: its logits are 2**(depth/2) times smaller.
+        xav, he = he_small[depth]["lecun"], he_small[depth]["he"]
+        # "lecun" (He et al.'s "Xavier") starts nearer log 10 than He: its logits are 2**(depth/2) times smaller.
         assert np.all(np.abs(xav.train_loss[:, 0] - log_k) < 0.05)
-        # Every He seed is ahead of its "xavier" twin at the end.
+        # Every He seed is ahead of its "lecun" twin at the end.
         assert np.all(he.train_loss[:, -1] < xav.train_loss[:, -1])
-    # At 14 layers "xavier" has not left log 10 in 300 steps.
-    assert np.all(np.abs(he_small[14]["xavier"].train_loss - log_k) < 0.05)
+    # At 14 layers "lecun" has not left log 10 in 300 steps.
+    assert np.all(np.abs(he_small[14]["lecun"].train_loss - log_k) < 0.05)
 
 
 def test_he_depth_training_is_reproducible_and_seeded():
     kw = dict(depths=3, n_seeds=2, width=8, steps=20, lr=0.05, record_every=10)
     a, b, c = (he_depth_training(rng=s, **kw) for s in (1, 1, 2))
-    for init in ("xavier", "he"):
+    for init in ("lecun", "he"):
         np.testing.assert_array_equal(a[3][init].train_loss, b[3][init].train_loss)
         assert not np.array_equal(a[3][init].train_loss, c[3][init].train_loss)
     # Seeds differ from one another.
@@ -220,7 +223,7 @@ def test_he_depth_training_is_reproducible_and_seeded():
 def test_he_depth_training_errors():
     with pytest.raises(TypeError, match=r"rng must be None, a non-negative integer seed"):
         he_depth_training(rng="zero")
-    with pytest.raises(ValueError, match=r"depths must be one or more integers >= 2.*got \[1\]"):
+    with pytest.raises(ValueError, match=r"depths\[0\] must be an integer of at least 2 \(a number of weight layers\); got 1"):
         he_depth_training(depths=(1,))
     with pytest.raises(ValueError, match=r"width must be a positive integer"):
         he_depth_training(width=0)

@@ -163,9 +163,9 @@ def test_stack_errors_name_the_argument():
         train_sgd_stack(nets, x, y, rng=[0, 1], **dict(kw, lr=0.0))
     with pytest.raises(TypeError, match=r"monitor\[0\] must be an \(x, y\) pair"):
         train_sgd_stack(nets, x, y, rng=[0, 1], monitor=[x], **kw)
-    with pytest.raises(ValueError, match=r"monitor\[0\] x must have shape"):
+    with pytest.raises(ValueError, match=r"monitor\[0\] x must be an array of shape"):
         train_sgd_stack(nets, x, y, rng=[0, 1], monitor=[(x[:, :2], y)], **kw)
-    with pytest.raises(ValueError, match=r"monitor\[0\] y must hold class labels"):
+    with pytest.raises(ValueError, match=r"monitor\[0\] y must be an array of class labels"):
         train_sgd_stack(nets, x, y, rng=[0, 1], monitor=[(x, y + 5)], **kw)
     res = train_sgd_stack(nets, x, y, rng=[0, 1], **kw)
     with pytest.raises(IndexError, match="run index"):

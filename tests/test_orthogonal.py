@@ -234,7 +234,7 @@ def test_bad_gains(gain, error):
 
 
 def test_gain_too_large_for_float32():
-    with pytest.raises(ValueError, match="gain must be small enough"):
+    with pytest.raises(ValueError, match=r"^gain must be at most 2\.66e\+36 for float32 weights"):
         orthogonal((3, 3), 1e38, rng=0, dtype=np.float32)
     assert np.isfinite(orthogonal((3, 3), 1e38, rng=0)).all()
 
@@ -302,3 +302,24 @@ def test_any_invalid_shape_raises_naming_shape(shape):
 def test_any_invalid_gain_raises_naming_gain(gain):
     with pytest.raises((TypeError, ValueError), match="gain"):
         orthogonal((3, 2), gain, rng=0)
+
+
+# ---- no silent wrong answer ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("gain, dtype, shape", [
+    (1e-44, np.float32, (100, 100)), (1e-37, np.float32, (100, 100)),
+    (1e-320, np.float64, (100, 100)), (2e-306, np.float64, (10**4, 3)),
+])
+def test_gain_too_small_for_the_dtype_is_refused(gain, dtype, shape):
+    # the matrix came out as zeros and subnormal numbers, no longer orthogonal
+    with pytest.raises(ValueError, match=r"^gain must be a factor that gives weights of standard deviation at least "
+                                         r"float(32|64)'s smallest normal number .*got gain="):
+        orthogonal(shape, gain, rng=0, dtype=dtype)
+
+
+def test_smallest_float32_gain_gives_an_orthogonal_matrix():
+    tiny = float(np.finfo(np.float32).smallest_normal)
+    w = orthogonal((100, 100), gain=20 * tiny, rng=0, dtype=np.float32)  # std 2 * tiny
+    m = w.astype(np.float64) / (20 * tiny)
+    np.testing.assert_allclose(m.T @ m, np.eye(100), atol=1e-3)

@@ -593,3 +593,103 @@ def test_every_scalar_a_chapter_may_glue_is_a_python_float(dtype):
     ]
     assert all(type(v) is float for v in values), [type(v) for v in values]
     assert all(type(v) is int for v in winit.compute_fans((np.int64(3), np.int32(4), np.int8(5))))
+
+
+# ---- summarize without overflow ---------------------------------------------------------
+
+
+def test_summarize_float16_weights_has_a_finite_std():
+    # float16 squares overflow beyond 256: the std came out inf
+    s = winit.summarize(np.array([60000.0, -60000.0, 0.0, 0.0], dtype=np.float16))
+    assert (s.min, s.max, s.mean) == (-60000.0, 60000.0, 0.0)
+    assert s.std == math.sqrt(60000.0 ** 2 / 2)
+
+
+def test_summarize_large_and_tiny_float64_weights():
+    w = np.array([1.0, -1.0, 3.0, -3.0])
+    for scale in (2.0 ** 600, 2.0 ** -600):
+        s = winit.summarize(w * scale)
+        expected = math.sqrt(5.0) * scale
+        assert abs(s.std - expected) <= 1e-15 * expected and s.mean == 0.0
+
+
+def test_summarize_ordinary_float64_is_numpys_to_the_bit():
+    w = np.random.default_rng(0).normal(0.0, 0.3, size=1000)
+    s = winit.summarize(w)
+    assert (s.mean, s.std) == (float(w.mean()), float(w.std()))
+
+
+# ---- the schemes' rules: one table --------------------------------------------------------
+
+
+def test_every_named_sampler_is_its_row_of_the_table():
+    from winit.schemes import SCALINGS
+
+    shape = (30, 20)
+    for name in ["glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "lecun_uniform",
+                 "lecun_normal"]:
+        scale, mode, dist = SCALINGS[name]
+        np.testing.assert_array_equal(getattr(winit, name)(shape, rng=3),
+                                      winit.variance_scaling(shape, float(scale), mode, dist, rng=3))
+    for name, call, fans in [("xavier", lambda r: winit.xavier(7, 50, rng=r), (7, 7)),
+                             ("normalized_xavier", lambda r: winit.normalized_xavier(7, 9, 50, rng=r), (7, 9)),
+                             ("he", lambda r: winit.he(7, 50, rng=r), (7, 7))]:
+        scale, mode, dist = SCALINGS[name]
+        np.testing.assert_array_equal(call(3), winit.variance_scaling(50, float(scale), mode, dist,
+                                                                      fans=fans, rng=3))
+
+
+@pytest.mark.parametrize("name, fan_in, fan_out, std, bound", [
+    ("xavier", 10, 99, math.sqrt(1 / 30), 1 / math.sqrt(10)),
+    ("normalized_xavier", 10, 20, math.sqrt(2 / 30), math.sqrt(6 / 30)),
+    ("he", 10, 99, math.sqrt(2 / 10), None),
+    ("lecun", 10, 99, math.sqrt(1 / 10), None),
+    ("glorot_normal", 10, 20, math.sqrt(2 / 30), None),
+    ("he_uniform", 10, 99, math.sqrt(2 / 10), math.sqrt(6 / 10)),
+    ("lecun_uniform", 10, 99, math.sqrt(1 / 10), math.sqrt(3 / 10)),
+])
+def test_scheme_std_and_bound_are_the_closed_forms(name, fan_in, fan_out, std, bound):
+    from winit.schemes import scheme_bound, scheme_std
+
+    assert scheme_std(name, fan_in, fan_out) == pytest.approx(std, rel=1e-15)
+    got = scheme_bound(name, fan_in, fan_out)
+    assert got is None if bound is None else got == pytest.approx(bound, rel=1e-15)
+
+
+def test_scheme_bounds_are_the_tutorials_to_the_bit():
+    from winit.schemes import scheme_bound
+
+    for n in (1, 2, 3, 10, 784, 10**6):
+        assert scheme_bound("xavier", n, 5) == winit.xavier_bounds(n)[1]
+        assert scheme_bound("normalized_xavier", n, 7) == winit.normalized_xavier_bounds(n, 7)[1]
+
+
+@pytest.mark.parametrize("name", ["xavier", "normalized_xavier", "he", "lecun_uniform", "glorot_normal"])
+def test_a_samplers_std_is_its_scheme_std(name):
+    from winit.schemes import SCALINGS, scheme_std
+
+    scale, mode, dist = SCALINGS[name]
+    w = winit.variance_scaling((400, 300), float(scale), mode, dist, rng=0)
+    assert np.std(w) == pytest.approx(scheme_std(name, 400, 300), rel=0.01)
+
+
+def test_scheme_rule_feeds_init_weights_and_pickles():
+    from winit.networks import init_weights
+    from winit.schemes import scheme_rule
+
+    std, distribution = scheme_rule("he")
+    assert (std(64, 10), distribution) == (math.sqrt(2 / 64), "normal")
+    assert pickle.loads(pickle.dumps(std))(64, 10) == std(64, 10)
+    (W, _), = init_weights([64, 10], std=std, distribution=distribution, rng=0)
+    np.testing.assert_array_equal(W, np.random.default_rng(0).normal(0.0, math.sqrt(2 / 64), (64, 10)))
+
+
+@pytest.mark.parametrize("call, exc, match", [
+    (lambda: winit.schemes.scheme_std("kaiming", 3, 3), ValueError, r"^name must be one of 'xavier'"),
+    (lambda: winit.schemes.scheme_std("he", 0, 3), ValueError, r"^fan_in must be a positive integer"),
+    (lambda: winit.schemes.scheme_bound("he", 3, 2.0), TypeError, r"^fan_out must be a positive integer"),
+    (lambda: winit.schemes.scheme_rule(None), TypeError, r"^name must be one of"),
+])
+def test_scheme_rule_errors(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()

@@ -359,9 +359,9 @@ def test_zero_fan_from_an_empty_shape_is_not_an_error():
 @pytest.mark.parametrize(
     ("w", "error", "match"),
     [
-        ([], ValueError, r"^w must be a non-empty array of finite numbers \(the weights to summarise\); got an empty array of shape \(0,\)$"),
+        ([], ValueError, r"^w must be a non-empty array \(the weights to summarise\); got an empty array of shape \(0,\)$"),
         (np.zeros((3, 0)), ValueError, r"got an empty array of shape \(3, 0\)$"),
-        ([1.0, math.nan], ValueError, r"^w must be a non-empty array of finite numbers .*; got an array containing NaN$"),
+        ([1.0, math.nan], ValueError, r"^w must be an array of finite numbers .*; got an array containing NaN$"),
         (np.array([1.0, np.inf], dtype=np.float32), ValueError, r"got an array containing an infinity$"),
         ([1.0, -math.inf, math.nan], ValueError, r"containing NaN$"),
         (["a", "b"], TypeError, r"^w must be an array of real numbers \(the weights to summarise\); got an array of dtype <U1$"),
@@ -396,3 +396,129 @@ def test_fast_paths_agree_with_general_paths():
     for bad in [(0, 4), (3, 2**53 + 1), (3.0, 4)]:
         with pytest.raises((TypeError, ValueError), match=r"^fans\["):
             _validation.check_count_pair(bad, "fans", ("a", "b"))
+
+
+# ---- one message format: "NAME must be WHAT (MEANING); got GOT" -----------------------------
+
+import re  # noqa: E402
+
+from winit import blocks, diagnostics, lsuv, mup_init, networks, orthogonal  # noqa: E402
+from winit.data import gaussian_mixture  # noqa: E402
+from winit.experiments import pennington2017, poole2016, schoenholz2017, yang2022  # noqa: E402
+
+V = _validation
+_NAN_X = np.array([[1.0, np.nan, 0.0]])
+_NET = networks.init_weights([3, 4, 2], rng=0)
+_BLOCKS = blocks.plain_mlp(3, 4, 1, 2, std=0.5, rng=0)
+
+# (call, exception, the argument's name, its meaning as the message gives it)
+MESSAGE_CASES = [
+    # the checks themselves
+    (lambda: V.check_array("abc", "x", "the inputs"), TypeError, "x", "the inputs"),
+    (lambda: V.check_array([[1.0], [1.0, 2.0]], "x", "the inputs"), TypeError, "x", "the inputs"),
+    (lambda: V.check_array([True], "x", "the inputs"), TypeError, "x", "the inputs"),
+    (lambda: V.check_array([1j], "x", "the inputs"), TypeError, "x", "the inputs"),
+    (lambda: V.check_array([np.nan], "x", "the inputs"), ValueError, "x", "the inputs"),
+    (lambda: V.check_array([np.inf], "x", "the inputs"), ValueError, "x", "the inputs"),
+    (lambda: V.check_array([np.nan], "z", "signals", finite="nan"), ValueError, "z", "signals"),
+    (lambda: V.check_array(np.ones(3), "x", "the inputs", ndim=2), ValueError, "x", "the inputs"),
+    (lambda: V.check_array(np.ones((2, 4)), "x", "the inputs", shape=(("batch", 1), 3)),
+     ValueError, "x", "the inputs"),
+    (lambda: V.check_array([], "w", "weights", min_size=1), ValueError, "w", "weights"),
+    (lambda: V.check_array([1.0], "v", "a variance", min_size=2), ValueError, "v", "a variance"),
+    (lambda: V.check_array([1e300], "x", "the inputs", dtype=np.float32), ValueError, "x",
+     "the inputs"),
+    (lambda: V.check_array(np.ones(2, np.float16), "w", "weights", dtype="float32/64"),
+     TypeError, "w", "weights"),
+    (lambda: V.check_array([1.0], "W", "the weights", dtype="param"), TypeError, "W",
+     "the weights"),
+    (lambda: V.check_array(np.ones(2, int), "W", "the weights", dtype="param"), TypeError, "W",
+     "the weights"),
+    (lambda: V.check_array([0.5, 2.0], "c", "correlations", low=-1, high=1), ValueError, "c",
+     "correlations"),
+    (lambda: V.check_array([1.5], "y", "labels", dtype="integer"), TypeError, "y", "labels"),
+    (lambda: V.check_labels([0.5], "y", 1, 2), TypeError, "y", "one per example"),
+    (lambda: V.check_labels([0, 1], "y", 3, 2), ValueError, "y", "one class label per example"),
+    (lambda: V.check_labels([0, 2], "y", 2, 2), ValueError, "y", "2 classes"),
+    (lambda: V.check_labels([-1], "y", None, None), ValueError, "y", "one per example"),
+    (lambda: V.check_sequence(3, "sizes", "the widths"), TypeError, "sizes", "the widths"),
+    (lambda: V.check_sequence(np.ones(3), "ws", "one per layer"), TypeError, "ws",
+     "one per layer"),
+    (lambda: V.check_sequence([], "ws", "one per layer"), ValueError, "ws", "one per layer"),
+    (lambda: V.check_counts([3], "sizes", "the widths", min_len=2), ValueError, "sizes",
+     "the widths"),
+    (lambda: V.check_counts([4, 4], "widths", "the widths", distinct=True), ValueError, "widths",
+     "the widths"),
+    (lambda: V.check_counts([4, 2], "depths", "the depths", increasing=True), ValueError,
+     "depths", "the depths"),
+    (lambda: V.check_counts([3, 0], "sizes", "the widths", each="a width"), ValueError,
+     "sizes[1]", "a width"),
+    (lambda: V.check_arrays([np.ones(2), "a"], "ws", "one per layer"), TypeError, "ws[1]",
+     "one per layer"),
+    (lambda: V.check_count(1, "n", "examples", low=2), ValueError, "n", "examples"),
+    (lambda: V.check_count(9, "k", "a choice", high=5), ValueError, "k", "a choice"),
+    (lambda: V.check_real(2.0, "c", "a correlation", low=-1, high=1), ValueError, "c",
+     "a correlation"),
+    (lambda: V.check_real(1.0, "f", "a share", low=0, high=1, closed="neither"), ValueError, "f",
+     "a share"),
+    (lambda: V.check_spread(1e-40, "std", "the spread", np.float32, zero=True), ValueError, "std",
+     "the spread"),
+    (lambda: V.check_spread(1e38, "std", "the spread", np.float32), ValueError, "std",
+     "the spread"),
+    (lambda: V.check_flag(1, "orthogonal", "start orthogonal"), TypeError, "orthogonal",
+     "start orthogonal"),
+    (lambda: V.check_member(3, "n", (1, 2), "the grid values"), ValueError, "n", None),
+    # through the package
+    (lambda: networks.forward(_NET, _NAN_X, "tanh"), ValueError, "x", "the inputs"),
+    (lambda: networks.forward(_NET, np.ones((2, 4)), "tanh"), ValueError, "x", "the inputs"),
+    (lambda: networks.softmax([np.inf]), ValueError, "logits", "the scores"),
+    (lambda: networks.activate([np.nan], "relu"), ValueError, "z", "the pre-activations"),
+    (lambda: networks.init_weights([3]), ValueError, "sizes",
+     "the layer widths from input to output"),
+    (lambda: networks.init_weights([3, 4], std=1e-40, dtype=np.float32), ValueError, "std",
+     "the standard deviation of the weights of layer 1"),
+    (lambda: networks.backward(_NET, networks.forward(_NET, np.ones((2, 3)), "tanh"), [0, 5]),
+     ValueError, "y", "the network has 2 outputs"),
+    (lambda: blocks.forward(_BLOCKS, _NAN_X), ValueError, "x", "the input of the first layer"),
+    (lambda: blocks.Linear(np.eye(2, dtype=int)), TypeError, "W", "the weights of the layer"),
+    (lambda: blocks.plain_mlp(3, 4, 1, 2, std=1e-40, dtype=np.float32), ValueError, "std",
+     "the standard deviation of the hidden layers' weights"),
+    (lambda: diagnostics.layer_stats([np.array([np.nan])]), ValueError, "values[0]",
+     "the values of layer 0"),
+    (lambda: diagnostics.initial_loss(np.zeros((2, 3)), [0, 3]), ValueError, "y",
+     "the logits have 3 columns"),
+    (lambda: diagnostics.update_ratios([np.ones(2)], [np.ones(3)]), ValueError, "after[0]",
+     "before[0]"),
+    (lambda: lsuv([np.full((4, 4), np.nan)], lambda w, x, k: x, np.ones((3, 4))), ValueError,
+     "weights[0]", "the weights of layer 0"),
+    (lambda: lsuv([np.ones((4, 4))], lambda w, x, k: np.ones(1), np.ones((3, 4)), rng=0),
+     ValueError, "forward_to(weights, x, 0)", "the output of layer 0"),
+    (lambda: summarize([np.nan]), ValueError, "w", "the weights to summarise"),
+    (lambda: orthogonal((100, 100), 1e-44, dtype=np.float32), ValueError, "gain",
+     "the factor on the orthogonal matrix"),
+    (lambda: mup_init([4, 8, 3], base_width=8, gain=1e39, dtype=np.float32), ValueError, "gain",
+     "layer 1's weights"),
+    (lambda: gaussian_mixture(1), ValueError, "n", "standardising a feature needs two"),
+    (lambda: pennington2017.input_output_jacobian([np.eye(2)], np.ones(3), "linear"), ValueError,
+     "x", "the input, one entry per unit"),
+    (lambda: poole2016.correlation_per_layer(4.0, c0=[1.0]), ValueError, "c0",
+     "correlations at layer 1"),
+    (lambda: schoenholz2017.gradient_growth([(-1.0, 0.0)]), ValueError, "points[:, 0]",
+     "sigma_w2, the weight variance times fan_in"),
+    (lambda: yang2022.loglog_slope([1, 2], [1, 0]), ValueError, "values",
+     "the y of a log-log fit, one per width"),
+]
+
+
+@pytest.mark.parametrize("case", range(len(MESSAGE_CASES)))
+def test_every_message_names_the_argument_what_it_must_be_and_what_it_got(case):
+    call, error, name, meaning = MESSAGE_CASES[case]
+    with pytest.raises(error) as info:
+        call()
+    message = str(info.value)
+    assert message.startswith(f"{name} must be "), message
+    assert "; got " in message, message
+    must = message.split("; got ")[0]
+    if meaning is not None:  # the meaning closes what it must be, in parentheses
+        assert must.endswith(")") and meaning in must[must.rindex(" ("):], message
+    assert re.fullmatch(r"\S+( \S+)* must be .+; got .+", message, flags=re.S), message

@@ -69,7 +69,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import activations as _activations
-from ._validation import check_choice, check_count, check_dtype, check_real, check_rng
+from ._validation import (check_array, check_choice, check_count, check_dtype, check_labels,
+                          check_real, check_rng, check_sequence, check_size_fits, check_spread)
 from .networks import ACTIVATIONS
 
 __all__ = [
@@ -96,32 +97,20 @@ NORMS = ("batch", "layer", None)
 # --------------------------------------------------------------------------
 
 
-def _check_array(a, name, ndim, dtype=None):
-    if not isinstance(a, np.ndarray):
-        raise TypeError(f"{name} must be a numpy array; got {type(a).__name__}")
-    if a.dtype not in (np.float32, np.float64):
-        raise TypeError(f"{name} must be a float32 or float64 array; got dtype {a.dtype}")
+def _check_array(a, name, ndim, dtype=None, meaning="a parameter of the layer"):
+    """A finite float32 or float64 parameter array of ``ndim`` dimensions (and of
+    ``dtype``, the dtype of the layer's other parameters, if given)."""
+    a = check_array(a, name, meaning, dtype="param", ndim=ndim)
     if dtype is not None and a.dtype != dtype:
-        raise TypeError(f"{name} must have the dtype of the layer's other parameters "
-                        f"({dtype}); got {a.dtype}")
-    if a.ndim != ndim:
-        raise ValueError(f"{name} must be a {ndim}-d array; got shape {a.shape}")
-    if not np.isfinite(a).all():
-        raise ValueError(f"{name} must hold finite numbers; got inf or nan")
+        raise TypeError(f"{name} must be an array of the dtype of the layer's other parameters, "
+                        f"{dtype} ({meaning}); got an array of dtype {a.dtype}")
     return a
 
 
 def _check_input(x, width, dtype, layer, min_batch=1):
-    if not isinstance(x, np.ndarray) or x.dtype != dtype:
-        x = np.asarray(x)
-        if x.dtype.kind not in "iuf":
-            raise TypeError(f"x must be an array of real numbers; got dtype {x.dtype}")
-        x = x.astype(dtype)
-    if x.ndim != 2 or x.shape[1] != width or x.shape[0] < min_batch:
-        raise ValueError(
-            f"x must have shape (batch, {width}) with batch >= {min_batch} (the input of "
-            f"{layer}); got shape {x.shape}")
-    return x
+    """``x`` as a finite ``(batch, width)`` array of ``dtype``, ``batch >= min_batch``."""
+    return check_array(x, "x", f"the input of {layer}", dtype=dtype,
+                       shape=(("batch", min_batch), width))
 
 
 class Linear:
@@ -149,13 +138,13 @@ class Linear:
     """
 
     def __init__(self, W, b=None):
-        self.W = _check_array(W, "W", 2)
+        self.W = _check_array(W, "W", 2, meaning="the weights of the layer")
         if b is None:
             b = np.zeros(W.shape[1], dtype=W.dtype)
-        self.b = _check_array(b, "b", 1, W.dtype)
+        self.b = _check_array(b, "b", 1, W.dtype, "the biases of the layer")
         if b.shape != (W.shape[1],):
-            raise ValueError(f"b must have shape ({W.shape[1]},), one bias per output of W; "
-                             f"got shape {b.shape}")
+            raise ValueError(f"b must be an array of shape ({W.shape[1]},) (one bias per output "
+                             f"of W); got shape {b.shape}")
 
     n_in = property(lambda self: self.W.shape[0])
     n_out = property(lambda self: self.W.shape[1])
@@ -247,13 +236,37 @@ class _Norm:
         mu = z.mean(axis=ax, keepdims=True)
         zc = z - mu
         var = np.mean(zc * zc, axis=ax, keepdims=True)
+        inv = 1.0 / np.sqrt(var + self.eps)
+        zhat = zc * inv
+        # Where the squares overflow (|z| beyond sqrt of the type's largest value, about
+        # 1.8e19 in float32) or, with eps = 0, underflow, the variance above is inf or
+        # lost: normalise those rows again after dividing them by their largest |z|.
+        redo = ~np.isfinite(var)
+        if self.eps == 0.0:
+            redo |= var < np.finfo(z.dtype).smallest_normal
+        if redo.any():
+            zhat, inv, var = self._scaled(z, redo, zhat, inv, var)
         if self.eps == 0.0 and not np.all(var > 0):
             raise ValueError(
                 f"eps must be positive when a {self.kind} has zero variance (x has a "
                 f"constant {'feature over the batch' if ax == 0 else 'example'}); got eps=0")
-        inv = 1.0 / np.sqrt(var + self.eps)
-        zhat = zc * inv
         return self.gamma * zhat + self.beta, (zhat, inv)
+
+    def _scaled(self, z, redo, zhat, inv, var):
+        """``zhat``, ``inv`` and a variance (in units of the scale) computed on
+        ``z / s``, ``s`` the largest ``|z|`` of each row, for the rows ``redo``:
+        :math:`\\hat z = y_c / \\sqrt{\\sigma_y^2 + \\epsilon / s^2}` with
+        :math:`y = z / s`, and the inverse standard deviation divided by ``s``."""
+        ax = self.axis
+        s = np.max(np.abs(z), axis=ax, keepdims=True)
+        redo = redo & np.isfinite(s) & (s > 0)  # an infinite z is an exploded signal
+        s = np.where(redo, s, 1)
+        y = z / s
+        yc = y - y.mean(axis=ax, keepdims=True)
+        var_y = np.mean(yc * yc, axis=ax, keepdims=True)
+        inv_y = 1.0 / np.sqrt(var_y + (self.eps / s) / s)
+        return (np.where(redo, yc * inv_y, zhat), np.where(redo, inv_y / s, inv),
+                np.where(redo, var_y, var))
 
     def backward(self, g, cache):
         zhat, inv = cache
@@ -418,12 +431,11 @@ _LAYER_TYPES = (Linear, Activation, BatchNorm, LayerNorm, Residual)
 
 
 def _check_layers(layers, name="layers"):
+    meaning = "Linear, Activation, BatchNorm, LayerNorm or Residual objects, run in order"
     if isinstance(layers, _LAYER_TYPES):
-        raise TypeError(f"{name} must be a list of layers, not a single layer; wrap it: [{layers!r}]")
-    if isinstance(layers, (str, bytes)) or not hasattr(layers, "__len__") or len(layers) == 0:
-        raise TypeError(f"{name} must be a non-empty list of layers (Linear, Activation, "
-                        f"BatchNorm, LayerNorm, Residual); got {layers!r:.80}")
-    layers = list(layers)
+        raise TypeError(f"{name} must be a list of layers, not a single layer ({meaning}); "
+                        f"got {layers!r:.80}: wrap it in a list")
+    layers = check_sequence(layers, name, meaning, what="layers")
     width = None
     for i, layer in enumerate(layers):
         if not isinstance(layer, _LAYER_TYPES):
@@ -431,12 +443,13 @@ def _check_layers(layers, name="layers"):
                             f"Residual layer; got {type(layer).__name__}")
         if hasattr(layer, "n_in"):
             if width is not None and layer.n_in != width:
-                raise ValueError(f"{name}[{i}] takes {layer.n_in} inputs but the layer before "
-                                 f"it outputs {width}")
+                raise ValueError(f"{name}[{i}] must be a layer of {width} inputs (the layer before "
+                                 f"it outputs {width}); got one that takes {layer.n_in} inputs")
             width = layer.n_out
     dtypes = {layer.dtype for layer in layers if hasattr(layer, "dtype")}
     if len(dtypes) > 1:
-        raise TypeError(f"{name} must share one dtype; got {sorted(map(str, dtypes))}")
+        raise TypeError(f"{name} must be layers of one dtype ({meaning}); got "
+                        f"{sorted(map(str, dtypes))}")
     return layers
 
 
@@ -588,11 +601,8 @@ def backward(layers, record, grad_output):
     if len(record.caches) != len(layers):
         raise ValueError(f"record must come from forward with these layers; it has "
                          f"{len(record.caches)} layers' caches, layers has {len(layers)}")
-    g = np.asarray(grad_output)
-    if g.shape != record.output.shape:
-        raise ValueError(f"grad_output must have shape {record.output.shape}, like the output; "
-                         f"got shape {g.shape}")
-    g = g.astype(record.output.dtype, copy=False)
+    g = check_array(grad_output, "grad_output", "dL/dy at the network's output",
+                    dtype=record.output.dtype, shape=record.output.shape)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         gx, grads, gin = _back(layers, record.caches, g)
     finite = all(np.isfinite(a).all() for gl in grads for a in gl) and bool(np.isfinite(gx).all())
@@ -660,15 +670,7 @@ def _loss_grads(layers, x, y, scale=1.0):
 
 
 def _check_labels(y, batch, n_classes):
-    y = np.asarray(y)
-    if y.dtype.kind not in "iu":
-        raise TypeError(f"y must be an array of integer class labels; got dtype {y.dtype}")
-    if y.shape != (batch,):
-        raise ValueError(f"y must have shape ({batch},), one label per example; got {y.shape}")
-    if y.min() < 0 or y.max() >= n_classes:
-        raise ValueError(f"y must hold labels in 0..{n_classes - 1} (the network has "
-                         f"{n_classes} outputs); got labels from {y.min()} to {y.max()}")
-    return y
+    return check_labels(y, "y", batch, n_classes, classes=f"the network has {n_classes} outputs")
 
 
 # --------------------------------------------------------------------------
@@ -676,8 +678,13 @@ def _check_labels(y, batch, n_classes):
 # --------------------------------------------------------------------------
 
 
-def _check_std(value, name):
-    return check_real(value, name, "a standard deviation of weights", nonnegative=True)
+def _check_std(value, name, dtype=None, meaning="a standard deviation of weights"):
+    """A non-negative standard deviation; with ``dtype``, one that ``dtype`` can draw
+    (0, or between its smallest normal number and 2**-7 of its largest value)."""
+    value = check_real(value, name, meaning, nonnegative=True)
+    if dtype is not None:
+        check_spread(value, name, meaning, dtype, zero=True)
+    return value
 
 
 def residual_mlp(n_in, width, n_blocks, n_out, *, std_first, std_last, alpha=1.0, norm=None,
@@ -742,6 +749,11 @@ def residual_mlp(n_in, width, n_blocks, n_out, *, std_first, std_last, alpha=1.0
     rng = check_rng(rng)
     dtype = check_dtype(dtype)
     check_real(alpha, "alpha", "the initial multiplier of the branch")
+    _check_std(s1, "std_first", dtype, "the standard deviation of the branches' first weights")
+    _check_std(s2, "std_last", dtype, "the standard deviation of the branches' last weights")
+    for shape, what in (((n_in, width), "(n_in, width)"), ((width, width), "(width, width)"),
+                        ((width, n_out), "(width, n_out)")):
+        check_size_fits(shape, dtype, what)
 
     def lin(a, b, std):
         return Linear(rng.normal(0.0, std, size=(a, b)).astype(dtype, copy=False))
@@ -797,6 +809,12 @@ def plain_mlp(n_in, width, depth, n_out, *, std, norm="batch", activation="relu"
         check_choice(norm, "norm", ("batch", "layer"))
     rng = check_rng(rng)
     dtype = check_dtype(dtype)
+    _check_std(std, "std", dtype, "the standard deviation of the hidden layers' weights")
+    _check_std(std * math.sqrt(width / n_in), "std * sqrt(width / n_in)", dtype,
+               "the standard deviation of the first layer's weights")
+    for shape, what in (((n_in, width), "(n_in, width)"), ((width, width), "(width, width)"),
+                        ((width, n_out), "(width, n_out)")):
+        check_size_fits(shape, dtype, what)
     layers = []
     fan = n_in
     for _ in range(depth):

@@ -101,11 +101,8 @@ MAX_POINTS = 360
 
 
 def _check_n_points(n_points):
-    n_points = check_count(n_points, "n_points", "the number of quadrature nodes")
-    if n_points > MAX_POINTS:
-        raise ValueError(f"n_points must be at most {MAX_POINTS} (numpy's hermgauss overflows "
-                         f"beyond about 370); got {n_points}")
-    return n_points
+    return check_count(n_points, "n_points", "the number of quadrature nodes; numpy's hermgauss "
+                       "overflows beyond about 370", high=MAX_POINTS)
 
 
 @lru_cache(maxsize=8)
@@ -369,10 +366,7 @@ def _pair(q, c, n_points):
 
 
 def _check_c(c):
-    c = check_real(c, "c", "a correlation, in [-1, 1]")
-    if not -1.0 <= c <= 1.0:
-        raise ValueError(f"c must be a correlation, in [-1, 1]; got {c}")
-    return c
+    return check_real(c, "c", "a correlation", low=-1.0, high=1.0)
 
 
 def correlation_map(c, sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_points=96):

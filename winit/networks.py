@@ -44,14 +44,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import activations as _activations
-from ._validation import (
-    check_choice,
-    check_count,
-    check_dtype,
-    check_real,
-    check_rng,
-    check_size_fits,
-)
+from ._validation import (check_array, check_choice, check_count, check_counts, check_dtype,
+                          check_labels, check_real, check_rng, check_sequence, check_size_fits,
+                          check_spread)
 
 __all__ = [
     "ACTIVATIONS",
@@ -129,27 +124,9 @@ def activate(z, activation):
 
 
 def _real_array(a, name, meaning, *, allow_inf=False):
-    """``a`` as an array of floats (integers converted to float64).
-
-    Refuses, naming ``name``: ``bool``, complex, strings and objects
-    (TypeError); NaN, and infinities unless ``allow_inf`` (ValueError).
-    """
-    try:
-        arr = np.asarray(a)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be an array of real numbers ({meaning}); got "
-                        f"{type(a).__name__}, which is not an array") from None
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must be an array of real numbers ({meaning}); got an array "
-                        f"of dtype {arr.dtype}")
-    if arr.dtype.kind != "f":
-        return arr.astype(np.float64)
-    bad = np.isnan(arr).any() or (not allow_inf and np.isinf(arr).any())
-    if bad:
-        what = "NaN" if np.isnan(arr).any() else "an infinity"
-        must = "free of NaN" if allow_inf else "finite"
-        raise ValueError(f"{name} must be {must} ({meaning}); got an array containing {what}")
-    return arr
+    """``a`` as an array of floats (integers converted to float64), refusing NaN,
+    and infinities unless ``allow_inf``: :func:`winit._validation.check_array`."""
+    return check_array(a, name, meaning, finite="nan" if allow_inf else True)
 
 
 def log_softmax(logits):
@@ -461,46 +438,25 @@ def init_weights(sizes, std=None, *, sampler=None, distribution="normal", rng=No
 
 
 def _check_spreads(stds, std, sizes, distribution, dtype):
-    """Refuse a non-zero standard deviation the weights' dtype cannot draw.
-
-    Below the dtype's smallest normal number the weights would be zeros or a
-    few subnormal values; above 2**-7 of its largest value (for the uniform,
-    ``sqrt(3) * std``) a draw could overflow.  Zero is allowed: every
-    weight 0, the book's symmetry demonstration.
+    """Refuse a non-zero standard deviation the weights' dtype cannot draw
+    (:func:`winit._validation.check_spread`; for the uniform, ``sqrt(3) * std``
+    must fit).  Zero is allowed: every weight 0, the book's symmetry demonstration.
     """
-    info = np.finfo(dtype)
-    lo, hi = float(info.smallest_normal), float(info.max) / 128
     factor = math.sqrt(3.0) if distribution == "uniform" else 1.0
     for l, s in enumerate(stds):
-        if s == 0.0 or lo <= s and s * factor <= hi:
-            continue
         if callable(std):
             name = f"std({sizes[l]}, {sizes[l + 1]})"
         elif isinstance(std, (list, tuple, np.ndarray)):
             name = f"std[{l}]"
         else:
             name = "std"
-        bound = (f"at least {dtype}'s smallest normal number {lo:.3g}" if s < lo else
-                 f"at most {hi / factor:.3g} for {distribution} {dtype} weights")
-        raise ValueError(
-            f"{name} must be 0 or {bound} (the standard deviation of the weights of layer "
-            f"{l + 1}); got {s!r}"
-        )
+        check_spread(s, name, f"the standard deviation of the weights of layer {l + 1}", dtype,
+                     factor=factor, zero=True, kind=distribution)
 
 
 def _check_sizes(sizes):
-    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
-        raise TypeError(
-            "sizes must be a sequence of positive integers (the layer widths from input "
-            f"to output); got {sizes!r} of type {type(sizes).__name__}"
-        )
-    sizes = list(sizes)
-    if len(sizes) < 2:
-        raise ValueError(
-            "sizes must have at least two entries (the input width and the output "
-            f"width); got {sizes!r}"
-        )
-    return [check_count(s, f"sizes[{i}]", "a layer width") for i, s in enumerate(sizes)]
+    return check_counts(sizes, "sizes", "the layer widths from input to output", min_len=2,
+                        each="a layer width")
 
 
 def _layer_stds(std, sizes):
@@ -520,8 +476,8 @@ def _layer_stds(std, sizes):
         std = list(np.asarray(std).ravel()) if isinstance(std, np.ndarray) else list(std)
         if len(std) != n_layers:
             raise ValueError(
-                f"std must have one entry per layer ({n_layers} for sizes={sizes}); "
-                f"got {len(std)} entries"
+                f"std must be a sequence of one standard deviation per layer ({n_layers} for "
+                f"sizes={sizes}); got {len(std)} entries"
             )
         return [check_real(s, f"std[{l}]", meaning + " of layer " + str(l + 1),
                            nonnegative=True) for l, s in enumerate(std)]
@@ -533,94 +489,49 @@ def _layer_stds(std, sizes):
 
 def _check_params(params):
     """Return params as a list of (W, b) ndarrays after checking their shapes."""
-    if isinstance(params, (str, bytes)) or not hasattr(params, "__len__") or len(params) == 0:
-        raise TypeError(
-            "params must be a non-empty list of (W, b) pairs, one per layer, as "
-            f"init_weights returns; got {params!r:.80}"
-        )
+    params = check_sequence(params, "params", "one (W, b) pair per layer, as init_weights "
+                            "returns", what="(W, b) pairs")
     out = []
     dtype = None
     for l, pair in enumerate(params):
+        meaning = f"the weights and biases of layer {l + 1}"
         if not isinstance(pair, (tuple, list)) or len(pair) != 2:
-            raise TypeError(
-                f"params[{l}] must be a (W, b) pair (the weights and biases of layer "
-                f"{l + 1}); got {type(pair).__name__}"
-            )
+            raise TypeError(f"params[{l}] must be a (W, b) pair ({meaning}); got "
+                            f"{type(pair).__name__}")
         W, b = pair
-        if not isinstance(W, np.ndarray) or not isinstance(b, np.ndarray):
-            raise TypeError(
-                f"params[{l}] must hold two numpy arrays (W, b); got "
-                f"({type(W).__name__}, {type(b).__name__})"
-            )
-        if W.dtype not in (np.float32, np.float64) or b.dtype != W.dtype:
-            raise TypeError(
-                f"params[{l}] must hold float32 or float64 arrays of one dtype; got "
-                f"W of {W.dtype} and b of {b.dtype}"
-            )
+        if not (isinstance(W, np.ndarray) and isinstance(b, np.ndarray)
+                and W.dtype in (np.float32, np.float64) and b.dtype == W.dtype):
+            got = (f"W of {W.dtype} and b of {b.dtype}"
+                   if isinstance(W, np.ndarray) and isinstance(b, np.ndarray)
+                   else f"({type(W).__name__}, {type(b).__name__})")
+            raise TypeError(f"params[{l}] must be a pair of float32 or float64 arrays of one "
+                            f"dtype ({meaning}); got {got}")
         if dtype is None:
             dtype = W.dtype
         elif W.dtype != dtype:
-            raise TypeError(
-                f"params must all have one dtype; layer 1 is {dtype} but layer {l + 1} is {W.dtype}"
-            )
+            raise TypeError(f"params must be pairs of arrays of one dtype (the parameters of one "
+                            f"network); layer 1 is {dtype} but layer {l + 1} is {W.dtype}")
         if W.ndim != 2 or b.shape != (W.shape[1],):
-            raise ValueError(
-                f"params[{l}] must be W of shape (n_in, n_out) and b of shape (n_out,); got "
-                f"W of shape {W.shape} and b of shape {b.shape}"
-            )
-        if not (np.isfinite(W).all() and np.isfinite(b).all()):
-            raise ValueError(
-                f"params[{l}] must hold finite numbers (the weights and biases of layer "
-                f"{l + 1}); got an array containing inf or NaN"
-            )
+            raise ValueError(f"params[{l}] must be W of shape (n_in, n_out) and b of shape "
+                             f"(n_out,) ({meaning}); got W of shape {W.shape} and b of shape "
+                             f"{b.shape}")
         if l > 0 and W.shape[0] != out[-1][0].shape[1]:
-            raise ValueError(
-                f"params[{l}] has W of shape {W.shape}, but layer {l} outputs "
-                f"{out[-1][0].shape[1]} units, so W must have {out[-1][0].shape[1]} rows"
-            )
+            k = out[-1][0].shape[1]
+            raise ValueError(f"params[{l}] must have a W of {k} rows (layer {l} outputs {k} "
+                             f"units); got W of shape {W.shape}")
+        check_array(W, f"params[{l}]", meaning, dtype="param")
+        check_array(b, f"params[{l}]", meaning, dtype="param")
         out.append((W, b))
     return out
 
 
 def _check_inputs(x, n_in, dtype, name="x"):
-    x = np.asarray(x)
-    if not (np.issubdtype(x.dtype, np.floating) or np.issubdtype(x.dtype, np.integer)) \
-            or x.dtype == np.bool_:
-        raise TypeError(f"{name} must be an array of real numbers; got dtype {x.dtype}")
-    if x.ndim != 2 or x.shape[1] != n_in or x.shape[0] == 0:
-        raise ValueError(
-            f"{name} must have shape (batch, {n_in}) with batch >= 1 (the first layer "
-            f"has {n_in} inputs); got shape {x.shape}"
-        )
-    if x.dtype.kind == "f" and not np.isfinite(x).all():
-        raise ValueError(
-            f"{name} must hold finite numbers (the inputs); got an array containing "
-            f"{'NaN' if np.isnan(x).any() else 'an infinity'}"
-        )
-    with np.errstate(over="ignore"):
-        out = x.astype(dtype, copy=False)
-    if out is not x and not np.isfinite(out).all():
-        raise ValueError(f"{name} must hold numbers that fit {dtype} (the inputs); got values "
-                         f"that overflow to an infinity")
-    return out
+    """``x`` as a finite ``(batch, n_in)`` array of ``dtype``."""
+    return check_array(x, name, "the inputs", dtype=dtype, shape=(("batch", 1), n_in))
 
 
 def _check_labels(y, batch, n_classes, name="y"):
-    y = np.asarray(y)
-    if not np.issubdtype(y.dtype, np.integer) or y.dtype == np.bool_:
-        raise TypeError(
-            f"{name} must be an array of integer class labels; got dtype {y.dtype}"
-        )
-    if y.shape != (batch,):
-        raise ValueError(
-            f"{name} must have shape ({batch},), one label per example; got shape {y.shape}"
-        )
-    if batch and (y.min() < 0 or y.max() >= n_classes):
-        raise ValueError(
-            f"{name} must hold class labels in 0..{n_classes - 1} (the network has "
-            f"{n_classes} outputs); got labels from {y.min()} to {y.max()}"
-        )
-    return y
+    return check_labels(y, name, batch, n_classes, classes=f"the network has {n_classes} outputs")
 
 
 # --------------------------------------------------------------------------
@@ -850,12 +761,8 @@ def backward(params, record, y=None, *, grad_output=None):
             g /= batch
         else:
             loss = None
-            g = _real_array(grad_output, "grad_output", "dL/dz of the last layer")
-            if g.shape != (batch, n_out):
-                raise ValueError(
-                    f"grad_output must have shape ({batch}, {n_out}), like the last layer's "
-                    f"pre-activations; got shape {g.shape}"
-                )
+            g = check_array(grad_output, "grad_output", "dL/dz of the last layer",
+                            shape=(batch, n_out))
             g = g.astype(params[0][0].dtype, copy=True)
         gz, gh, gW, gb = _backward(params, record.x, record.pre_activations,
                                    record.activations, record.activation, g)

@@ -42,7 +42,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_choice, check_count, check_real, check_rng
+from .._validation import (check_array, check_choice, check_count, check_counts, check_real,
+                           check_rng)
 from ..data import digits
 from ..fans import calculate_gain
 from ..lsuv import lsuv
@@ -135,12 +136,10 @@ def lsuv_network(sizes, activation, x, *, measure="pre", tol=0.1, max_iter=10, r
     winit.lsuv.LSUVResult
         Its ``weights`` are the ``(sizes[l-1], sizes[l])`` matrices.
     """
-    sizes = [check_count(s, "sizes", "the layer widths") for s in sizes]
-    if len(sizes) < 2:
-        raise ValueError(f"sizes must have at least 2 entries (input and output); got {sizes}")
-    x = np.asarray(x, dtype=float)
-    if x.ndim != 2 or x.shape[1] != sizes[0]:
-        raise ValueError(f"x must have shape (batch, {sizes[0]}); got shape {x.shape}")
+    sizes = check_counts(sizes, "sizes", "the layer widths, input and output included",
+                         min_len=2, each="a layer width")
+    x = check_array(x, "x", "the batch LSUV measures on", dtype="float64",
+                    shape=(("batch", 1), sizes[0]))
     shapes = [np.zeros((a, b)) for a, b in zip(sizes[:-1], sizes[1:])]
     return lsuv(shapes, mlp_forward_to(activation, measure=measure), x, tol=tol,
                 max_iter=max_iter, rng=rng)
@@ -264,9 +263,8 @@ def variance_through_depth(*, activations=ACTIVATIONS, depth=20, width=128, n_ls
     check_real(tol, "tol", "the variance tolerance", positive=True)
     data = digits(rng=rng)
     x = data.x_train
-    if n_lsuv > x.shape[0]:
-        raise ValueError(f"n_lsuv must be at most {x.shape[0]} (the training digits); "
-                         f"got {n_lsuv}")
+    check_count(n_lsuv, "n_lsuv", "the digits LSUV measures on, among the training digits",
+                high=x.shape[0])
     batch = x[rng.choice(x.shape[0], n_lsuv, replace=False)]
     sizes = [x.shape[1]] + [width] * depth
     out = {}

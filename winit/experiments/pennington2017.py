@@ -49,7 +49,8 @@ from math import comb, sqrt
 import numpy as np
 
 from .. import activations as _activations
-from .._validation import check_choice, check_count, check_real, check_rng
+from .._validation import (check_array, check_arrays, check_choice, check_count, check_counts,
+                           check_real, check_rng)
 from ..schemes import orthogonal, variance_scaling
 
 __all__ = [
@@ -84,26 +85,13 @@ def _activate(z, activation):
 
 
 def _check_weights(weights):
-    if not isinstance(weights, (list, tuple)) or not weights:
-        raise TypeError(
-            "weights must be a non-empty list of square 2-D arrays (one per layer); "
-            f"got {type(weights).__name__}"
-        )
-    out = []
-    n = None
-    for i, w in enumerate(weights):
-        w = np.asarray(w)
-        if w.ndim != 2 or w.shape[0] != w.shape[1] or w.dtype.kind != "f":
-            raise ValueError(
-                f"weights[{i}] must be a square 2-D float array; got shape {w.shape}, "
-                f"dtype {w.dtype}"
-            )
-        if n is not None and w.shape[0] != n:
-            raise ValueError(
-                f"weights[{i}] must have the width of weights[0], {n}; got {w.shape[0]}"
-            )
-        n = w.shape[0]
-        out.append(w)
+    """One square weight matrix per layer, all of one width."""
+    out = check_arrays(weights, "weights", "one square weight matrix per layer", ndim=2)
+    n = out[0].shape[0]
+    for i, w in enumerate(out):
+        if w.shape != (n, n):
+            raise ValueError(f"weights[{i}] must be an array of shape ({n}, {n}) (square, of the "
+                             f"width of weights[0]); got shape {w.shape}")
     return out
 
 
@@ -152,10 +140,8 @@ def input_output_jacobian(weights, x, activation):
     """
     check_choice(activation, "activation", ACTIVATIONS)
     weights = _check_weights(weights)
-    x = np.asarray(x, dtype=float)
     n = weights[0].shape[0]
-    if x.shape != (n,):
-        raise ValueError(f"x must be a vector of {n} inputs (the width); got shape {x.shape}")
+    x = check_array(x, "x", "the input, one entry per unit", dtype="float64", shape=(n,))
     h = x
     jac = np.eye(n)
     for w in weights:
@@ -334,11 +320,8 @@ def jacobian_spectra(*, depths=(1, 8, 32, 128), width=64, activations=ACTIVATION
     >>> bool(abs(sv.max() - 1) < 1e-12 and abs(sv.min() - 1) < 1e-12)
     True
     """
-    if isinstance(depths, (int, np.integer)) or not isinstance(depths, (tuple, list)) or not depths:
-        raise TypeError(f"depths must be a non-empty tuple of positive integers; got {depths!r}")
-    depths = tuple(check_count(d, "depths", "a number of layers") for d in depths)
-    if any(b <= a for a, b in zip(depths, depths[1:])):
-        raise ValueError(f"depths must be increasing; got {depths!r}")
+    depths = tuple(check_counts(depths, "depths", "the numbers of layers, increasing",
+                                each="a number of layers", increasing=True))
     width = check_count(width, "width", "the number of units per layer")
     for a in activations:
         check_choice(a, "activations", ACTIVATIONS)

@@ -49,7 +49,7 @@ import numpy as np
 from .. import activations as _activations
 from .. import meanfield
 from .._threads import one_blas_thread as _one_blas_thread
-from .._validation import check_choice, check_count, check_real, check_rng
+from .._validation import check_array, check_choice, check_count, check_real, check_rng
 from ..data import digits
 from ..networks import activate
 
@@ -96,13 +96,12 @@ def _derivative(z, activation):
 
 
 def _points(points):
-    arr = np.asarray(points, dtype=float)
-    if arr.ndim != 2 or arr.shape[1] != 2 or arr.shape[0] == 0 or not np.isfinite(arr).all():
-        raise ValueError("points must be a sequence of (sigma_w2, sigma_b2) pairs of finite "
-                         f"numbers; got {points!r:.80}")
-    if (arr[:, 0] <= 0).any() or (arr[:, 1] < 0).any():
-        raise ValueError("points must have sigma_w2 > 0 and sigma_b2 >= 0; got "
-                         f"{arr.tolist()!r:.80}")
+    """``(k, 2)`` float64 array of (sigma_w2 > 0, sigma_b2 >= 0) pairs."""
+    arr = check_array(points, "points", "(sigma_w2, sigma_b2) pairs", dtype="float64",
+                      shape=(("points", 1), 2))
+    check_array(arr[:, 0], "points[:, 0]", "sigma_w2, the weight variance times fan_in",
+                low=0.0, closed="right")
+    check_array(arr[:, 1], "points[:, 1]", "sigma_b2, the bias variance", low=0.0)
     return arr
 
 
@@ -162,9 +161,7 @@ def gradient_growth(points, *, activation="tanh", depth=100, width=256, n_inputs
     """
     pts = _points(points)
     check_choice(activation, "activation", meanfield.ACTIVATIONS)
-    depth = check_count(depth, "depth", "the number of weight layers, at least 3")
-    if depth < 3:
-        raise ValueError(f"depth must be at least 3 (weight layers); got {depth}")
+    depth = check_count(depth, "depth", "the number of weight layers", low=3)
     width = check_count(width, "width", "the units per layer")
     n_inputs = check_count(n_inputs, "n_inputs", "the inputs per network")
     rng = check_rng(rng)

@@ -73,7 +73,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._threads import one_blas_thread as _one_blas_thread
-from .._validation import check_count, check_real, check_rng
+from .._validation import check_array, check_count, check_counts, check_real, check_rng
 from ..data import digits
 from ..mup import mup_mlp
 
@@ -116,16 +116,13 @@ def loglog_slope(widths, values):
     >>> round(loglog_slope([64, 128, 256], [1.0, 2.0, 4.0]), 12)
     1.0
     """
-    w = np.asarray(widths, dtype=float)
-    v = np.asarray(values, dtype=float)
-    if w.ndim != 1 or w.shape != v.shape or w.size < 2:
-        raise ValueError("widths and values must be 1-d arrays of the same length, at least 2 "
-                         f"(the points to fit); got shapes {w.shape} and {v.shape}")
-    for name, a in (("widths", w), ("values", v)):
-        if not (np.all(np.isfinite(a)) and np.all(a > 0)):
-            raise ValueError(f"{name} must be positive and finite (a log-log fit); got {a!r}")
+    w = check_array(widths, "widths", "the x of a log-log fit", dtype="float64", ndim=1,
+                    min_size=2, low=0.0, closed="right")
+    v = check_array(values, "values", "the y of a log-log fit, one per width", dtype="float64",
+                    shape=w.shape, low=0.0, closed="right")
     if np.unique(w).size < 2:
-        raise ValueError(f"widths must hold at least two distinct values; got {w!r}")
+        raise ValueError(f"widths must be an array of at least two distinct values (the x of a "
+                         f"log-log fit); got {w!r}")
     lw, lv = np.log(w), np.log(v)
     lw0 = lw - lw.mean()
     return float(np.dot(lw0, lv - lv.mean()) / np.dot(lw0, lw0))
@@ -304,13 +301,8 @@ class CoordCheck:
 
 
 def _check_widths(widths, base_width):
-    if isinstance(widths, (str, bytes)) or not hasattr(widths, "__len__"):
-        raise TypeError(f"widths must be a sequence of positive integers (the hidden widths); "
-                        f"got {widths!r} of type {type(widths).__name__}")
-    widths = [check_count(w, f"widths[{i}]", "a hidden width") for i, w in enumerate(widths)]
-    if len(widths) < 2 or len(set(widths)) != len(widths):
-        raise ValueError(f"widths must hold at least two distinct widths (to fit against); "
-                         f"got {widths!r}")
+    widths = check_counts(widths, "widths", "the hidden widths to fit against", min_len=2,
+                          distinct=True, each="a hidden width")
     base_width = check_count(base_width, "base_width",
                              "the width at which muP equals the standard parametrization")
     return sorted(widths), base_width
