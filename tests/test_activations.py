@@ -289,9 +289,10 @@ def test_blocks_activation_forward_and_backward(name):
 def test_blocks_activation_passes_nan_on_like_the_other_layers():
     # it used to call winit.networks.activate, which refuses NaN: forward() raised
     # mid-network instead of reporting finite=False
-    layers = [blocks.Linear(np.array([[1.0, -1.0]])), blocks.Linear(np.array([[1.0], [1.0]])),
+    layers = [blocks.Linear(np.array([[10.0, -10.0]])), blocks.Linear(np.array([[1.0], [1.0]])),
               blocks.Activation("tanh")]
-    rec = blocks.forward(layers, np.array([[np.inf]]))  # inf + (-inf) = NaN into the tanh
+    # a finite input the first layer overflows to (inf, -inf); their sum is NaN into the tanh
+    rec = blocks.forward(layers, np.array([[1e308]]))
     assert not rec.finite and np.isnan(rec.output).any()
 
 
