@@ -145,6 +145,27 @@ def test_shapes_dataset_is_seeded():
     assert not np.array_equal(a[0], c[0])
 
 
+def test_shapes_dataset_looks_like_shapeset():
+    x, y = shapes_dataset(900, rng=0)
+    assert x.shape == (900, 1024) and y.shape == (900,)
+    assert x.min() == 0.0 and x.max() <= 1.0
+    assert set(y.tolist()) == set(range(9))
+    lit = (x > 0).sum(axis=1)
+    assert lit.min() > 0  # every image shows a shape
+    # Classes 0-2 hold one shape, 3-8 two: more lit pixels on average.
+    assert lit[y >= 3].mean() > 1.4 * lit[y < 3].mean()
+    # Mostly background, as the paper's images: small mean square.
+    assert 0.02 < np.mean(x * x) < 0.2
+
+
+def test_shapes_dataset_same_seed_same_images():
+    a, ya = shapes_dataset(20, rng=3)
+    b, yb = shapes_dataset(20, rng=3)
+    c, _ = shapes_dataset(20, rng=4)
+    assert np.array_equal(a, b) and np.array_equal(ya, yb)
+    assert not np.array_equal(a, c)
+
+
 @pytest.mark.parametrize(
     ("args", "kwargs", "error", "match"),
     [
@@ -197,6 +218,15 @@ def test_gaussian_mixture_is_seeded():
     np.testing.assert_array_equal(a[0], b[0])
     np.testing.assert_array_equal(a[1], b[1])
     assert not np.array_equal(a[0], c[0])
+
+
+def test_gaussian_mixture_is_standardised_and_seeded():
+    x, y = gaussian_mixture(500, dim=16, n_classes=4, rng=0)
+    np.testing.assert_allclose(x.mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(x.std(axis=0), 1, rtol=1e-12)
+    assert set(y.tolist()) == {0, 1, 2, 3}
+    x2, y2 = gaussian_mixture(500, dim=16, n_classes=4, rng=0)
+    assert np.array_equal(x, x2) and np.array_equal(y, y2)
 
 
 @pytest.mark.parametrize(
