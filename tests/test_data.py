@@ -10,9 +10,13 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sklearn.datasets import load_digits
 
+from winit import data as wdata
 from winit.data import Digits, digits, gaussian_mixture, shapes_dataset
+from _strategies import DATA_SETTINGS, _no_warnings, rngs
 
 RAW = load_digits()
 N_DIGITS = RAW.data.shape[0]  # 1797
@@ -261,3 +265,48 @@ def test_experiments_reexport_the_same_functions():
 
     assert experiments.gaussian_mixture is gaussian_mixture
     assert experiments.shapes_dataset is shapes_dataset
+
+
+# ---- properties (hypothesis): any valid input gives finite values of the right shape -------
+
+
+@DATA_SETTINGS
+@given(
+    n=st.integers(2, 60),
+    dim=st.integers(1, 8),
+    n_classes=st.integers(1, 12),
+    separation=st.floats(0.0, 1e12),
+    scale=st.floats(1e-100, 1e100),
+    rng=rngs,
+)
+def test_gaussian_mixture_properties(n, dim, n_classes, separation, scale, rng):
+    x, y = _no_warnings(lambda: wdata.gaussian_mixture(n, dim=dim, n_classes=n_classes,
+                                                       separation=separation, scale=scale, rng=rng))
+    assert x.shape == (n, dim) and x.dtype == np.float64 and np.isfinite(x).all()
+    assert y.shape == (n,) and 0 <= y.min() and y.max() < n_classes
+    np.testing.assert_allclose(x.std(axis=0), scale, rtol=1e-9)
+    # centring leaves a rounding residual of about separation * 2**-52 (noise std 1)
+    np.testing.assert_allclose(x.mean(axis=0) / scale, 0.0, atol=1e-9 * max(1.0, separation))
+
+
+@DATA_SETTINGS
+@given(n=st.integers(1, 12), size=st.integers(1, 24), rng=rngs)
+def test_shapes_dataset_properties(n, size, rng):
+    x, y = _no_warnings(lambda: wdata.shapes_dataset(n, size=size, rng=rng))
+    assert x.shape == (n, size * size) and np.isfinite(x).all()
+    assert x.min() >= 0 and x.max() <= 1 and 0 <= y.min() and y.max() <= 8
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(test_fraction=st.floats(1e-6, 1 - 1e-6), scale=st.floats(1e-100, 1e100), rng=rngs)
+def test_digits_properties(test_fraction, scale, rng):
+    n_test = round(test_fraction * 1797)
+    if not 0 < n_test < 1797:
+        with pytest.raises(ValueError, match=r"^test_fraction must leave both sets non-empty"):
+            wdata.digits(test_fraction=test_fraction, scale=scale, rng=rng)
+        return
+    d = _no_warnings(lambda: wdata.digits(test_fraction=test_fraction, scale=scale, rng=rng))
+    assert d.x_train.shape == (1797 - n_test, 64) and d.x_test.shape == (n_test, 64)
+    assert np.isfinite(d.x_train).all() and np.isfinite(d.x_test).all()
+    std = d.x_train.std(axis=0)
+    np.testing.assert_allclose(std[std > 0], scale, rtol=1e-9)

@@ -7,9 +7,13 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from winit import networks as wnet
 from winit.experiments import INITS, layer_signals, shapes_dataset
 from winit.networks import init_weights
+from _strategies import DATA_SETTINGS, _no_warnings
 
 
 def test_init_rules_match_the_papers_formulas():
@@ -62,3 +66,30 @@ def test_layer_signals_errors():
         layer_signals(x, y, activation="tanh", init="he", depth=0)
     with pytest.raises(ValueError, match=r"activation must be one of"):
         layer_signals(x, y, activation="elu", init="he", width=4)
+
+
+@DATA_SETTINGS
+@given(
+    n=st.integers(1, 6),
+    n_in=st.integers(1, 5),
+    depth=st.integers(1, 3),
+    width=st.integers(1, 8),
+    activation=st.sampled_from(list(wnet.ACTIVATIONS)),
+    init=st.sampled_from(["standard", "normalized", "lecun", "he"]),
+    x_scale=st.floats(1e-100, 1e100),
+    seed=st.integers(0, 2**32),
+)
+def test_layer_signals_are_finite_or_refused(n, n_in, depth, width, activation, init, x_scale, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, n_in)) * x_scale
+    y = rng.integers(0, 3, size=n)
+    try:
+        s = _no_warnings(lambda: layer_signals(x, y, activation=activation, init=init, depth=depth,
+                                               width=width, rng=seed))
+    except ValueError as err:
+        assert str(err).startswith("x must be small enough for the signals to stay finite")
+        assert x_scale > 1e30
+        return
+    for arr in (s.activation_std, s.gradient_std, s.activation_second_moment):
+        assert arr.shape == (depth,) and np.isfinite(arr).all()
+    assert all(a.shape == (n, width) for a in s.activations + s.gradients)

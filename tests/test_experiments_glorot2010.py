@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from winit.experiments import glorot_signals
+from _strategies import _no_warnings, rngs
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +65,13 @@ def test_glorot_signals_are_reproducible():
         assert all(np.array_equal(p, q) for p, q in zip(a[init].activations, b[init].activations))
         assert all(np.array_equal(p, q) for p, q in zip(a[init].gradients, b[init].gradients))
         assert not np.array_equal(a[init].activations[0], c[init].activations[0])
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(n=st.integers(1, 4), depth=st.integers(1, 3), width=st.integers(1, 6), rng=rngs)
+def test_glorot_signals_properties(n, depth, width, rng):
+    out = _no_warnings(lambda: glorot_signals(n_samples=n, depth=depth, width=width, rng=rng))
+    assert set(out) == {"standard", "normalized"}
+    for s in out.values():
+        assert s.activation_std.shape == (depth,) and np.isfinite(s.activation_std).all()
+        assert np.isfinite(s.gradient_std).all()

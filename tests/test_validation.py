@@ -522,3 +522,360 @@ def test_every_message_names_the_argument_what_it_must_be_and_what_it_got(case):
     if meaning is not None:  # the meaning closes what it must be, in parentheses
         assert must.endswith(")") and meaning in must[must.rindex(" ("):], message
     assert re.fullmatch(r"\S+( \S+)* must be .+; got .+", message, flags=re.S), message
+
+
+# ---- properties (hypothesis): any invalid input is refused by name -----------------------------
+# Any invalid input raises ValueError or TypeError with a message that starts with the
+# argument's name; a huge size is refused before anything is drawn.
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+import winit  # noqa: E402
+from winit import calculate_gain, compute_fans  # noqa: E402
+from winit import data as wdata  # noqa: E402
+from winit import networks as wnet  # noqa: E402
+from winit.experiments import glorot_signals, layer_signals  # noqa: E402
+from _strategies import DATA_SETTINGS, NAMED, SETTINGS, equal_dtypes, small_counts, spec7_seeds  # noqa: E402
+
+not_integers = st.one_of(
+    st.text(max_size=5),
+    st.none(),
+    st.booleans(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.lists(st.integers(), max_size=2),
+    st.complex_numbers(),
+)
+bad_counts = st.one_of(not_integers, st.integers(max_value=0), st.integers(min_value=2**53 + 1))
+bad_sizes = st.one_of(
+    st.integers(max_value=-1),
+    st.floats(),
+    st.text(max_size=5),
+    st.none(),
+    st.booleans(),
+    st.lists(st.integers(0, 5), min_size=1, max_size=3).flatmap(
+        lambda dims: st.sampled_from(
+            [tuple(dims) + (-1,), tuple(dims) + (1.5,), tuple(dims) + (True,), tuple(dims) + ("2",)]
+        )
+    ),
+)
+bad_rngs = st.one_of(
+    st.integers(max_value=-1),
+    st.floats(),
+    st.text(max_size=5),
+    st.booleans(),
+    st.just([]),
+    st.lists(st.integers(0, 5), max_size=2).flatmap(
+        lambda v: st.sampled_from([v + [-1], v + [1.5], v + [True], v + ["1"]])
+    ),
+    st.lists(st.floats(), min_size=1, max_size=2).map(np.array),
+    st.just(np.random.RandomState(0)),
+)
+bad_dtypes = st.one_of(
+    st.sampled_from([np.int64, np.float16, np.complex128, bool, "U3", "nonsense", 3.5, object]),
+)
+
+
+@SETTINGS
+@given(n=bad_counts)
+def test_bad_n_is_refused_by_name(n):
+    for call in [
+        lambda: xavier(n, 3, rng=0),
+        lambda: normalized_xavier(n, 3, 3, rng=0),
+        lambda: he(n, 3, rng=0),
+        lambda: xavier_bounds(n),
+        lambda: normalized_xavier_bounds(n, 3),
+        lambda: he_std(n),
+    ]:
+        with pytest.raises((TypeError, ValueError), match=r"^n must be a positive integer"):
+            call()
+
+
+@SETTINGS
+@given(m=bad_counts)
+def test_bad_m_is_refused_by_name(m):
+    with pytest.raises((TypeError, ValueError), match=r"^m must be a positive integer"):
+        normalized_xavier(3, m, 3, rng=0)
+    with pytest.raises((TypeError, ValueError), match=r"^m must be a positive integer"):
+        normalized_xavier_bounds(3, m)
+
+
+@SETTINGS
+@given(size=bad_sizes)
+def test_bad_size_is_refused_by_name(size):
+    for call in [lambda: xavier(3, size, rng=0), lambda: normalized_xavier(3, 3, size), lambda: he(3, size)]:
+        with pytest.raises((TypeError, ValueError), match=r"^size must be a non-negative integer"):
+            call()
+    for call in [lambda: variance_scaling(size), *[lambda f=f: f(size) for f in NAMED]]:
+        with pytest.raises((TypeError, ValueError), match=r"^shape must be a non-negative integer"):
+            call()
+    with pytest.raises((TypeError, ValueError), match=r"^shape must be a non-negative integer"):
+        compute_fans(size)
+
+
+@SETTINGS
+@given(rng=bad_rngs)
+def test_bad_rng_is_refused_by_name(rng):
+    for call in [
+        lambda: xavier(3, 2, rng=rng),
+        lambda: normalized_xavier(3, 3, 2, rng=rng),
+        lambda: he(3, 2, rng=rng),
+        lambda: variance_scaling(2, rng=rng),
+        *[lambda f=f: f((2, 2), rng=rng) for f in NAMED],
+    ]:
+        with pytest.raises((TypeError, ValueError), match=r"^rng must be None, a non-negative integer seed"):
+            call()
+
+
+@SETTINGS
+@given(make_seed=spec7_seeds, func=st.sampled_from(["xavier", "he", "variance_scaling", *[f.__name__ for f in NAMED]]))
+def test_every_spec7_seed_gives_default_rngs_array(make_seed, func):
+    draw = {
+        "xavier": lambda rng: xavier(7, (3, 4), rng=rng),
+        "he": lambda rng: he(7, (3, 4), rng=rng),
+        "variance_scaling": lambda rng: variance_scaling((3, 4), 2.0, "fan_avg", "uniform", rng=rng),
+    }.get(func) or (lambda rng: getattr(winit, func)((3, 4), rng=rng))
+    np.testing.assert_array_equal(draw(make_seed()), draw(np.random.default_rng(make_seed())))
+
+
+@SETTINGS
+@given(dtype=equal_dtypes, func=st.sampled_from(["xavier", "normalized_xavier", "he", *[f.__name__ for f in NAMED]]), seed=st.integers(0, 2**32))
+def test_an_equal_dtype_gives_the_same_array(dtype, func, seed):
+    draw = {
+        "xavier": lambda dt: xavier(7, (3, 4), rng=seed, dtype=dt),
+        "normalized_xavier": lambda dt: normalized_xavier(7, 5, (3, 4), rng=seed, dtype=dt),
+        "he": lambda dt: he(7, (3, 4), rng=seed, dtype=dt),
+    }.get(func) or (lambda dt: getattr(winit, func)((3, 4), rng=seed, dtype=dt))
+    w = draw(dtype)
+    assert w.dtype == dtype
+    np.testing.assert_array_equal(w, draw(getattr(np, dtype.name)))
+
+
+@SETTINGS
+@given(dtype=bad_dtypes)
+def test_bad_dtype_is_refused_by_name(dtype):
+    for call in [
+        lambda: xavier(3, 2, dtype=dtype),
+        lambda: he(3, 2, dtype=dtype),
+        lambda: variance_scaling(2, dtype=dtype),
+        *[lambda f=f: f((2, 2), dtype=dtype) for f in NAMED],
+    ]:
+        with pytest.raises((TypeError, ValueError), match=r"^dtype must be numpy\.float32 or numpy\.float64"):
+            call()
+
+
+@SETTINGS
+@given(
+    scale=st.one_of(
+        not_integers.filter(lambda v: not (isinstance(v, float) and math.isfinite(v) and v > 0)),
+        st.floats(max_value=0.0),
+        st.integers(max_value=0),
+    ),
+)
+def test_bad_scale_is_refused_by_name(scale):
+    with pytest.raises((TypeError, ValueError), match=r"^scale must be a"):
+        variance_scaling(2, scale)
+
+
+@SETTINGS
+@given(value=st.one_of(st.text(max_size=12), st.none(), st.integers(), st.floats()))
+def test_bad_choices_are_refused_by_name(value):
+    if value not in ("fan_in", "fan_out", "fan_avg"):
+        with pytest.raises((TypeError, ValueError), match=r"^mode must be one of 'fan_in', 'fan_out', 'fan_avg'"):
+            variance_scaling(2, 1.0, value)
+    if value not in ("truncated_normal", "untruncated_normal", "normal", "uniform"):
+        with pytest.raises((TypeError, ValueError), match=r"^distribution must be one of"):
+            variance_scaling(2, 1.0, "fan_in", value)
+    if value not in ("in_out", "out_in"):
+        with pytest.raises((TypeError, ValueError), match=r"^layout must be one of"):
+            compute_fans((2, 3), layout=value)
+    if value not in winit.fans.NONLINEARITIES:
+        with pytest.raises((TypeError, ValueError), match=r"^nonlinearity must be one of"):
+            calculate_gain(value)
+
+
+@SETTINGS
+@given(
+    fans=st.one_of(
+        # not a pair (None is the default, fans from the shape; a list of two ints is a pair)
+        bad_counts.filter(lambda v: v is not None and not isinstance(v, list)),
+        st.tuples(bad_counts, small_counts),
+        st.tuples(small_counts, bad_counts),
+        st.lists(small_counts, max_size=5).filter(lambda v: len(v) != 2),
+    )
+)
+def test_bad_fans_are_refused_by_name(fans):
+    with pytest.raises((TypeError, ValueError), match=r"^fans(\[[01]\])? must be a"):
+        variance_scaling(2, fans=fans)
+
+
+@SETTINGS
+@given(param=st.one_of(st.text(max_size=3), st.booleans(), st.complex_numbers(), st.just(math.nan)))
+def test_bad_gain_param_is_refused_by_name(param):
+    with pytest.raises((TypeError, ValueError), match=r"^param must be"):
+        calculate_gain("leaky_relu", param)
+    with pytest.raises(ValueError, match=r"^param must be None for nonlinearity='relu'"):
+        calculate_gain("relu", param)
+
+
+@SETTINGS
+@given(
+    values=st.lists(
+        st.one_of(st.floats(-1e6, 1e6), st.sampled_from([math.nan, math.inf, -math.inf])),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_summarize_refuses_non_finite(values):
+    if all(math.isfinite(v) for v in values):
+        assert summarize(values).min == min(values)
+    else:
+        with pytest.raises(ValueError, match=r"^w must be an array of finite numbers"):
+            summarize(values)
+
+
+@SETTINGS
+@given(
+    dims=st.lists(st.integers(1, 2**40), min_size=1, max_size=4).filter(
+        lambda d: math.prod(d) * 8 > 8 * 2**30
+    ),
+    func=st.sampled_from(["xavier", "he", "variance_scaling", *[f.__name__ for f in NAMED]]),
+)
+def test_huge_sizes_refused_before_allocating(dims, func):
+    spy = _NoDrawGenerator(np.random.PCG64(0))
+    shape = tuple(dims)
+    name = "size" if func in ("xavier", "he") else "shape"
+    with pytest.raises(ValueError, match=rf"^{name} asks for [\d,]+ weights"):
+        if func in ("xavier", "he"):
+            getattr(winit, func)(3, shape, rng=spy)
+        else:
+            getattr(winit, func)(shape, rng=spy)
+
+
+# ---- properties (hypothesis): data, networks and experiments refuse bad input by name ---------
+
+DATA_CALLS = {  # argument -> calls with a bad value for it
+    "n": [lambda v: wdata.gaussian_mixture(v, rng=0), lambda v: wdata.shapes_dataset(v, rng=0)],
+    "dim": [lambda v: wdata.gaussian_mixture(5, dim=v, rng=0)],
+    "n_classes": [lambda v: wdata.gaussian_mixture(5, n_classes=v, rng=0)],
+    "size": [lambda v: wdata.shapes_dataset(2, size=v, rng=0)],
+    "depth": [lambda v: layer_signals(np.ones((3, 2)), [0, 1, 0], activation="tanh", init="he", depth=v, width=3, rng=0),
+              lambda v: glorot_signals(n_samples=2, depth=v, width=3, rng=0)],
+    "width": [lambda v: layer_signals(np.ones((3, 2)), [0, 1, 0], activation="tanh", init="he", depth=2, width=v, rng=0),
+              lambda v: glorot_signals(n_samples=2, depth=2, width=v, rng=0)],
+    "n_samples": [lambda v: glorot_signals(n_samples=v, depth=2, width=3, rng=0)],
+    "steps": [lambda v: wnet.train_sgd(wnet.init_weights([2, 2], rng=0), np.ones((4, 2)), [0, 1, 0, 1],
+                                       steps=v, lr=0.1, batch_size=2, activation="relu", rng=0)],
+    "batch_size": [lambda v: wnet.train_sgd(wnet.init_weights([2, 2], rng=0), np.ones((4, 2)), [0, 1, 0, 1],
+                                            steps=2, lr=0.1, batch_size=v, activation="relu", rng=0)],
+}
+
+
+@DATA_SETTINGS
+@given(arg=st.sampled_from(sorted(DATA_CALLS)), value=bad_counts)
+def test_bad_counts_of_data_networks_experiments_are_refused_by_name(arg, value):
+    for call in DATA_CALLS[arg]:
+        with pytest.raises((TypeError, ValueError), match=rf"^{arg} must be a positive integer"):
+            call(value)
+
+
+RNG_CALLS = [
+    lambda r: wdata.gaussian_mixture(5, rng=r),
+    lambda r: wdata.shapes_dataset(2, rng=r),
+    lambda r: wdata.digits(rng=r),
+    lambda r: wnet.init_weights([2, 2], rng=r),
+    lambda r: wnet.train_sgd(wnet.init_weights([2, 2], rng=0), np.ones((4, 2)), [0, 1, 0, 1],
+                             steps=2, lr=0.1, batch_size=2, activation="relu", rng=r),
+    lambda r: layer_signals(np.ones((3, 2)), [0, 1, 0], activation="tanh", init="he", depth=2, width=3, rng=r),
+    lambda r: glorot_signals(n_samples=2, depth=2, width=3, rng=r),
+]
+
+
+@DATA_SETTINGS
+@given(rng=bad_rngs)
+def test_bad_rng_of_data_networks_experiments_is_refused_by_name(rng):
+    for call in RNG_CALLS:
+        with pytest.raises((TypeError, ValueError), match=r"^rng must be None, a non-negative integer seed"):
+            call(rng)
+
+
+@DATA_SETTINGS
+@given(make_seed=spec7_seeds)
+def test_every_spec7_seed_works_in_data_and_networks(make_seed):
+    for call in RNG_CALLS[:2]:
+        a, b = call(make_seed()), call(np.random.default_rng(make_seed()))
+        for u, v in zip(a, b):
+            np.testing.assert_array_equal(u, v)
+    a, b = RNG_CALLS[3](make_seed()), RNG_CALLS[3](np.random.default_rng(make_seed()))
+    for (wa, ba), (wb, bb) in zip(a, b):
+        np.testing.assert_array_equal(wa, wb)
+
+
+@DATA_SETTINGS
+@given(
+    value=st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=3), st.none(),
+                    st.booleans(), st.complex_numbers()),
+    arg=st.sampled_from(["separation", "scale", "digits_scale", "test_fraction"]),
+)
+def test_bad_reals_of_data_are_refused_by_name(value, arg):
+    calls = {
+        "separation": (lambda v: wdata.gaussian_mixture(5, separation=v, rng=0), lambda v: 0 <= v <= 1e12),
+        "scale": (lambda v: wdata.gaussian_mixture(5, scale=v, rng=0), lambda v: 1e-100 <= v <= 1e100),
+        "digits_scale": (lambda v: wdata.digits(scale=v, rng=0), lambda v: 1e-100 <= v <= 1e100),
+        "test_fraction": (lambda v: wdata.digits(test_fraction=v, rng=0), lambda v: 0.0003 < v < 0.9997),
+    }
+    call, valid = calls[arg]
+    if isinstance(value, float) and not isinstance(value, bool) and math.isfinite(value) and valid(value):
+        call(value)
+        return
+    name = "scale" if arg == "digits_scale" else arg
+    with pytest.raises((TypeError, ValueError), match=rf"^{name} must "):
+        call(value)
+
+
+@DATA_SETTINGS
+@given(
+    bad=st.one_of(
+        st.just(np.array([1.0, np.nan])),
+        st.just(np.array([[np.inf, 0.0]])),
+        st.just(np.array([1j, 2j])),
+        st.just(np.array(["a", "b"])),
+        st.just(np.array([True, False])),
+        st.just([[1.0], [1.0, 2.0]]),
+    ),
+)
+def test_bad_arrays_are_refused_by_name(bad):
+    arr = np.asarray(bad, dtype=object) if isinstance(bad, list) else bad
+    is_inf_only = arr.dtype.kind == "f" and not np.isnan(arr).any()
+    for name, call in [("logits", wnet.softmax), ("logits", wnet.log_softmax),
+                       ("logits", lambda v: wnet.cross_entropy(v, [0])),
+                       ("z", lambda v: wnet.activate(v, "relu"))]:
+        if name == "z" and is_inf_only:
+            assert not np.isnan(wnet.activate(bad, "relu")).any()  # an exploding signal is a result
+            continue
+        with pytest.raises((TypeError, ValueError), match=rf"^{name} must be"):
+            call(bad)
+    params = wnet.init_weights([2, 2], rng=0)
+    if arr.ndim == 2 or arr.dtype.kind == "f":
+        x = np.resize(arr, (3, 2)) if arr.dtype != object else bad
+        with pytest.raises((TypeError, ValueError), match=r"^x must"):
+            wnet.forward(params, x, "tanh")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        (dict(y=np.array([], dtype=int)), ValueError, r"^y must be an array of shape \(3,\) \(one class label per example\); got shape \(0,\)$"),
+        (dict(y=[0.0, 1.0, 0.0]), TypeError, r"^y must be an array of integer class labels \(one per example\); got an array of dtype float64$"),
+        (dict(y=[0, -1, 0]), ValueError, r"^y must be an array of class labels 0, 1, \.\.\. \(one per example\); got the label -1$"),
+        (dict(x=np.array([[1.0, np.nan]] * 3)), ValueError, r"^x must be an array of finite numbers"),
+        (dict(x=np.full((3, 2), 1e300), activation="relu"), ValueError, r"^x must be small enough for the signals to stay finite through 2 relu layers"),
+        (dict(activation="softplus"), ValueError, r"^activation must be one of"),
+        (dict(init="orthogonal"), ValueError, r"^init must be one of"),
+        (dict(depth=10**4, width=10**4), ValueError, r"^depth asks for 1,000,000,000,000 weights"),
+    ],
+)
+def test_layer_signals_errors(kwargs, error, match):
+    kw = dict(x=np.ones((3, 2)), y=[0, 1, 0], activation="tanh", init="he", depth=2, width=3, rng=0)
+    with pytest.raises(error, match=match):
+        layer_signals(**{**kw, **kwargs})
