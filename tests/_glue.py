@@ -1,4 +1,11 @@
-"""Read the values a chapter glues from its stored outputs (for the findings tests)."""
+"""Read the values a chapter glues from its stored outputs (for the findings tests).
+
+One findings file per chapter, tests/test_findings_<chapter>.py. The chapters store their
+outputs (nbval checks that a fresh run reproduces them); a findings test checks that what is
+stored shows what the text claims, so that a change which kept a notebook consistent but lost
+a finding fails. Expected values are written out in the tests (closed forms, the tutorial's
+printed numbers), never taken from the code under test.
+"""
 
 import ast
 from pathlib import Path

@@ -1,9 +1,5 @@
-"""The findings of the chapter "Explore: signals through depth", read from the values it glues.
-
-The chapter stores its outputs (nbval checks that a fresh run reproduces
-them); these tests check that what is stored shows what the text claims, so
-that a change which kept the notebook consistent but lost a finding fails.
-"""
+"""The findings of the chapter "Explore: signals through depth", read from the values it glues
+(tests/_glue.py says what a findings test checks)."""
 
 import pytest
 from _glue import glued

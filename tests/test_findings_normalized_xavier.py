@@ -1,11 +1,5 @@
-"""The findings of the chapter "Normalized Xavier", read from the values it glues.
-
-The chapter stores its outputs (nbval checks that a fresh run reproduces
-them); these tests check that what is stored shows what the text claims, so
-that a change which kept the notebook consistent but lost a finding fails.
-Expected values are written out here (closed forms, the tutorial's printed
-numbers), never taken from the code under test.
-"""
+"""The findings of the chapter "Normalized Xavier", read from the values it glues
+(tests/_glue.py says what a findings test checks)."""
 
 import math
 
