@@ -140,6 +140,30 @@ def test_a_diverging_run_stops_alone_and_matches_train_sgd():
     assert np.all(np.isfinite(res.monitor_losses[[0, 2]]))
 
 
+def test_a_last_update_that_overflows_stops_that_run_alone():
+    # float32 tanh at a huge rate: every loss is finite, but the last update overflows the
+    # weights of four of the five networks (not of network 2).
+    r = np.random.default_rng(0)
+    y = r.integers(0, 3, size=300)
+    x = np.array([[3.0, 0.0], [-3.0, 3.0], [0.0, -3.0]])[y] + r.normal(scale=0.5, size=(300, 2))
+    nets = [init_weights([2, 8, 8, 3], rng=s, dtype=np.float32) for s in range(5)]
+    kw = dict(steps=3, lr=1e20, batch_size=30, activation="tanh")
+    res = train_sgd_stack(nets, x, y, rng=[0] * 5, monitor=[(x, y)], **kw)
+    assert np.isfinite(res.losses).all()
+    assert list(res.diverged) == [True, True, False, True, True]
+    assert list(res.diverged_at) == [2, 2, -1, 2, 2]
+    # monitored with the overflowed parameters: nan, as after any divergence
+    assert np.isnan(res.monitor_losses[[0, 1, 3, 4], 0, -1]).all()
+    assert np.isfinite(res.monitor_losses[2, 0]).all()
+    for k in range(5):
+        finite = all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in res.params[k])
+        assert finite == (k == 2)
+        one, got = train_sgd(nets[k], x, y, rng=0, **kw), res.run(k)
+        assert (got.diverged, got.diverged_at) == (one.diverged, one.diverged_at)
+        np.testing.assert_array_equal(got.steps, one.steps)
+        np.testing.assert_allclose(got.losses, one.losses, rtol=1e-5)
+
+
 def test_stack_errors_name_the_argument():
     x, y = _data()
     nets = _nets([5, 4, 3], 2)
