@@ -88,7 +88,8 @@ def loss_and_grad(logits, y, scale=1.0):
     learning rate over the batch size) is folded into the softmax's
     normalisation, ``g = e * ((scale / B) / sum(e))`` and then ``scale / B``
     comes off at each label, so that the gradient of every parameter below
-    arrives already multiplied by it.
+    arrives already multiplied by it.  ``scale`` is a Python number, or an
+    array with one factor per leading index (shape ``logits.shape[:-2]``).
 
     Returns
     -------
@@ -99,6 +100,10 @@ def loss_and_grad(logits, y, scale=1.0):
     """
     e, total, terms, idx = _terms(logits, y)
     step = scale / logits.shape[-2]
-    e *= step / total[..., None]
-    e[idx] -= step
+    if isinstance(step, np.ndarray):
+        e *= step[..., None, None] / total[..., None]
+        e[idx] -= step[..., None]
+    else:
+        e *= step / total[..., None]
+        e[idx] -= step
     return np.mean(terms, axis=-1), e

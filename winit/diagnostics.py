@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import _softmax as _sm
 from ._validation import check_count, check_real
 
 __all__ = [
@@ -120,9 +121,7 @@ def initial_loss(logits, y):
     if k < 2:
         raise ValueError(f"logits must have at least 2 columns (classes); got shape {z.shape}")
     y = _labels(y, n, k)
-    shifted = z - z.max(axis=1, keepdims=True)
-    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    loss = float(-log_p[np.arange(n), y].mean())
+    loss = float(_sm.cross_entropy(z, y))
     log_k = math.log(k)
     return InitialLoss(loss, log_k, loss - log_k, float(z.std()))
 

@@ -1112,8 +1112,12 @@ class _StackTrainer:
     def __init__(self, nets, batch, activation, rate_w, rate_b):
         self.activation = activation
         self.dtype = dtype = nets[0][0][0].dtype
-        self.Wb = [np.stack([np.vstack([p[l][0], p[l][1][None, :]]) for p in nets])
-                   for l in range(len(nets[0]))]
+        self.Wb = []
+        for l, (W0, _) in enumerate(nets[0]):
+            Wb = np.empty((len(nets), W0.shape[0] + 1, W0.shape[1]), dtype)
+            for r, p in enumerate(nets):
+                Wb[r, :-1], Wb[r, -1] = p[l]
+            self.Wb.append(Wb)
         self.final = [None] * len(nets)  # parameters of runs that stopped
         self.ids = list(range(len(nets)))
         self.batch = batch
@@ -1155,10 +1159,14 @@ class _StackTrainer:
         self._alloc(len(self.ids))
 
     def params(self):
-        """Every run's parameters, as lists of ``(W, b)`` pairs of new arrays."""
+        """Every run's parameters, as lists of ``(W, b)`` pairs.
+
+        They are views of the trainer's arrays, so the trainer must not
+        step again.
+        """
         for i, r in enumerate(self.ids):
             self.final[r] = [Wb[i] for Wb in self.Wb]
-        return [[(Wb[:-1].copy(), Wb[-1].copy()) for Wb in net] for net in self.final]
+        return [[(Wb[:-1], Wb[-1]) for Wb in net] for net in self.final]
 
     def finite(self):
         """Whether each run's parameters are all finite."""
