@@ -1172,13 +1172,15 @@ class _StackTrainer:
         """Whether each run's parameters are all finite."""
         return np.logical_and.reduce([np.isfinite(Wb).all(axis=(1, 2)) for Wb in self.Wb])
 
-    def pre_activations(self, xa):
-        """Every layer's pre-activations of every run on one (augmented) set."""
+    def pre_activations(self, xa, every=True):
+        """Every layer's pre-activations of every run on one (augmented) set
+        (with ``every=False``, only the last layer's, the logits)."""
         n_runs, n, act = len(self.ids), xa.shape[0], self.activation
         out, inp = [], xa
         for l, Wb in enumerate(self.Wb):
             z = np.matmul(inp, Wb)
-            out.append(z)
+            if every or l == len(self.Wb) - 1:
+                out.append(z)
             if l < len(self.Wb) - 1:
                 inp = np.empty((n_runs, n, Wb.shape[2] + 1), self.dtype)
                 inp[..., -1] = 1.0
@@ -1187,7 +1189,7 @@ class _StackTrainer:
 
     def evaluate(self, xa, ya):
         """Mean cross-entropy and error rate of every run on one (augmented) set."""
-        logits = self.pre_activations(xa)[-1]
+        logits = self.pre_activations(xa, every=False)[-1]
         loss = _sm.cross_entropy(logits, ya, dtype=np.float64)
         err = np.mean(logits.argmax(axis=2) != ya[None, :], axis=1)
         return loss, err
