@@ -17,7 +17,8 @@ gradient is computed; everything around the step is here, once:
 * the learning rates' checks (:func:`check_rates`): one rate, one per layer,
   or one per run and layer;
 * :class:`TrainHistory`, the record of one run, the base of
-  :class:`winit.networks.TrainResult` and :class:`winit.blocks.BlockTrainResult`.
+  :class:`winit.networks.TrainResult` and :class:`winit.blocks.BlockTrainResult`
+  (and published as ``winit.networks.TrainHistory``).
 
 The softmax cross-entropy and its gradient are :mod:`winit._softmax`'s.
 """
@@ -35,6 +36,12 @@ from ._validation import check_count, check_real, check_size_fits
 @dataclass
 class TrainHistory:
     """The loss history of one training run, as every trainer of winit returns it.
+
+    :func:`winit.networks.train_sgd` returns it with the trained parameters
+    (:class:`winit.networks.TrainResult`), :func:`winit.blocks.train_sgd`
+    with the trained layers (:class:`winit.blocks.BlockTrainResult`), and
+    ``StackTrainResult.run(r)`` gives run ``r`` of
+    :func:`winit.networks.train_sgd_stack` as a ``TrainResult``.
 
     Attributes
     ----------

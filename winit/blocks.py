@@ -810,29 +810,17 @@ def plain_mlp(n_in, width, depth, n_out, *, std, norm="batch", activation="relu"
 
 @dataclass
 class BlockTrainResult(TrainHistory):
-    """What :func:`train_sgd` returns: the loss history and the trained network.
+    """What :func:`train_sgd` returns: the trained network and its loss history.
 
     Attributes
     ----------
-    losses : numpy.ndarray
-        Mean minibatch cross-entropy of each window of ``record_every``
-        steps (each measured before that step's update); shorter if a loss
-        was not finite, the last entry then being that one.
-    steps : numpy.ndarray of int
-        The step count that ends each window.
-    diverged : bool
-        ``True`` if a loss became ``inf`` or ``nan`` and training stopped,
-        or if the last step's update left a parameter ``inf`` or ``nan``.
-    diverged_at : int or None
-        The 0-based step at which that happened (the last step in the
-        second case).
     layers : list of layers
         The trained network (a copy; the caller's layers are untouched).
-
-    Notes
-    -----
-    The loss history is the :class:`winit._engine.TrainHistory` that every
-    trainer of winit returns.
+        After a divergence, the parameters that produced the non-finite loss,
+        or the non-finite ones the last update left.
+    losses, steps, diverged, diverged_at
+        The loss history, the :class:`winit.networks.TrainHistory` that
+        every trainer of winit returns.
     """
 
     layers: list = field(kw_only=True)

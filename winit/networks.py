@@ -27,12 +27,18 @@ softmax cross-entropy and returns a :class:`TrainResult` with the loss history.
 **Exploding signals are results, not crashes.**  A badly initialised deep net
 can overflow to ``inf`` and ``nan``.  :func:`forward` and :func:`backward`
 silence numpy's overflow warnings and say so in their ``finite`` attribute;
-:func:`train_sgd` stops at the first non-finite loss and says so in
+:func:`train_sgd` stops at the first non-finite loss (or finds the
+parameters its last update left non-finite) and says so in
 ``TrainResult.diverged``.  The book shows these outcomes; it never has to
 wade through warnings to get them.
 
 All loops are over layers and steps only: each layer is one matrix product on
-the whole batch.
+the whole batch.  :func:`train_sgd_stack` trains many networks of one shape as
+one stack (learning rates per run and layer, minibatches given in advance);
+:func:`train_sgd` is its case of one network.  The loop around the step (the
+minibatch schedule, the loss windows, the divergence checks) is
+``winit._engine``'s, shared with :func:`winit.blocks.train_sgd`, and the
+softmax cross-entropy is ``winit._softmax``'s, shared with all of winit.
 """
 
 from __future__ import annotations
@@ -69,6 +75,7 @@ __all__ = [
     "OUTPUTS",
     "BackwardRecord",
     "ForwardRecord",
+    "TrainHistory",
     "TrainResult",
     "activate",
     "backward",
@@ -898,33 +905,17 @@ def _backward(params, x, pre, post, activation, g):
 
 @dataclass
 class TrainResult(TrainHistory):
-    """What :func:`train_sgd` returns: the loss history and the trained parameters.
+    """What :func:`train_sgd` returns: a :class:`TrainHistory` and the trained parameters.
 
     Attributes
     ----------
-    losses : numpy.ndarray
-        ``losses[k]`` is the mean minibatch cross-entropy over steps
-        ``k * record_every`` to ``(k + 1) * record_every - 1`` (each loss
-        measured before that step's update).  If a loss was not finite, the
-        last entry is that loss and the array is shorter.
-    steps : numpy.ndarray of int
-        The step that ends each window of ``losses`` (1-based count of steps
-        run), for plotting ``losses`` against steps.
-    diverged : bool
-        ``True`` if a loss became ``inf`` or ``nan`` and training stopped,
-        or if the last step's update left a parameter ``inf`` or ``nan``.
-    diverged_at : int or None
-        The 0-based step at which that happened (the last step in the
-        second case).
+    losses, steps, diverged, diverged_at
+        The loss history, as every trainer of winit records it (see
+        :class:`TrainHistory`).
     params : list of (numpy.ndarray, numpy.ndarray)
         The parameters after training (new arrays; the caller's are untouched).
         After a divergence, the parameters that produced the non-finite loss,
         or the non-finite ones the last update left.
-
-    Notes
-    -----
-    The loss history is the :class:`winit._engine.TrainHistory` that every
-    trainer of winit returns.
     """
 
     params: list = field(kw_only=True)

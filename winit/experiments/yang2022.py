@@ -61,6 +61,13 @@ How the miniature differs from the paper:
 * within a seed, all learning rates and both parametrizations start from
   the same standard-normal draws and see the same minibatches.
 
+The networks of one seed and width are trained side by side as one stack by
+:func:`winit.networks.train_sgd_stack`: each member with its
+parametrization's learning rate per layer and for the biases, all on the
+same minibatches (drawn ahead, so that the draws of the weights follow
+them), the coordinate check recording every layer's pre-activations on its
+probe batch after each step.
+
 Functions return data and never draw; the chapter "Width and the learning
 rate" draws.
 """
