@@ -999,9 +999,9 @@ def train_sgd(params, x, y, *, steps, lr, batch_size, activation, rng=None, reco
     elif rng is not None:
         raise ValueError("give rng (to shuffle) or orders (the minibatches), not both; got "
                          f"rng={rng!r:.40} and orders")
-    trainer, windows, x, y, _ = _train([params], x, y, steps=steps, lr=lr, bias_lr=bias_lr,
-                                       batch_size=batch_size, activation=activation, rngs=rng,
-                                       orders=orders, record_every=record_every)
+    trainer, windows, _ = _train([params], x, y, steps=steps, lr=lr, bias_lr=bias_lr,
+                                 batch_size=batch_size, activation=activation, rngs=rng,
+                                 orders=orders, record_every=record_every)
     losses, ends, diverged, diverged_at = windows.history(0)
     return TrainResult(losses=losses, steps=ends, params=trainer.params()[0],
                        diverged=diverged, diverged_at=diverged_at)
@@ -1064,7 +1064,7 @@ def _train(nets, x, y, *, steps, lr, bias_lr, batch_size, activation, rngs, orde
         run(windows, Minibatches(n, batch_size, rngs, orders),
             lambda idx: trainer.step(x_aug[idx], y[idx]), finite=trainer.finite,
             drop=trainer.keep, measure=measure if sets or probe is not None else None)
-    return trainer, windows, x, y, (mon_loss, mon_err, probe_pre)
+    return trainer, windows, (mon_loss, mon_err, probe_pre)
 
 
 def _augment(x):
@@ -1463,7 +1463,7 @@ def train_sgd_stack(params, x, y, *, steps, lr, batch_size, activation, rng=None
                 f"rng must hold one seed or Generator per network ({n_runs}); got {len(rng)}"
             )
         rngs = [check_rng(g) for g in rng]
-    trainer, windows, _, _, (mon_loss, mon_err, probe_pre) = _train(
+    trainer, windows, (mon_loss, mon_err, probe_pre) = _train(
         nets, x, y, steps=steps, lr=lr, bias_lr=bias_lr, batch_size=batch_size,
         activation=activation, rngs=rngs, orders=orders, record_every=record_every,
         monitor=monitor, probe=probe)
