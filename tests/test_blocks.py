@@ -160,6 +160,21 @@ def test_train_sgd_reports_divergence_without_raising():
     assert res.diverged and res.diverged_at is not None and not math.isfinite(res.losses[-1])
 
 
+def test_train_sgd_reports_a_last_update_that_overflows():
+    # Three finite losses (each measured before its update), then the third update
+    # overflows the parameters: a divergence at the last step, not a finished run.
+    r = np.random.default_rng(0)
+    y = r.integers(0, 3, size=300)
+    x = np.array([[3.0, 0.0], [-3.0, 3.0], [0.0, -3.0]])[y] + r.normal(scale=0.5, size=(300, 2))
+    net = blocks.residual_mlp(2, 8, 2, 3, std_first=0.5, std_last=0.5, norm="layer", rng=0)
+    res = blocks.train_sgd(net, x, y, steps=3, lr=10 ** 11.5, batch_size=30, rng=0)
+    assert res.losses.shape == (3,) and np.isfinite(res.losses).all()
+    assert not all(np.isfinite(p).all() for layer in res.layers for p in layer.parameters())
+    assert res.diverged is True and res.diverged_at == 2 and list(res.steps) == [1, 2, 3]
+    calm = blocks.train_sgd(net, x, y, steps=3, lr=0.1, batch_size=30, rng=0)
+    assert not calm.diverged and calm.diverged_at is None
+
+
 def test_rng_spec7_seed_generator_and_reproducibility():
     a = blocks.residual_mlp(3, 4, 2, 2, std_first=1.0, std_last=1.0, rng=5)
     b = blocks.residual_mlp(3, 4, 2, 2, std_first=1.0, std_last=1.0, rng=np.random.default_rng(5))

@@ -171,7 +171,8 @@ def test_ensemble_sgd_is_train_sgd_for_each_member():
                         rng=seed)
         results.append(res.params)
         r = np.random.default_rng(seed)
-        orders.append(np.concatenate([r.permutation(120) for _ in range(2)]))
+        orders.append(np.concatenate([r.permutation(120) for _ in range(2)]).reshape(
+            -1, batch)[:steps])
     Ws = [np.stack([m[l][0] for m in members]) for l in range(3)]
     bs = [np.stack([m[l][1][None, :] for m in members]) for l in range(3)]
     _ensemble_sgd(Ws, bs, x, y, steps=steps, lr=0.1, batch_size=batch, orders=np.stack(orders))

@@ -336,6 +336,34 @@ def test_exploding_network_is_flagged_not_warned():
     assert res.steps[-1] == res.diverged_at + 1
 
 
+def _finite(params):
+    return all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in params)
+
+
+def test_a_last_update_that_overflows_the_parameters_is_a_divergence():
+    # float32 tanh at a huge learning rate: the three losses, each measured before its
+    # update, are finite, but the third update overflows the weights. (The trainer used to
+    # return those weights with diverged=False: no loss was left to see them.)
+    x, y = _easy_problem()
+    params = init_weights([2, 8, 8, 3], rng=0, dtype=np.float32)
+    kw = dict(lr=1e20, batch_size=30, activation="tanh", rng=0)
+    res = train_sgd(params, x, y, steps=3, **kw)
+    assert res.losses.shape == (3,) and np.isfinite(res.losses).all()
+    assert list(res.steps) == [1, 2, 3]
+    assert not _finite(res.params)
+    assert res.diverged is True and res.diverged_at == 2
+    # One step more and the loss itself is not finite: the same divergence, seen a step later.
+    more = train_sgd(params, x, y, steps=4, **kw)
+    assert more.diverged and more.diverged_at == 3 and not math.isfinite(more.losses[-1])
+    # A single step at a learning rate near float32's largest number.
+    one = train_sgd(params, x, y, steps=1, **dict(kw, lr=3e38, activation="relu"))
+    assert math.isfinite(one.losses[0]) and not _finite(one.params)
+    assert one.diverged and one.diverged_at == 0
+    # The same network at a sane rate ends finite and says so.
+    ok = train_sgd(params, x, y, steps=3, **dict(kw, lr=0.1))
+    assert _finite(ok.params) and not ok.diverged and ok.diverged_at is None
+
+
 # ---- argument checks ------------------------------------------------------------------------
 
 

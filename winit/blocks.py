@@ -64,11 +64,13 @@ from __future__ import annotations
 
 import copy
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import _softmax as _sm
 from . import activations as _activations
+from ._engine import LossWindows, Minibatches, TrainHistory, check_steps, run
 from ._validation import (check_array, check_choice, check_count, check_dtype, check_labels,
                           check_real, check_rng, check_sequence, check_size_fits, check_spread)
 from .networks import ACTIVATIONS
@@ -635,37 +637,23 @@ def loss_and_gradients(layers, x, y):
         If an argument is malformed; the message names it.
     """
     record = forward(layers, x)
-    logits = record.output
-    batch, n_classes = logits.shape
-    y = _check_labels(y, batch, n_classes)
+    y = _check_labels(y, *record.output.shape)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        logp = _log_softmax(logits)
-        loss = float(-logp[np.arange(batch), y].mean())
-        g = np.exp(logp)
-        g[np.arange(batch), y] -= 1.0
-        g /= batch
-    return loss, record, backward(layers, record, g)
-
-
-def _log_softmax(z):
-    """Log-softmax along the last axis; non-finite logits give non-finite values, no error."""
-    shifted = z - z.max(axis=-1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+        loss, g = _sm.loss_and_grad(record.output, y)
+    return float(loss), record, backward(layers, record, g)
 
 
 def _loss_grads(layers, x, y, scale=1.0):
-    """The mean cross-entropy and ``scale`` times its gradients, without argument checks."""
+    """The mean cross-entropy and ``scale`` times its gradients, without argument checks.
+
+    The gradients are ``None`` if the loss is not finite.
+    """
     logits, caches, _ = _run(layers, x)
-    batch = logits.shape[0]
-    rows = np.arange(batch)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        logp = _log_softmax(logits)
-    loss = float(-logp[rows, y].mean())
+        loss, g = _sm.loss_and_grad(logits, y, scale)
+    loss = float(loss)
     if not math.isfinite(loss):
         return loss, None
-    g = np.exp(logp)
-    g[rows, y] -= 1.0
-    g *= scale / batch
     return loss, _back(layers, caches, g)[1]
 
 
@@ -835,30 +823,21 @@ def plain_mlp(n_in, width, depth, n_out, *, std, norm="batch", activation="relu"
 
 
 @dataclass
-class BlockTrainResult:
-    """What :func:`train_sgd` returns.
+class BlockTrainResult(TrainHistory):
+    """What :func:`train_sgd` returns: the trained network and its loss history.
 
     Attributes
     ----------
-    losses : numpy.ndarray
-        Mean minibatch cross-entropy of each window of ``record_every``
-        steps (each measured before that step's update); shorter if training
-        diverged, the last entry then being the non-finite one.
-    steps : numpy.ndarray of int
-        The step count that ends each window.
     layers : list of layers
         The trained network (a copy; the caller's layers are untouched).
-    diverged : bool
-        ``True`` if a loss became ``inf`` or ``nan`` and training stopped.
-    diverged_at : int or None
-        The 0-based step at which that happened.
+        After a divergence, the parameters that produced the non-finite loss,
+        or the non-finite ones the last update left.
+    losses, steps, diverged, diverged_at
+        The loss history, the :class:`winit.networks.TrainHistory` that
+        every trainer of winit returns.
     """
 
-    losses: np.ndarray
-    steps: np.ndarray
-    layers: list
-    diverged: bool = False
-    diverged_at: int | None = None
+    layers: list = field(kw_only=True)
 
 
 def train_sgd(layers, x, y, *, steps, lr, batch_size, rng=None, record_every=1):
@@ -866,7 +845,7 @@ def train_sgd(layers, x, y, *, steps, lr, batch_size, rng=None, record_every=1):
 
     The same algorithm as :func:`winit.networks.train_sgd` (shuffled passes,
     no momentum, weight decay or clipping; stops at the first non-finite
-    loss), for networks with residual and normalisation layers: every
+    loss, and reports a last update that overflowed a parameter), for networks with residual and normalisation layers: every
     parameter, including the norms' :math:`\\gamma, \\beta` and the blocks'
     :math:`\\alpha`, moves by :math:`-\\eta\\, \\partial\\mathcal{L}/\\partial\\theta`.
 
@@ -906,10 +885,8 @@ def train_sgd(layers, x, y, *, steps, lr, batch_size, rng=None, record_every=1):
     True
     """
     layers = copy.deepcopy(_check_layers(layers))
-    steps = check_count(steps, "steps", "the number of SGD steps")
+    steps, batch_size, record_every = check_steps(steps, batch_size, record_every)
     lr = check_real(lr, "lr", "the learning rate", positive=True)
-    batch_size = check_count(batch_size, "batch_size", "the examples per minibatch")
-    record_every = check_count(record_every, "record_every", "steps per recorded loss")
     rng = check_rng(rng)
     first = next(layer for layer in layers if hasattr(layer, "n_in"))
     x = _check_input(x, first.n_in, first.dtype, "the first layer")
@@ -923,31 +900,22 @@ def train_sgd(layers, x, y, *, steps, lr, batch_size, rng=None, record_every=1):
     params = [p for layer in layers for p in layer.parameters()]
     last = next(layer for layer in reversed(layers) if hasattr(layer, "n_out"))
     y = _check_labels(y, n, last.n_out)
-    n_windows = -(-steps // record_every)
-    losses = np.empty(n_windows)
-    ends = np.minimum(np.arange(1, n_windows + 1) * record_every, steps)
-    per_epoch = n // batch_size
-    window_sum, diverged_at, order = 0.0, None, None
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for step in range(steps):
-            k = step % per_epoch
-            if k == 0:
-                order = rng.permutation(n)
-            idx = order[k * batch_size:(k + 1) * batch_size]
-            # The learning rate is folded into the gradient at the logits, so that
-            # every parameter's gradient arrives already multiplied by it.
-            loss, grads = _loss_grads(layers, x[idx], y[idx], lr)
-            window_sum += loss
-            if not math.isfinite(loss):
-                diverged_at = step
-                w = step // record_every
-                losses, ends = losses[:w + 1], ends[:w + 1]
-                losses[w], ends[w] = loss, step + 1
-                break
+
+    def step(idx):
+        # The learning rate is folded into the gradient at the logits, so that
+        # every parameter's gradient arrives already multiplied by it.
+        loss, grads = _loss_grads(layers, x[idx[0]], y[idx[0]], lr)
+        if grads is not None:
             for p, g in zip(params, (g for gl in grads for g in gl)):
                 p -= g
-            if (step + 1) % record_every == 0 or step + 1 == steps:
-                losses[step // record_every] = window_sum / (step % record_every + 1)
-                window_sum = 0.0
-    return BlockTrainResult(losses=losses, steps=ends, layers=layers,
-                            diverged=diverged_at is not None, diverged_at=diverged_at)
+        return np.array([loss])
+
+    def finite():
+        return np.array([all(np.isfinite(p).all() for p in params)])
+
+    windows = LossWindows(1, steps, record_every)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        run(windows, Minibatches(n, batch_size, [rng]), step, finite=finite)
+    losses, ends, diverged, diverged_at = windows.history(0)
+    return BlockTrainResult(losses=losses, steps=ends, layers=layers, diverged=diverged,
+                            diverged_at=diverged_at)

@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import _softmax as _sm
 from ._numerics import mean_std, norm
 from ._validation import check_array, check_count, check_labels, check_real, check_sequence
 
@@ -104,9 +105,7 @@ def initial_loss(logits, y):
                          f"shape {z.shape}")
     y = _labels(y, n, k)
     with np.errstate(over="ignore", invalid="ignore"):
-        shifted = z - z.max(axis=1, keepdims=True)
-        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        loss = float(-log_p[np.arange(n), y].mean())
+        loss = float(_sm.cross_entropy(z, y))
     if not math.isfinite(loss):
         raise ValueError(
             "logits must be an array of scores whose cross-entropy fits a float64 (the "

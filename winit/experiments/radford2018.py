@@ -48,6 +48,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import _softmax as _sm
 from .._validation import check_choice, check_count, check_real, check_rng
 
 __all__ = ["LAYOUTS", "EmbeddingStats", "initial_loss", "loss_theory", "random_energy"]
@@ -209,9 +210,7 @@ def initial_loss(std, layout="tied_norm", *, vocab=1000, d_model=64, n_tokens=51
         h = (h - mu) / np.sqrt(h.var(axis=1, keepdims=True) + 1e-5)
     logits = h @ out_w
     rows = np.arange(n_tokens)
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    logz = np.log(np.sum(np.exp(shifted), axis=1))
-    loss = float(np.mean(logz - shifted[rows, targets]))
+    loss = float(_sm.cross_entropy(logits, targets))
     others = np.ones_like(logits, dtype=bool)
     others[rows, tokens] = False
     self_logit = float(np.mean(logits[rows, tokens]))

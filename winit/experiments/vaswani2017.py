@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import _softmax as _sm
 from .._validation import check_count, check_counts, check_rng
 
 __all__ = ["AttentionStats", "attention_logits", "logit_variance", "softmax_entropy_limit"]
@@ -166,7 +167,5 @@ def attention_logits(d_ks=(1, 2, 4, 8, 16, 32, 64, 128, 256, 512), *, n_queries=
 
 
 def _softmax(s):
-    shifted = s - s.max(axis=1, keepdims=True)
-    logz = np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
-    logp = shifted - logz
+    logp = _sm.log_softmax(s)
     return np.exp(logp), logp
