@@ -10,7 +10,7 @@ time: on a shared machine the wall clock counts the other jobs too.
 
 The grids are the chapters': the scheme explorer of chapter 3 (8 xavier + 64
 normalized xavier + 8 he pictures), the comparison of chapter 4 (8), and the
-depth explorer of chapter 6b (72).  The views (samples, network passes) are
+depth explorer of chapter 7 (72).  The views (samples, network passes) are
 computed outside the timed part: they are the same both ways.
 
 Run: ``python benchmarks/bench_explorers.py`` (about 2 minutes on 2 cores;
@@ -39,7 +39,7 @@ def _grids(quick):
                                     ex.draw_scheme_view, ex.SchemeFigure),
         "comparison (ch. 4)": ([ex.comparison_view(n, 10) for n in ex.N_GRID],
                                ex.draw_comparison, ex.ComparisonFigure),
-        "depth explorer (ch. 6b)": ([ex.depth_view(*a) for a in depths],
+        "depth explorer (ch. 7)": ([ex.depth_view(*a) for a in depths],
                                     ex.draw_depth_view, ex.DepthFigure),
     }
     if quick:

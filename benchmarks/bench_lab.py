@@ -18,6 +18,15 @@ TIMES = ROOT / "_build" / "lab-run-all.json"
 BUDGET = 30.0
 
 
+def book_order() -> list[str]:
+    """The chapters' file names in the book's order (_toc.yml; the files are named by topic)."""
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    return [Path(c["file"]).name + ".ipynb" for part in toc["parts"] for c in part["chapters"]
+            if c["file"].startswith("chapters/")]
+
+
 def main():
     import os
 
@@ -32,9 +41,15 @@ def main():
         return 1
     times = json.loads(TIMES.read_text())
     print(f"{cpu_model()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
-    print(f"{'chapter':45s} {'Run All Cells':>14s}")
-    for name, seconds in sorted(times.items()):
-        print(f"{name:45s} {seconds:12.1f} s" + ("   over budget" if seconds > BUDGET else ""))
+    print(f"{'chapter (number in the book)':45s} {'Run All Cells':>14s}")
+    order = book_order()
+
+    def number(name):  # in the book; a chapter not in _toc.yml last
+        return order.index(name) + 1 if name in order else len(order) + 1
+
+    for name, seconds in sorted(times.items(), key=lambda item: number(item[0])):
+        print(f"{f'{number(name):>2} {name}':45s} {seconds:12.1f} s"
+              + ("   over budget" if seconds > BUDGET else ""))
     slowest = max(times.values())
     print(f"slowest {slowest:.1f} s (budget {BUDGET:.0f} s)")
     return 1 if done.returncode or slowest > BUDGET else 0

@@ -23,30 +23,34 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "_build" / "student"
 
 
-def student_config(stored: bool) -> Path:
-    """Write the student edition's config (the book's, with hide_solutions on) and return it."""
-    config = (ROOT / "_config.yml").read_text(encoding="utf-8")
-    for old, new in [
-        ("hide_solutions: false", "hide_solutions: true"),
-        ("title: \"Weight Initialization: an executable book\"",
-         "title: \"Weight Initialization: an executable book (student edition)\""),
-        # the config file lives in _build/: paths relative to the book become absolute
-        (": site_assets\n", f": {ROOT / 'site_assets'}\n"),
-        ("favicon: site_assets/", f"favicon: {ROOT / 'site_assets'}/"),
-    ] + ([("execute_notebooks: force", 'execute_notebooks: "off"')] if stored else []):
-        if old not in config:
-            raise SystemExit(f"build_student: _config.yml has no {old.strip()!r} to change")
-        config = config.replace(old, new)
-    path = ROOT / "_build" / ("_config_student_stored.yml" if stored else "_config_student.yml")
+def edition_config(*, student: bool, stored: bool) -> Path:
+    """Write a config of the book into ``_build/`` and return its path: the book's `_config.yml`
+    with the student edition's settings (`student`: no solutions, its title) and, with `stored`,
+    the chapters' stored outputs instead of a run (``execute_notebooks: "off"``)."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    # the file lives in _build/: the paths it gives relative to the book become absolute
+    sphinx = config["sphinx"]
+    sphinx["local_extensions"] = {name: str((ROOT / path).resolve())
+                                  for name, path in sphinx["local_extensions"].items()}
+    config["html"]["favicon"] = str(ROOT / config["html"]["favicon"])
+    if student:
+        sphinx["config"]["hide_solutions"] = True
+        config["title"] += " (student edition)"
+    if stored:
+        config["execute"]["execute_notebooks"] = "off"
+    name = "_config" + "_student" * student + "_stored" * stored + ".yml"
+    path = ROOT / "_build" / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(config, encoding="utf-8")
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
 
 
 def build(stored: bool = False, capture: bool = False) -> subprocess.CompletedProcess:
     script = Path(sys.executable).with_name("jupyter-book")
     command = [str(script) if script.is_file() else shutil.which("jupyter-book") or "jupyter-book",
-               "build", str(ROOT), "--config", str(student_config(stored)),
+               "build", str(ROOT), "--config", str(edition_config(student=True, stored=stored)),
                "--path-output", str(OUT), "-W", "-n", "--keep-going"]
     return subprocess.run(command, capture_output=capture, text=True, timeout=1800)
 

@@ -11,19 +11,25 @@ about a quarter of the bytes (the site's figures: 2.5 MB -> 0.7 MB). Used two wa
       python site_assets/compact_figures.py chapters/*.ipynb          # rewrite in place
       python site_assets/compact_figures.py --check chapters/*.ipynb  # exit 1 if any would change
 
+  (one of the steps of ``python site_assets/store.py``, which runs them all after executing.)
+
 Compacting is idempotent: a PNG that already has a palette is left as it is. nbval does not
 compare image outputs, so the tests are unaffected.
 """
 from __future__ import annotations
 
-import argparse
 import base64
 import io
-import json
 import sys
 from pathlib import Path
 
 from PIL import Image
+
+if __name__ == "__main__" and not __package__:  # python site_assets/compact_figures.py ...
+    import _script
+    _script.run_as_module(__file__)
+
+from .notebooks import load, outputs, run, save  # noqa: E402
 
 #: Palette size: enough for matplotlib's default colours, their antialiased edges and a colormap.
 COLORS = 256
@@ -44,25 +50,34 @@ def compact_png(png: bytes) -> bytes:
     return small if len(small) < len(png) else png
 
 
-def compact_notebook(path: Path, *, write: bool = True) -> int:
-    """Compact every ``image/png`` output of the notebook at ``path``; return how many changed."""
-    text = path.read_text(encoding="utf-8")
-    nb = json.loads(text)
+def compact(nb: dict) -> int:
+    """Compact every ``image/png`` output of notebook ``nb`` in place; return how many changed."""
     changed = 0
-    for cell in nb.get("cells", []):
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if "image/png" not in data:
-                continue
-            raw = data["image/png"]
-            png = base64.b64decode("".join(raw) if isinstance(raw, list) else raw)
-            small = compact_png(png)
-            if small is not png:
-                data["image/png"] = base64.b64encode(small).decode("ascii")
-                changed += 1
-    if changed and write:
-        indent = 1 if text.startswith('{\n "') else 2      # keep the file's own layout
-        path.write_text(json.dumps(nb, indent=indent, ensure_ascii=False) + "\n", encoding="utf-8")
+    for _, _, output in outputs(nb):
+        data = output.get("data", {})
+        if "image/png" not in data:
+            continue
+        raw = data["image/png"]
+        png = base64.b64decode("".join(raw) if isinstance(raw, list) else raw)
+        small = compact_png(png)
+        if small is not png:
+            data["image/png"] = base64.b64encode(small).decode("ascii")
+            changed += 1
+    return changed
+
+
+def step(nb: dict) -> str | None:
+    """:func:`compact` as a step of ``store.py``: what it changed, or None."""
+    n = compact(nb)
+    return f"{n} figure(s) compacted" if n else None
+
+
+def compact_notebook(path: Path) -> int:
+    """Compact every ``image/png`` output of the notebook file at ``path``; how many changed."""
+    nb = load(path)
+    changed = compact(nb)
+    if changed:
+        save(path, nb)
     return changed
 
 
@@ -86,18 +101,7 @@ def setup(app):
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("notebooks", nargs="+", type=Path)
-    parser.add_argument("--check", action="store_true",
-                        help="change nothing; exit 1 if any notebook has a full-colour figure")
-    args = parser.parse_args(argv)
-    pending = 0
-    for path in args.notebooks:
-        n = compact_notebook(path, write=not args.check)
-        if n:
-            pending += n
-            print(f"{path}: {n} figure(s) {'to compact' if args.check else 'compacted'}")
-    return 1 if (args.check and pending) else 0
+    return run(step, argv, description=__doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

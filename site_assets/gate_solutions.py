@@ -26,16 +26,21 @@ already holds all of it). Idempotent: a converted solution has no `{solution}` b
 
     python site_assets/gate_solutions.py chapters/*.ipynb          # rewrite in place
     python site_assets/gate_solutions.py --check chapters/*.ipynb  # exit 1 if any would change
+
+(one of the steps of ``python site_assets/store.py``, which runs them all after executing.)
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import re
 import sys
 import uuid
-from pathlib import Path
+
+if __name__ == "__main__" and not __package__:  # python site_assets/gate_solutions.py ...
+    import _script
+    _script.run_as_module(__file__)
+
+from .notebooks import has_cell_ids, run, set_source, source  # noqa: E402
 
 FENCE = re.compile(r"^(?P<fence>`{3,}|:{3,})\{solution\}\s*(?P<arg>.*?)\s*$")
 OPTION = re.compile(r"^:[\w-]+:")
@@ -65,16 +70,6 @@ def _split_last_solution(source: str):
     return "\n".join(lines[:start]), m.group("arg"), options, "\n".join(inner).rstrip()
 
 
-def _source(cell) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
-
-
-def _as_lines(text: str) -> list[str]:
-    lines = text.split("\n")
-    return [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
-
-
 def gate(nb: dict) -> int:
     """Convert the notebook `nb` (nbformat 4 JSON) in place; the number of solutions gated."""
     cells, out, done, i = nb["cells"], [], 0, 0
@@ -84,7 +79,7 @@ def gate(nb: dict) -> int:
         i += 1
         if cell.get("cell_type") != "markdown":
             continue
-        parts = _split_last_solution(_source(cell))
+        parts = _split_last_solution(source(cell))
         if parts is None:
             continue
         before, arg, options, body = parts
@@ -95,36 +90,26 @@ def gate(nb: dict) -> int:
             continue
         start = "\n".join([f"```{{solution-start}} {arg}".rstrip(), *options, "```"])
         text = "\n\n".join(p for p in (before.rstrip(), start, body) if p)
-        cell["source"] = _as_lines(text)
+        set_source(cell, text)
         out.extend(cells[i: i + code])
         i += code
         end = {"cell_type": "markdown", "metadata": {}, "source": ["```{solution-end}\n", "```"]}
-        if nb.get("nbformat", 4) >= 4 and nb.get("nbformat_minor", 0) >= 5:
-            end = {"cell_type": "markdown", "id": uuid.uuid4().hex[:8], **{k: v for k, v in end.items()}}
+        if has_cell_ids(nb):
+            end = {"cell_type": "markdown", "id": uuid.uuid4().hex[:8], **end}
         out.append(end)
         done += 1
     nb["cells"] = out
     return done
 
 
+def step(nb: dict) -> str | None:
+    """:func:`gate` as a step of ``store.py``: what it changed, or None."""
+    n = gate(nb)
+    return f"{n} solution(s) gated" if n else None
+
+
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("notebooks", nargs="+", type=Path)
-    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if a notebook would change")
-    opts = parser.parse_args(argv)
-    changed = 0
-    for path in opts.notebooks:
-        text = path.read_text(encoding="utf-8")
-        nb = json.loads(text)
-        n = gate(nb)
-        if not n:
-            continue
-        changed += 1
-        print(f"{path}: {n} solution(s) gated" + (" (not written: --check)" if opts.check else ""))
-        if not opts.check:
-            indent = 1 if text.startswith('{\n "') else 2
-            path.write_text(json.dumps(nb, indent=indent, ensure_ascii=False) + "\n", encoding="utf-8")
-    return 1 if opts.check and changed else 0
+    return run(step, argv, description=__doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

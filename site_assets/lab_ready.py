@@ -33,19 +33,28 @@ What JupyterLab does not know, and what this script gives it, in the notebook it
 Code cells, their outputs and the widget state are never changed (only the metadata of solution
 code cells). Idempotent, and composable with gate_solutions.py in either order.
 
-    python site_assets/lab_ready.py chapters/01_why_initialisation.ipynb ...   # in place
+    python site_assets/lab_ready.py chapters/why_initialisation.ipynb ...   # in place
     python site_assets/lab_ready.py --check chapters/*.ipynb    # exit 1 if any would change
+
+(one of the steps of ``python site_assets/store.py``, which runs them all after executing.)
 """
 
 from __future__ import annotations
 
-import argparse
 import ast
-import copy
+import functools
 import json
 import re
 import sys
 from pathlib import Path
+
+if __name__ == "__main__" and not __package__:  # python site_assets/lab_ready.py ...
+    import _script
+    _script.run_as_module(__file__)
+
+# (cell_source: the Sphinx handlers below have an argument named source)
+from .notebooks import as_lines, glue_texts, has_cell_ids, put, run  # noqa: E402
+from .notebooks import source as cell_source  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 MARK = "lab_ready"  # cell metadata key of the cells this script adds
@@ -108,8 +117,8 @@ def install_cell_source(url: str, branch: str = "main") -> str:
 def _install_cell(nb: dict, url: str, branch: str) -> dict:
     cell = {"cell_type": "code", "execution_count": None,
             "metadata": {MARK: "install", "tags": ["remove-cell"]}, "outputs": [],
-            "source": _as_lines(install_cell_source(url, branch))}
-    if nb.get("nbformat", 4) >= 4 and nb.get("nbformat_minor", 0) >= 5:
+            "source": as_lines(install_cell_source(url, branch))}
+    if has_cell_ids(nb):
         cell = {"id": "install-winit", **cell}
     return cell
 
@@ -118,8 +127,7 @@ def references(bib: Path = ROOT / "references.bib") -> dict[str, tuple[str, str]
     """{key: (label, url)} of every entry of the bibliography, labelled as the site labels it."""
     from pybtex.database import parse_file
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from book_site import author_year_label
+    from .book_site import author_year_label
 
     refs = {}
     for key, entry in parse_file(str(bib)).entries.items():
@@ -135,29 +143,6 @@ def lab_citation(key: str, refs: dict[str, tuple[str, str]]) -> str:
         raise KeyError(f"no entry {key!r} in references.bib")
     label, url = refs[key]
     return f'[[{label}]({url} "references.bib: {key}")]'
-
-
-def _source(cell) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
-
-
-def _as_lines(text: str) -> list[str]:
-    lines = text.split("\n")
-    return [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
-
-
-def glue_texts(nb: dict) -> dict[str, str]:
-    """{key: text/plain} of every glue in the stored outputs of `nb`."""
-    values = {}
-    for cell in nb["cells"]:
-        for out in cell.get("outputs", []):
-            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
-            data = out.get("data", {})
-            text = data.get("text/plain", data.get("application/papermill.record/text/plain"))
-            if name is not None and text is not None:
-                values[name] = "".join(text)
-    return values
 
 
 def format_text(text: str, key_fmt: str, values: dict[str, str]) -> str:
@@ -191,8 +176,8 @@ def _shown(value: str) -> str:
 
 def _lab_cell(nb: dict, defs: dict[str, str]) -> dict:
     cell = {"cell_type": "markdown", "metadata": {MARK: True, "tags": ["remove-cell"]},
-            "source": _as_lines(first_cell_source(defs))}
-    if nb.get("nbformat", 4) >= 4 and nb.get("nbformat_minor", 0) >= 5:
+            "source": as_lines(first_cell_source(defs))}
+    if has_cell_ids(nb):
         cell = {"cell_type": "markdown", "id": "lab-ready", **cell}
     return cell
 
@@ -211,7 +196,7 @@ def prepare(nb: dict, defs: dict[str, str] | None = None,
     for cell in cells:
         meta = cell.setdefault("metadata", {})
         if cell["cell_type"] == "markdown":
-            src = _source(cell)
+            src = cell_source(cell)
 
             def glue_to_eval(m):
                 key = m.group("key")
@@ -231,14 +216,14 @@ def prepare(nb: dict, defs: dict[str, str] | None = None,
             new = CITE_ROLE.sub(lambda m: lab_citation(m.group("key"), refs), new)
             new = LAB_CITE.sub(lambda m: lab_citation(m.group("key"), refs), new)
             if new != src:
-                cell["source"] = _as_lines(new)
+                cell["source"] = as_lines(new)
             bodies = list(dict.fromkeys(m.group("body") for m in EVAL_ROLE.finditer(new)))
             if bodies:
-                meta["user_expressions"] = [
+                put(meta, "user_expressions", [
                     {"expression": body,
                      "result": {"status": "ok", "metadata": {}, "data": {
                          "text/plain": _shown(EVAL_BODY.match(body).group("value"))}}}
-                    for body in bodies if EVAL_BODY.match(body)]
+                    for body in bodies if EVAL_BODY.match(body)])
             else:
                 meta.pop("user_expressions", None)
             if SOLUTION_START.search(new):
@@ -247,10 +232,10 @@ def prepare(nb: dict, defs: dict[str, str] | None = None,
                 in_solution = False
             after_solution = _ends_with_solution(new)
         elif cell["cell_type"] == "code":
-            jup = meta.get("jupyter", {})
             if in_solution or after_solution:
-                jup.update({"source_hidden": True, "outputs_hidden": True})
-                meta["jupyter"] = jup
+                put(meta, "jupyter", meta.get("jupyter", {}))
+                put(meta["jupyter"], "outputs_hidden", True)
+                put(meta["jupyter"], "source_hidden", True)
         else:
             after_solution = False
     nb["cells"] = [_lab_cell(nb, defs), _install_cell(nb, *repo)] + cells
@@ -270,32 +255,25 @@ def _ends_with_solution(src: str) -> bool:
     return False
 
 
+@functools.cache
+def _settings() -> tuple[dict, dict, tuple[str, str]]:
+    """(macros, references, repository) of the book, read once."""
+    return macros(), references(), repository()
+
+
+def step(nb: dict) -> str | None:
+    """:func:`prepare` with the book's settings, as a step of ``store.py``.
+
+    Returns what it did when `nb` changes (the caller compares), else None. A missing glue
+    value or citation raises KeyError.
+    """
+    before = json.dumps(nb, sort_keys=True)
+    prepare(nb, *_settings())
+    return "made ready for JupyterLab" if json.dumps(nb, sort_keys=True) != before else None
+
+
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("notebooks", nargs="+", type=Path)
-    parser.add_argument("--check", action="store_true",
-                        help="change nothing; exit 1 if a notebook would change")
-    opts = parser.parse_args(argv)
-    defs, refs, repo, changed, failed = macros(), references(), repository(), 0, 0
-    for path in opts.notebooks:
-        text = path.read_text(encoding="utf-8")
-        nb = json.loads(text)
-        before = copy.deepcopy(nb)
-        try:
-            prepare(nb, defs, refs, repo)
-        except KeyError as exc:
-            print(f"{path}: not changed: {exc.args[0]}", file=sys.stderr)
-            failed += 1
-            continue
-        if nb == before:
-            continue
-        changed += 1
-        print(f"{path}: {'would change' if opts.check else 'made ready for JupyterLab'}")
-        if not opts.check:
-            indent = 1 if text.startswith('{\n "') else 2
-            path.write_text(json.dumps(nb, indent=indent, ensure_ascii=False) + "\n",
-                            encoding="utf-8")
-    return 2 if failed else 1 if opts.check and changed else 0
+    return run(step, argv, description=__doc__.splitlines()[0], errors=(KeyError,))
 
 
 # --- the site's side: this file as a Sphinx extension ------------------------------------
@@ -338,7 +316,7 @@ def setup(app):
                                    (options.get("repository_branch") or "main").strip())
         cells = [c for c in json.loads(source[0])["cells"]
                  if c.get("metadata", {}).get(MARK) == "install"]
-        if [_source(c) for c in cells] != [want]:
+        if [cell_source(c) for c in cells] != [want]:
             logging.getLogger(__name__).warning(
                 "the chapter's install-winit cell does not match `repository: url:` in "
                 "_config.yml: run site_assets/lab_ready.py on the chapters", location=docname)

@@ -35,6 +35,8 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
+from .notebooks import WIDGET_STATE, WIDGET_VIEW, load, save
+
 logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
@@ -44,8 +46,6 @@ NPM_TIMEOUT = 900  # seconds
 # accessibility helpers); the rest of the package (SVG output, the speech engine, other inputs,
 # about 20 MB) stays out of the site.
 MATHJAX_PARTS = ["tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2", "ui", "a11y"]
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # What the theme ships that no page of the site loads: source maps (only a browser's developer
 # tools ask for them), the translation catalogues of the theme (read at build time) and Font
 # Awesome's 1.5 MB script, which only redraws as SVG the icons that the theme's stylesheet
@@ -235,9 +235,9 @@ def trim_site(app: Sphinx, exception) -> None:
     # The notebooks the download button offers: without the stored widget state (the explorers'
     # pictures, several MB), which a notebook makes anew when it runs.
     for source in (out / "_sources").rglob("*.ipynb"):
-        nb = json.loads(source.read_text(encoding="utf-8"))
+        nb = load(source)
         if nb.get("metadata", {}).pop("widgets", None) is not None:
-            source.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            save(source, nb)
     for page in out.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         new = FONTAWESOME_SCRIPT.sub("", text)

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import io
-import sys
 from pathlib import Path
 
 import matplotlib
 import numpy as np
 from PIL import Image
 
+from site_assets import compact_figures
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "site_assets"))
-import compact_figures  # noqa: E402
 
 matplotlib.use("agg")
 

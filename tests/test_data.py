@@ -10,9 +10,13 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sklearn.datasets import load_digits
 
+from winit import data as wdata
 from winit.data import Digits, digits, gaussian_mixture, shapes_dataset
+from _strategies import DATA_SETTINGS, _no_warnings, rngs
 
 RAW = load_digits()
 N_DIGITS = RAW.data.shape[0]  # 1797
@@ -88,10 +92,10 @@ def test_digits_is_seeded():
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        (dict(test_fraction=0), ValueError, r"^test_fraction must be a positive real number \(the share of images held out, in \(0, 1\)\); got 0\.0$"),
-        (dict(test_fraction=-0.2), ValueError, r"^test_fraction must be a positive real number"),
-        (dict(test_fraction=1), ValueError, r"^test_fraction must be in \(0, 1\) \(the share of images held out\); got 1\.0$"),
-        (dict(test_fraction=1.5), ValueError, r"^test_fraction must be in \(0, 1\)"),
+        (dict(test_fraction=0), ValueError, r"^test_fraction must be a real number in \(0, 1\) \(the share of images held out\); got 0\.0$"),
+        (dict(test_fraction=-0.2), ValueError, r"^test_fraction must be a real number in \(0, 1\)"),
+        (dict(test_fraction=1), ValueError, r"^test_fraction must be a real number in \(0, 1\) \(the share of images held out\); got 1\.0$"),
+        (dict(test_fraction=1.5), ValueError, r"^test_fraction must be a real number in \(0, 1\)"),
         (dict(test_fraction=math.nan), ValueError, r"^test_fraction must be a finite real number"),
         (dict(test_fraction="0.2"), TypeError, r"^test_fraction must be a real number .*got '0\.2' of type str$"),
         (dict(test_fraction=True), TypeError, r"^test_fraction must be a real number .*of type bool$"),
@@ -100,8 +104,8 @@ def test_digits_is_seeded():
         (dict(scale=0), ValueError, r"^scale must be a positive real number \(the standard deviation of the features\); got 0\.0$"),
         (dict(scale=-1.0), ValueError, r"^scale must be a positive real number"),
         (dict(scale=math.inf), ValueError, r"^scale must be a finite real number"),
-        (dict(scale=1e300), ValueError, r"^scale must be between 1e-100 and 1e\+100 \(the standard deviation of the features; beyond, their squares under- or overflow\); got 1e\+300$"),
-        (dict(scale=1e-300), ValueError, r"^scale must be between 1e-100 and 1e\+100 .*; got 1e-300$"),
+        (dict(scale=1e300), ValueError, r"^scale must be a real number in \[1e-100, 1e\+100\] \(the standard deviation of the features; beyond, their squares under- or overflow\); got 1e\+300$"),
+        (dict(scale=1e-300), ValueError, r"^scale must be a real number in \[1e-100, 1e\+100\] .*; got 1e-300$"),
         (dict(scale="1"), TypeError, r"^scale must be a real number"),
         (dict(rng=-1), ValueError, r"^rng must be None, a non-negative integer seed"),
         (dict(rng=0.5), TypeError, r"^rng must be None, a non-negative integer seed"),
@@ -145,6 +149,27 @@ def test_shapes_dataset_is_seeded():
     assert not np.array_equal(a[0], c[0])
 
 
+def test_shapes_dataset_looks_like_shapeset():
+    x, y = shapes_dataset(900, rng=0)
+    assert x.shape == (900, 1024) and y.shape == (900,)
+    assert x.min() == 0.0 and x.max() <= 1.0
+    assert set(y.tolist()) == set(range(9))
+    lit = (x > 0).sum(axis=1)
+    assert lit.min() > 0  # every image shows a shape
+    # Classes 0-2 hold one shape, 3-8 two: more lit pixels on average.
+    assert lit[y >= 3].mean() > 1.4 * lit[y < 3].mean()
+    # Mostly background, as the paper's images: small mean square.
+    assert 0.02 < np.mean(x * x) < 0.2
+
+
+def test_shapes_dataset_same_seed_same_images():
+    a, ya = shapes_dataset(20, rng=3)
+    b, yb = shapes_dataset(20, rng=3)
+    c, _ = shapes_dataset(20, rng=4)
+    assert np.array_equal(a, b) and np.array_equal(ya, yb)
+    assert not np.array_equal(a, c)
+
+
 @pytest.mark.parametrize(
     ("args", "kwargs", "error", "match"),
     [
@@ -168,8 +193,8 @@ def test_shapes_dataset_errors(args, kwargs, error, match):
 
 def test_gaussian_mixture_of_one_example_is_refused():
     # one example has a standard deviation of 0 in every feature: standardising it was 0/0
-    with pytest.raises(ValueError, match=r"^n must be at least 2 \(the number of examples; "
-                       r"standardising a feature needs two\); got 1$"):
+    with pytest.raises(ValueError, match=r"^n must be an integer of at least 2 \(the number of "
+                       r"examples; standardising a feature needs two\); got 1$"):
         gaussian_mixture(1, dim=4, rng=0)
 
 
@@ -199,23 +224,32 @@ def test_gaussian_mixture_is_seeded():
     assert not np.array_equal(a[0], c[0])
 
 
+def test_gaussian_mixture_is_standardised_and_seeded():
+    x, y = gaussian_mixture(500, dim=16, n_classes=4, rng=0)
+    np.testing.assert_allclose(x.mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(x.std(axis=0), 1, rtol=1e-12)
+    assert set(y.tolist()) == {0, 1, 2, 3}
+    x2, y2 = gaussian_mixture(500, dim=16, n_classes=4, rng=0)
+    assert np.array_equal(x, x2) and np.array_equal(y, y2)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
         (dict(n=0), ValueError, r"^n must be a positive integer \(the number of examples\); got 0$"),
-        (dict(n=1), ValueError, r"^n must be at least 2"),
-        (dict(n=np.int64(1)), ValueError, r"^n must be at least 2"),
+        (dict(n=1), ValueError, r"^n must be an integer of at least 2"),
+        (dict(n=np.int64(1)), ValueError, r"^n must be an integer of at least 2"),
         (dict(n=5.0), TypeError, r"^n must be a positive integer"),
         (dict(dim=0), ValueError, r"^dim must be a positive integer \(the number of features\); got 0$"),
         (dict(n_classes=0), ValueError, r"^n_classes must be a positive integer \(the number of classes\); got 0$"),
         (dict(n_classes=True), TypeError, r"^n_classes must be a positive integer"),
         (dict(separation=-1.0), ValueError, r"^separation must be a non-negative real number \(the norm of the class means\); got -1\.0$"),
         (dict(separation=math.nan), ValueError, r"^separation must be a finite real number"),
-        (dict(separation=1e13), ValueError, r"^separation must be at most 1e\+12 \(the norm of the class means, in units of the noise; beyond, the noise is lost in rounding\); got 10000000000000\.0$"),
+        (dict(separation=1e13), ValueError, r"^separation must be a real number at most 1e\+12 \(the norm of the class means, in units of the noise; beyond, the noise is lost in rounding\); got 10000000000000\.0$"),
         (dict(separation="6"), TypeError, r"^separation must be a real number"),
         (dict(scale=0.0), ValueError, r"^scale must be a positive real number \(the standard deviation of the features\); got 0\.0$"),
-        (dict(scale=1e200), ValueError, r"^scale must be between 1e-100 and 1e\+100"),
-        (dict(scale=5e-324), ValueError, r"^scale must be between 1e-100 and 1e\+100"),
+        (dict(scale=1e200), ValueError, r"^scale must be a real number in \[1e-100, 1e\+100\]"),
+        (dict(scale=5e-324), ValueError, r"^scale must be a real number in \[1e-100, 1e\+100\]"),
         (dict(rng=[0, -1]), ValueError, r"^rng must be None, a non-negative integer seed"),
         (dict(n=10**9), ValueError, r"^n asks for 64,000,000,000 values \(476\.8 GiB as float64\); winit refuses arrays above 8 GiB$"),
     ],
@@ -231,3 +265,48 @@ def test_experiments_reexport_the_same_functions():
 
     assert experiments.gaussian_mixture is gaussian_mixture
     assert experiments.shapes_dataset is shapes_dataset
+
+
+# ---- properties (hypothesis): any valid input gives finite values of the right shape -------
+
+
+@DATA_SETTINGS
+@given(
+    n=st.integers(2, 60),
+    dim=st.integers(1, 8),
+    n_classes=st.integers(1, 12),
+    separation=st.floats(0.0, 1e12),
+    scale=st.floats(1e-100, 1e100),
+    rng=rngs,
+)
+def test_gaussian_mixture_properties(n, dim, n_classes, separation, scale, rng):
+    x, y = _no_warnings(lambda: wdata.gaussian_mixture(n, dim=dim, n_classes=n_classes,
+                                                       separation=separation, scale=scale, rng=rng))
+    assert x.shape == (n, dim) and x.dtype == np.float64 and np.isfinite(x).all()
+    assert y.shape == (n,) and 0 <= y.min() and y.max() < n_classes
+    np.testing.assert_allclose(x.std(axis=0), scale, rtol=1e-9)
+    # centring leaves a rounding residual of about separation * 2**-52 (noise std 1)
+    np.testing.assert_allclose(x.mean(axis=0) / scale, 0.0, atol=1e-9 * max(1.0, separation))
+
+
+@DATA_SETTINGS
+@given(n=st.integers(1, 12), size=st.integers(1, 24), rng=rngs)
+def test_shapes_dataset_properties(n, size, rng):
+    x, y = _no_warnings(lambda: wdata.shapes_dataset(n, size=size, rng=rng))
+    assert x.shape == (n, size * size) and np.isfinite(x).all()
+    assert x.min() >= 0 and x.max() <= 1 and 0 <= y.min() and y.max() <= 8
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(test_fraction=st.floats(1e-6, 1 - 1e-6), scale=st.floats(1e-100, 1e100), rng=rngs)
+def test_digits_properties(test_fraction, scale, rng):
+    n_test = round(test_fraction * 1797)
+    if not 0 < n_test < 1797:
+        with pytest.raises(ValueError, match=r"^test_fraction must leave both sets non-empty"):
+            wdata.digits(test_fraction=test_fraction, scale=scale, rng=rng)
+        return
+    d = _no_warnings(lambda: wdata.digits(test_fraction=test_fraction, scale=scale, rng=rng))
+    assert d.x_train.shape == (1797 - n_test, 64) and d.x_test.shape == (n_test, 64)
+    assert np.isfinite(d.x_train).all() and np.isfinite(d.x_test).all()
+    std = d.x_train.std(axis=0)
+    np.testing.assert_allclose(std[std > 0], scale, rtol=1e-9)

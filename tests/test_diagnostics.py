@@ -45,14 +45,14 @@ def test_layer_stats_and_update_ratios():
     (lambda: dg.initial_loss(np.zeros((2, 3)), [0, 3]), "labels in 0..2"),
     (lambda: dg.initial_loss(np.zeros((2, 3)), [0.0, 1.0]), "integer class labels"),
     (lambda: dg.initial_loss(np.zeros((2, 3)), [0]), r"shape \(2,\)"),
-    (lambda: dg.output_scale_for(np.ones((2, 2))), "every logit is equal"),
+    (lambda: dg.output_scale_for(np.ones((2, 2))), "logits that are all equal"),
     (lambda: dg.output_scale_for(np.eye(2), 0.0), "target_std"),
     (lambda: dg.prior_bias([0, 0], 2), r"classes \[1\] never occur"),
     (lambda: dg.layer_stats(np.zeros((2, 2))), "sequence of arrays"),
-    (lambda: dg.layer_stats([]), "at least one layer"),
+    (lambda: dg.layer_stats([]), "values must be a non-empty sequence of arrays"),
     (lambda: dg.layer_stats([np.array(["a"])]), "real numbers"),
-    (lambda: dg.update_ratios([np.ones(2)], []), "same, non-zero number"),
-    (lambda: dg.update_ratios([np.ones(2)], [np.ones(3)]), "same shape"),
+    (lambda: dg.update_ratios([np.ones(2)], []), "after must be a non-empty sequence"),
+    (lambda: dg.update_ratios([np.ones(2)], [np.ones(3)]), r"after\[0\] must be an array of shape \(2,\) \(the shape of before\[0\]\)"),
 ])
 def test_errors_name_the_argument(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
@@ -113,9 +113,9 @@ def test_layer_stats_shares_are_fractions(sizes, seed):
 
 
 @pytest.mark.parametrize("call,match", [
-    (lambda: dg.layer_stats([np.array([True, False])]), r"values\[0\] must be an array of real numbers; got dtype bool"),
+    (lambda: dg.layer_stats([np.array([True, False])]), r"values\[0\] must be an array of real numbers \(the values of layer 0\); got an array of dtype bool"),
     (lambda: dg.layer_stats([np.ones(2)], saturation=0.0), "saturation"),
-    (lambda: dg.update_ratios(np.ones(2), np.ones(2)), "sequences of arrays"),
+    (lambda: dg.update_ratios(np.ones(2), np.ones(2)), "before must be a sequence of arrays"),
     (lambda: dg.prior_bias([0, 1], 0), "n_classes"),
     (lambda: dg.prior_bias([0, 2], 2), r"labels in 0\.\.1"),
     (lambda: dg.initial_loss(np.zeros((2, 2)), np.array([True, False])), "integer class labels"),
@@ -123,3 +123,58 @@ def test_layer_stats_shares_are_fractions(sizes, seed):
 def test_more_errors_name_the_argument(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
         call()
+
+
+# ---- no silent wrong answer: overflow of the squares where the answer is representable ----
+
+
+BIG = 2.0 ** 600  # its square, 2**1200, is beyond float64; the values themselves are not
+
+
+def close(value, expected, rel):
+    """Relative closeness with no absolute tolerance (pytest.approx adds 1e-12)."""
+    return abs(value - expected) <= rel * abs(expected)
+
+
+def test_layer_stats_of_large_values():
+    # the squares overflowed: std inf with a numpy warning
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = dg.layer_stats([np.array([1.0, -1.0, 3.0, -3.0]) * BIG])[0]
+    assert s.mean == 0.0 and s.std == math.sqrt(5.0) * BIG
+
+
+def test_layer_stats_of_tiny_values():
+    # the squares underflowed: std 0 for values that differ
+    s = dg.layer_stats([np.array([1.0, -1.0, 3.0, -3.0]) * 2.0 ** -600])[0]
+    expected = math.sqrt(5.0) * 2.0 ** -600
+    assert abs(s.std - expected) <= 1e-15 * expected
+
+
+def test_update_ratios_of_large_weights():
+    # the norms overflowed: nan (inf / inf), with a warning
+    r = dg.update_ratios([np.array([3.0, 4.0]) * BIG], [np.array([3.0, 4.05]) * BIG])
+    assert close(r[0], 0.01, 1e-12)
+    # a step that overflows b - a: the ratio, 2, is still representable
+    r = dg.update_ratios([np.array([1.5e308, 1.5e308])], [np.array([-1.5e308, -1.5e308])])
+    assert close(r[0], 2.0, 1e-15)
+
+
+def test_initial_loss_of_large_logits():
+    z = np.array([[1.0, -1.0], [3.0, 0.0]]) * 1e200
+    r = dg.initial_loss(z, [0, 1])
+    assert close(r.logit_std, float(np.std(z / 1e200)) * 1e200, 1e-14)
+    assert close(r.loss, 1.5e200, 1e-14)  # (0 + 3e200) / 2
+    with pytest.raises(ValueError, match=r"^logits must be an array of scores whose cross-entropy fits a float64"):
+        dg.initial_loss(np.array([[1e308, -1e308]]), [1])
+
+
+def test_output_scale_for_large_logits_is_not_zero():
+    # the std overflowed to inf and the factor came out 0.0: a zeroed output layer
+    z = np.array([[1.0, -1.0], [3.0, 0.0]]) * 1e200
+    factor = dg.output_scale_for(z, target_std=0.1)
+    assert close(factor, 0.1 / (float(np.std(z / 1e200)) * 1e200), 1e-14)
+    with pytest.raises(ValueError, match=r"^target_std must be a standard deviation within a factor"):
+        dg.output_scale_for(z, target_std=1e-200)

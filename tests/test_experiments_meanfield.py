@@ -103,7 +103,7 @@ def test_phase_boundary_has_chi_1_equal_to_1():
     (lambda: poole2016.length_per_layer(1.0, q0=[0.0]), "q0"),
     (lambda: poole2016.length_per_layer(0.0), "sigma_w2"),
     (lambda: poole2016.length_per_layer(1.0, -0.1), "sigma_b2"),
-    (lambda: poole2016.length_per_layer(1.0, activation="gelu"), "activation"),
+    (lambda: poole2016.length_per_layer(1.0, activation="softplus"), "activation"),
     (lambda: poole2016.length_per_layer(1.0, depth=0), "depth"),
     (lambda: poole2016.correlation_per_layer(2.0, c0=[1.0]), "c0"),
     (lambda: poole2016.correlation_per_layer(1.0, 0.0, "tanh"), "fixed point"),
@@ -171,7 +171,8 @@ def test_ensemble_sgd_is_train_sgd_for_each_member():
                         rng=seed)
         results.append(res.params)
         r = np.random.default_rng(seed)
-        orders.append(np.concatenate([r.permutation(120) for _ in range(2)]))
+        orders.append(np.concatenate([r.permutation(120) for _ in range(2)]).reshape(
+            -1, batch)[:steps])
     Ws = [np.stack([m[l][0] for m in members]) for l in range(3)]
     bs = [np.stack([m[l][1][None, :] for m in members]) for l in range(3)]
     _ensemble_sgd(Ws, bs, x, y, steps=steps, lr=0.1, batch_size=batch, orders=np.stack(orders))

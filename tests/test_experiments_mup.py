@@ -1,6 +1,7 @@
-"""winit.experiments.yang2022: the ensemble MLP's gradients against finite differences and
-against winit.networks, its SGD step against the plain update, and small fast versions of the
-coordinate check and the learning-rate sweep."""
+"""winit.experiments.yang2022: the ensemble's members against Table 3, the coordinate check
+against a step by hand with winit.networks' forward and backward passes, and small fast
+versions of the coordinate check and the learning-rate sweep.  (The training itself is
+winit.networks.train_sgd_stack's, tested in test_networks_batched.)"""
 
 from __future__ import annotations
 
@@ -9,36 +10,11 @@ import math
 import numpy as np
 import pytest
 
+from winit.data import digits
 from winit.experiments import yang2022
-from winit.experiments.yang2022 import (
-    LRSweep,
-    _Ensemble,
-    _ensemble,
-    _forward,
-    _loss_and_grads,
-    loglog_slope,
-)
+from winit.experiments.yang2022 import LRSweep, _ensemble, loglog_slope
 from winit.mup import mup_mlp
 from winit.networks import backward, forward
-
-
-def small_ensemble(seed=0, sizes=(5, 7, 6, 3), members=3):
-    rng = np.random.default_rng(seed)
-    Ws = [rng.normal(0, 0.8, (members, a, b)) for a, b in zip(sizes[:-1], sizes[1:])]
-    bs = [rng.normal(0, 0.3, (members, 1, b)) for b in sizes[1:]]
-    x = rng.normal(size=(4, sizes[0]))
-    y = rng.integers(0, sizes[-1], size=4)
-    return Ws, bs, x, y
-
-
-def ce(Ws, bs, x, y, r):
-    """Cross-entropy of member r, written out plainly."""
-    h = x
-    for l, (W, b) in enumerate(zip(Ws, bs)):
-        z = h @ W[r] + b[r, 0]
-        h = np.maximum(z, 0) if l < len(Ws) - 1 else z
-    z = h - h.max(axis=1, keepdims=True)
-    return float(np.mean(np.log(np.exp(z).sum(axis=1)) - z[np.arange(len(y)), y]))
 
 
 # ---- loglog_slope ------------------------------------------------------------------------
@@ -57,11 +33,11 @@ def test_loglog_slope_is_least_squares():
 
 
 @pytest.mark.parametrize("w,v,match", [
-    ([1, 2], [1, 2, 3], "same length"),
-    ([1], [1], "at least 2"),
-    ([1, 2], [1, 0], "values must be positive"),
-    ([1, 2], [1, np.inf], "values must be positive"),
-    ([0, 2], [1, 1], "widths must be positive"),
+    ([1, 2], [1, 2, 3], r"^values must be an array of shape \(2,\)"),
+    ([1], [1], r"^widths must be an array of at least 2 numbers"),
+    ([1, 2], [1, 0], r"^values must be an array of numbers above 0 .*got an array containing 0\.0$"),
+    ([1, 2], [1, np.inf], r"^values must be an array of finite numbers"),
+    ([0, 2], [1, 1], r"^widths must be an array of numbers above 0 "),
     ([4, 4], [1, 2], "two distinct"),
 ])
 def test_loglog_slope_errors(w, v, match):
@@ -69,81 +45,55 @@ def test_loglog_slope_errors(w, v, match):
         loglog_slope(w, v)
 
 
-# ---- the ensemble network ------------------------------------------------------------------
-
-
-def test_gradients_match_finite_differences():
-    Ws, bs, x, y = small_ensemble()
-    loss, gWs, gbs = _loss_and_grads(Ws, bs, x, y)
-    for r in range(3):
-        assert loss[r] == pytest.approx(ce(Ws, bs, x, y, r), rel=1e-12)
-    eps = 1e-6
-    rng = np.random.default_rng(1)
-    for params, grads in ((Ws, gWs), (bs, gbs)):
-        for P, G in zip(params, grads):
-            for _ in range(6):
-                idx = tuple(int(rng.integers(s)) for s in P.shape)
-                old = P[idx]
-                P[idx] = old + eps
-                up = ce(Ws, bs, x, y, idx[0])
-                P[idx] = old - eps
-                down = ce(Ws, bs, x, y, idx[0])
-                P[idx] = old
-                assert G[idx] == pytest.approx((up - down) / (2 * eps), rel=1e-5, abs=1e-9)
-
-
-def test_gradients_match_winit_networks():
-    Ws, bs, x, y = small_ensemble(seed=4)
-    _, gWs, gbs = _loss_and_grads(Ws, bs, x, y)
-    for r in range(3):
-        params = [(W[r], b[r, 0]) for W, b in zip(Ws, bs)]
-        rec = backward(params, forward(params, x, "relu"), y)
-        for l in range(3):
-            np.testing.assert_allclose(gWs[l][r], rec.grad_weights[l], rtol=1e-10, atol=1e-14)
-            np.testing.assert_allclose(gbs[l][r, 0], rec.grad_biases[l], rtol=1e-10, atol=1e-14)
-
-
-def test_ensemble_step_is_sgd_with_per_layer_rates():
-    Ws, bs, x, y = small_ensemble(seed=2)
-    lr_w = [np.array([0.1, 0.2, 0.3])[:, None, None] * k for k in (4.0, 1.0, 0.25)]
-    lr_b = [np.array([0.1, 0.2, 0.3])[:, None, None] * k for k in (4.0, 4.0, 1.0)]
-    loss, gWs, gbs = _loss_and_grads(Ws, bs, x, y)
-    want_W = [W - lr * g for W, lr, g in zip(Ws, lr_w, gWs)]
-    want_b = [b - lr * g for b, lr, g in zip(bs, lr_b, gbs)]
-    net = _Ensemble([W.copy() for W in Ws], [b.copy() for b in bs], lr_w, lr_b)
-    got = net.step(x, y)
-    np.testing.assert_allclose(got, loss, rtol=1e-13)
-    for a, b in zip(net.Ws, want_W):
-        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
-    for a, b in zip(net.bs, want_b):
-        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
+# ---- the ensemble --------------------------------------------------------------------------
 
 
 def test_ensemble_members_follow_the_table():
     rng = np.random.default_rng(0)
     draws = [rng.standard_normal(s) for s in ((6, 32), (32, 32), (32, 4))]
     members = [("sp", 0.1), ("mup", 0.1), ("mup", 0.4)]
-    Ws, bs, lr_w, lr_b = _ensemble(draws, members, base_width=8, gain=math.sqrt(2))
+    nets, lr_w, lr_b = _ensemble(draws, members, base_width=8, gain=math.sqrt(2))
     sp = mup_mlp([6, 32, 32, 4], base_width=8, parametrization="sp")
     mup = mup_mlp([6, 32, 32, 4], base_width=8)
+    assert lr_w.shape == lr_b.shape == (3, 3)
     for l in range(3):
-        np.testing.assert_allclose(Ws[l][0], draws[l] * sp[l].init_std, rtol=1e-15)
-        np.testing.assert_allclose(Ws[l][1], draws[l] * mup[l].init_std, rtol=1e-15)
-        assert lr_w[l][:, 0, 0].tolist() == pytest.approx(
+        np.testing.assert_allclose(nets[0][l][0], draws[l] * sp[l].init_std, rtol=1e-15)
+        np.testing.assert_allclose(nets[1][l][0], draws[l] * mup[l].init_std, rtol=1e-15)
+        np.testing.assert_array_equal(nets[2][l][0], nets[1][l][0])
+        assert lr_w[:, l].tolist() == pytest.approx(
             [0.1, 0.1 * mup[l].lr_mult, 0.4 * mup[l].lr_mult], rel=1e-15)
-        assert lr_b[l][:, 0, 0].tolist() == pytest.approx(
+        assert lr_b[:, l].tolist() == pytest.approx(
             [0.1, 0.1 * mup[l].bias_lr_mult, 0.4 * mup[l].bias_lr_mult], rel=1e-15)
-        assert np.all(bs[l] == 0)
+        assert all(np.all(net[l][1] == 0) for net in nets)
     # width 32 over base 8: the output layer starts 1/sqrt(4) as large, learns 1/4 as fast
     assert mup[2].init_std / sp[2].init_std == pytest.approx(0.5)
     assert [m.lr_mult for m in mup] == pytest.approx([4.0, 1.0, 0.25])
 
 
-def test_forward_shares_the_input_across_members():
-    Ws, bs, x, _ = small_ensemble(seed=5)
-    pre, post = _forward(Ws, bs, x)
-    assert [z.shape for z in pre] == [(3, 4, 7), (3, 4, 6), (3, 4, 3)]
-    assert len(post) == 2 and np.all(post[0] >= 0)
+def test_coord_check_measures_the_change_of_forward_pre_activations():
+    # One step of each member by hand: forward/backward of winit.networks, the update with
+    # the member's per-layer rates, then the std of the change of each layer's z on the probe.
+    kw = dict(widths=(8, 16), base_width=8, lr=0.3, steps=1, batch_size=5, probe_size=4,
+              seeds=1, gain=math.sqrt(2.0))
+    cc = yang2022.coord_check(rng=7, **kw)
+    rng = np.random.default_rng(7)
+    data = digits(rng=rng)
+    x, y = data.x_train, data.y_train
+    probe = x[rng.choice(x.shape[0], 4, replace=False)]
+    batch = rng.permutation(x.shape[0])[:5]
+    for i, n in enumerate((8, 16)):
+        draws = [rng.standard_normal(s) for s in ((64, n), (n, n), (n, 10))]
+        for which, p in ((cc.sp, "sp"), (cc.mup, "mup")):
+            rows = mup_mlp([64, n, n, 10], base_width=8, parametrization=p)
+            params = [(d * row.init_std, np.zeros(d.shape[1])) for d, row in zip(draws, rows)]
+            grads = backward(params, forward(params, x[batch], "relu"), y[batch])
+            after = [(W - 0.3 * row.lr_mult * gW, b - 0.3 * row.bias_lr_mult * gb)
+                     for (W, b), row, gW, gb in zip(params, rows, grads.grad_weights,
+                                                    grads.grad_biases)]
+            z0 = forward(params, probe, "relu", output=None).pre_activations
+            z1 = forward(after, probe, "relu", output=None).pre_activations
+            want = [np.std(b - a) for a, b in zip(z0, z1)]
+            np.testing.assert_allclose(which[0, 0, i], want, rtol=1e-9)
 
 
 # ---- coord_check ---------------------------------------------------------------------------
@@ -236,7 +186,7 @@ def test_sweep_seed_shift_uses_each_seeds_own_argmin():
 
 
 @pytest.mark.parametrize("kwargs,exc,match", [
-    (dict(widths=(64, 64)), ValueError, "widths must hold at least two distinct"),
+    (dict(widths=(64, 64)), ValueError, "widths must be a sequence of distinct"),
     (dict(widths=(64, 0)), ValueError, r"widths\[1\] must be a positive integer"),
     (dict(widths="64"), TypeError, "widths must be a sequence"),
     (dict(depth=0), ValueError, "depth must be a positive integer"),

@@ -158,7 +158,7 @@ def test_unit_normal_relu_explodes_and_the_view_says_so():
 
 
 def test_a_signal_that_overflows_is_reported_not_raised():
-    v = depth_view(300, 100, "linear", "unit")
+    v = depth_view(400, 100, "linear", "unit")  # the std grows tenfold per layer
     assert v.status == "overflow" and "Overflow" in v.message
     assert "nan" not in v.message and "inf " not in v.message
     fig = draw_depth_view(v)  # plots the finite part
@@ -203,7 +203,7 @@ def test_depth_view_rejects_bad_settings():
     with pytest.raises(ValueError, match="init must be one of"):
         depth_view(3, 10, "tanh", "kaiming")
     with pytest.raises(ValueError, match="activation must be one of"):
-        depth_view(3, 10, "gelu", "he")
+        depth_view(3, 10, "softplus", "he")
     with pytest.raises(ValueError, match="depth must be a positive integer"):
         depth_view(0, 10, "tanh", "he")
     with pytest.raises(TypeError, match="width must be a positive integer"):
@@ -413,9 +413,9 @@ def test_every_prerendered_comparison_marks_the_closed_forms():
 def _mean_field(depth, activation, sigma_w2):
     """Mean-field per-layer std of activations and of dL/dz (up to a constant)
     for inputs of unit variance, zero biases."""
-    from winit import meanfield
+    from winit import activations, meanfield
 
-    phi, dphi = meanfield._PHI[activation][:2]
+    phi, dphi = activations.get(activation).function, activations.get(activation).derivative
     q = sigma_w2 * 1.0
     act, chi = [], []
     for _ in range(depth):
@@ -487,11 +487,88 @@ def test_a_reused_depth_figure_draws_what_a_new_figure_draws():
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"format": "jpeg"}, r"format must be one of \['png', 'webp'\], got 'jpeg'"),
-    ({"format": "webp", "colors": None}, "only written as format='png'"),
+    ({"format": "jpeg"}, r"^format must be one of 'png', 'webp'; got 'jpeg'$"),
+    ({"format": "webp", "colors": None}, r"^format must be 'png' with colors=None .*; got 'webp'$"),
 ])
 def test_render_image_refuses_what_it_cannot_write(kwargs, message):
     fig = draw_comparison(comparison_view(3))
     with pytest.raises(ValueError, match=message):
         explorers.render_image(fig, **kwargs)
     matplotlib.pyplot.close(fig)
+
+
+# --- the live explorer at its largest depth: no warning, a right picture -----------
+
+from winit.networks import init_weights  # noqa: E402
+
+
+def test_the_depth_explorer_at_depth_1000_warns_nothing():
+    # numpy warned "Degrees of freedom <= 0" (the std of no finite value) and, once the
+    # std itself was right, matplotlib's log axis overflowed computing its margins and ticks
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for args in [(1000, 100, "relu", "unit"), (1000, 100, "linear", "unit"),
+                     (300, 100, "linear", "unit")]:
+            v = depth_view(*args)
+            png = figure_png(draw_depth_view(v), dpi=30)
+            assert png.startswith(PNG_MAGIC)
+
+
+def test_the_spread_of_finite_signals_beyond_the_square_limit_is_plotted():
+    # numpy's std of finite activations near 1e299 overflowed to inf (squares beyond
+    # float64), so the line stopped at layer ~150 and the view said "overflow"
+    v = depth_view(300, 100, "linear", "unit")
+    rng = np.random.default_rng(0)  # the explorer's draws, in its order
+    h = rng.standard_normal((64, 100))
+    rng.integers(0, 10, size=64)
+    for W, _ in init_weights([100] * 301 + [10], std=1.0, rng=rng)[:-1]:
+        h = h @ W
+    scale = np.abs(h).max()
+    expected = float(np.std(h / scale)) * scale
+    assert 1e290 < expected < 1e308 and v.status == "exploding"
+    assert abs(v.activation_std[-1] - expected) <= 1e-9 * expected
+    fig = draw_depth_view(v)
+    x, y = drawn(fig)[0]["lines"]["activations h"]
+    assert np.isfinite(y).all() and y[-1] == v.activation_std[-1]
+    assert fig.axes[0].get_ylim()[1] <= 1e305
+    matplotlib.pyplot.close(fig)
+
+
+def test_a_forward_pass_that_overflowed_has_no_gradients_to_plot():
+    # a ReLU's mask turned the NaN gradients into zeros: a line of zeros at the floor
+    v = depth_view(1000, 100, "relu", "unit")
+    assert v.status == "overflow" and np.isnan(v.gradient_std).all()
+    fig = draw_depth_view(v)
+    x, y = drawn(fig)[0]["lines"]["gradients ∂L/∂z"]
+    assert np.isnan(y).all()
+    matplotlib.pyplot.close(fig)
+
+
+# --- one definition of each scheme's rule ----------------------------------------
+
+
+def test_the_depth_explorers_rules_are_the_schemes_and_the_experiments():
+    from winit.experiments import INITS
+    from winit.schemes import scheme_rule
+
+    from winit.book.explorers import DEPTH_INIT_LABELS, DEPTH_RULES
+
+    assert DEPTH_INITS == ("standard", "normalized", "lecun", "he", "unit")
+    def key(rule):  # a partial of scheme_std: the function, the scheme, the distribution
+        return rule[0].func, rule[0].args, rule[1]
+
+    for init in ("standard", "normalized", "lecun", "he"):
+        assert key(DEPTH_RULES[init]) == key(INITS[init])
+    assert key(DEPTH_RULES["lecun"]) == key(scheme_rule("lecun"))
+    # the closed forms, at a layer of 50 inputs and 7 outputs
+    for init, std, dist in [("standard", math.sqrt(1 / 150), "uniform"),
+                            ("normalized", math.sqrt(2 / 57), "uniform"),
+                            ("lecun", math.sqrt(1 / 50), "normal"),
+                            ("he", math.sqrt(2 / 50), "normal"), ("unit", 1.0, "normal")]:
+        rule, distribution = DEPTH_RULES[init]
+        assert rule(50, 7) == pytest.approx(std, rel=1e-15) and distribution == dist
+    # "xavier" has one meaning in winit, the tutorial's U[±1/√n]; He et al.'s is labelled
+    assert "xavier" not in DEPTH_INITS
+    assert DEPTH_INIT_LABELS["lecun"] == "N(0, 1/n) (He et al.'s 'Xavier')"

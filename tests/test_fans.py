@@ -1,11 +1,15 @@
-"""compute_fans (both layouts) and calculate_gain, against hand-written values."""
+"""winit.fans: compute_fans (both layouts) and calculate_gain, against hand-written values
+and property-based checks with hypothesis."""
 
 import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from winit import calculate_gain, compute_fans
+from _strategies import SETTINGS, shapes
 
 # ---- compute_fans, layout "in_out" (Keras, x @ W) ---------------------------------
 
@@ -186,3 +190,31 @@ def test_gain_param_must_be_a_real_number(param):
 def test_gain_param_must_be_finite(param):
     with pytest.raises(ValueError, match=r"param must be a finite real number"):
         calculate_gain("leaky_relu", param)
+
+
+# ---- properties (hypothesis) ----------------------------------------------------------------
+
+
+@SETTINGS
+@given(shape=shapes)
+def test_compute_fans_properties(shape):
+    fan_in, fan_out = compute_fans(shape)
+    assert type(fan_in) is int and type(fan_out) is int
+    assert fan_in >= 0 and fan_out >= 0
+    if len(shape) >= 2:
+        # the same layer stored PyTorch's way: (out, in, *receptive_field)
+        torch_shape = (shape[-1], shape[-2], *shape[:-2])
+        assert compute_fans(torch_shape, layout="out_in") == (fan_in, fan_out)
+        assert fan_in * fan_out == math.prod(shape) ** 2 // (shape[-2] * shape[-1] or 1) or 0 in shape
+    else:
+        with pytest.raises(ValueError, match=r"^shape must have at least 2 dimensions"):
+            compute_fans(shape, layout="out_in")
+
+
+@SETTINGS
+@given(slope=st.floats(allow_nan=False, allow_infinity=False))
+def test_leaky_relu_gain_properties(slope):
+    g = calculate_gain("leaky_relu", slope)
+    assert type(g) is float and 0 < g <= math.sqrt(2)
+    # sqrt(2 / (1 + a^2)) = sqrt(2) / hypot(1, a), which never overflows
+    assert g == pytest.approx(math.sqrt(2) / math.hypot(1.0, slope), rel=1e-14, abs=0.0)

@@ -18,6 +18,7 @@ LAYERS = [
     ("data", 3),
     ("networks", 2),
     ("blocks", 2),
+    ("_engine", 2),
 ]
 LIBRARY = 1
 

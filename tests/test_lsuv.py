@@ -150,13 +150,13 @@ def test_dtypes_are_kept():
 
 
 @pytest.mark.parametrize("weights,exc,match", [
-    (np.ones((4, 4)), TypeError, "weights must be a list"),
-    ([], ValueError, "weights must hold at least one"),
+    (np.ones((4, 4)), TypeError, "weights must be a sequence of arrays"),
+    ([], ValueError, "weights must be a non-empty sequence"),
     ([np.ones((4, 4)), "abc"], TypeError, r"weights\[1\]"),
     ([np.ones((4, 4), dtype=complex)], TypeError, r"weights\[0\] must be an array of real"),
     ([np.zeros((0, 4))], ValueError, r"weights\[0\] must be a non-empty"),
-    ([np.ones(4)], ValueError, r"weights\[0\] must have at least 2 dimensions"),
-    ([np.full((4, 4), np.nan)], ValueError, r"weights\[0\] must hold finite"),
+    ([np.ones(4)], ValueError, r"weights\[0\] must be an array of at least 2 dimensions"),
+    ([np.full((4, 4), np.nan)], ValueError, r"weights\[0\] must be an array of finite"),
 ])
 def test_bad_weights(weights, exc, match):
     with pytest.raises(exc, match=match):
@@ -172,7 +172,7 @@ def test_bad_weights(weights, exc, match):
     (dict(max_iter=2.0), TypeError, "max_iter"),
     (dict(orthogonal=1), TypeError, "orthogonal must be True or False"),
     (dict(batch_size=0), ValueError, "batch_size must be a positive"),
-    (dict(batch_size=1000), ValueError, "batch_size must be at most the number of examples"),
+    (dict(batch_size=1000), ValueError, "batch_size must be a positive integer of at most 200"),
     (dict(rng=-1), ValueError, "rng must be"),
     (dict(rng="seed"), TypeError, "rng must be"),
     (dict(rng=np.random.RandomState(0)), TypeError, "RandomState"),
@@ -185,11 +185,11 @@ def test_bad_options(kwargs, exc, match):
 def test_bad_forward_to():
     with pytest.raises(TypeError, match="forward_to must be a callable"):
         winit.lsuv(shapes(16, 8), "forward", X, rng=0)
-    with pytest.raises(TypeError, match="forward_to must return an array of real numbers"):
+    with pytest.raises(TypeError, match=r"^forward_to\(weights, x, 0\) must be an array of real numbers \(the output of layer 0\)"):
         winit.lsuv(shapes(16, 8), lambda ws, x, k: "out", X, rng=0)
-    with pytest.raises(ValueError, match="forward_to must return at least 2 numbers"):
+    with pytest.raises(ValueError, match=r"^forward_to\(weights, x, 0\) must be an array of at least 2 numbers"):
         winit.lsuv(shapes(16, 8), lambda ws, x, k: np.ones(1), X, rng=0)
-    with pytest.raises(ValueError, match="forward_to returned NaN or an infinity for layer 0"):
+    with pytest.raises(ValueError, match=r"^forward_to\(weights, x, 0\) must be an array of finite numbers .*infinity"):
         winit.lsuv(shapes(16, 8), lambda ws, x, k: np.array([1.0, np.inf]), X, rng=0)
 
 
@@ -240,3 +240,44 @@ def test_non_positive_or_non_finite_tolerance_is_refused(bad):
 def test_bad_max_iter_is_refused(bad):
     with pytest.raises((TypeError, ValueError), match="max_iter"):
         winit.lsuv(shapes(16, 8), linear_stack(), X, max_iter=bad)
+
+
+# ---------------------------------------------------------------------------
+# No silent wrong answer: outputs whose squares leave the floating range
+# ---------------------------------------------------------------------------
+
+
+def _std_of_output(weights, x, k):
+    """The standard deviation of linear_stack()'s output of layer k, computed on
+    values divided by their largest magnitude (an independent computation)."""
+    out = linear_stack()(weights, x, k)
+    scale = np.abs(out).max()
+    return float(np.std(out / scale)) * scale
+
+
+@pytest.mark.parametrize("scale", [1e160, 1e-165])
+def test_outputs_beyond_the_range_of_their_squares_are_rescaled(scale):
+    # the variance overflowed to inf (weights divided to 0) or underflowed to 0 (the
+    # layer reported constant and left alone)
+    w = [np.random.default_rng(0).normal(size=(16, 8)) * scale]
+    res = winit.lsuv(w, linear_stack(), X, orthogonal=False, rng=0)
+    assert res.converged.all() and res.iterations.tolist() == [1]
+    assert abs(res.variances[0] - 1.0) < 1e-12
+    assert abs(_std_of_output(res.weights, X, 0) - 1.0) < 1e-12
+
+
+def test_float32_weights_whose_factor_overflows_float32_are_rescaled():
+    # 1 / sqrt(var) above float32's largest value: the weights became inf
+    w = [np.ones((16, 8), np.float32) * np.float32(1e-30)]
+    res = winit.lsuv(w, linear_stack(), X.astype(np.float32) * np.float32(1e-15),
+                     orthogonal=False, rng=0)
+    assert res.weights[0].dtype == np.float32 and np.isfinite(res.weights[0]).all()
+    assert res.converged.all()
+
+
+def test_weights_that_cannot_be_rescaled_in_their_dtype_are_refused():
+    def forward_to(ws, x, k):  # an output whose spread does not follow the weights
+        return np.array([0.0, 1e-300])
+
+    with pytest.raises(ValueError, match=r"^weights\[0\] must be weights that can be divided by"):
+        winit.lsuv([np.full((4, 4), 1e10)], forward_to, X, orthogonal=False, rng=0)

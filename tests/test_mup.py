@@ -190,7 +190,7 @@ def test_base_width_is_keyword_only_and_required():
 
 
 @pytest.mark.parametrize("sizes,exc,match", [
-    ([64, 10], ValueError, "sizes must have at least three entries"),
+    ([64, 10], ValueError, "sizes must be a sequence of at least three"),
     ("64,128,10", TypeError, "sizes must be a sequence"),
     (5, TypeError, "sizes must be a sequence"),
     ([64, 0, 10], ValueError, r"sizes\[1\] must be a positive integer"),
@@ -260,3 +260,49 @@ def test_mup_and_sp_differ_only_in_the_table_entries(kind, n, base):
 def test_bad_fan_in_is_refused_naming_it(value):
     with pytest.raises((TypeError, ValueError), match="fan_in"):
         mup_layer("hidden", value, 8, base_width=8)
+
+
+# ---- no silent wrong answer ------------------------------------------------------------------
+
+
+class _NoDrawGenerator(np.random.Generator):
+    """Fails the test if anything is drawn (so: if anything is allocated to draw into)."""
+
+    def _fail(self, *args, **kwargs):
+        raise AssertionError("drew random numbers")
+
+    random = uniform = normal = standard_normal = _fail
+
+
+@pytest.mark.parametrize("gain, dtype", [(1e-44, np.float32), (1e-37, np.float32),
+                                         (1e-320, np.float64)])
+def test_mup_init_refuses_a_gain_that_gives_zero_weights(gain, dtype):
+    # the weights came out as zeros or a few subnormal numbers
+    with pytest.raises(ValueError, match=r"^gain must be a gain that gives a standard deviation of at least "
+                                         r"float(32|64)'s smallest normal number"):
+        mup_init([4, 64, 10], base_width=8, gain=gain, rng=0, dtype=dtype)
+
+
+def test_mup_init_refuses_a_gain_that_overflows_without_a_warning():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the cast to float32 warned, and the weights were inf
+        with pytest.raises(ValueError, match=r"^gain must be a gain that gives a standard deviation of at most "
+                                             r"2\.66e\+36 for float32 weights .*got gain=1e\+39"):
+            mup_init([4, 8, 3], base_width=8, gain=1e39, rng=0, dtype=np.float32)
+
+
+def test_mup_init_at_the_edges_of_float32_gives_non_zero_finite_weights():
+    tiny = float(np.finfo(np.float32).smallest_normal)
+    # the output layer, fan_in 64 at base width 8: std = gain / 8 / sqrt(8)
+    for W, _ in mup_init([4, 64, 10], base_width=8, gain=tiny * 64, rng=0, dtype=np.float32):
+        assert np.count_nonzero(W) == W.size
+    for W, _ in mup_init([4, 8, 3], base_width=8, gain=1e36, rng=0, dtype=np.float32):
+        assert np.isfinite(W).all()
+
+
+def test_mup_init_refuses_arrays_above_8_gib_before_drawing():
+    with pytest.raises(ValueError, match=r"^sizes\[1:3\] asks for [\d,]+ weights .*winit refuses "
+                                         r"arrays above 8 GiB"):
+        mup_init([4, 2**16, 2**15, 10], base_width=8, rng=_NoDrawGenerator(np.random.PCG64(0)))

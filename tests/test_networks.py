@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from winit import activations
 from winit.networks import (
     ACTIVATIONS,
-    LEAKY_RELU_SLOPE,
     activate,
     backward,
     cross_entropy,
@@ -76,9 +76,7 @@ def test_backpropagated_gradients_match_finite_differences(activation):
     params, x, y = _net(activation, rng=1)
     rec = forward(params, x, activation)
     grads = backward(params, rec, y)
-    f = {"tanh": np.tanh, "sigmoid": lambda z: 1 / (1 + np.exp(-z)),
-         "relu": lambda z: np.maximum(z, 0), "linear": lambda z: z,
-         "leaky_relu": lambda z: np.where(z > 0, z, LEAKY_RELU_SLOPE * z)}[activation]
+    f = activations.get(activation).function  # its values: tests/test_activations.py
     eps = 1e-6
     for l in range(len(params) - 1):
         top = params[l + 1:]
@@ -338,19 +336,47 @@ def test_exploding_network_is_flagged_not_warned():
     assert res.steps[-1] == res.diverged_at + 1
 
 
+def _finite(params):
+    return all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in params)
+
+
+def test_a_last_update_that_overflows_the_parameters_is_a_divergence():
+    # float32 tanh at a huge learning rate: the three losses, each measured before its
+    # update, are finite, but the third update overflows the weights. (The trainer used to
+    # return those weights with diverged=False: no loss was left to see them.)
+    x, y = _easy_problem()
+    params = init_weights([2, 8, 8, 3], rng=0, dtype=np.float32)
+    kw = dict(lr=1e20, batch_size=30, activation="tanh", rng=0)
+    res = train_sgd(params, x, y, steps=3, **kw)
+    assert res.losses.shape == (3,) and np.isfinite(res.losses).all()
+    assert list(res.steps) == [1, 2, 3]
+    assert not _finite(res.params)
+    assert res.diverged is True and res.diverged_at == 2
+    # One step more and the loss itself is not finite: the same divergence, seen a step later.
+    more = train_sgd(params, x, y, steps=4, **kw)
+    assert more.diverged and more.diverged_at == 3 and not math.isfinite(more.losses[-1])
+    # A single step at a learning rate near float32's largest number.
+    one = train_sgd(params, x, y, steps=1, **dict(kw, lr=3e38, activation="relu"))
+    assert math.isfinite(one.losses[0]) and not _finite(one.params)
+    assert one.diverged and one.diverged_at == 0
+    # The same network at a sane rate ends finite and says so.
+    ok = train_sgd(params, x, y, steps=3, **dict(kw, lr=0.1))
+    assert _finite(ok.params) and not ok.diverged and ok.diverged_at is None
+
+
 # ---- argument checks ------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     "kwargs, exc, match",
     [
-        (dict(sizes=[3]), ValueError, r"sizes must have at least two entries"),
+        (dict(sizes=[3]), ValueError, r"sizes must be a sequence of at least two"),
         (dict(sizes=5), TypeError, r"sizes must be a sequence of positive integers"),
         (dict(sizes=[3, 0]), ValueError, r"sizes\[1\] must be a positive integer.*got 0"),
         (dict(sizes=[3, True]), TypeError, r"sizes\[1\] must be a positive integer"),
         (dict(sizes=[3, 2.0]), TypeError, r"sizes\[1\] must be a positive integer"),
         (dict(sizes=[3, 2], std=-1.0), ValueError, r"std must be a non-negative.*got -1.0"),
-        (dict(sizes=[3, 2, 2], std=[1.0]), ValueError, r"std must have one entry per layer"),
+        (dict(sizes=[3, 2, 2], std=[1.0]), ValueError, r"std must be a sequence of one standard deviation per layer"),
         (dict(sizes=[3, 2], std="big"), TypeError, r"std must be None, a non-negative number"),
         (dict(sizes=[3, 2], std=lambda i, o: -1), ValueError, r"std\(3, 2\) must be a non-neg"),
         (dict(sizes=[3, 2], std=1.0, sampler=lambda i, o, r: 0), ValueError,
@@ -378,17 +404,17 @@ def test_forward_errors():
         forward(params, x, "softplus")
     with pytest.raises(ValueError, match=r"output must be one of 'softmax'; got 'sigmoid'"):
         forward(params, x, "tanh", output="sigmoid")
-    with pytest.raises(ValueError, match=r"x must have shape \(batch, 3\).*got shape \(5, 4\)"):
+    with pytest.raises(ValueError, match=r"x must be an array of shape \(batch, 3\).*got shape \(5, 4\)"):
         forward(params, np.ones((5, 4)), "tanh")
-    with pytest.raises(ValueError, match=r"x must have shape \(batch, 3\).*got shape \(3,\)"):
+    with pytest.raises(ValueError, match=r"x must be an array of shape \(batch, 3\).*got shape \(3,\)"):
         forward(params, np.ones(3), "tanh")
     with pytest.raises(TypeError, match=r"x must be an array of real numbers"):
         forward(params, np.full((5, 3), "a"), "tanh")
-    with pytest.raises(TypeError, match=r"params must be a non-empty list of \(W, b\) pairs"):
+    with pytest.raises(ValueError, match=r"params must be a non-empty sequence of \(W, b\) pairs"):
         forward([], x, "tanh")
     with pytest.raises(TypeError, match=r"params\[0\] must be a \(W, b\) pair"):
         forward([params[0][0]], x, "tanh")
-    with pytest.raises(ValueError, match=r"params\[1\] has W of shape \(5, 2\).*must have 4 rows"):
+    with pytest.raises(ValueError, match=r"params\[1\] must have a W of 4 rows.*got W of shape \(5, 2\)"):
         forward([params[0], (np.ones((5, 2)), np.zeros(2))], x, "tanh")
     with pytest.raises(ValueError, match=r"b of shape \(n_out,\).*b of shape \(3,\)"):
         forward([(params[0][0], np.zeros(3))], x, "tanh")
@@ -403,13 +429,13 @@ def test_backward_errors():
         backward(params, rec)
     with pytest.raises(ValueError, match=r"exactly one of y .* got both"):
         backward(params, rec, [0] * 5, grad_output=np.ones((5, 2)))
-    with pytest.raises(ValueError, match=r"y must hold class labels in 0\.\.1.*from 0 to 2"):
+    with pytest.raises(ValueError, match=r"y must be an array of class labels in 0\.\.1.*from 0 to 2"):
         backward(params, rec, [0, 1, 2, 0, 1])
-    with pytest.raises(ValueError, match=r"y must have shape \(5,\).*got shape \(4,\)"):
+    with pytest.raises(ValueError, match=r"y must be an array of shape \(5,\).*got shape \(4,\)"):
         backward(params, rec, [0, 1, 1, 0])
     with pytest.raises(TypeError, match=r"y must be an array of integer class labels"):
         backward(params, rec, np.zeros(5))
-    with pytest.raises(ValueError, match=r"grad_output must have shape \(5, 2\)"):
+    with pytest.raises(ValueError, match=r"grad_output must be an array of shape \(5, 2\)"):
         backward(params, rec, grad_output=np.ones((5, 3)))
     with pytest.raises(TypeError, match=r"record must be the ForwardRecord"):
         backward(params, {"x": 1}, [0] * 5)
@@ -432,14 +458,14 @@ def test_train_sgd_errors():
         (dict(batch_size=21), ValueError, r"batch_size must be at most the number of ex.*got 21"),
         (dict(batch_size=True), TypeError, r"batch_size must be a positive integer"),
         (dict(record_every=0), ValueError, r"record_every must be a positive integer"),
-        (dict(activation="gelu"), ValueError, r"activation must be one of"),
+        (dict(activation="softplus"), ValueError, r"activation must be one of"),
         (dict(rng="seed"), TypeError, r"rng must be None, a non-negative integer seed"),
     ]:
         with pytest.raises(exc, match=match):
             train_sgd(params, x, y, **{**kw, **bad})
-    with pytest.raises(ValueError, match=r"y must hold class labels in 0\.\.2"):
+    with pytest.raises(ValueError, match=r"y must be an array of class labels in 0\.\.2"):
         train_sgd(params, x, y + 1, **kw)
-    with pytest.raises(ValueError, match=r"x must have shape \(batch, 2\)"):
+    with pytest.raises(ValueError, match=r"x must be an array of shape \(batch, 2\)"):
         train_sgd(params, x[:, :1], y, **kw)
 
 
@@ -512,21 +538,21 @@ def test_init_weights_at_the_smallest_std_gives_non_zero_weights():
 def test_non_finite_and_non_real_arrays_are_refused_by_name():
     params = init_weights([3, 4, 2], rng=0)
     rec = forward(params, np.ones((2, 3)), "tanh", output=None)
-    with pytest.raises(ValueError, match=r"^x must hold finite numbers \(the inputs\); got an array containing NaN$"):
+    with pytest.raises(ValueError, match=r"^x must be an array of finite numbers \(the inputs\); got an array containing NaN$"):
         forward(params, np.array([[1.0, np.nan, 0.0]]), "tanh")
-    with pytest.raises(ValueError, match=r"^x must hold finite numbers .*containing an infinity$"):
+    with pytest.raises(ValueError, match=r"^x must be an array of finite numbers .*containing an infinity$"):
         forward(params, np.array([[1.0, np.inf, 0.0]]), "tanh")
-    with pytest.raises(ValueError, match=r"^x must hold numbers that fit float32"):
+    with pytest.raises(ValueError, match=r"^x must be an array of numbers that fit float32"):
         forward(init_weights([3, 2], rng=0, dtype=np.float32), np.full((1, 3), 1e300), "tanh")
-    with pytest.raises(ValueError, match=r"^params\[1\] must hold finite numbers"):
+    with pytest.raises(ValueError, match=r"^params\[1\] must be an array of finite numbers"):
         forward([params[0], (np.full((4, 2), np.inf), np.zeros(2))], np.ones((2, 3)), "tanh")
-    with pytest.raises(ValueError, match=r"^grad_output must be finite \(dL/dz of the last layer\); got an array containing NaN$"):
+    with pytest.raises(ValueError, match=r"^grad_output must be an array of finite numbers \(dL/dz of the last layer\); got an array containing NaN$"):
         backward(params, rec, grad_output=np.full((2, 2), np.nan))
     with pytest.raises(TypeError, match=r"^grad_output must be an array of real numbers .*dtype complex128$"):
         backward(params, rec, grad_output=np.ones((2, 2)) * 1j)
-    with pytest.raises(ValueError, match=r"^logits must be finite \(the scores\); got an array containing an infinity$"):
+    with pytest.raises(ValueError, match=r"^logits must be an array of finite numbers \(the scores\); got an array containing an infinity$"):
         softmax([1.0, np.inf])
-    with pytest.raises(ValueError, match=r"^logits must be finite"):
+    with pytest.raises(ValueError, match=r"^logits must be an array of finite numbers"):
         cross_entropy(np.array([[np.nan, 0.0]]), [0])
     with pytest.raises(TypeError, match=r"^logits must be an array of real numbers \(the scores\); got an array of dtype <U1$"):
         softmax(["a", "b"])
@@ -534,7 +560,7 @@ def test_non_finite_and_non_real_arrays_are_refused_by_name():
         activate([1j], "tanh")
     with pytest.raises(TypeError, match=r"^z must be an array of real numbers .*dtype bool$"):
         activate([True], "relu")
-    with pytest.raises(ValueError, match=r"^z must be free of NaN \(the pre-activations\)"):
+    with pytest.raises(ValueError, match=r"^z must be an array free of NaN \(the pre-activations\)"):
         activate([np.nan], "relu")
     # an infinity is an exploding signal, a result: activate passes it on, without NaN
     np.testing.assert_array_equal(activate([np.inf, -np.inf], "tanh"), [1.0, -1.0])

@@ -1,5 +1,6 @@
-"""The samplers: exact closed forms, the tutorial's printed numbers, distributions
-(Kolmogorov-Smirnov at fixed seeds), variances, reproducibility, shapes and dtypes.
+"""winit.schemes. The samplers: exact closed forms, the tutorial's printed numbers,
+distributions (Kolmogorov-Smirnov at fixed seeds), variances, reproducibility, shapes and
+dtypes; property-based checks with hypothesis; and winit.orthogonal (its own section below).
 
 Expected values are written independently of winit: literals from the tutorial,
 closed forms with math.sqrt, or numpy's own Generator methods called directly.
@@ -9,9 +10,12 @@ import copy
 import doctest
 import math
 import pickle
+import re
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from scipy import stats
 
 import winit
@@ -33,6 +37,8 @@ from winit import (
     xavier,
     xavier_bounds,
 )
+from winit import orthogonal
+from _strategies import NAMED, SETTINGS, dtypes, rngs, shapes, small_counts
 
 P_MIN = 1e-3  # KS tests: fixed seeds, so a pass never turns into a fail by chance
 TRUNC = 0.87962566103423978
@@ -593,3 +599,582 @@ def test_every_scalar_a_chapter_may_glue_is_a_python_float(dtype):
     ]
     assert all(type(v) is float for v in values), [type(v) for v in values]
     assert all(type(v) is int for v in winit.compute_fans((np.int64(3), np.int32(4), np.int8(5))))
+
+
+# ---- summarize without overflow ---------------------------------------------------------
+
+
+def test_summarize_float16_weights_has_a_finite_std():
+    # float16 squares overflow beyond 256: the std came out inf
+    s = winit.summarize(np.array([60000.0, -60000.0, 0.0, 0.0], dtype=np.float16))
+    assert (s.min, s.max, s.mean) == (-60000.0, 60000.0, 0.0)
+    assert s.std == math.sqrt(60000.0 ** 2 / 2)
+
+
+def test_summarize_large_and_tiny_float64_weights():
+    w = np.array([1.0, -1.0, 3.0, -3.0])
+    for scale in (2.0 ** 600, 2.0 ** -600):
+        s = winit.summarize(w * scale)
+        expected = math.sqrt(5.0) * scale
+        assert abs(s.std - expected) <= 1e-15 * expected and s.mean == 0.0
+
+
+def test_summarize_ordinary_float64_is_numpys_to_the_bit():
+    w = np.random.default_rng(0).normal(0.0, 0.3, size=1000)
+    s = winit.summarize(w)
+    assert (s.mean, s.std) == (float(w.mean()), float(w.std()))
+
+
+# ---- the schemes' rules: one table --------------------------------------------------------
+
+
+def test_every_named_sampler_is_its_row_of_the_table():
+    from winit.schemes import SCALINGS
+
+    shape = (30, 20)
+    for name in ["glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "lecun_uniform",
+                 "lecun_normal"]:
+        scale, mode, dist = SCALINGS[name]
+        np.testing.assert_array_equal(getattr(winit, name)(shape, rng=3),
+                                      winit.variance_scaling(shape, float(scale), mode, dist, rng=3))
+    for name, call, fans in [("xavier", lambda r: winit.xavier(7, 50, rng=r), (7, 7)),
+                             ("normalized_xavier", lambda r: winit.normalized_xavier(7, 9, 50, rng=r), (7, 9)),
+                             ("he", lambda r: winit.he(7, 50, rng=r), (7, 7))]:
+        scale, mode, dist = SCALINGS[name]
+        np.testing.assert_array_equal(call(3), winit.variance_scaling(50, float(scale), mode, dist,
+                                                                      fans=fans, rng=3))
+
+
+@pytest.mark.parametrize("name, fan_in, fan_out, std, bound", [
+    ("xavier", 10, 99, math.sqrt(1 / 30), 1 / math.sqrt(10)),
+    ("normalized_xavier", 10, 20, math.sqrt(2 / 30), math.sqrt(6 / 30)),
+    ("he", 10, 99, math.sqrt(2 / 10), None),
+    ("lecun", 10, 99, math.sqrt(1 / 10), None),
+    ("glorot_normal", 10, 20, math.sqrt(2 / 30), None),
+    ("he_uniform", 10, 99, math.sqrt(2 / 10), math.sqrt(6 / 10)),
+    ("lecun_uniform", 10, 99, math.sqrt(1 / 10), math.sqrt(3 / 10)),
+])
+def test_scheme_std_and_bound_are_the_closed_forms(name, fan_in, fan_out, std, bound):
+    from winit.schemes import scheme_bound, scheme_std
+
+    assert scheme_std(name, fan_in, fan_out) == pytest.approx(std, rel=1e-15)
+    got = scheme_bound(name, fan_in, fan_out)
+    assert got is None if bound is None else got == pytest.approx(bound, rel=1e-15)
+
+
+def test_scheme_bounds_are_the_tutorials_to_the_bit():
+    from winit.schemes import scheme_bound
+
+    for n in (1, 2, 3, 10, 784, 10**6):
+        assert scheme_bound("xavier", n, 5) == winit.xavier_bounds(n)[1]
+        assert scheme_bound("normalized_xavier", n, 7) == winit.normalized_xavier_bounds(n, 7)[1]
+
+
+@pytest.mark.parametrize("name", ["xavier", "normalized_xavier", "he", "lecun_uniform", "glorot_normal"])
+def test_a_samplers_std_is_its_scheme_std(name):
+    from winit.schemes import SCALINGS, scheme_std
+
+    scale, mode, dist = SCALINGS[name]
+    w = winit.variance_scaling((400, 300), float(scale), mode, dist, rng=0)
+    assert np.std(w) == pytest.approx(scheme_std(name, 400, 300), rel=0.01)
+
+
+def test_scheme_rule_feeds_init_weights_and_pickles():
+    from winit.networks import init_weights
+    from winit.schemes import scheme_rule
+
+    std, distribution = scheme_rule("he")
+    assert (std(64, 10), distribution) == (math.sqrt(2 / 64), "normal")
+    assert pickle.loads(pickle.dumps(std))(64, 10) == std(64, 10)
+    (W, _), = init_weights([64, 10], std=std, distribution=distribution, rng=0)
+    np.testing.assert_array_equal(W, np.random.default_rng(0).normal(0.0, math.sqrt(2 / 64), (64, 10)))
+
+
+@pytest.mark.parametrize("call, exc, match", [
+    (lambda: winit.schemes.scheme_std("kaiming", 3, 3), ValueError, r"^name must be one of 'xavier'"),
+    (lambda: winit.schemes.scheme_std("he", 0, 3), ValueError, r"^fan_in must be a positive integer"),
+    (lambda: winit.schemes.scheme_bound("he", 3, 2.0), TypeError, r"^fan_out must be a positive integer"),
+    (lambda: winit.schemes.scheme_rule(None), TypeError, r"^name must be one of"),
+])
+def test_scheme_rule_errors(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+# ---- properties (hypothesis): any valid input ---------------------------------------------
+
+counts = st.one_of(st.integers(1, 10_000), st.integers(1, 2**53))
+as_numpy_int = st.sampled_from([int, np.int64, np.int32, np.uint32])
+sizes = st.one_of(st.integers(0, 300), shapes)
+
+
+def _check(w, shape, dtype):
+    assert isinstance(w, np.ndarray)
+    assert w.shape == shape
+    assert w.dtype == np.dtype(dtype)
+    assert np.isfinite(w).all()
+
+
+def _shape_of(size):
+    return (size,) if isinstance(size, int) else tuple(size)
+
+
+@SETTINGS
+@given(n=counts, cast=as_numpy_int)
+def test_bounds_properties(n, cast):
+    if cast is not int and n > 2**31 - 1:
+        cast = int
+    lower, upper = xavier_bounds(cast(n))
+    assert type(lower) is float and type(upper) is float
+    assert lower == -upper and 0 < upper <= 1
+    assert upper == 1.0 / math.sqrt(n)
+    std = he_std(cast(n))
+    assert type(std) is float and 0 < std <= math.sqrt(2)
+    assert std == pytest.approx(math.sqrt(2) * upper, rel=1e-15)
+
+
+@SETTINGS
+@given(n=counts, m=counts)
+def test_normalized_bounds_properties(n, m):
+    lower, upper = normalized_xavier_bounds(n, m)
+    assert lower == -upper and 0 < upper <= math.sqrt(3)
+    assert upper == pytest.approx(math.sqrt(6 / (n + m)), rel=1e-15)
+
+
+@SETTINGS
+@given(n=counts, size=sizes, dtype=dtypes, rng=rngs)
+def test_xavier_properties(n, size, dtype, rng):
+    w = xavier(n, size, rng=rng, dtype=dtype)
+    _check(w, _shape_of(size), dtype)
+    lower, upper = xavier_bounds(n)
+    w = w.astype(np.float64)  # compare in float64, not with the bound rounded to float32
+    assert np.all(lower <= w) and np.all(w <= upper)
+
+
+@SETTINGS
+@given(n=counts, m=counts, size=sizes, dtype=dtypes, rng=rngs)
+def test_normalized_xavier_properties(n, m, size, dtype, rng):
+    w = normalized_xavier(n, m, size, rng=rng, dtype=dtype)
+    _check(w, _shape_of(size), dtype)
+    lower, upper = normalized_xavier_bounds(n, m)
+    w = w.astype(np.float64)  # compare in float64, not with the bound rounded to float32
+    assert np.all(lower <= w) and np.all(w <= upper)
+
+
+@SETTINGS
+@given(n=counts, size=sizes, dtype=dtypes, rng=rngs)
+def test_he_properties(n, size, dtype, rng):
+    w = he(n, size, rng=rng, dtype=dtype)
+    _check(w, _shape_of(size), dtype)
+    assert np.all(np.abs(w) <= 40 * math.sqrt(2 / n))  # 40 sigma: never reached in practice
+
+
+@SETTINGS
+@given(
+    shape=shapes,
+    scale=st.floats(1e-30, 1e30),
+    mode=st.sampled_from(["fan_in", "fan_out", "fan_avg"]),
+    distribution=st.sampled_from(["uniform", "normal", "untruncated_normal", "truncated_normal"]),
+    dtype=dtypes,
+    rng=rngs,
+)
+def test_variance_scaling_properties(shape, scale, mode, distribution, dtype, rng):
+    w = variance_scaling(shape, scale, mode, distribution, rng=rng, dtype=dtype)
+    _check(w, shape, dtype)
+    if w.size == 0:
+        return
+    # the fans, written out independently of compute_fans
+    if len(shape) == 0:
+        fan_in = fan_out = 1
+    elif len(shape) == 1:
+        fan_in = fan_out = shape[0]
+    else:
+        rf = math.prod(shape[:-2])
+        fan_in, fan_out = shape[-2] * rf, shape[-1] * rf
+    n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[mode]
+    w = w.astype(np.float64)
+    tol = 1 + 1e-6  # float32 rounding of the spread
+    if distribution == "uniform":
+        assert np.all(np.abs(w) <= math.sqrt(3 * scale / n) * tol)
+    elif distribution == "truncated_normal":
+        assert np.all(np.abs(w) <= 2 * math.sqrt(scale / n) / TRUNC * tol)
+
+
+@SETTINGS
+@given(
+    shape=st.lists(st.integers(1, 6), min_size=0, max_size=3).map(tuple),
+    scale=st.floats(5e-324, 1.7976931348623157e308),
+    distribution=st.sampled_from(["uniform", "normal", "truncated_normal"]),
+    dtype=dtypes,
+)
+def test_any_scale_gives_the_spread_or_a_clear_refusal(shape, scale, distribution, dtype):
+    # never zeros, never an infinity: the spread is drawn, or the scale is refused
+    try:
+        w = variance_scaling(shape, scale, "fan_in", distribution, rng=0, dtype=dtype)
+    except ValueError as err:
+        assert re.match(r"^scale must be (small|large) enough for float(32|64) weights", str(err))
+        info = np.finfo(dtype)
+        std = math.sqrt(scale) / math.sqrt(shape[-2] if len(shape) >= 2 else (shape[0] if shape else 1)) / math.sqrt(math.prod(shape[:-2]) or 1)
+        assert std > float(info.max) / 1000 or std < float(info.smallest_normal) * 10
+        return
+    _check(w, shape, dtype)
+    assert np.any(w != 0)
+
+
+@SETTINGS
+@given(func=st.sampled_from(NAMED), shape=shapes, dtype=dtypes, rng=rngs)
+def test_named_schemes_properties(func, shape, dtype, rng):
+    w = func(shape, rng=rng, dtype=dtype)
+    _check(w, shape, dtype)
+
+
+@SETTINGS
+@given(seed=st.integers(0, 2**64 - 1), n=small_counts, size=sizes)
+def test_same_seed_same_array_for_any_seed_and_size(seed, n, size):
+    np.testing.assert_array_equal(xavier(n, size, rng=seed), xavier(n, size, rng=seed))
+    np.testing.assert_array_equal(
+        winit.he_normal(size, rng=np.random.default_rng(seed)),
+        winit.he_normal(size, rng=np.random.default_rng(seed)),
+    )
+
+
+@SETTINGS
+@given(
+    values=st.lists(
+        st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False), min_size=1, max_size=200
+    ),
+    dtype=dtypes,
+)
+def test_summarize_properties(values, dtype):
+    w = np.array(values, dtype=dtype)
+    s = summarize(w)
+    assert all(type(v) is float and math.isfinite(v) for v in s)
+    assert s.min <= s.max and s.std >= 0
+    slack = 1e-6 * max(1.0, abs(s.min), abs(s.max))  # float32 mean rounding
+    assert s.min - slack <= s.mean <= s.max + slack
+    assert (s.min, s.max) == (float(w.min()), float(w.max()))
+
+
+@SETTINGS
+@given(x=st.floats(0.0, float(np.finfo(np.float32).max)))
+def test_float32_limit_is_rounded_towards_zero(x):
+    # the float32 uniform limit: the largest float32 value not above the float64 limit
+    v = winit.schemes._to_float32_towards_zero(x)
+    v32 = np.float32(v)
+    assert float(v32) == v  # a float32 value
+    assert v <= x
+    if v32 < np.finfo(np.float32).max:  # the largest such
+        assert float(np.nextafter(v32, np.float32(np.inf))) > x
+
+
+# =============================================================================================
+# winit.orthogonal: Haar-random (semi-)orthogonal weights.
+#
+# Exactness (W^T W = gain^2 I), layout (conv kernels, PyTorch's transposed layout), the Haar
+# distribution (kstest of single entries against their exact law, rotation invariance, the
+# sign fix), dtypes, SPEC 7 randomness, errors, and property-based checks with hypothesis.
+# =============================================================================================
+
+
+def entry_cdf(n):
+    """CDF of one entry of a Haar-random n x n orthogonal matrix.
+
+    An entry is the first coordinate of a uniform point on the unit sphere
+    S^{n-1}: its square is Beta(1/2, (n-1)/2) and its sign is symmetric.
+    """
+    beta = stats.beta(0.5, (n - 1) / 2)
+
+    def cdf(x):
+        x = np.asarray(x, dtype=float)
+        return 0.5 + 0.5 * np.sign(x) * beta.cdf(x * x)
+
+    return cdf
+
+
+def gram_schmidt(a):
+    """Classical Gram-Schmidt on the columns of a (an independent reference)."""
+    q = np.zeros_like(a)
+    for j in range(a.shape[1]):
+        v = a[:, j].copy()
+        for i in range(j):
+            v -= (q[:, i] @ a[:, j]) * q[:, i]
+        q[:, j] = v / np.linalg.norm(v)
+    return q
+
+
+# ---------------------------------------------------------------------------
+# Exactness and layout
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shape", [(64, 64), (100, 30), (30, 100), (1, 5), (5, 1), (7, 7)])
+def test_orthonormal_columns_or_rows(shape):
+    w = orthogonal(shape, rng=0)
+    assert w.shape == shape and w.dtype == np.float64
+    rows, cols = shape
+    if rows >= cols:
+        assert np.allclose(w.T @ w, np.eye(cols), atol=1e-12)
+    else:
+        assert np.allclose(w @ w.T, np.eye(rows), atol=1e-12)
+
+
+def test_gain_scales_the_matrix():
+    w = orthogonal((50, 20), gain=3.0, rng=1)
+    assert np.allclose(w.T @ w, 9.0 * np.eye(20), atol=1e-11)
+    assert np.allclose(w, 3.0 * orthogonal((50, 20), rng=1), atol=1e-14)
+
+
+def test_square_matrix_is_orthogonal_both_ways():
+    w = orthogonal((40, 40), rng=2)
+    assert np.allclose(w @ w.T, np.eye(40), atol=1e-12)
+    assert np.allclose(w.T @ w, np.eye(40), atol=1e-12)
+
+
+def test_conv_kernel_flattens_all_but_the_last_axis():
+    k = orthogonal((3, 3, 16, 32), rng=3)
+    m = k.reshape(144, 32)
+    assert np.allclose(m.T @ m, np.eye(32), atol=1e-12)
+    # Wide case: rows are orthonormal.
+    k = orthogonal((2, 4, 64), rng=3)
+    m = k.reshape(8, 64)
+    assert np.allclose(m @ m.T, np.eye(8), atol=1e-12)
+
+
+def test_pytorch_layout_by_transposition():
+    k = orthogonal((3, 3, 16, 32), rng=4)
+    t = k.transpose(3, 2, 0, 1)  # PyTorch's (out, in, kh, kw)
+    assert t.shape == (32, 16, 3, 3)
+    flat = t.reshape(32, -1)  # what torch.nn.init.orthogonal_ flattens
+    assert np.allclose(flat @ flat.T, np.eye(32), atol=1e-12)
+
+
+def test_sign_fix_gives_the_gram_schmidt_matrix():
+    # With the signs of R's diagonal moved into Q, Q is the Gram-Schmidt basis of the
+    # same Gaussian matrix: its first column is the first column of A, normalised.
+    w = orthogonal((6, 4), rng=5)
+    a = np.random.default_rng(5).standard_normal((6, 4))
+    assert np.allclose(w, gram_schmidt(a), atol=1e-12)
+    wide = orthogonal((4, 6), rng=5)
+    assert np.allclose(wide, gram_schmidt(a).T, atol=1e-12)
+
+
+def test_entry_variance_is_gain_squared_over_the_larger_dimension():
+    w = orthogonal((400, 100), gain=2.0, rng=6)
+    assert abs(w.var() * 400 / 4.0 - 1.0) < 0.02
+    assert abs(w.mean()) < 0.01
+
+
+def test_empty_shapes_give_empty_arrays():
+    for shape in [(0, 5), (5, 0), (3, 0, 4)]:
+        w = orthogonal(shape, rng=0)
+        assert w.shape == shape and w.dtype == np.float64
+
+
+# ---------------------------------------------------------------------------
+# The Haar distribution
+# ---------------------------------------------------------------------------
+
+
+def test_entries_follow_the_haar_law():
+    rng = np.random.default_rng(7)
+    draws = np.array([orthogonal((5, 5), rng=rng) for _ in range(3000)])
+    cdf = entry_cdf(5)
+    for i, j in [(0, 0), (2, 4), (4, 1)]:
+        assert stats.kstest(draws[:, i, j], cdf).pvalue > P_MIN
+
+
+def test_semi_orthogonal_entries_follow_the_same_law():
+    # The columns of a tall semi-orthogonal matrix are the first columns of a Haar matrix.
+    rng = np.random.default_rng(8)
+    draws = np.array([orthogonal((6, 2), rng=rng) for _ in range(3000)])
+    assert stats.kstest(draws[:, 0, 0], entry_cdf(6)).pvalue > P_MIN
+    assert stats.kstest(draws[:, 5, 1], entry_cdf(6)).pvalue > P_MIN
+
+
+def test_raw_qr_is_not_haar_so_the_test_can_fail():
+    rng = np.random.default_rng(9)
+    raw = np.array([np.linalg.qr(rng.standard_normal((5, 5)))[0][0, 0] for _ in range(3000)])
+    assert stats.kstest(raw, entry_cdf(5)).pvalue < 1e-6
+
+
+def test_rotation_invariance():
+    # Haar: U W has the law of W for any fixed orthogonal U.
+    u = np.linalg.qr(np.arange(16.0).reshape(4, 4) + np.eye(4) * 5)[0]
+    rng = np.random.default_rng(10)
+    draws = np.array([u @ orthogonal((4, 4), rng=rng) for _ in range(3000)])
+    assert stats.kstest(draws[:, 0, 0], entry_cdf(4)).pvalue > P_MIN
+    assert stats.kstest(draws[:, 3, 2], entry_cdf(4)).pvalue > P_MIN
+
+
+def test_trace_moments():
+    # For Haar O(n), n >= 2: E[tr W] = 0 and E[(tr W)^2] = 1.
+    rng = np.random.default_rng(11)
+    tr = np.array([np.trace(orthogonal((6, 6), rng=rng)) for _ in range(4000)])
+    assert abs(tr.mean()) < 4 * tr.std() / math.sqrt(len(tr))
+    assert abs(np.mean(tr ** 2) - 1.0) < 0.1
+
+
+def test_determinant_signs_are_balanced():
+    rng = np.random.default_rng(12)
+    dets = np.array([np.linalg.det(orthogonal((3, 3), rng=rng)) for _ in range(2000)])
+    assert np.allclose(np.abs(dets), 1.0)
+    assert stats.binomtest(int(np.sum(dets > 0)), 2000).pvalue > P_MIN
+
+
+# ---------------------------------------------------------------------------
+# dtype and randomness (SPEC 7)
+# ---------------------------------------------------------------------------
+
+
+def test_float32_is_computed_in_float32():
+    w = orthogonal((64, 32), rng=0, dtype=np.float32)
+    assert w.dtype == np.float32
+    assert np.allclose(w.T @ w, np.eye(32), atol=1e-5)
+    w = orthogonal((3, 3, 8, 4), rng=0, dtype=np.dtype("float32"))
+    assert w.dtype == np.float32 and w.shape == (3, 3, 8, 4)
+
+
+def test_same_seed_same_array_different_seed_different_array():
+    assert np.array_equal(orthogonal((10, 5), rng=42), orthogonal((10, 5), rng=42))
+    assert not np.allclose(orthogonal((10, 5), rng=42), orthogonal((10, 5), rng=43))
+
+
+def test_generator_is_used_and_advanced():
+    g = np.random.default_rng(0)
+    a = orthogonal((5, 5), rng=g)
+    b = orthogonal((5, 5), rng=g)
+    assert not np.allclose(a, b)
+    g2 = np.random.default_rng(0)
+    assert np.array_equal(a, orthogonal((5, 5), rng=g2))
+
+
+def test_global_numpy_state_is_not_touched():
+    np.random.seed(0)
+    before = np.random.get_state()[1].copy()
+    orthogonal((5, 5))
+    assert np.array_equal(before, np.random.get_state()[1])
+
+
+def test_rng_none_draws_fresh_matrices():
+    assert not np.allclose(orthogonal((4, 4)), orthogonal((4, 4)))
+
+
+# ---------------------------------------------------------------------------
+# Errors
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shape", [(), 5, (7,)])
+def test_fewer_than_two_dimensions(shape):
+    with pytest.raises(ValueError, match="shape must have at least 2 dimensions"):
+        orthogonal(shape, rng=0)
+
+
+@pytest.mark.parametrize("shape,error", [
+    ((3, -1), ValueError), ((3.0, 2), TypeError), ("3x3", TypeError), ((True, 2), TypeError),
+    (None, TypeError),
+])
+def test_bad_shapes(shape, error):
+    with pytest.raises(error, match="shape must be"):
+        orthogonal(shape, rng=0)
+
+
+@pytest.mark.parametrize("gain,error", [
+    (0.0, ValueError), (-1.0, ValueError), (math.nan, ValueError), (math.inf, ValueError),
+    ("1", TypeError), (True, TypeError), (None, TypeError),
+])
+def test_bad_gains(gain, error):
+    with pytest.raises(error, match="gain must be"):
+        orthogonal((3, 3), gain, rng=0)
+
+
+def test_gain_too_large_for_float32():
+    with pytest.raises(ValueError, match=r"^gain must be at most 2\.66e\+36 for float32 weights"):
+        orthogonal((3, 3), 1e38, rng=0, dtype=np.float32)
+    assert np.isfinite(orthogonal((3, 3), 1e38, rng=0)).all()
+
+
+@pytest.mark.parametrize("rng,error", [(-1, ValueError), (1.5, TypeError), (True, TypeError),
+                                       ("seed", TypeError)])
+def test_bad_rngs(rng, error):
+    with pytest.raises(error, match="rng must be"):
+        orthogonal((3, 3), rng=rng)
+
+
+@pytest.mark.parametrize("dtype,error", [(np.int64, ValueError), (np.float16, ValueError),
+                                         ("banana", TypeError)])
+def test_bad_dtypes(dtype, error):
+    with pytest.raises(error, match="dtype must be"):
+        orthogonal((3, 3), rng=0, dtype=dtype)
+
+
+def test_huge_shape_refused_before_drawing():
+    with pytest.raises(ValueError, match="winit refuses arrays above"):
+        orthogonal((10**6, 10**5), rng=0)
+
+
+def test_exported():
+    assert "orthogonal" in winit.__all__ and winit.orthogonal is orthogonal
+
+
+# ---------------------------------------------------------------------------
+# Properties
+# ---------------------------------------------------------------------------
+
+
+@SETTINGS
+@given(
+    dims=st.lists(st.integers(1, 7), min_size=2, max_size=4),
+    gain=st.floats(0.01, 100.0),
+    dtype=st.sampled_from([np.float32, np.float64]),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_any_valid_shape_gives_a_scaled_semi_orthogonal_matrix(dims, gain, dtype, seed):
+    shape = tuple(dims)
+    w = orthogonal(shape, gain, rng=seed, dtype=dtype)
+    assert w.shape == shape and w.dtype == dtype and np.isfinite(w).all()
+    m = w.reshape(-1, shape[-1]).astype(np.float64) / gain
+    rows, cols = m.shape
+    gram = m.T @ m if rows >= cols else m @ m.T
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    assert np.allclose(gram, np.eye(min(rows, cols)), atol=tol * max(rows, cols))
+
+
+@SETTINGS
+@given(shape=st.one_of(
+    st.floats(), st.text(max_size=3), st.booleans(),
+    st.tuples(st.integers(1, 5), st.floats(allow_nan=True)),
+    st.tuples(st.integers(1, 5), st.integers(-50, -1)),
+))
+def test_any_invalid_shape_raises_naming_shape(shape):
+    with pytest.raises((TypeError, ValueError), match="shape"):
+        orthogonal(shape, rng=0)
+
+
+@SETTINGS
+@given(gain=st.one_of(st.floats(max_value=0.0), st.just(math.nan), st.just(math.inf),
+                      st.booleans(), st.text(max_size=2)))
+def test_any_invalid_gain_raises_naming_gain(gain):
+    with pytest.raises((TypeError, ValueError), match="gain"):
+        orthogonal((3, 2), gain, rng=0)
+
+
+# ---- no silent wrong answer ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("gain, dtype, shape", [
+    (1e-44, np.float32, (100, 100)), (1e-37, np.float32, (100, 100)),
+    (1e-320, np.float64, (100, 100)), (2e-306, np.float64, (10**4, 3)),
+])
+def test_gain_too_small_for_the_dtype_is_refused(gain, dtype, shape):
+    # the matrix came out as zeros and subnormal numbers, no longer orthogonal
+    with pytest.raises(ValueError, match=r"^gain must be a factor that gives weights of standard deviation at least "
+                                         r"float(32|64)'s smallest normal number .*got gain="):
+        orthogonal(shape, gain, rng=0, dtype=dtype)
+
+
+def test_smallest_float32_gain_gives_an_orthogonal_matrix():
+    tiny = float(np.finfo(np.float32).smallest_normal)
+    w = orthogonal((100, 100), gain=20 * tiny, rng=0, dtype=np.float32)  # std 2 * tiny
+    m = w.astype(np.float64) / (20 * tiny)
+    np.testing.assert_allclose(m.T @ m, np.eye(100), atol=1e-3)

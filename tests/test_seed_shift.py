@@ -96,7 +96,7 @@ def test_every_chapter_but_the_unseeded_ones_is_seeded():
     # The errata chapter computes closed forms and the explorer chapter draws from fixed
     # seeds inside winit.book; every other chapter seeds at its top.
     unseeded = {p.name for p in CHAPTERS} - {p.name for p in SEEDED}
-    assert unseeded <= {"05_errata.ipynb", "06b_depth_explorer.ipynb"}, unseeded
+    assert unseeded <= {"errata.ipynb", "depth_explorer.ipynb"}, unseeded
 
 
 def test_shift_seeds_finds_every_form():

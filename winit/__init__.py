@@ -6,6 +6,7 @@ this list, never those below (``tests/test_layers.py`` checks it):
 1. **The library**, which anyone could import without the book (numpy only):
    :mod:`winit.schemes` (every scheme is one line over
    :func:`variance_scaling`), :mod:`winit.fans` (fans and gains),
+   :mod:`winit.activations` (the one registry of activation functions),
    :mod:`winit.meanfield` (mean-field signal propagation),
    :mod:`winit.diagnostics` (checks of any network at initialisation, from
    plain arrays), :mod:`winit.lsuv` (Mishkin and Matas's data-dependent

@@ -64,12 +64,16 @@ from __future__ import annotations
 
 import copy
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import check_choice, check_count, check_dtype, check_real, check_rng
-from .networks import ACTIVATIONS, LEAKY_RELU_SLOPE, activate
+from . import _softmax as _sm
+from . import activations as _activations
+from ._engine import LossWindows, Minibatches, TrainHistory, check_steps, run
+from ._validation import (check_array, check_choice, check_count, check_dtype, check_labels,
+                          check_real, check_rng, check_sequence, check_size_fits, check_spread)
+from .networks import ACTIVATIONS
 
 __all__ = [
     "Activation",
@@ -95,32 +99,20 @@ NORMS = ("batch", "layer", None)
 # --------------------------------------------------------------------------
 
 
-def _check_array(a, name, ndim, dtype=None):
-    if not isinstance(a, np.ndarray):
-        raise TypeError(f"{name} must be a numpy array; got {type(a).__name__}")
-    if a.dtype not in (np.float32, np.float64):
-        raise TypeError(f"{name} must be a float32 or float64 array; got dtype {a.dtype}")
+def _check_array(a, name, ndim, dtype=None, meaning="a parameter of the layer"):
+    """A finite float32 or float64 parameter array of ``ndim`` dimensions (and of
+    ``dtype``, the dtype of the layer's other parameters, if given)."""
+    a = check_array(a, name, meaning, dtype="param", ndim=ndim)
     if dtype is not None and a.dtype != dtype:
-        raise TypeError(f"{name} must have the dtype of the layer's other parameters "
-                        f"({dtype}); got {a.dtype}")
-    if a.ndim != ndim:
-        raise ValueError(f"{name} must be a {ndim}-d array; got shape {a.shape}")
-    if not np.isfinite(a).all():
-        raise ValueError(f"{name} must hold finite numbers; got inf or nan")
+        raise TypeError(f"{name} must be an array of the dtype of the layer's other parameters, "
+                        f"{dtype} ({meaning}); got an array of dtype {a.dtype}")
     return a
 
 
 def _check_input(x, width, dtype, layer, min_batch=1):
-    if not isinstance(x, np.ndarray) or x.dtype != dtype:
-        x = np.asarray(x)
-        if x.dtype.kind not in "iuf":
-            raise TypeError(f"x must be an array of real numbers; got dtype {x.dtype}")
-        x = x.astype(dtype)
-    if x.ndim != 2 or x.shape[1] != width or x.shape[0] < min_batch:
-        raise ValueError(
-            f"x must have shape (batch, {width}) with batch >= {min_batch} (the input of "
-            f"{layer}); got shape {x.shape}")
-    return x
+    """``x`` as a finite ``(batch, width)`` array of ``dtype``, ``batch >= min_batch``."""
+    return check_array(x, "x", f"the input of {layer}", dtype=dtype,
+                       shape=(("batch", min_batch), width))
 
 
 class Linear:
@@ -148,13 +140,13 @@ class Linear:
     """
 
     def __init__(self, W, b=None):
-        self.W = _check_array(W, "W", 2)
+        self.W = _check_array(W, "W", 2, meaning="the weights of the layer")
         if b is None:
             b = np.zeros(W.shape[1], dtype=W.dtype)
-        self.b = _check_array(b, "b", 1, W.dtype)
+        self.b = _check_array(b, "b", 1, W.dtype, "the biases of the layer")
         if b.shape != (W.shape[1],):
-            raise ValueError(f"b must have shape ({W.shape[1]},), one bias per output of W; "
-                             f"got shape {b.shape}")
+            raise ValueError(f"b must be an array of shape ({W.shape[1]},) (one bias per output "
+                             f"of W); got shape {b.shape}")
 
     n_in = property(lambda self: self.W.shape[0])
     n_out = property(lambda self: self.W.shape[1])
@@ -182,9 +174,13 @@ class Linear:
 class Activation:
     """An elementwise activation function, as :func:`winit.networks.activate`.
 
+    Its function and derivative are the entry ``name`` of the registry
+    :mod:`winit.activations`.  Like the other layers it passes an infinity or
+    a NaN on (``forward`` reports it in ``finite``) instead of raising.
+
     Parameters
     ----------
-    name : {"tanh", "sigmoid", "relu", "leaky_relu", "linear"}
+    name : {"tanh", "sigmoid", "relu", "leaky_relu", "linear", "gelu"}
 
     Raises
     ------
@@ -202,21 +198,12 @@ class Activation:
         return []
 
     def forward(self, z):
-        h = np.maximum(z, 0.0) if self.name == "relu" else activate(z, self.name)
+        h = _activations.get(self.name).function(z)
         return h, (z, h)
 
     def backward(self, g, cache):
         z, h = cache
-        name = self.name
-        if name == "relu":
-            return g * (z > 0), []
-        if name == "tanh":
-            return g * (1.0 - h * h), []
-        if name == "sigmoid":
-            return g * (h * (1.0 - h)), []
-        if name == "leaky_relu":
-            return np.where(z > 0, g, LEAKY_RELU_SLOPE * g), []
-        return g, []
+        return _activations.get(self.name).backprop(g, z, h), []
 
     def __repr__(self):
         return f"Activation({self.name!r})"
@@ -251,13 +238,37 @@ class _Norm:
         mu = z.mean(axis=ax, keepdims=True)
         zc = z - mu
         var = np.mean(zc * zc, axis=ax, keepdims=True)
+        inv = 1.0 / np.sqrt(var + self.eps)
+        zhat = zc * inv
+        # Where the squares overflow (|z| beyond sqrt of the type's largest value, about
+        # 1.8e19 in float32) or, with eps = 0, underflow, the variance above is inf or
+        # lost: normalise those rows again after dividing them by their largest |z|.
+        redo = ~np.isfinite(var)
+        if self.eps == 0.0:
+            redo |= var < np.finfo(z.dtype).smallest_normal
+        if redo.any():
+            zhat, inv, var = self._scaled(z, redo, zhat, inv, var)
         if self.eps == 0.0 and not np.all(var > 0):
             raise ValueError(
                 f"eps must be positive when a {self.kind} has zero variance (x has a "
                 f"constant {'feature over the batch' if ax == 0 else 'example'}); got eps=0")
-        inv = 1.0 / np.sqrt(var + self.eps)
-        zhat = zc * inv
         return self.gamma * zhat + self.beta, (zhat, inv)
+
+    def _scaled(self, z, redo, zhat, inv, var):
+        """``zhat``, ``inv`` and a variance (in units of the scale) computed on
+        ``z / s``, ``s`` the largest ``|z|`` of each row, for the rows ``redo``:
+        :math:`\\hat z = y_c / \\sqrt{\\sigma_y^2 + \\epsilon / s^2}` with
+        :math:`y = z / s`, and the inverse standard deviation divided by ``s``."""
+        ax = self.axis
+        s = np.max(np.abs(z), axis=ax, keepdims=True)
+        redo = redo & np.isfinite(s) & (s > 0)  # an infinite z is an exploded signal
+        s = np.where(redo, s, 1)
+        y = z / s
+        yc = y - y.mean(axis=ax, keepdims=True)
+        var_y = np.mean(yc * yc, axis=ax, keepdims=True)
+        inv_y = 1.0 / np.sqrt(var_y + (self.eps / s) / s)
+        return (np.where(redo, yc * inv_y, zhat), np.where(redo, inv_y / s, inv),
+                np.where(redo, var_y, var))
 
     def backward(self, g, cache):
         zhat, inv = cache
@@ -422,12 +433,11 @@ _LAYER_TYPES = (Linear, Activation, BatchNorm, LayerNorm, Residual)
 
 
 def _check_layers(layers, name="layers"):
+    meaning = "Linear, Activation, BatchNorm, LayerNorm or Residual objects, run in order"
     if isinstance(layers, _LAYER_TYPES):
-        raise TypeError(f"{name} must be a list of layers, not a single layer; wrap it: [{layers!r}]")
-    if isinstance(layers, (str, bytes)) or not hasattr(layers, "__len__") or len(layers) == 0:
-        raise TypeError(f"{name} must be a non-empty list of layers (Linear, Activation, "
-                        f"BatchNorm, LayerNorm, Residual); got {layers!r:.80}")
-    layers = list(layers)
+        raise TypeError(f"{name} must be a list of layers, not a single layer ({meaning}); "
+                        f"got {layers!r:.80}: wrap it in a list")
+    layers = check_sequence(layers, name, meaning, what="layers")
     width = None
     for i, layer in enumerate(layers):
         if not isinstance(layer, _LAYER_TYPES):
@@ -435,12 +445,13 @@ def _check_layers(layers, name="layers"):
                             f"Residual layer; got {type(layer).__name__}")
         if hasattr(layer, "n_in"):
             if width is not None and layer.n_in != width:
-                raise ValueError(f"{name}[{i}] takes {layer.n_in} inputs but the layer before "
-                                 f"it outputs {width}")
+                raise ValueError(f"{name}[{i}] must be a layer of {width} inputs (the layer before "
+                                 f"it outputs {width}); got one that takes {layer.n_in} inputs")
             width = layer.n_out
     dtypes = {layer.dtype for layer in layers if hasattr(layer, "dtype")}
     if len(dtypes) > 1:
-        raise TypeError(f"{name} must share one dtype; got {sorted(map(str, dtypes))}")
+        raise TypeError(f"{name} must be layers of one dtype ({meaning}); got "
+                        f"{sorted(map(str, dtypes))}")
     return layers
 
 
@@ -592,11 +603,8 @@ def backward(layers, record, grad_output):
     if len(record.caches) != len(layers):
         raise ValueError(f"record must come from forward with these layers; it has "
                          f"{len(record.caches)} layers' caches, layers has {len(layers)}")
-    g = np.asarray(grad_output)
-    if g.shape != record.output.shape:
-        raise ValueError(f"grad_output must have shape {record.output.shape}, like the output; "
-                         f"got shape {g.shape}")
-    g = g.astype(record.output.dtype, copy=False)
+    g = check_array(grad_output, "grad_output", "dL/dy at the network's output",
+                    dtype=record.output.dtype, shape=record.output.shape)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         gx, grads, gin = _back(layers, record.caches, g)
     finite = all(np.isfinite(a).all() for gl in grads for a in gl) and bool(np.isfinite(gx).all())
@@ -629,50 +637,28 @@ def loss_and_gradients(layers, x, y):
         If an argument is malformed; the message names it.
     """
     record = forward(layers, x)
-    logits = record.output
-    batch, n_classes = logits.shape
-    y = _check_labels(y, batch, n_classes)
+    y = _check_labels(y, *record.output.shape)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        logp = _log_softmax(logits)
-        loss = float(-logp[np.arange(batch), y].mean())
-        g = np.exp(logp)
-        g[np.arange(batch), y] -= 1.0
-        g /= batch
-    return loss, record, backward(layers, record, g)
-
-
-def _log_softmax(z):
-    """Log-softmax along the last axis; non-finite logits give non-finite values, no error."""
-    shifted = z - z.max(axis=-1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+        loss, g = _sm.loss_and_grad(record.output, y)
+    return float(loss), record, backward(layers, record, g)
 
 
 def _loss_grads(layers, x, y, scale=1.0):
-    """The mean cross-entropy and ``scale`` times its gradients, without argument checks."""
+    """The mean cross-entropy and ``scale`` times its gradients, without argument checks.
+
+    The gradients are ``None`` if the loss is not finite.
+    """
     logits, caches, _ = _run(layers, x)
-    batch = logits.shape[0]
-    rows = np.arange(batch)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        logp = _log_softmax(logits)
-    loss = float(-logp[rows, y].mean())
+        loss, g = _sm.loss_and_grad(logits, y, scale)
+    loss = float(loss)
     if not math.isfinite(loss):
         return loss, None
-    g = np.exp(logp)
-    g[rows, y] -= 1.0
-    g *= scale / batch
     return loss, _back(layers, caches, g)[1]
 
 
 def _check_labels(y, batch, n_classes):
-    y = np.asarray(y)
-    if y.dtype.kind not in "iu":
-        raise TypeError(f"y must be an array of integer class labels; got dtype {y.dtype}")
-    if y.shape != (batch,):
-        raise ValueError(f"y must have shape ({batch},), one label per example; got {y.shape}")
-    if y.min() < 0 or y.max() >= n_classes:
-        raise ValueError(f"y must hold labels in 0..{n_classes - 1} (the network has "
-                         f"{n_classes} outputs); got labels from {y.min()} to {y.max()}")
-    return y
+    return check_labels(y, "y", batch, n_classes, classes=f"the network has {n_classes} outputs")
 
 
 # --------------------------------------------------------------------------
@@ -680,8 +666,13 @@ def _check_labels(y, batch, n_classes):
 # --------------------------------------------------------------------------
 
 
-def _check_std(value, name):
-    return check_real(value, name, "a standard deviation of weights", nonnegative=True)
+def _check_std(value, name, dtype=None, meaning="a standard deviation of weights"):
+    """A non-negative standard deviation; with ``dtype``, one that ``dtype`` can draw
+    (0, or between its smallest normal number and 2**-7 of its largest value)."""
+    value = check_real(value, name, meaning, nonnegative=True)
+    if dtype is not None:
+        check_spread(value, name, meaning, dtype, zero=True)
+    return value
 
 
 def residual_mlp(n_in, width, n_blocks, n_out, *, std_first, std_last, alpha=1.0, norm=None,
@@ -746,6 +737,11 @@ def residual_mlp(n_in, width, n_blocks, n_out, *, std_first, std_last, alpha=1.0
     rng = check_rng(rng)
     dtype = check_dtype(dtype)
     check_real(alpha, "alpha", "the initial multiplier of the branch")
+    _check_std(s1, "std_first", dtype, "the standard deviation of the branches' first weights")
+    _check_std(s2, "std_last", dtype, "the standard deviation of the branches' last weights")
+    for shape, what in (((n_in, width), "(n_in, width)"), ((width, width), "(width, width)"),
+                        ((width, n_out), "(width, n_out)")):
+        check_size_fits(shape, dtype, what)
 
     def lin(a, b, std):
         return Linear(rng.normal(0.0, std, size=(a, b)).astype(dtype, copy=False))
@@ -801,6 +797,12 @@ def plain_mlp(n_in, width, depth, n_out, *, std, norm="batch", activation="relu"
         check_choice(norm, "norm", ("batch", "layer"))
     rng = check_rng(rng)
     dtype = check_dtype(dtype)
+    _check_std(std, "std", dtype, "the standard deviation of the hidden layers' weights")
+    _check_std(std * math.sqrt(width / n_in), "std * sqrt(width / n_in)", dtype,
+               "the standard deviation of the first layer's weights")
+    for shape, what in (((n_in, width), "(n_in, width)"), ((width, width), "(width, width)"),
+                        ((width, n_out), "(width, n_out)")):
+        check_size_fits(shape, dtype, what)
     layers = []
     fan = n_in
     for _ in range(depth):
@@ -821,30 +823,21 @@ def plain_mlp(n_in, width, depth, n_out, *, std, norm="batch", activation="relu"
 
 
 @dataclass
-class BlockTrainResult:
-    """What :func:`train_sgd` returns.
+class BlockTrainResult(TrainHistory):
+    """What :func:`train_sgd` returns: the trained network and its loss history.
 
     Attributes
     ----------
-    losses : numpy.ndarray
-        Mean minibatch cross-entropy of each window of ``record_every``
-        steps (each measured before that step's update); shorter if training
-        diverged, the last entry then being the non-finite one.
-    steps : numpy.ndarray of int
-        The step count that ends each window.
     layers : list of layers
         The trained network (a copy; the caller's layers are untouched).
-    diverged : bool
-        ``True`` if a loss became ``inf`` or ``nan`` and training stopped.
-    diverged_at : int or None
-        The 0-based step at which that happened.
+        After a divergence, the parameters that produced the non-finite loss,
+        or the non-finite ones the last update left.
+    losses, steps, diverged, diverged_at
+        The loss history, the :class:`winit.networks.TrainHistory` that
+        every trainer of winit returns.
     """
 
-    losses: np.ndarray
-    steps: np.ndarray
-    layers: list
-    diverged: bool = False
-    diverged_at: int | None = None
+    layers: list = field(kw_only=True)
 
 
 def train_sgd(layers, x, y, *, steps, lr, batch_size, rng=None, record_every=1):
@@ -852,7 +845,7 @@ def train_sgd(layers, x, y, *, steps, lr, batch_size, rng=None, record_every=1):
 
     The same algorithm as :func:`winit.networks.train_sgd` (shuffled passes,
     no momentum, weight decay or clipping; stops at the first non-finite
-    loss), for networks with residual and normalisation layers: every
+    loss, and reports a last update that overflowed a parameter), for networks with residual and normalisation layers: every
     parameter, including the norms' :math:`\\gamma, \\beta` and the blocks'
     :math:`\\alpha`, moves by :math:`-\\eta\\, \\partial\\mathcal{L}/\\partial\\theta`.
 
@@ -892,10 +885,8 @@ def train_sgd(layers, x, y, *, steps, lr, batch_size, rng=None, record_every=1):
     True
     """
     layers = copy.deepcopy(_check_layers(layers))
-    steps = check_count(steps, "steps", "the number of SGD steps")
+    steps, batch_size, record_every = check_steps(steps, batch_size, record_every)
     lr = check_real(lr, "lr", "the learning rate", positive=True)
-    batch_size = check_count(batch_size, "batch_size", "the examples per minibatch")
-    record_every = check_count(record_every, "record_every", "steps per recorded loss")
     rng = check_rng(rng)
     first = next(layer for layer in layers if hasattr(layer, "n_in"))
     x = _check_input(x, first.n_in, first.dtype, "the first layer")
@@ -909,31 +900,22 @@ def train_sgd(layers, x, y, *, steps, lr, batch_size, rng=None, record_every=1):
     params = [p for layer in layers for p in layer.parameters()]
     last = next(layer for layer in reversed(layers) if hasattr(layer, "n_out"))
     y = _check_labels(y, n, last.n_out)
-    n_windows = -(-steps // record_every)
-    losses = np.empty(n_windows)
-    ends = np.minimum(np.arange(1, n_windows + 1) * record_every, steps)
-    per_epoch = n // batch_size
-    window_sum, diverged_at, order = 0.0, None, None
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for step in range(steps):
-            k = step % per_epoch
-            if k == 0:
-                order = rng.permutation(n)
-            idx = order[k * batch_size:(k + 1) * batch_size]
-            # The learning rate is folded into the gradient at the logits, so that
-            # every parameter's gradient arrives already multiplied by it.
-            loss, grads = _loss_grads(layers, x[idx], y[idx], lr)
-            window_sum += loss
-            if not math.isfinite(loss):
-                diverged_at = step
-                w = step // record_every
-                losses, ends = losses[:w + 1], ends[:w + 1]
-                losses[w], ends[w] = loss, step + 1
-                break
+
+    def step(idx):
+        # The learning rate is folded into the gradient at the logits, so that
+        # every parameter's gradient arrives already multiplied by it.
+        loss, grads = _loss_grads(layers, x[idx[0]], y[idx[0]], lr)
+        if grads is not None:
             for p, g in zip(params, (g for gl in grads for g in gl)):
                 p -= g
-            if (step + 1) % record_every == 0 or step + 1 == steps:
-                losses[step // record_every] = window_sum / (step % record_every + 1)
-                window_sum = 0.0
-    return BlockTrainResult(losses=losses, steps=ends, layers=layers,
-                            diverged=diverged_at is not None, diverged_at=diverged_at)
+        return np.array([loss])
+
+    def finite():
+        return np.array([all(np.isfinite(p).all() for p in params)])
+
+    windows = LossWindows(1, steps, record_every)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        run(windows, Minibatches(n, batch_size, [rng]), step, finite=finite)
+    losses, ends, diverged, diverged_at = windows.history(0)
+    return BlockTrainResult(losses=losses, steps=ends, layers=layers, diverged=diverged,
+                            diverged_at=diverged_at)

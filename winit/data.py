@@ -32,12 +32,8 @@ def _check_feature_scale(scale):
     standard deviation.
     """
     scale = check_real(scale, "scale", "the standard deviation of the features", positive=True)
-    if not 1e-100 <= scale <= 1e100:
-        raise ValueError(
-            "scale must be between 1e-100 and 1e+100 (the standard deviation of the features; "
-            f"beyond, their squares under- or overflow); got {scale!r}"
-        )
-    return scale
+    return check_real(scale, "scale", "the standard deviation of the features; beyond, their "
+                      "squares under- or overflow", low=1e-100, high=1e100)
 
 __all__ = ["Digits", "digits", "gaussian_mixture", "shapes_dataset"]
 
@@ -103,11 +99,8 @@ def digits(*, test_fraction=0.25, scale=1.0, rng=None):
     .. [1] E. Alpaydin and C. Kaynak, "Optical Recognition of Handwritten
        Digits", UCI Machine Learning Repository, 1998.
     """
-    test_fraction = check_real(test_fraction, "test_fraction",
-                               "the share of images held out, in (0, 1)", positive=True)
-    if not test_fraction < 1:
-        raise ValueError("test_fraction must be in (0, 1) (the share of images held out); "
-                         f"got {test_fraction}")
+    test_fraction = check_real(test_fraction, "test_fraction", "the share of images held out",
+                               low=0, high=1, closed="neither")
     scale = _check_feature_scale(scale)
     rng = check_rng(rng)
     try:
@@ -287,17 +280,13 @@ def gaussian_mixture(n, *, dim=64, n_classes=10, separation=6.0, scale=1.0, rng=
     ((100, 8), [0, 1, 2])
     """
     n = check_count(n, "n", "the number of examples")
-    if n < 2:
-        raise ValueError("n must be at least 2 (the number of examples; standardising a "
-                         f"feature needs two); got {n!r}")
+    check_count(n, "n", "the number of examples; standardising a feature needs two", low=2)
     dim = check_count(dim, "dim", "the number of features")
     n_classes = check_count(n_classes, "n_classes", "the number of classes")
     separation = check_real(separation, "separation", "the norm of the class means",
                             nonnegative=True)
-    if separation > 1e12:
-        raise ValueError("separation must be at most 1e+12 (the norm of the class means, in "
-                         "units of the noise; beyond, the noise is lost in rounding); "
-                         f"got {separation!r}")
+    check_real(separation, "separation", "the norm of the class means, in units of the noise; "
+               "beyond, the noise is lost in rounding", high=1e12)
     scale = _check_feature_scale(scale)
     check_size_fits((n, dim), _FLOAT64, "n", what="values")
     rng = check_rng(rng)

@@ -26,7 +26,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import check_count, check_real
+from . import _softmax as _sm
+from ._numerics import mean_std, norm
+from ._validation import check_array, check_count, check_labels, check_real, check_sequence
+
+_TINY = float(np.finfo(np.float64).smallest_normal)
 
 __all__ = [
     "InitialLoss",
@@ -39,35 +43,13 @@ __all__ = [
 ]
 
 
-def _as_float_array(a, name, ndim=None):
-    try:
-        arr = np.asarray(a)
-    except Exception as err:  # pragma: no cover - numpy raises for ragged input
-        raise TypeError(f"{name} must be an array of numbers; got {type(a).__name__}") from err
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.floating)
-                                   or np.issubdtype(arr.dtype, np.integer)):
-        raise TypeError(f"{name} must be an array of real numbers; got dtype {arr.dtype}")
-    if arr.dtype == np.bool_:
-        raise TypeError(f"{name} must be an array of real numbers, not booleans")
-    if ndim is not None and arr.ndim != ndim:
-        raise ValueError(f"{name} must be a {ndim}-d array; got shape {arr.shape}")
-    if arr.size == 0:
-        raise ValueError(f"{name} must not be empty; got shape {arr.shape}")
-    arr = arr.astype(np.float64, copy=False)
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite; it holds NaN or infinite values")
-    return arr
+def _as_float_array(a, name, ndim=None, meaning="the values"):
+    """``a`` as a non-empty float64 array of finite numbers (of ``ndim`` dimensions)."""
+    return check_array(a, name, meaning, dtype="float64", ndim=ndim, min_size=1)
 
 
 def _labels(y, n, k):
-    y = np.asarray(y)
-    if y.dtype == np.bool_ or not np.issubdtype(y.dtype, np.integer):
-        raise TypeError(f"y must be an array of integer class labels; got dtype {y.dtype}")
-    if y.shape != (n,):
-        raise ValueError(f"y must have shape ({n},), one label per row of logits; got {y.shape}")
-    if y.min() < 0 or y.max() >= k:
-        raise ValueError(f"y must hold labels in 0..{k - 1}; got values in {y.min()}..{y.max()}")
-    return y
+    return check_labels(y, "y", n, k, classes=f"the logits have {k} columns")
 
 
 class InitialLoss(NamedTuple):
@@ -115,16 +97,22 @@ def initial_loss(logits, y):
     >>> round(r.loss, 4), round(r.log_k, 4), r.excess
     (2.3026, 2.3026, 0.0)
     """
-    z = _as_float_array(logits, "logits", ndim=2)
+    z = _as_float_array(logits, "logits", ndim=2, meaning="the network's output before the "
+                        "softmax")
     n, k = z.shape
     if k < 2:
-        raise ValueError(f"logits must have at least 2 columns (classes); got shape {z.shape}")
+        raise ValueError(f"logits must be an array of at least 2 columns (one per class); got "
+                         f"shape {z.shape}")
     y = _labels(y, n, k)
-    shifted = z - z.max(axis=1, keepdims=True)
-    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    loss = float(-log_p[np.arange(n), y].mean())
+    with np.errstate(over="ignore", invalid="ignore"):
+        loss = float(_sm.cross_entropy(z, y))
+    if not math.isfinite(loss):
+        raise ValueError(
+            "logits must be an array of scores whose cross-entropy fits a float64 (the "
+            f"network's output before the softmax); got scores from {z.min():.3g} to "
+            f"{z.max():.3g}, whose loss overflows")
     log_k = math.log(k)
-    return InitialLoss(loss, log_k, loss - log_k, float(z.std()))
+    return InitialLoss(loss, log_k, loss - log_k, mean_std(z)[1])
 
 
 def output_scale_for(logits, target_std=0.1):
@@ -148,15 +136,25 @@ def output_scale_for(logits, target_std=0.1):
     Raises
     ------
     ValueError
-        If the logits are all equal (no scale to correct).
+        If the logits are all equal (no scale to correct), or the factor is
+        not a normal float64 number (the two standard deviations are more
+        than about 1e308 apart).
     """
-    z = _as_float_array(logits, "logits", ndim=2)
+    z = _as_float_array(logits, "logits", ndim=2, meaning="the network's output before the "
+                        "softmax")
     target_std = check_real(target_std, "target_std", "the wanted standard deviation of the logits",
                             positive=True)
-    std = float(z.std())
+    std = mean_std(z)[1]
     if std == 0.0:
-        raise ValueError("logits must vary to be rescaled; every logit is equal")
-    return target_std / std
+        raise ValueError("logits must be an array of logits that vary (to be rescaled); got "
+                         "logits that are all equal")
+    factor = target_std / std
+    if not _TINY <= factor < math.inf:
+        raise ValueError(
+            f"target_std must be a standard deviation within a factor of about 1e308 of the "
+            f"logits' {std:.3g} (the wanted standard deviation of the logits); got "
+            f"{target_std!r}, which gives the factor {factor!r}")
+    return factor
 
 
 def prior_bias(y, n_classes):
@@ -230,16 +228,11 @@ def layer_stats(values, *, saturation=0.99):
     """
     saturation = check_real(saturation, "saturation", "the magnitude counted as saturated",
                             positive=True)
-    if isinstance(values, np.ndarray) or not hasattr(values, "__iter__"):
-        raise TypeError("values must be a sequence of arrays, one per layer; "
-                        f"got {type(values).__name__}")
     out = []
-    for i, v in enumerate(values):
-        a = _as_float_array(v, f"values[{i}]")
-        out.append(LayerStats(float(a.mean()), float(a.std()), float(np.mean(a == 0.0)),
+    for i, v in enumerate(check_sequence(values, "values", "one array per layer", what="arrays")):
+        a = _as_float_array(v, f"values[{i}]", meaning=f"the values of layer {i}")
+        out.append(LayerStats(*mean_std(a), float(np.mean(a == 0.0)),
                               float(np.mean(np.abs(a) >= saturation))))
-    if not out:
-        raise ValueError("values must hold at least one layer; got none")
     return out
 
 
@@ -268,20 +261,38 @@ def update_ratios(before, after):
     >>> update_ratios([np.ones(4)], [np.full(4, 1.001)])[0] < 1.01e-3
     True
     """
-    if isinstance(before, np.ndarray) or isinstance(after, np.ndarray):
-        raise TypeError("before and after must be sequences of arrays, one per layer")
-    before, after = list(before), list(after)
-    if len(before) != len(after) or not before:
-        raise ValueError("before and after must hold the same, non-zero number of layers; "
-                         f"got {len(before)} and {len(after)}")
+    before = check_sequence(before, "before", "the weights of each layer before the step",
+                            what="arrays")
+    after = check_sequence(after, "after", "the weights of each layer after the step",
+                           what="arrays")
+    if len(after) != len(before):
+        raise ValueError(f"after must be a sequence of as many arrays as before, "
+                         f"{len(before)} (one per layer); got {len(after)}")
     ratios = []
     for i, (w0, w1) in enumerate(zip(before, after)):
-        a = _as_float_array(w0, f"before[{i}]")
-        b = _as_float_array(w1, f"after[{i}]")
+        a = _as_float_array(w0, f"before[{i}]", meaning=f"the weights of layer {i} before the step")
+        b = _as_float_array(w1, f"after[{i}]", meaning=f"the weights of layer {i} after the step")
         if a.shape != b.shape:
-            raise ValueError(f"before[{i}] and after[{i}] must have the same shape; "
-                             f"got {a.shape} and {b.shape}")
-        norm = float(np.linalg.norm(a.ravel()))
-        step = float(np.linalg.norm((b - a).ravel()))
-        ratios.append(step / norm if norm > 0 else (math.inf if step > 0 else 0.0))
+            raise ValueError(f"after[{i}] must be an array of shape {a.shape} (the shape of "
+                             f"before[{i}]); got shape {b.shape}")
+        ratios.append(_ratio(a, b))
     return ratios
+
+
+def _ratio(a, b):
+    """||b - a|| / ||a||, also where b - a or the squares leave float64's range."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        step = norm(b - a)
+    if not math.isfinite(step):  # b - a overflowed: both divided by the larger magnitude
+        scale = max(float(np.max(np.abs(a))), float(np.max(np.abs(b))))
+        a, b = a / scale, b / scale
+        step = norm(b - a)
+    size = norm(a)
+    if size == 0.0:
+        return math.inf if step > 0 else 0.0
+    ratio = step / size
+    if ratio == math.inf or (ratio == 0.0 and step > 0):
+        raise ValueError(f"after must be weights whose change relative to before fits a float64 "
+                         f"(the ratio of two norms); got ||after - before|| = {step:.3g} and "
+                         f"||before|| = {size:.3g}")
+    return ratio

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 
+from . import activations as _activations
 from ._validation import check_choice, check_real, check_shape
 
 __all__ = ["compute_fans", "calculate_gain"]
@@ -28,6 +29,13 @@ _GAIN_ONE = (
     "conv_transpose3d",
     "sigmoid",
 )
+#: PyTorch's gains other than leaky_relu's, which depends on its slope.
+_GAINS = dict.fromkeys(_GAIN_ONE, 1.0) | {
+    "tanh": 5.0 / 3.0,
+    "relu": math.sqrt(2.0),
+    "selu": 3.0 / 4.0,
+}
+#: The names ``torch.nn.init.calculate_gain`` knows (PyTorch's, not the registry's).
 NONLINEARITIES = _GAIN_ONE + ("tanh", "relu", "leaky_relu", "selu")
 
 
@@ -174,8 +182,10 @@ def calculate_gain(nonlinearity, param=None):
         If ``nonlinearity`` is not a string or ``param`` is not a real
         number.
     ValueError
-        If ``nonlinearity`` is unknown, ``param`` is given for a
-        nonlinearity that takes none, or ``param`` is NaN or infinite.
+        If ``nonlinearity`` is unknown (PyTorch's names only: an activation
+        of :mod:`winit.activations` PyTorch gives no gain for, such as
+        ``"gelu"``, is refused and the message says so), ``param`` is given
+        for a nonlinearity that takes none, or ``param`` is NaN or infinite.
 
     Notes
     -----
@@ -224,9 +234,17 @@ def calculate_gain(nonlinearity, param=None):
     >>> calculate_gain("leaky_relu", 0.2)
     1.3867504905630728
     """
+    if (isinstance(nonlinearity, str) and nonlinearity in _activations.ACTIVATIONS
+            and nonlinearity not in NONLINEARITIES):
+        raise ValueError(
+            f"nonlinearity must be one of {', '.join(map(repr, NONLINEARITIES))}; got "
+            f"{nonlinearity!r}, an activation winit knows but PyTorch's calculate_gain has no "
+            "gain for (winit.meanfield.edge_of_chaos or winit.lsuv find a variance for it)"
+        )
     check_choice(nonlinearity, "nonlinearity", NONLINEARITIES)
     if nonlinearity == "leaky_relu":
-        slope = 0.01 if param is None else check_real(
+        # PyTorch's default param, which is also winit's slope of leaky_relu.
+        slope = _activations.LEAKY_RELU_SLOPE if param is None else check_real(
             param, "param", "the negative slope of leaky_relu"
         )
         if abs(slope) <= 1e150:  # slope * slope is finite: PyTorch's formula, to the bit
@@ -239,10 +257,4 @@ def calculate_gain(nonlinearity, param=None):
             f"param must be None for nonlinearity={nonlinearity!r} (only 'leaky_relu' "
             f"takes a parameter, its negative slope); got {param!r}"
         )
-    if nonlinearity in _GAIN_ONE:
-        return 1.0
-    if nonlinearity == "tanh":
-        return 5.0 / 3.0
-    if nonlinearity == "relu":
-        return math.sqrt(2.0)
-    return 3.0 / 4.0  # selu
+    return _GAINS[nonlinearity]

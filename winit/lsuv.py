@@ -41,7 +41,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_count, check_real, check_rng
+from ._numerics import std as _std
+from ._validation import (check_array, check_count, check_flag, check_real, check_rng,
+                          check_sequence)
 from .schemes import orthogonal as _orthogonal
 
 __all__ = ["LSUVResult", "lsuv"]
@@ -191,17 +193,14 @@ def lsuv(weights, forward_to, x, *, tol=0.1, max_iter=10, orthogonal=True, batch
             f"layer k; got {forward_to!r} of type {type(forward_to).__name__}")
     tol = check_real(tol, "tol", "the variance tolerance, Tol_var", positive=True)
     max_iter = check_count(max_iter, "max_iter", "the most divisions per layer, T_max")
-    if not isinstance(orthogonal, (bool, np.bool_)):
-        raise TypeError(f"orthogonal must be True or False (start from orthogonal weights); "
-                        f"got {orthogonal!r} of type {type(orthogonal).__name__}")
+    check_flag(orthogonal, "orthogonal", "start from orthogonal weights")
     rng = check_rng(rng)
     if batch_size is not None:
         batch_size = check_count(batch_size, "batch_size", "the examples per measurement")
         pool = np.asarray(x)
-        if pool.ndim == 0 or batch_size > pool.shape[0]:
-            n = 0 if pool.ndim == 0 else pool.shape[0]
-            raise ValueError(f"batch_size must be at most the number of examples in x ({n}); "
-                             f"got {batch_size}")
+        n = 0 if pool.ndim == 0 else pool.shape[0]
+        check_count(batch_size, "batch_size", f"the examples per measurement, drawn from the {n} "
+                    "examples in x", high=n)
 
     if orthogonal:
         ws = [_orthogonal(w.shape, rng=rng, dtype=w.dtype) for w in ws]
@@ -214,63 +213,67 @@ def lsuv(weights, forward_to, x, *, tol=0.1, max_iter=10, orthogonal=True, batch
         while True:
             xb = x if batch_size is None else pool[rng.choice(pool.shape[0], batch_size,
                                                               replace=False)]
-            var = _output_variance(forward_to(list(ws), xb, k), k)
+            var, std = _output_variance(forward_to(list(ws), xb, k), k)
             variances[k] = var
             if abs(var - 1.0) < tol:
                 converged[k] = True
                 break
-            if iterations[k] >= max_iter or var == 0.0:
+            if iterations[k] >= max_iter or std == 0.0:
                 break
-            ws[k] = ws[k] * ws[k].dtype.type(1.0 / math.sqrt(var))
+            ws[k] = _divided(ws[k], var, std, k)
             iterations[k] += 1
     return LSUVResult(weights=ws, variances=variances, iterations=iterations,
                       converged=converged)
 
 
 def _check_weights(weights, orthogonal):
-    if isinstance(weights, np.ndarray) or not isinstance(weights, (list, tuple)):
-        raise TypeError(
-            "weights must be a list or tuple of arrays, one per layer; got "
-            f"{type(weights).__name__}")
-    if not weights:
-        raise ValueError("weights must hold at least one array (one per layer); got an empty "
-                         "sequence")
+    weights = check_sequence(weights, "weights", "one weight array per layer", what="arrays")
     out = []
     for k, w in enumerate(weights):
-        name = f"weights[{k}]"
-        try:
-            a = np.asarray(w)
-        except (TypeError, ValueError):
-            raise TypeError(f"{name} must be an array of real numbers; got {type(w).__name__}"
-                            ) from None
-        if a.dtype.kind not in "iuf" or a.dtype == np.float16 or a.dtype.itemsize > 8:
-            raise TypeError(f"{name} must be an array of real numbers (float32, float64 or "
-                            f"integers); got dtype {a.dtype}")
-        a = a.astype(a.dtype if a.dtype.kind == "f" else np.float64, copy=True)
-        if a.size == 0:
-            raise ValueError(f"{name} must be a non-empty array; got shape {a.shape}")
+        name, meaning = f"weights[{k}]", f"the weights of layer {k}"
+        a = check_array(w, name, meaning, dtype="float32/64", min_size=1)
         if orthogonal and a.ndim < 2:
-            raise ValueError(f"{name} must have at least 2 dimensions to be drawn orthogonal; "
-                             f"got shape {a.shape} (pass orthogonal=False to rescale it as it is)")
-        if not np.isfinite(a).all():
-            raise ValueError(f"{name} must hold finite numbers; got NaN or an infinity")
-        out.append(a)
+            raise ValueError(f"{name} must be an array of at least 2 dimensions to be drawn "
+                             f"orthogonal ({meaning}); got shape {a.shape} (pass "
+                             "orthogonal=False to rescale it as it is)")
+        out.append(a.copy() if a is w else a)
     return out
 
 
 def _output_variance(out, k):
-    try:
-        a = np.asarray(out)
-    except (TypeError, ValueError):
-        a = None
-    if a is None or a.dtype.kind not in "iuf":
-        raise TypeError(f"forward_to must return an array of real numbers (the output of "
-                        f"layer {k}); got {type(out).__name__}"
-                        + ("" if a is None else f" of dtype {a.dtype}"))
-    if a.size < 2:
-        raise ValueError(f"forward_to must return at least 2 numbers for layer {k} (a variance "
-                         f"needs them); got shape {a.shape}")
-    if not np.isfinite(a).all():
-        raise ValueError(f"forward_to returned NaN or an infinity for layer {k}; the network "
-                         "overflowed, or its input is not finite")
-    return float(np.var(a, dtype=np.float64))
+    """(variance, standard deviation) of the output of layer ``k``, in float64.
+
+    The variance is numpy's (to the bit) where the squares stay in float64's
+    range; beyond it, the standard deviation is computed on the output divided
+    by its largest magnitude (:mod:`winit._numerics`), and the variance is its
+    square (``inf`` if that is above float64's largest value).
+    """
+    a = check_array(out, f"forward_to(weights, x, {k})", f"the output of layer {k}",
+                    dtype="real", min_size=2)
+    with np.errstate(over="ignore", invalid="ignore"):
+        var = float(np.var(a, dtype=np.float64))
+    if math.isfinite(var) and (var >= _TINY or var == 0.0 and a.max() == a.min()):
+        return var, math.sqrt(var)
+    std = _std(a.astype(np.float64))
+    with np.errstate(over="ignore"):
+        return std * std, std
+
+
+def _divided(w, var, std, k):
+    """``w`` divided by the output's standard deviation, in ``w``'s dtype."""
+    if var >= _TINY and math.isfinite(var):  # Algorithm 1 as written: w * (1 / sqrt(var))
+        with np.errstate(over="ignore"):
+            out = w * w.dtype.type(1.0 / math.sqrt(var))
+        if np.isfinite(out).all():
+            return out
+    with np.errstate(over="ignore", under="ignore"):
+        out = (w.astype(np.float64) / std).astype(w.dtype)
+    if not np.isfinite(out).all():
+        raise ValueError(
+            f"weights[{k}] must be weights that can be divided by the standard deviation of "
+            f"their layer's output, {std:.3g}, in {w.dtype} (the weights of layer {k}); got "
+            "weights that overflow")
+    return out
+
+
+_TINY = float(np.finfo(np.float64).smallest_normal)

@@ -44,8 +44,12 @@ where the second pre-activation crosses 0.  ReLU, leaky ReLU and linear use
 closed forms (the arc-cosine kernel of Cho and Saul 2009 for the
 correlation map).
 
+:math:`\\phi`, :math:`\\phi'` and :math:`\\phi''` are those of the registry
+:mod:`winit.activations`, so every activation winit knows works here.
+
 This module is part of winit's library layer: it needs numpy only and
-imports nothing else of winit's but the argument checks.
+imports nothing else of winit's but the argument checks and the
+activation registry.
 
 References
 ----------
@@ -63,6 +67,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from . import activations as _activations
 from ._validation import check_choice, check_count, check_real
 
 __all__ = [
@@ -79,39 +84,24 @@ __all__ = [
     "length_map",
 ]
 
-#: Leaky ReLU's slope for negative inputs, as PyTorch's default.
-LEAKY_SLOPE = 0.01
+#: Leaky ReLU's slope for negative inputs (:data:`winit.activations.LEAKY_RELU_SLOPE`).
+LEAKY_SLOPE = _activations.LEAKY_RELU_SLOPE
+
+#: The activations this module knows: every one of the registry :mod:`winit.activations`.
+ACTIVATIONS = _activations.ACTIVATIONS
 
 
-def _sigmoid(x):
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
+def _phi(activation):
+    """phi, phi' and phi'' of ``activation``, from the registry."""
+    entry = _activations.get(activation)
+    return entry.function, entry.derivative, entry.second_derivative
 
 
-# phi, phi', phi'' for every activation the book uses.
-_PHI = {
-    "tanh": (np.tanh,
-             lambda x: 1.0 - np.tanh(x) ** 2,
-             lambda x: -2.0 * np.tanh(x) * (1.0 - np.tanh(x) ** 2)),
-    "relu": (lambda x: np.maximum(x, 0.0),
-             lambda x: (x > 0).astype(float),
-             lambda x: np.zeros_like(x)),
-    "leaky_relu": (lambda x: np.where(x > 0, x, LEAKY_SLOPE * x),
-                   lambda x: np.where(x > 0, 1.0, LEAKY_SLOPE),
-                   lambda x: np.zeros_like(x)),
-    "sigmoid": (_sigmoid,
-                lambda x: _sigmoid(x) * (1.0 - _sigmoid(x)),
-                lambda x: _sigmoid(x) * (1.0 - _sigmoid(x)) * (1.0 - 2.0 * _sigmoid(x))),
-    "linear": (lambda x: x,
-               lambda x: np.ones_like(x),
-               lambda x: np.zeros_like(x)),
-}
+def _homogeneous(activation):
+    """Positively homogeneous: phi(a x) = a phi(x) for a > 0, so the length map is
+    linear in q and chi_1 does not depend on q."""
+    return _activations.get(activation).homogeneous
 
-#: The activations this module knows.
-ACTIVATIONS = tuple(_PHI)
-
-# Positively homogeneous activations: phi(a x) = a phi(x) for a > 0, so the
-# length map is linear in q and chi_1 does not depend on q.
-_HOMOGENEOUS = ("relu", "leaky_relu", "linear")
 
 #: Gauss-Legendre nodes per panel of the composite rule of :func:`expect`
 #: (about 16 panels a side: some 200 to 430 nodes in all, depending on q).
@@ -125,11 +115,7 @@ MAX_POINTS = 32
 
 
 def _check_n_points(n_points):
-    n_points = check_count(n_points, "n_points", "the number of quadrature nodes")
-    if n_points > MAX_POINTS:
-        raise ValueError(f"n_points must be at most {MAX_POINTS} (numpy's hermgauss overflows "
-                         f"beyond about 370); got {n_points}")
-    return n_points
+    return check_count(n_points, "n_points", "the quadrature nodes per panel", high=MAX_POINTS)
 
 
 # The composite rule of expect, in z = u / sqrt(q).  Panel edges of the Gaussian's
@@ -150,12 +136,7 @@ def _legendre(n_points):
 
 def _nodes(n_points):
     """Gauss-Legendre nodes and weights on [-1, 1], ``n_points`` of them (checked)."""
-    if type(n_points) is not int or not 0 < n_points <= MAX_POINTS:
-        n_points = check_count(n_points, "n_points", "the quadrature nodes per panel")
-        if n_points > MAX_POINTS:
-            raise ValueError(f"n_points must be at most {MAX_POINTS} (the quadrature nodes per "
-                             f"panel); got {n_points}")
-    return _legendre(n_points)
+    return _legendre(_check_n_points(n_points))
 
 
 def _rule(t, e, n_points):
@@ -196,7 +177,7 @@ def _rule_1d(q, n_points):
 
 def _slopes(activation):
     """(a, b) with phi(u) = a u for u > 0 and b u for u < 0 (a positively homogeneous phi)."""
-    v = _PHI[activation][0](np.array([1.0, -1.0]))
+    v = _phi(activation)[0](np.array([1.0, -1.0]))
     return float(v[0]), float(-v[1])
 
 
@@ -333,7 +314,7 @@ def length_map(q, sigma_w2, sigma_b2=0.0, activation="tanh", *, n_points=N_POINT
         :math:`\\sigma_w^2 / \\text{fan\\_in}` (the squared gain).
     sigma_b2 : float, default 0.0
         :math:`\\sigma_b^2 \\geq 0`, the biases' variance.
-    activation : {"tanh", "relu", "leaky_relu", "sigmoid", "linear"}
+    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear", "gelu"}
     n_points : int, default :data:`N_POINTS`
         Quadrature nodes per panel (:func:`expect`).
 
@@ -356,11 +337,11 @@ def length_map(q, sigma_w2, sigma_b2=0.0, activation="tanh", *, n_points=N_POINT
     sigma_w2, sigma_b2 = _check(sigma_w2, sigma_b2, activation)
     q = _check_q(q)
     _nodes(n_points)
-    if activation in _HOMOGENEOUS:
+    if _homogeneous(activation):
         a, b = _slopes(activation)
         mean_sq = q * (0.5 * (a * a + b * b))
     else:
-        phi = _PHI[activation][0]
+        phi = _phi(activation)[0]
         mean_sq = expect(lambda u: phi(u) ** 2, q, n_points=n_points)
     return _finite(sigma_w2 * mean_sq + sigma_b2, f"length_map(q={q}, sigma_w2={sigma_w2}, "
                    f"sigma_b2={sigma_b2})")
@@ -382,7 +363,12 @@ def fixed_point_q(sigma_w2, sigma_b2=0.0, activation="tanh", *, q0=1.0, n_points
     \\sigma_w^2 (a^2 + b^2)/2`, so :math:`q^* = \\sigma_b^2 / (1 - s)` when
     :math:`s < 1`, ``q0`` when :math:`|s - 1| \\le 10^{-12}` and
     :math:`\\sigma_b = 0` (every :math:`q` is fixed), and ``inf`` otherwise
-    (the variance grows without bound).
+    (the variance grows without bound).  For GELU (unbounded, not homogeneous) the map may
+    have two fixed points, a stable one below an unstable one, and which one
+    the network reaches depends on ``q0``: with :math:`\\sigma_b = 0` it is 0
+    if :math:`\\text{length\\_map}(q_0) < q_0` and ``inf`` if larger; in
+    general it is found by a faster monotone iteration from ``q0``, to
+    rounding (``_unbounded_fixed_point``).
 
     Parameters
     ----------
@@ -390,7 +376,7 @@ def fixed_point_q(sigma_w2, sigma_b2=0.0, activation="tanh", *, q0=1.0, n_points
         As in :func:`length_map`.
     q0 : float, default 1.0
         The input layer's :math:`q`; it matters only where every :math:`q`
-        is a fixed point.
+        is a fixed point, and for GELU.
 
     Returns
     -------
@@ -413,11 +399,13 @@ def fixed_point_q(sigma_w2, sigma_b2=0.0, activation="tanh", *, q0=1.0, n_points
     0.0
     >>> round(fixed_point_q(1.5, 0.0, "relu"), 12), fixed_point_q(2.5, 0.0, "relu")
     (0.0, inf)
+    >>> fixed_point_q(3.0, 0.0, "gelu", q0=0.1), fixed_point_q(3.0, 0.0, "gelu", q0=1.0)
+    (0.0, inf)
     """
     sigma_w2, sigma_b2 = _check(sigma_w2, sigma_b2, activation)
     q0 = _check_q(q0, "q0")
     _nodes(n_points)
-    if activation in _HOMOGENEOUS:
+    if _homogeneous(activation):
         a, b = _slopes(activation)
         s = sigma_w2 * (0.5 * (a * a + b * b))
         if abs(s - 1.0) <= 1e-12:
@@ -426,12 +414,14 @@ def fixed_point_q(sigma_w2, sigma_b2=0.0, activation="tanh", *, q0=1.0, n_points
             return math.inf
         return _finite(sigma_b2 / (1.0 - s), f"q* = sigma_b2 / (1 - s) at sigma_w2={sigma_w2}, "
                        f"sigma_b2={sigma_b2}")
+    if _activations.get(activation).bound == math.inf:
+        return _unbounded_fixed_point(sigma_w2, sigma_b2, activation, q0, n_points)
     return _fixed_point_q(sigma_w2, sigma_b2, activation, n_points)
 
 
 @lru_cache(maxsize=256)
 def _fixed_point_q(sigma_w2, sigma_b2, activation, n_points):
-    phi = _PHI[activation][0]
+    phi = _phi(activation)[0]
 
     def h(log_q):  # L(q) / q - 1: positive below q*, negative above
         q = math.exp(log_q)
@@ -456,7 +446,9 @@ def _fixed_point_q(sigma_w2, sigma_b2, activation, n_points):
                 raise ValueError(f"q* is below 1e-300 at sigma_w2={sigma_w2}, "
                                  f"sigma_b2={sigma_b2}: not representable to full precision")
             h_lo = h(lo)
-    hi = max(lo, math.log(max(1.0, min(sigma_w2 + sigma_b2, np.finfo(float).max))))
+    # phi^2 <= bound^2: L(q) <= sigma_w2 bound^2 + sigma_b2
+    bound = _activations.get(activation).bound
+    hi = max(lo, math.log(max(1.0, min(sigma_w2 * bound * bound + sigma_b2, np.finfo(float).max))))
     h_hi = h(hi)
     while h_hi >= 0.0:
         if h_hi == 0.0:
@@ -467,6 +459,54 @@ def _fixed_point_q(sigma_w2, sigma_b2, activation, n_points):
         hi = min(hi + 0.7, top)
         h_hi = h(hi)
     return math.exp(_solve(h, lo, hi, h_lo, h_hi, 1e-15))
+
+
+#: Steps of the iteration :func:`_unbounded_fixed_point` takes at most.
+_MAX_STEPS = 10_000
+
+
+def _unbounded_fixed_point(sigma_w2, sigma_b2, activation, q0, n_points):
+    """The fixed point the length map of an unbounded activation that is not
+    homogeneous (GELU) reaches from ``q0``.
+
+    Write the map as :math:`L(q) = \\sigma_b^2 + q\\, r(q)` with :math:`r(q) =
+    \\sigma_w^2 E[\\phi(\\sqrt q z)^2] / q`, and let :math:`r` be nondecreasing
+    (for GELU it rises from :math:`\\sigma_w^2/4` at 0 to :math:`\\sigma_w^2/2`;
+    ``tests/test_activations.py`` checks it).  Then the iteration
+    :math:`p \\mapsto \\sigma_b^2 / (1 - r(p))` from ``q0`` moves monotonically
+    to the fixed point the network reaches (never past it: a fixed point
+    :math:`q^*` on its way has :math:`q^* = \\sigma_b^2 / (1 - r(q^*))`), faster
+    than the network's own :math:`q \\mapsto L(q)`.  Once :math:`r(p) \\ge 1`
+    (with :math:`\\sigma_b > 0`, or :math:`r(p) > 1`), :math:`L(q) > q` for
+    every :math:`q \\ge p` and the variance grows without bound.
+    """
+    phi = _phi(activation)[0]
+    q, step = q0, 0.0
+    for _ in range(_MAX_STEPS):
+        if q == 0.0:
+            q_next = length_map(0.0, sigma_w2, sigma_b2, activation, n_points=n_points)
+            if q_next == 0.0:
+                return 0.0
+        else:
+            r = sigma_w2 * expect(lambda u: phi(u) ** 2, q, n_points=n_points) / q
+            if r >= 1.0:
+                return q if r == 1.0 and sigma_b2 == 0.0 else math.inf
+            q_next = sigma_b2 / (1.0 - r)
+        if q_next == q or (q_next - q) * step < 0.0:  # there, to rounding
+            return q_next
+        q, step = q_next, q_next - q
+    raise ValueError(f"the length map of {activation} at sigma_w2={sigma_w2}, sigma_b2={sigma_b2} "
+                     f"did not settle in {_MAX_STEPS} steps from q0={q0}: it is nearly tangent "
+                     "to the identity there")
+
+
+def _finite_fixed_point(sigma_w2, sigma_b2, activation, n_points=N_POINTS):
+    """:func:`fixed_point_q`, or a ValueError where the variance grows without bound."""
+    q = fixed_point_q(sigma_w2, sigma_b2, activation, n_points=n_points)
+    if not q < math.inf:
+        raise ValueError(f"no finite fixed point: the variance grows without bound at "
+                         f"sigma_w2={sigma_w2}, sigma_b2={sigma_b2} for {activation}")
+    return q
 
 
 def chi_1(sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_points=N_POINTS):
@@ -500,7 +540,9 @@ def chi_1(sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_points=N_POINT
     Raises
     ------
     ValueError
-        If an argument is out of range.
+        If an argument is out of range, or ``q`` is not given and the
+        variance grows without bound (GELU with :math:`\\sigma_b = 0` and
+        :math:`\\sigma_w^2 > 2.35`, for example).
 
     Examples
     --------
@@ -516,12 +558,12 @@ def chi_1(sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_points=N_POINT
     _nodes(n_points)
     if q is not None:
         q = _check_q(q)
-    if activation in _HOMOGENEOUS:
+    if _homogeneous(activation):
         a, b = _slopes(activation)
         return sigma_w2 * (0.5 * (a * a + b * b))
     if q is None:
-        q = fixed_point_q(sigma_w2, sigma_b2, activation, n_points=n_points)
-    dphi = _PHI[activation][1]
+        q = _finite_fixed_point(sigma_w2, sigma_b2, activation, n_points)
+    dphi = _phi(activation)[1]
     return sigma_w2 * expect(lambda u: dphi(u) ** 2, q, n_points=n_points)
 
 
@@ -546,10 +588,7 @@ def _pair(f, q, c, n_points):
 
 
 def _check_c(c):
-    c = check_real(c, "c", "a correlation, in [-1, 1]")
-    if not -1.0 <= c <= 1.0:
-        raise ValueError(f"c must be a correlation, in [-1, 1]; got {c}")
-    return c
+    return check_real(c, "c", "a correlation", low=-1.0, high=1.0)
 
 
 def _map_args(c, sigma_w2, sigma_b2, activation, q, n_points):
@@ -558,10 +597,7 @@ def _map_args(c, sigma_w2, sigma_b2, activation, q, n_points):
     sigma_w2, sigma_b2 = _check(sigma_w2, sigma_b2, activation)
     _nodes(n_points)
     if q is None:
-        q = fixed_point_q(sigma_w2, sigma_b2, activation, n_points=n_points)
-        if q == math.inf:
-            raise ValueError(f"no finite fixed point q*: the variance grows without bound at "
-                             f"sigma_w2={sigma_w2}, sigma_b2={sigma_b2} for {activation}; give q")
+        q = _finite_fixed_point(sigma_w2, sigma_b2, activation, n_points)
     return c, sigma_w2, sigma_b2, _check_q(q)
 
 
@@ -639,12 +675,12 @@ def correlation_map(c, sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_p
 
 def _decorrelation(c, sigma_w2, activation, q, q_next, n_points):
     """:math:`1 - c_{l+1} = \\sigma_w^2 E[(\\phi(u_1) - \\phi(u_2))^2] / (2 q_{l+1})`, to a relative 1e-14 even near c = 1."""
-    if activation in _HOMOGENEOUS:
+    if _homogeneous(activation):
         a, b = _slopes(activation)
         # E[(phi1 - phi2)^2] / 2 = q (K(1) - K(c)), K the arc-cosine kernel
         half_gap = q * (a * b * (1.0 - c) + (a - b) ** 2 / (2.0 * math.pi) * _arc_gap(c))
     else:
-        phi = _PHI[activation][0]
+        phi = _phi(activation)[0]
         half_gap = 0.5 * _pair(lambda u1, u2: (phi(u1) - phi(u2)) ** 2, q, c, n_points)
     return sigma_w2 * half_gap / q_next
 
@@ -678,13 +714,13 @@ def chi_c(c, sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_points=N_PO
     >>> round(chi_c(0.0, 2.0, 0.0, "relu"), 12)  # P(u1 > 0, u2 > 0) = 1/4, times 2
     0.5
     """
-    if activation in _HOMOGENEOUS and q is None:
+    if _homogeneous(activation) and q is None:
         q = 1.0  # chi_c does not depend on q
     c, sigma_w2, sigma_b2, q = _map_args(c, sigma_w2, sigma_b2, activation, q, n_points)
-    if activation in _HOMOGENEOUS:
+    if _homogeneous(activation):
         a, b = _slopes(activation)
         return sigma_w2 * (a * b + (a - b) ** 2 * (0.5 - math.acos(c) / (2.0 * math.pi)))
-    dphi = _PHI[activation][1]
+    dphi = _phi(activation)[1]
     return sigma_w2 * _pair(lambda u1, u2: dphi(u1) * dphi(u2), q, c, n_points)
 
 
@@ -745,19 +781,13 @@ def fixed_point_c(sigma_w2, sigma_b2=0.0, activation="tanh", *, c0=0.5, max_iter
     True
     """
     sigma_w2, sigma_b2 = _check(sigma_w2, sigma_b2, activation)
-    c0 = check_real(c0, "c0", "a first guess of the correlation c*, in [-1, 1]")
-    if not -1.0 <= c0 <= 1.0:
-        raise ValueError(f"c0 must be a correlation, in [-1, 1]; got {c0}")
+    c0 = check_real(c0, "c0", "a first guess of the correlation c*", low=-1.0, high=1.0)
     max_iter = check_count(max_iter, "max_iter", "the most steps of the root search")
     tol = check_real(tol, "tol", "the tolerance", positive=True)
     _nodes(n_points)
     if chi_1(sigma_w2, sigma_b2, activation, n_points=n_points) <= 1.0:
         return 1.0
-    q = fixed_point_q(sigma_w2, sigma_b2, activation, n_points=n_points)
-    if q == math.inf:
-        raise ValueError(f"no finite fixed point q*: the variance grows without bound at "
-                         f"sigma_w2={sigma_w2}, sigma_b2={sigma_b2} for {activation}, so the "
-                         "correlation map has no fixed point to reach")
+    q = _finite_fixed_point(sigma_w2, sigma_b2, activation, n_points)
 
     q_next = length_map(q, sigma_w2, sigma_b2, activation, n_points=n_points)  # q* again
 
@@ -813,7 +843,7 @@ def edge_of_chaos(q_star, activation="tanh", *, n_points=N_POINTS):
     ----------
     q_star : float
         The fixed point, finite and :math:`\\geq 0`.
-    activation : {"tanh", "relu", "leaky_relu", "sigmoid", "linear"}
+    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear", "gelu"}
     n_points : int, default :data:`N_POINTS`
         Quadrature nodes per panel.
 
@@ -843,10 +873,10 @@ def edge_of_chaos(q_star, activation="tanh", *, n_points=N_POINTS):
     q = _check_q(q_star, "q_star")
     check_choice(activation, "activation", ACTIVATIONS)
     _nodes(n_points)
-    if activation in _HOMOGENEOUS:
+    if _homogeneous(activation):
         a, b = _slopes(activation)
         return 2.0 / (a * a + b * b), 0.0
-    phi, dphi, _ = _PHI[activation]
+    phi, dphi, _ = _phi(activation)
     sigma_w2 = 1.0 / expect(lambda u: dphi(u) ** 2, q, n_points=n_points)
     sigma_b2 = q - sigma_w2 * expect(lambda u: phi(u) ** 2, q, n_points=n_points)
     return float(sigma_w2), float(sigma_b2)
@@ -854,7 +884,7 @@ def edge_of_chaos(q_star, activation="tanh", *, n_points=N_POINTS):
 
 def _length_slope(q, sigma_w2, activation, n_points):
     """:math:`dL/dq = \\sigma_w^2 E[\\phi'(u)^2 + \\phi(u)\\phi''(u)]` at ``q`` (tanh, sigmoid)."""
-    phi, dphi, ddphi = _PHI[activation]
+    phi, dphi, ddphi = _phi(activation)
     if q <= 1.0:
         return sigma_w2 * expect(lambda u: dphi(u) ** 2 + phi(u) * ddphi(u), q, n_points=n_points)
     # Stein's lemma, E[u h(u)] = q E[h'(u)] with h = phi phi': for a saturating phi the two
@@ -920,12 +950,9 @@ def depth_scales(sigma_w2, sigma_b2=0.0, activation="tanh", *, n_points=N_POINTS
     """
     sigma_w2, sigma_b2 = _check(sigma_w2, sigma_b2, activation)
     _nodes(n_points)
-    q = fixed_point_q(sigma_w2, sigma_b2, activation, n_points=n_points)
-    if not q < math.inf:
-        raise ValueError(f"no finite fixed point: the variance grows without bound at "
-                         f"sigma_w2={sigma_w2}, sigma_b2={sigma_b2} for {activation}")
+    q = _finite_fixed_point(sigma_w2, sigma_b2, activation, n_points)
     c1 = chi_1(sigma_w2, sigma_b2, activation, q=q, n_points=n_points)
-    if activation in _HOMOGENEOUS:
+    if _homogeneous(activation):
         slope_q = c1  # L(q) = chi_1 q + sigma_b2
     else:
         slope_q = _length_slope(q, sigma_w2, activation, n_points)
@@ -971,8 +998,11 @@ def critical_sigma_w2(activation="tanh", sigma_b2=0.0, *, lo=1e-3, hi=100.0, n_p
     Raises
     ------
     ValueError
-        If an argument is out of range, ``lo >= hi``, or :math:`\\chi_1 - 1`
-        has the same sign at ``lo`` and ``hi``.
+        If an argument is out of range, ``lo >= hi``, :math:`\\chi_1 - 1`
+        has the same sign at ``lo`` and ``hi``, or the variance grows without
+        bound at one of them (GELU beyond :math:`\\sigma_w^2 \\approx 2.35`
+        with :math:`\\sigma_b = 0`; :func:`edge_of_chaos` gives GELU's edge
+        point by point).
 
     Examples
     --------
@@ -999,10 +1029,10 @@ def critical_sigma_w2(activation="tanh", sigma_b2=0.0, *, lo=1e-3, hi=100.0, n_p
     if (f_lo > 0) == (f_hi > 0):
         raise ValueError(f"chi_1 - 1 has the same sign at lo={lo} and hi={hi}; "
                          "give a bracket around the edge of chaos")
-    if activation in _HOMOGENEOUS:
+    if _homogeneous(activation):
         a, b = _slopes(activation)
         return 2.0 / (a * a + b * b)
-    phi, dphi, _ = _PHI[activation]
+    phi, dphi, _ = _phi(activation)
     if sigma_b2 == 0.0 and float(phi(np.zeros(1))[0]) == 0.0:
         # q* = 0 up to s0 = 1 / phi'(0)^2, where chi_1 = s2 / s0; above, chi_1 - 1 starts
         # quadratically in s2 - s0 (tanh: (s2 - 1)^2 / 3), too flat to place s0 by its sign.

@@ -79,7 +79,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_choice, check_count, check_dtype, check_real, check_rng
+from ._validation import (check_choice, check_count, check_counts, check_dtype, check_real,
+                          check_rng, check_size_fits, check_spread)
 
 __all__ = [
     "KINDS",
@@ -238,8 +239,9 @@ def mup_layer(kind, fan_in, fan_out, *, base_width, gain=math.sqrt(2.0), optimiz
     check_choice(parametrization, "parametrization", PARAMETRIZATIONS)
     std_sp = gain / math.sqrt(fan_in)
     if not 0.0 < std_sp < math.inf:
-        raise ValueError(f"gain must give a positive finite standard deviation gain / "
-                         f"sqrt(fan_in); got gain={gain!r} with fan_in={fan_in}")
+        raise ValueError(f"gain must be a gain that gives a positive standard deviation "
+                         f"(g of the standard deviation g / sqrt(fan_in)); got gain={gain!r} "
+                         f"with fan_in={fan_in}")
     if parametrization == "sp":
         return LayerScaling(kind, fan_in, fan_out, std_sp, 1.0, 1.0)
     m_in = fan_in / base_width if kind != "input" else 1.0
@@ -255,16 +257,9 @@ def mup_layer(kind, fan_in, fan_out, *, base_width, gain=math.sqrt(2.0), optimiz
 
 
 def _check_mlp_sizes(sizes):
-    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
-        raise TypeError("sizes must be a sequence of positive integers (the layer widths from "
-                        f"input to output); got {sizes!r} of type {type(sizes).__name__}")
-    sizes = list(sizes)
-    if len(sizes) < 3:
-        raise ValueError(
-            "sizes must have at least three entries (input, at least one hidden width, "
-            "output): muP tells input, hidden and output layers apart, and a network "
-            f"without a hidden layer has no width; got {sizes!r}")
-    return [check_count(s, f"sizes[{i}]", "a layer width") for i, s in enumerate(sizes)]
+    return check_counts(sizes, "sizes", "the layer widths from input to output: muP tells "
+                        "input, hidden and output layers apart, and a network without a hidden "
+                        "layer has no width", min_len=3, each="a layer width")
 
 
 def mup_mlp(sizes, *, base_width, gain=math.sqrt(2.0), optimizer="sgd", parametrization="mup"):
@@ -362,6 +357,11 @@ def mup_init(sizes, *, base_width, gain=math.sqrt(2.0), parametrization="mup", r
     scalings = mup_mlp(sizes, base_width=base_width, gain=gain, parametrization=parametrization)
     rng = check_rng(rng)
     dtype = check_dtype(dtype)
+    for l, s in enumerate(scalings):
+        check_size_fits((s.fan_in, s.fan_out), dtype, f"sizes[{l}:{l + 2}]")
+        check_spread(s.init_std, "gain", f"g of the standard deviation g / sqrt(fan_in); layer "
+                     f"{l + 1}'s weights", dtype, be="be a gain that gives a standard deviation of",
+                     got=f"gain={gain!r}, which gives {s.init_std:.3g}")
     params = []
     for s in scalings:
         W = (rng.standard_normal((s.fan_in, s.fan_out)) * s.init_std).astype(dtype, copy=False)

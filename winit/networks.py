@@ -27,29 +27,42 @@ softmax cross-entropy and returns a :class:`TrainResult` with the loss history.
 **Exploding signals are results, not crashes.**  A badly initialised deep net
 can overflow to ``inf`` and ``nan``.  :func:`forward` and :func:`backward`
 silence numpy's overflow warnings and say so in their ``finite`` attribute;
-:func:`train_sgd` stops at the first non-finite loss and says so in
+:func:`train_sgd` stops at the first non-finite loss (or finds the
+parameters its last update left non-finite) and says so in
 ``TrainResult.diverged``.  The book shows these outcomes; it never has to
 wade through warnings to get them.
 
 All loops are over layers and steps only: each layer is one matrix product on
-the whole batch.
+the whole batch.  :func:`train_sgd_stack` trains many networks of one shape as
+one stack (learning rates per run and layer, minibatches given in advance);
+:func:`train_sgd` is its case of one network.  The loop around the step (the
+minibatch schedule, the loss windows, the divergence checks) is
+``winit._engine``'s, shared with :func:`winit.blocks.train_sgd`, and the
+softmax cross-entropy is ``winit._softmax``'s, shared with all of winit.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import (
-    check_choice,
-    check_count,
-    check_dtype,
-    check_real,
-    check_rng,
-    check_size_fits,
+from . import _softmax as _sm
+from . import activations as _activations
+from ._validation import (check_array, check_choice, check_counts, check_dtype,
+                          check_labels, check_real, check_rng, check_sequence, check_size_fits,
+                          check_spread)
+from ._engine import (
+    LossWindows,
+    Minibatches,
+    TrainHistory,
+    check_orders,
+    check_rates,
+    check_steps,
+    run,
+    run_history,
 )
 
 __all__ = [
@@ -58,6 +71,7 @@ __all__ = [
     "OUTPUTS",
     "BackwardRecord",
     "ForwardRecord",
+    "TrainHistory",
     "TrainResult",
     "activate",
     "backward",
@@ -69,12 +83,12 @@ __all__ = [
     "train_sgd",
 ]
 
-#: Names of the hidden-layer activation functions :func:`forward` knows.
-ACTIVATIONS = ("tanh", "sigmoid", "relu", "leaky_relu", "linear")
+#: Names of the hidden-layer activation functions :func:`forward` knows: those of the
+#: registry :mod:`winit.activations`.
+ACTIVATIONS = _activations.ACTIVATIONS
 
-#: Slope of ``leaky_relu`` for negative inputs, as in Maas et al. (2013) and
-#: PyTorch's default ``negative_slope``.
-LEAKY_RELU_SLOPE = 0.01
+#: Slope of ``leaky_relu`` for negative inputs (:data:`winit.activations.LEAKY_RELU_SLOPE`).
+LEAKY_RELU_SLOPE = _activations.LEAKY_RELU_SLOPE
 
 #: What :func:`forward` may put after the last (linear) layer.
 OUTPUTS = ("softmax", None)
@@ -94,9 +108,12 @@ def activate(z, activation):
     ----------
     z : array_like
         Pre-activations.
-    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear"}
+    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear", "gelu"}
+        One of :data:`ACTIVATIONS` (the registry :mod:`winit.activations`):
         ``sigmoid`` is the logistic function :math:`1 / (1 + e^{-z})`;
-        ``leaky_relu`` is :math:`\\max(z, 0.01 z)`; ``linear`` is the identity.
+        ``leaky_relu`` is :math:`\\max(z, 0.01 z)`; ``linear`` is the identity;
+        ``gelu`` is :math:`z\\, \\Phi(z)` with :math:`\\Phi` the standard normal
+        distribution function (Hendrycks and Gimpel 2016; PyTorch's exact form).
 
     Returns
     -------
@@ -121,62 +138,13 @@ def activate(z, activation):
     """
     check_choice(activation, "activation", ACTIVATIONS)
     z = _real_array(z, "z", "the pre-activations", allow_inf=True)
-    return _ACTIVATE[activation](z)
+    return _activations.get(activation).function(z)
 
 
 def _real_array(a, name, meaning, *, allow_inf=False):
-    """``a`` as an array of floats (integers converted to float64).
-
-    Refuses, naming ``name``: ``bool``, complex, strings and objects
-    (TypeError); NaN, and infinities unless ``allow_inf`` (ValueError).
-    """
-    try:
-        arr = np.asarray(a)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be an array of real numbers ({meaning}); got "
-                        f"{type(a).__name__}, which is not an array") from None
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must be an array of real numbers ({meaning}); got an array "
-                        f"of dtype {arr.dtype}")
-    if arr.dtype.kind != "f":
-        return arr.astype(np.float64)
-    bad = np.isnan(arr).any() or (not allow_inf and np.isinf(arr).any())
-    if bad:
-        what = "NaN" if np.isnan(arr).any() else "an infinity"
-        must = "free of NaN" if allow_inf else "finite"
-        raise ValueError(f"{name} must be {must} ({meaning}); got an array containing {what}")
-    return arr
-
-
-def _sigmoid(z):
-    # 1/(1+exp(-z)) overflows exp for z < -709; the tanh form never does.
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
-
-
-def _leaky_relu(z):
-    return np.maximum(z, LEAKY_RELU_SLOPE * z)
-
-
-_ACTIVATE = {
-    "tanh": np.tanh,
-    "sigmoid": _sigmoid,
-    "relu": lambda z: np.maximum(z, 0.0),
-    "leaky_relu": _leaky_relu,
-    "linear": lambda z: z,
-}
-
-
-def _backprop_activation(grad_h, z, h, activation):
-    """Return dL/dz = dL/dh * f'(z), reusing h = f(z) where that is cheaper."""
-    if activation == "tanh":
-        return grad_h * (1.0 - h * h)
-    if activation == "sigmoid":
-        return grad_h * (h * (1.0 - h))
-    if activation == "relu":
-        return np.where(z > 0, grad_h, 0.0)
-    if activation == "leaky_relu":
-        return np.where(z > 0, grad_h, LEAKY_RELU_SLOPE * grad_h)
-    return grad_h  # linear
+    """``a`` as an array of floats (integers converted to float64), refusing NaN,
+    and infinities unless ``allow_inf``: :func:`winit._validation.check_array`."""
+    return check_array(a, name, meaning, finite="nan" if allow_inf else True)
 
 
 def log_softmax(logits):
@@ -215,12 +183,7 @@ def log_softmax(logits):
     >>> np.round(log_softmax([1000.0, 1000.0]), 6)
     array([-0.693147, -0.693147])
     """
-    return _log_softmax(_real_array(logits, "logits", "the scores"))
-
-
-def _log_softmax(z):
-    shifted = _shifted(z)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    return _sm.log_softmax(_real_array(logits, "logits", "the scores"))
 
 
 def softmax(logits):
@@ -252,21 +215,7 @@ def softmax(logits):
     >>> softmax([0.0, 0.0, 0.0, 0.0])
     array([0.25, 0.25, 0.25, 0.25])
     """
-    return _softmax(_real_array(logits, "logits", "the scores"))
-
-
-def _softmax(z):
-    e = np.exp(_shifted(z))
-    return e / e.sum(axis=-1, keepdims=True)
-
-
-def _shifted(logits):
-    """``logits`` as floats minus their maximum along the last axis, so that no
-    exponent of the softmax is positive."""
-    z = np.asarray(logits)
-    if not np.issubdtype(z.dtype, np.floating):
-        z = z.astype(np.float64)
-    return z - z.max(axis=-1, keepdims=True)
+    return _sm.softmax(_real_array(logits, "logits", "the scores"))
 
 
 def cross_entropy(logits, y):
@@ -318,12 +267,7 @@ def cross_entropy(logits, y):
         )
     y = _check_labels(y, z.shape[0], z.shape[1])
     with np.errstate(over="ignore", invalid="ignore"):
-        return _cross_entropy(z, y)
-
-
-def _cross_entropy(logits, y):
-    logp = _log_softmax(logits)
-    return float(-logp[np.arange(logits.shape[0]), y].mean())
+        return float(_sm.cross_entropy(z, y))
 
 
 # --------------------------------------------------------------------------
@@ -488,46 +432,25 @@ def init_weights(sizes, std=None, *, sampler=None, distribution="normal", rng=No
 
 
 def _check_spreads(stds, std, sizes, distribution, dtype):
-    """Refuse a non-zero standard deviation the weights' dtype cannot draw.
-
-    Below the dtype's smallest normal number the weights would be zeros or a
-    few subnormal values; above 2**-7 of its largest value (for the uniform,
-    ``sqrt(3) * std``) a draw could overflow.  Zero is allowed: every
-    weight 0, the book's symmetry demonstration.
+    """Refuse a non-zero standard deviation the weights' dtype cannot draw
+    (:func:`winit._validation.check_spread`; for the uniform, ``sqrt(3) * std``
+    must fit).  Zero is allowed: every weight 0, the book's symmetry demonstration.
     """
-    info = np.finfo(dtype)
-    lo, hi = float(info.smallest_normal), float(info.max) / 128
     factor = math.sqrt(3.0) if distribution == "uniform" else 1.0
     for l, s in enumerate(stds):
-        if s == 0.0 or lo <= s and s * factor <= hi:
-            continue
         if callable(std):
             name = f"std({sizes[l]}, {sizes[l + 1]})"
         elif isinstance(std, (list, tuple, np.ndarray)):
             name = f"std[{l}]"
         else:
             name = "std"
-        bound = (f"at least {dtype}'s smallest normal number {lo:.3g}" if s < lo else
-                 f"at most {hi / factor:.3g} for {distribution} {dtype} weights")
-        raise ValueError(
-            f"{name} must be 0 or {bound} (the standard deviation of the weights of layer "
-            f"{l + 1}); got {s!r}"
-        )
+        check_spread(s, name, f"the standard deviation of the weights of layer {l + 1}", dtype,
+                     factor=factor, zero=True, kind=distribution)
 
 
 def _check_sizes(sizes):
-    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
-        raise TypeError(
-            "sizes must be a sequence of positive integers (the layer widths from input "
-            f"to output); got {sizes!r} of type {type(sizes).__name__}"
-        )
-    sizes = list(sizes)
-    if len(sizes) < 2:
-        raise ValueError(
-            "sizes must have at least two entries (the input width and the output "
-            f"width); got {sizes!r}"
-        )
-    return [check_count(s, f"sizes[{i}]", "a layer width") for i, s in enumerate(sizes)]
+    return check_counts(sizes, "sizes", "the layer widths from input to output", min_len=2,
+                        each="a layer width")
 
 
 def _layer_stds(std, sizes):
@@ -547,8 +470,8 @@ def _layer_stds(std, sizes):
         std = list(np.asarray(std).ravel()) if isinstance(std, np.ndarray) else list(std)
         if len(std) != n_layers:
             raise ValueError(
-                f"std must have one entry per layer ({n_layers} for sizes={sizes}); "
-                f"got {len(std)} entries"
+                f"std must be a sequence of one standard deviation per layer ({n_layers} for "
+                f"sizes={sizes}); got {len(std)} entries"
             )
         return [check_real(s, f"std[{l}]", meaning + " of layer " + str(l + 1),
                            nonnegative=True) for l, s in enumerate(std)]
@@ -560,94 +483,49 @@ def _layer_stds(std, sizes):
 
 def _check_params(params):
     """Return params as a list of (W, b) ndarrays after checking their shapes."""
-    if isinstance(params, (str, bytes)) or not hasattr(params, "__len__") or len(params) == 0:
-        raise TypeError(
-            "params must be a non-empty list of (W, b) pairs, one per layer, as "
-            f"init_weights returns; got {params!r:.80}"
-        )
+    params = check_sequence(params, "params", "one (W, b) pair per layer, as init_weights "
+                            "returns", what="(W, b) pairs")
     out = []
     dtype = None
     for l, pair in enumerate(params):
+        meaning = f"the weights and biases of layer {l + 1}"
         if not isinstance(pair, (tuple, list)) or len(pair) != 2:
-            raise TypeError(
-                f"params[{l}] must be a (W, b) pair (the weights and biases of layer "
-                f"{l + 1}); got {type(pair).__name__}"
-            )
+            raise TypeError(f"params[{l}] must be a (W, b) pair ({meaning}); got "
+                            f"{type(pair).__name__}")
         W, b = pair
-        if not isinstance(W, np.ndarray) or not isinstance(b, np.ndarray):
-            raise TypeError(
-                f"params[{l}] must hold two numpy arrays (W, b); got "
-                f"({type(W).__name__}, {type(b).__name__})"
-            )
-        if W.dtype not in (np.float32, np.float64) or b.dtype != W.dtype:
-            raise TypeError(
-                f"params[{l}] must hold float32 or float64 arrays of one dtype; got "
-                f"W of {W.dtype} and b of {b.dtype}"
-            )
+        if not (isinstance(W, np.ndarray) and isinstance(b, np.ndarray)
+                and W.dtype in (np.float32, np.float64) and b.dtype == W.dtype):
+            got = (f"W of {W.dtype} and b of {b.dtype}"
+                   if isinstance(W, np.ndarray) and isinstance(b, np.ndarray)
+                   else f"({type(W).__name__}, {type(b).__name__})")
+            raise TypeError(f"params[{l}] must be a pair of float32 or float64 arrays of one "
+                            f"dtype ({meaning}); got {got}")
         if dtype is None:
             dtype = W.dtype
         elif W.dtype != dtype:
-            raise TypeError(
-                f"params must all have one dtype; layer 1 is {dtype} but layer {l + 1} is {W.dtype}"
-            )
+            raise TypeError(f"params must be pairs of arrays of one dtype (the parameters of one "
+                            f"network); layer 1 is {dtype} but layer {l + 1} is {W.dtype}")
         if W.ndim != 2 or b.shape != (W.shape[1],):
-            raise ValueError(
-                f"params[{l}] must be W of shape (n_in, n_out) and b of shape (n_out,); got "
-                f"W of shape {W.shape} and b of shape {b.shape}"
-            )
-        if not (np.isfinite(W).all() and np.isfinite(b).all()):
-            raise ValueError(
-                f"params[{l}] must hold finite numbers (the weights and biases of layer "
-                f"{l + 1}); got an array containing inf or NaN"
-            )
+            raise ValueError(f"params[{l}] must be W of shape (n_in, n_out) and b of shape "
+                             f"(n_out,) ({meaning}); got W of shape {W.shape} and b of shape "
+                             f"{b.shape}")
         if l > 0 and W.shape[0] != out[-1][0].shape[1]:
-            raise ValueError(
-                f"params[{l}] has W of shape {W.shape}, but layer {l} outputs "
-                f"{out[-1][0].shape[1]} units, so W must have {out[-1][0].shape[1]} rows"
-            )
+            k = out[-1][0].shape[1]
+            raise ValueError(f"params[{l}] must have a W of {k} rows (layer {l} outputs {k} "
+                             f"units); got W of shape {W.shape}")
+        check_array(W, f"params[{l}]", meaning, dtype="param")
+        check_array(b, f"params[{l}]", meaning, dtype="param")
         out.append((W, b))
     return out
 
 
 def _check_inputs(x, n_in, dtype, name="x"):
-    x = np.asarray(x)
-    if not (np.issubdtype(x.dtype, np.floating) or np.issubdtype(x.dtype, np.integer)) \
-            or x.dtype == np.bool_:
-        raise TypeError(f"{name} must be an array of real numbers; got dtype {x.dtype}")
-    if x.ndim != 2 or x.shape[1] != n_in or x.shape[0] == 0:
-        raise ValueError(
-            f"{name} must have shape (batch, {n_in}) with batch >= 1 (the first layer "
-            f"has {n_in} inputs); got shape {x.shape}"
-        )
-    if x.dtype.kind == "f" and not np.isfinite(x).all():
-        raise ValueError(
-            f"{name} must hold finite numbers (the inputs); got an array containing "
-            f"{'NaN' if np.isnan(x).any() else 'an infinity'}"
-        )
-    with np.errstate(over="ignore"):
-        out = x.astype(dtype, copy=False)
-    if out is not x and not np.isfinite(out).all():
-        raise ValueError(f"{name} must hold numbers that fit {dtype} (the inputs); got values "
-                         f"that overflow to an infinity")
-    return out
+    """``x`` as a finite ``(batch, n_in)`` array of ``dtype``."""
+    return check_array(x, name, "the inputs", dtype=dtype, shape=(("batch", 1), n_in))
 
 
 def _check_labels(y, batch, n_classes, name="y"):
-    y = np.asarray(y)
-    if not np.issubdtype(y.dtype, np.integer) or y.dtype == np.bool_:
-        raise TypeError(
-            f"{name} must be an array of integer class labels; got dtype {y.dtype}"
-        )
-    if y.shape != (batch,):
-        raise ValueError(
-            f"{name} must have shape ({batch},), one label per example; got shape {y.shape}"
-        )
-    if batch and (y.min() < 0 or y.max() >= n_classes):
-        raise ValueError(
-            f"{name} must hold class labels in 0..{n_classes - 1} (the network has "
-            f"{n_classes} outputs); got labels from {y.min()} to {y.max()}"
-        )
-    return y
+    return check_labels(y, name, batch, n_classes, classes=f"the network has {n_classes} outputs")
 
 
 # --------------------------------------------------------------------------
@@ -735,8 +613,9 @@ def forward(params, x, activation, output="softmax"):
         ``[(W_1, b_1), ..., (W_L, b_L)]`` as from :func:`init_weights`.
     x : array_like, shape (B, n_0)
         A batch of inputs, one row per example; cast to the parameters' dtype.
-    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear"}
-        Activation function of the hidden layers.  The last layer is linear.
+    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear", "gelu"}
+        Activation function of the hidden layers (:data:`ACTIVATIONS`).  The
+        last layer is linear.
     output : {"softmax", None}, default "softmax"
         Apply a softmax to the last layer (classification) or leave it linear.
 
@@ -769,14 +648,14 @@ def forward(params, x, activation, output="softmax"):
     x = _check_inputs(x, params[0][0].shape[0], params[0][0].dtype)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         pre, post = _forward(params, x, activation)
-        outputs = _softmax(pre[-1]) if output == "softmax" else pre[-1]
+        outputs = _sm.softmax(pre[-1]) if output == "softmax" else pre[-1]
     finite = all(np.isfinite(a).all() for a in pre) and bool(np.isfinite(outputs).all())
     return ForwardRecord(x=x, pre_activations=pre, activations=post, outputs=outputs,
                          activation=activation, output=output, finite=finite)
 
 
 def _forward(params, x, activation):
-    f = _ACTIVATE[activation]
+    f = _activations.get(activation).function
     pre, post = [], []
     h = x
     last = len(params) - 1
@@ -870,18 +749,14 @@ def backward(params, record, y=None, *, grad_output=None):
                     f"softmax cross-entropy); record has output={record.output!r}"
                 )
             y = _check_labels(y, batch, n_out)
-            loss = _cross_entropy(record.pre_activations[-1], y)
+            loss = float(_sm.cross_entropy(record.pre_activations[-1], y))
             g = record.outputs.copy()
             g[np.arange(batch), y] -= 1.0
             g /= batch
         else:
             loss = None
-            g = _real_array(grad_output, "grad_output", "dL/dz of the last layer")
-            if g.shape != (batch, n_out):
-                raise ValueError(
-                    f"grad_output must have shape ({batch}, {n_out}), like the last layer's "
-                    f"pre-activations; got shape {g.shape}"
-                )
+            g = check_array(grad_output, "grad_output", "dL/dz of the last layer",
+                            shape=(batch, n_out))
             g = g.astype(params[0][0].dtype, copy=True)
         gz, gh, gW, gb = _backward(params, record.x, record.pre_activations,
                                    record.activations, record.activation, g)
@@ -891,6 +766,7 @@ def backward(params, record, y=None, *, grad_output=None):
 
 
 def _backward(params, x, pre, post, activation, g):
+    backprop = _activations.get(activation).backprop
     n = len(params)
     gz, gh, gW, gb = [None] * n, [None] * (n - 1), [None] * n, [None] * n
     for l in range(n - 1, -1, -1):
@@ -900,7 +776,7 @@ def _backward(params, x, pre, post, activation, g):
         gb[l] = g.sum(axis=0)
         if l > 0:
             gh[l - 1] = g @ params[l][0].T
-            g = _backprop_activation(gh[l - 1], pre[l - 1], post[l - 1], activation)
+            g = backprop(gh[l - 1], pre[l - 1], post[l - 1])
     return gz, gh, gW, gb
 
 
@@ -910,36 +786,25 @@ def _backward(params, x, pre, post, activation, g):
 
 
 @dataclass
-class TrainResult:
-    """What :func:`train_sgd` returns.
+class TrainResult(TrainHistory):
+    """What :func:`train_sgd` returns: a :class:`TrainHistory` and the trained parameters.
 
     Attributes
     ----------
-    losses : numpy.ndarray
-        ``losses[k]`` is the mean minibatch cross-entropy over steps
-        ``k * record_every`` to ``(k + 1) * record_every - 1`` (each loss
-        measured before that step's update).  If training diverged, the last
-        entry is the non-finite window and the array is shorter.
-    steps : numpy.ndarray of int
-        The step that ends each window of ``losses`` (1-based count of steps
-        run), for plotting ``losses`` against steps.
+    losses, steps, diverged, diverged_at
+        The loss history, as every trainer of winit records it (see
+        :class:`TrainHistory`).
     params : list of (numpy.ndarray, numpy.ndarray)
         The parameters after training (new arrays; the caller's are untouched).
-        After a divergence, the parameters that produced the non-finite loss.
-    diverged : bool
-        ``True`` if a loss became ``inf`` or ``nan`` and training stopped.
-    diverged_at : int or None
-        The 0-based step at which that happened.
+        After a divergence, the parameters that produced the non-finite loss,
+        or the non-finite ones the last update left.
     """
 
-    losses: np.ndarray
-    steps: np.ndarray
-    params: list
-    diverged: bool = False
-    diverged_at: int | None = None
+    params: list = field(kw_only=True)
 
 
-def train_sgd(params, x, y, *, steps, lr, batch_size, activation, rng=None, record_every=1):
+def train_sgd(params, x, y, *, steps, lr, batch_size, activation, rng=None, record_every=1,
+              bias_lr=None, orders=None):
     """Train with plain minibatch SGD on the softmax cross-entropy.
 
     Each step draws the next ``batch_size`` examples of a shuffled pass over
@@ -948,13 +813,17 @@ def train_sgd(params, x, y, *, steps, lr, batch_size, activation, rng=None, reco
     and updates every parameter by :math:`\\theta \\leftarrow \\theta - \\eta
     \\, \\partial \\mathcal{L} / \\partial \\theta`.  No momentum, weight
     decay or clipping: the plain algorithm whose behaviour the initialisation
-    papers study.
+    papers study.  The learning rate :math:`\\eta` may differ between layers,
+    and between a layer's weights and its biases (as in the maximal update
+    parametrization, :mod:`winit.mup`).
 
     **Divergence.**  If a minibatch loss is ``inf`` or ``nan`` (an exploding
     network), training stops at once: the result has ``diverged=True``, the
     step in ``diverged_at``, and the non-finite value as the last recorded
-    loss.  No exception and no warning: an exploding run is one of the
-    outcomes the book plots.
+    loss.  If the last step's update overflows a parameter, the result says
+    ``diverged=True`` too (``diverged_at`` is the last step; every recorded
+    loss, measured before an update, is finite).  No exception and no
+    warning: an exploding run is one of the outcomes the book plots.
 
     Parameters
     ----------
@@ -966,16 +835,22 @@ def train_sgd(params, x, y, *, steps, lr, batch_size, activation, rng=None, reco
         Training labels in ``0, ..., n_L - 1``.
     steps : int
         Number of SGD steps (minibatches).
-    lr : float
-        Learning rate :math:`\\eta > 0`.
+    lr : float or sequence of float
+        Learning rate :math:`\\eta > 0`, or one per layer (``L`` of them).
     batch_size : int
         Examples per minibatch, at most ``N``.
     activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear"}
         Activation function of the hidden layers.
     rng : None, int or numpy.random.Generator, optional
-        Source of randomness for the shuffling (SPEC 7).
+        Source of randomness for the shuffling (SPEC 7); not used with
+        ``orders``.
     record_every : int, default 1
         Record the mean minibatch loss of every window of this many steps.
+    bias_lr : float or sequence of float, optional
+        The biases' learning rate (or one per layer); by default ``lr``.
+    orders : array_like of int, shape (steps, batch_size), optional
+        The minibatches to take instead of shuffling: row ``t`` holds the
+        indices of the examples of step ``t``.
 
     Returns
     -------
@@ -985,7 +860,8 @@ def train_sgd(params, x, y, *, steps, lr, batch_size, activation, rng=None, reco
     Raises
     ------
     TypeError, ValueError
-        If an argument is malformed; the message names it.
+        If an argument is malformed (the message names it), or both ``rng``
+        and ``orders`` are given.
 
     Examples
     --------
@@ -1000,103 +876,203 @@ def train_sgd(params, x, y, *, steps, lr, batch_size, activation, rng=None, reco
     True
     """
     params = _check_params(params)
+    if orders is None:
+        rng = [check_rng(rng)]
+    elif rng is not None:
+        raise ValueError("give rng (to shuffle) or orders (the minibatches), not both; got "
+                         f"rng={rng!r:.40} and orders")
+    trainer, windows, _ = _train([params], x, y, steps=steps, lr=lr, bias_lr=bias_lr,
+                                 batch_size=batch_size, activation=activation, rngs=rng,
+                                 orders=orders, record_every=record_every)
+    losses, ends, diverged, diverged_at = windows.history(0)
+    return TrainResult(losses=losses, steps=ends, params=trainer.params()[0],
+                       diverged=diverged, diverged_at=diverged_at)
+
+
+def _train(nets, x, y, *, steps, lr, bias_lr, batch_size, activation, rngs, orders,
+           record_every, monitor=(), probe=None):
+    """Check the arguments, then train the stack of ``nets`` (checked) with the engine's loop.
+
+    Returns the trainer, the :class:`~winit._engine.LossWindows`, and the
+    monitored measurements ``(mon_loss, mon_err, probe_pre)``.
+    """
+    n_runs, n_layers = len(nets), len(nets[0])
     check_choice(activation, "activation", ACTIVATIONS)
-    steps = check_count(steps, "steps", "the number of SGD steps")
-    lr = check_real(lr, "lr", "the learning rate", positive=True)
-    batch_size = check_count(batch_size, "batch_size", "the examples per minibatch")
-    record_every = check_count(record_every, "record_every",
-                               "the number of steps per recorded loss")
-    check_size_fits((-(-steps // record_every),), np.dtype(np.float64), "steps",
-                    what="recorded losses")
-    rng = check_rng(rng)
-    dtype = params[0][0].dtype
-    x = _check_inputs(x, params[0][0].shape[0], dtype)
+    steps, batch_size, record_every = check_steps(steps, batch_size, record_every, n_runs)
+    rate_w = check_rates(lr, "lr", n_runs, n_layers)
+    rate_b = rate_w if bias_lr is None else check_rates(bias_lr, "bias_lr", n_runs, n_layers)
+    dtype = nets[0][0][0].dtype
+    n_in, n_out = nets[0][0][0].shape[0], nets[0][-1][0].shape[1]
+    x = _check_inputs(x, n_in, dtype)
     n = x.shape[0]
-    y = _check_labels(y, n, params[-1][0].shape[1])
+    y = _check_labels(y, n, n_out)
     if batch_size > n:
         raise ValueError(
             f"batch_size must be at most the number of examples ({n}); got {batch_size}"
         )
+    if orders is not None:
+        orders = check_orders(orders, n_runs, steps, batch_size, n)
+    if isinstance(monitor, (str, bytes)) or not hasattr(monitor, "__len__"):
+        raise TypeError(f"monitor must be a sequence of (x, y) pairs; got {monitor!r:.80}")
+    sets = []
+    for m, pair in enumerate(monitor):
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise TypeError(f"monitor[{m}] must be an (x, y) pair; got {type(pair).__name__}")
+        xm = _check_inputs(pair[0], n_in, dtype, name=f"monitor[{m}] x")
+        ym = _check_labels(pair[1], xm.shape[0], n_out, name=f"monitor[{m}] y")
+        sets.append((_augment(xm), ym))
+    if probe is not None:
+        probe = _augment(_check_inputs(probe, n_in, dtype, name="probe"))
 
-    trainer = _SGDTrainer(params, batch_size, activation)
-    x_aug = trainer.augment(x)  # a column of ones: the bias rides in the matmul
-    per_epoch = n // batch_size
-    n_windows = -(-steps // record_every)
-    losses = np.empty(n_windows)
-    ends = np.minimum(np.arange(1, n_windows + 1) * record_every, steps)
-    diverged_at = None
-    window_sum = 0.0
-    order = None
+    trainer = _StackTrainer(nets, batch_size, activation, rate_w, rate_b)
+    windows = LossWindows(n_runs, steps, record_every)
+    n_windows = len(windows.ends)
+    mon_loss = np.full((n_runs, len(sets), n_windows + 1), np.nan)
+    mon_err = np.full((n_runs, len(sets), n_windows + 1), np.nan)
+    probe_pre = [] if probe is None else [
+        np.full((n_runs, n_windows + 1, probe.shape[0], W.shape[1]), np.nan, dtype)
+        for W, _ in nets[0]]
+
+    def measure(k):
+        alive = windows.alive
+        for m, (xm, ym) in enumerate(sets):
+            mon_loss[alive, m, k], mon_err[alive, m, k] = trainer.evaluate(xm, ym)
+        if probe is not None:
+            for l, z in enumerate(trainer.pre_activations(probe)):
+                probe_pre[l][alive, k] = z
+
+    x_aug = _augment(x)  # a column of ones: the bias rides in the matmul
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for step in range(steps):
-            k = step % per_epoch
-            if k == 0:
-                order = rng.permutation(n)
-            idx = order[k * batch_size:(k + 1) * batch_size]
-            loss = trainer.step(x_aug[idx], y[idx], lr)
-            window_sum += loss
-            if not math.isfinite(loss):
-                diverged_at = step
-                losses[step // record_every] = loss
-                n_windows = step // record_every + 1
-                losses, ends = losses[:n_windows], ends[:n_windows]
-                ends[-1] = step + 1
-                break
-            if (step + 1) % record_every == 0 or step + 1 == steps:
-                losses[step // record_every] = window_sum / (step - step // record_every
-                                                             * record_every + 1)
-                window_sum = 0.0
-    return TrainResult(losses=losses, steps=ends, params=trainer.params(),
-                       diverged=diverged_at is not None, diverged_at=diverged_at)
+        run(windows, Minibatches(n, batch_size, rngs, orders),
+            lambda idx: trainer.step(x_aug[idx], y[idx]), finite=trainer.finite,
+            drop=trainer.keep, measure=measure if sets or probe is not None else None)
+    return trainer, windows, (mon_loss, mon_err, probe_pre)
 
 
-class _SGDTrainer:
-    """The SGD step of :func:`train_sgd`, with its arrays allocated once.
+def _augment(x):
+    """``x`` with a last column of ones, so that a layer's bias rides in its matmul."""
+    out = np.empty((x.shape[0], x.shape[1] + 1), x.dtype)
+    out[:, :-1] = x
+    out[:, -1] = 1.0
+    return out
 
-    The arithmetic is that of :func:`forward` and :func:`backward` followed
-    by ``theta -= lr * grad`` (``test_networks`` checks one step against
-    them); only the bookkeeping differs, so that a step is little more than
-    its matrix products:
+
+class _StackTrainer:
+    """The SGD step of ``R`` networks of one shape at once, its arrays allocated once.
+
+    :func:`train_sgd` is the case ``R = 1``.  The arithmetic is that of
+    :func:`forward` and :func:`backward` followed by ``theta -= lr * grad``
+    (``test_networks`` checks one step against them); only the bookkeeping
+    differs, so that a step is little more than its matrix products:
 
     * each layer's weights and bias are one ``(n_in + 1, n_out)`` matrix
-      ``[W; b]`` and each layer's input carries a last column of ones, so the
+      ``[W; b]``, the ``R`` runs' matrices one ``(R, n_in + 1, n_out)``
+      stack, and each layer's input carries a last column of ones, so the
       bias is added by the forward product and its gradient comes out of the
-      weight-gradient product;
-    * the learning rate is folded into the gradient at the logits, a
-      ``(B, K)`` scaling, so the update is one in-place subtraction;
+      weight-gradient product; every product is one :func:`numpy.matmul`
+      over the leading run axis;
+    * with one learning rate for every run and layer, it is folded into the
+      gradient at the logits (:func:`winit._softmax.loss_and_grad`), a
+      ``(R, B, K)`` scaling, so the update is one in-place subtraction; with
+      rates per layer (or run), each layer's back-propagated signal is
+      scaled by its rate before the outer product, and a separate bias rate
+      rewrites the bias row;
+    * a minibatch shared by every run is one ``(B, n_0 + 1)`` input, which
+      the first products broadcast over the runs;
     * every intermediate array is allocated once and written with ``out=``.
     """
 
-    def __init__(self, params, batch, activation):
+    def __init__(self, nets, batch, activation, rate_w, rate_b):
         self.activation = activation
-        self.dtype = dtype = params[0][0].dtype
-        self.Wb = [np.vstack([W, b[None, :]]) for W, b in params]
-        widths = [W.shape[1] for W, _ in params]
-        self.z = [np.empty((batch, m), dtype) for m in widths]
+        self.dtype = dtype = nets[0][0][0].dtype
+        self.Wb = []
+        for l, (W0, _) in enumerate(nets[0]):
+            Wb = np.empty((len(nets), W0.shape[0] + 1, W0.shape[1]), dtype)
+            for r, p in enumerate(nets):
+                Wb[r, :-1], Wb[r, -1] = p[l]
+            self.Wb.append(Wb)
+        self.final = [None] * len(nets)  # parameters of runs that stopped
+        self.ids = list(range(len(nets)))
+        self.batch = batch
+        self.lr = None  # the one rate, folded into the gradient at the logits
+        self.rate_w = self.rate_b = None
+        if (rate_w == rate_w.flat[0]).all() and (rate_b == rate_w.flat[0]).all():
+            self.lr = float(rate_w.flat[0])
+        else:
+            self.rate_w = [rate_w[:, l, None, None].astype(dtype) for l in range(len(self.Wb))]
+            if not np.array_equal(rate_b, rate_w):
+                self.rate_b = [rate_b[:, l, None].astype(dtype) for l in range(len(self.Wb))]
+        self._alloc(len(nets))
+
+    def _alloc(self, n_runs):
+        dtype, batch = self.dtype, self.batch
+        widths = [Wb.shape[2] for Wb in self.Wb]
+        self.z = [np.empty((n_runs, batch, m), dtype) for m in widths]
         self.h = []
         for m in widths[:-1]:
-            h = np.empty((batch, m + 1), dtype)
-            h[:, m] = 1.0
+            h = np.empty((n_runs, batch, m + 1), dtype)
+            h[:, :, m] = 1.0
             self.h.append(h)
-        self.gh = [np.empty((batch, m), dtype) for m in widths[:-1]]
-        self.tmp = [np.empty((batch, m), dtype) for m in widths[:-1]]
+        self.gh = [np.empty((n_runs, batch, m), dtype) for m in widths[:-1]]
+        self.tmp = [np.empty((n_runs, batch, m), dtype) for m in widths[:-1]]
         self.gWb = [np.empty_like(Wb) for Wb in self.Wb]
-        self.rows = np.arange(batch)
+        self.gs = None if self.rate_w is None else [
+            np.empty((n_runs, batch, m), dtype) for m in widths]
 
-    @staticmethod
-    def augment(x):
-        out = np.empty((x.shape[0], x.shape[1] + 1), x.dtype)
-        out[:, :-1] = x
-        out[:, -1] = 1.0
-        return out
+    def keep(self, mask):
+        """Drop the runs where ``mask`` is False, keeping their parameters."""
+        for i in np.flatnonzero(~mask):
+            self.final[self.ids[i]] = [Wb[i] for Wb in self.Wb]  # self.Wb is replaced below
+        self.ids = [r for r, k in zip(self.ids, mask) if k]
+        self.Wb = [Wb[mask] for Wb in self.Wb]
+        if self.rate_w is not None:
+            self.rate_w = [r[mask] for r in self.rate_w]
+        if self.rate_b is not None:
+            self.rate_b = [r[mask] for r in self.rate_b]
+        self._alloc(len(self.ids))
 
     def params(self):
-        return [(Wb[:-1].copy(), Wb[-1].copy()) for Wb in self.Wb]
+        """Every run's parameters, as lists of ``(W, b)`` pairs.
 
-    def step(self, xb, yb, lr):
-        """One in-place step on an augmented batch; the loss before it.
+        They are views of the trainer's arrays, so the trainer must not
+        step again.
+        """
+        for i, r in enumerate(self.ids):
+            self.final[r] = [Wb[i] for Wb in self.Wb]
+        return [[(Wb[:-1], Wb[-1]) for Wb in net] for net in self.final]
 
-        If the loss is not finite the parameters are left as they were.
+    def finite(self):
+        """Whether each run's parameters are all finite."""
+        return np.logical_and.reduce([np.isfinite(Wb).all(axis=(1, 2)) for Wb in self.Wb])
+
+    def pre_activations(self, xa, every=True):
+        """Every layer's pre-activations of every run on one (augmented) set
+        (with ``every=False``, only the last layer's, the logits)."""
+        n_runs, n, act = len(self.ids), xa.shape[0], self.activation
+        out, inp = [], xa
+        for l, Wb in enumerate(self.Wb):
+            z = np.matmul(inp, Wb)
+            if every or l == len(self.Wb) - 1:
+                out.append(z)
+            if l < len(self.Wb) - 1:
+                inp = np.empty((n_runs, n, Wb.shape[2] + 1), self.dtype)
+                inp[..., -1] = 1.0
+                _activate_into(z, inp[..., :-1], act)
+        return out
+
+    def evaluate(self, xa, ya):
+        """Mean cross-entropy and error rate of every run on one (augmented) set."""
+        logits = self.pre_activations(xa, every=False)[-1]
+        loss = _sm.cross_entropy(logits, ya, dtype=np.float64)
+        err = np.mean(logits.argmax(axis=2) != ya[None, :], axis=1)
+        return loss, err
+
+    def step(self, xb, yb):
+        """One in-place step of every run; the runs' losses before it (float64).
+
+        ``xb`` is ``(R, B, n_0 + 1)``, or ``(B, n_0 + 1)`` shared by every
+        run; ``yb`` accordingly.  Runs whose loss is not finite are left as
+        they were.
         """
         Wb, z, h, act = self.Wb, self.z, self.h, self.activation
         n_layers = len(Wb)
@@ -1104,25 +1080,26 @@ class _SGDTrainer:
         for l in range(n_layers):
             np.matmul(inp, Wb[l], out=z[l])
             if l < n_layers - 1:
-                _activate_into(z[l], h[l][:, :-1], act)
+                _activate_into(z[l], h[l][..., :-1], act)
                 inp = h[l]
-        logits = z[-1]
-        batch = logits.shape[0]
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        e = np.exp(shifted)
-        s = e.sum(axis=1)
-        loss = float(np.mean(np.log(s) - shifted[self.rows, yb]))
-        if not math.isfinite(loss):
-            return loss
-        g = e
-        g *= (lr / batch) / s[:, None]
-        g[self.rows, yb] -= lr / batch
+        loss, g = _sm.loss_and_grad(z[-1], yb, 1.0 if self.lr is None else self.lr)
+        # The mean in the networks' dtype, then as float64 for the history.
+        loss = loss.astype(np.float64)
+        ok = np.isfinite(loss)
+        stop = not ok.all()
+        if stop:
+            g[~ok] = 0.0
         for l in range(n_layers - 1, -1, -1):
             below = h[l - 1] if l > 0 else xb
             if l > 0:
-                gh = np.matmul(g, Wb[l][:-1].T, out=self.gh[l - 1])
-                _backprop_into(gh, z[l - 1], h[l - 1][:, :-1], self.tmp[l - 1], act)
-            np.matmul(below.T, g, out=self.gWb[l])
+                gh = np.matmul(g, Wb[l][:, :-1].mT, out=self.gh[l - 1])
+                _backprop_into(gh, z[l - 1], h[l - 1][..., :-1], self.tmp[l - 1], act)
+            gl = g if self.rate_w is None else np.multiply(g, self.rate_w[l], out=self.gs[l])
+            np.matmul(below.mT, gl, out=self.gWb[l])
+            if self.rate_b is not None:
+                np.multiply(g.sum(axis=1), self.rate_b[l], out=self.gWb[l][:, -1])
+            if stop:
+                self.gWb[l][~ok] = 0.0
             Wb[l] -= self.gWb[l]
             if l > 0:
                 g = gh
@@ -1131,40 +1108,12 @@ class _SGDTrainer:
 
 def _activate_into(z, out, activation):
     """out[...] = f(z), written into ``out`` (possibly a strided view)."""
-    if activation == "relu":
-        np.maximum(z, 0.0, out=out)
-    elif activation == "tanh":
-        np.tanh(z, out=out)
-    elif activation == "sigmoid":
-        np.multiply(z, 0.5, out=out)
-        np.tanh(out, out=out)
-        out *= 0.5
-        out += 0.5
-    elif activation == "leaky_relu":
-        np.multiply(z, LEAKY_RELU_SLOPE, out=out)
-        np.maximum(z, out, out=out)
-    else:
-        np.copyto(out, z)
+    _activations.get(activation).activate_into(z, out)
 
 
 def _backprop_into(gh, z, h, tmp, activation):
     """gh *= f'(z) in place, using h = f(z) where that is cheaper."""
-    if activation == "relu":
-        np.greater(z, 0.0, out=tmp)
-        gh *= tmp
-    elif activation == "tanh":
-        np.multiply(h, h, out=tmp)
-        np.subtract(1.0, tmp, out=tmp)
-        gh *= tmp
-    elif activation == "sigmoid":
-        np.subtract(1.0, h, out=tmp)
-        tmp *= h
-        gh *= tmp
-    elif activation == "leaky_relu":
-        np.greater(z, 0.0, out=tmp)
-        tmp *= 1.0 - LEAKY_RELU_SLOPE
-        tmp += LEAKY_RELU_SLOPE
-        gh *= tmp
+    _activations.get(activation).backprop_into(gh, z, h, tmp)
 
 
 # --------------------------------------------------------------------------
@@ -1187,9 +1136,11 @@ class StackTrainResult:
         The step that ends each window (1-based count of steps run).
     params : list of list of (numpy.ndarray, numpy.ndarray)
         ``params[r]``: run ``r``'s parameters after training (new arrays);
-        after a divergence, the parameters that produced the non-finite loss.
+        after a divergence, the parameters that produced the non-finite loss,
+        or the non-finite ones the last update left.
     diverged : numpy.ndarray of bool, shape (R,)
-        Whether each run met an ``inf`` or ``nan`` loss and stopped.
+        Whether each run met an ``inf`` or ``nan`` loss and stopped, or was
+        left with an ``inf`` or ``nan`` parameter by the last update.
     diverged_at : numpy.ndarray of int, shape (R,)
         The 0-based step at which each run diverged, ``-1`` if it did not.
     monitor_steps : numpy.ndarray of int, shape (W + 1,)
@@ -1200,6 +1151,11 @@ class StackTrainResult:
         the ``M`` monitored sets, measured with each run's parameters after
         ``monitor_steps[k]`` steps; ``nan`` once a run has diverged.  Empty
         (``M = 0``) if no set was monitored.
+    probe_pre_activations : list of numpy.ndarray
+        With a ``probe``: one array per layer ``l``, of shape
+        ``(R, W + 1, N_p, n_l)``, its pre-activations :math:`z_l` on the
+        ``N_p`` probe inputs after ``monitor_steps[k]`` steps; ``nan`` once a
+        run has diverged.  Empty without a probe.
     """
 
     losses: np.ndarray
@@ -1210,6 +1166,7 @@ class StackTrainResult:
     monitor_steps: np.ndarray
     monitor_losses: np.ndarray
     monitor_errors: np.ndarray
+    probe_pre_activations: list = field(default_factory=list)
 
     def run(self, r):
         """Run ``r`` as the :class:`TrainResult` :func:`train_sgd` would return."""
@@ -1219,39 +1176,39 @@ class StackTrainResult:
         if not -len(self.params) <= r < len(self.params):
             raise IndexError(f"r must be a run index in 0..{len(self.params) - 1}; got {r}")
         r %= len(self.params)
-        if self.diverged[r]:
-            # steps[0] is record_every, or the whole run if that is shorter.
-            k = int(self.diverged_at[r]) // int(self.steps[0])
-            # The windows up to the divergence, the last ending at that step.
-            losses = self.losses[r, :k + 1].copy()
-            ends = self.steps[:k + 1].copy()
-            ends[-1] = int(self.diverged_at[r]) + 1
-            return TrainResult(losses=losses, steps=ends, params=self.params[r],
-                               diverged=True, diverged_at=int(self.diverged_at[r]))
-        return TrainResult(losses=self.losses[r].copy(), steps=self.steps.copy(),
-                           params=self.params[r])
+        losses, ends, diverged, diverged_at = run_history(self.losses[r], self.steps,
+                                                          self.diverged_at[r])
+        return TrainResult(losses=losses, steps=ends, params=self.params[r], diverged=diverged,
+                           diverged_at=diverged_at)
 
 
-def train_sgd_stack(params, x, y, *, steps, lr, batch_size, activation, rng,
-                    record_every=1, monitor=()):
+def train_sgd_stack(params, x, y, *, steps, lr, batch_size, activation, rng=None,
+                    record_every=1, monitor=(), bias_lr=None, orders=None, probe=None):
     """Train ``R`` networks of the same shape at once, each as :func:`train_sgd` would.
 
     Run ``r`` starts from ``params[r]`` and shuffles the data with its own
-    generator ``rng[r]``; it follows exactly the algorithm of
-    :func:`train_sgd` (same minibatch order, same updates, same stop at a
-    non-finite loss), so that ``train_sgd_stack(params, ..., rng=seeds)``
-    and ``[train_sgd(p, ..., rng=s) for p, s in zip(params, seeds)]`` give
-    the same losses and parameters up to floating-point rounding.  What
-    differs is the arithmetic's shape: the ``R`` weight matrices of a layer
-    are one ``(R, n_in + 1, n_out)`` array, and every product is one
-    :func:`numpy.matmul` over the leading run axis, so one Python loop over
-    layers and steps serves all runs.  For the book's small networks (64
-    units) that is several times faster than ``R`` separate runs.
+    generator ``rng[r]`` (or takes the minibatches ``orders`` gives); it
+    follows exactly the algorithm of :func:`train_sgd` (same minibatch
+    order, same updates, same stop at a non-finite loss), so that
+    ``train_sgd_stack(params, ..., rng=seeds)`` and ``[train_sgd(p, ...,
+    rng=s) for p, s in zip(params, seeds)]`` give the same losses and
+    parameters.  What differs is the arithmetic's shape: the ``R`` weight
+    matrices of a layer are one ``(R, n_in + 1, n_out)`` array, and every
+    product is one :func:`numpy.matmul` over the leading run axis, so one
+    Python loop over layers and steps serves all runs.  For the book's small
+    networks (64 units) that is several times faster than ``R`` separate
+    runs.
+
+    The learning rate may differ between runs and layers, and the biases
+    may have their own: a sweep over learning rates, or the per-layer rates
+    of the maximal update parametrization (:mod:`winit.mup`), is one stack.
 
     Optionally, the mean cross-entropy and the error rate (share of
     examples whose largest logit is not their label) of whole data sets,
-    e.g. the training set and a held-out set, are measured for every run at
-    initialisation and at the end of every window of ``record_every`` steps.
+    e.g. the training set and a held-out set, and every layer's
+    pre-activations on a probe batch (the coordinate check of Yang et al.,
+    2022), are measured for every run at initialisation and at the end of
+    every window of ``record_every`` steps.
 
     Parameters
     ----------
@@ -1264,32 +1221,45 @@ def train_sgd_stack(params, x, y, *, steps, lr, batch_size, activation, rng,
         Training labels in ``0, ..., n_L - 1``.
     steps : int
         SGD steps per run.
-    lr : float
-        Learning rate :math:`\\eta > 0`, the same for every run.
+    lr : float, sequence of float, or array_like of shape (R, L)
+        Learning rate :math:`\\eta > 0`: one for every run and layer, one
+        per layer (``L`` of them), or one per run and layer.
     batch_size : int
         Examples per minibatch, at most ``N``.
     activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear"}
         Activation function of the hidden layers.
     rng : sequence of (None, int or numpy.random.Generator)
         One source of randomness per run (SPEC 7 each), for its shuffling.
+        Give ``rng`` or ``orders``.
     record_every : int, default 1
         Steps per recorded window (and per measurement of ``monitor``).
     monitor : sequence of (x, y) pairs, optional
         Data sets to measure; each ``x`` of shape ``(N_m, n_0)``, each ``y``
         of ``N_m`` labels.
+    bias_lr : float, sequence of float, or array_like of shape (R, L), optional
+        The biases' learning rates, in the forms of ``lr``; by default ``lr``.
+    orders : array_like of int, shape (steps, batch_size) or (R, steps, batch_size), optional
+        The minibatches, instead of shuffling: ``orders[t]`` (or
+        ``orders[r, t]``) holds the indices of the examples of step ``t``,
+        for every run (or for run ``r``).  A minibatch shared by every run
+        enters the first layer's products once.
+    probe : array_like, shape (N_p, n_0), optional
+        Inputs whose pre-activations are recorded in
+        ``probe_pre_activations``.
 
     Returns
     -------
     StackTrainResult
         Every run's loss history, final parameters and divergence flag, and
-        the monitored losses and error rates; ``result.run(r)`` gives run
-        ``r`` as a :class:`TrainResult`.
+        the monitored losses, error rates and pre-activations;
+        ``result.run(r)`` gives run ``r`` as a :class:`TrainResult`.
 
     Raises
     ------
     TypeError, ValueError
         If an argument is malformed (the message names it), the networks'
-        shapes or dtypes differ, or ``rng`` does not hold one entry per run.
+        shapes or dtypes differ, ``rng`` does not hold one entry per run, or
+        not exactly one of ``rng`` and ``orders`` is given.
 
     Examples
     --------
@@ -1305,6 +1275,16 @@ def train_sgd_stack(params, x, y, *, steps, lr, batch_size, activation, rng,
     ((3, 4), (3, 1, 5))
     >>> bool(np.all(res.monitor_errors[:, 0, -1] < res.monitor_errors[:, 0, 0]))
     True
+
+    Three learning rates (one per run, for both layers) from one start, on
+    the same minibatches, the ten batches of the data in turn:
+
+    >>> orders = np.arange(200).reshape(10, 20)[np.arange(200) % 10]
+    >>> sweep = train_sgd_stack([nets[0]] * 3, x, y, steps=200, lr=[[0.05] * 2, [0.5] * 2,
+    ...                         [5.0] * 2], batch_size=20, activation="tanh", orders=orders,
+    ...                         record_every=200)
+    >>> sweep.losses[:, 0].round(2)  # the mean loss over the 200 steps
+    array([0.16, 0.06, 0.11])
     """
     if isinstance(params, (str, bytes)) or not hasattr(params, "__len__") or len(params) == 0:
         raise TypeError(
@@ -1321,190 +1301,32 @@ def train_sgd_stack(params, x, y, *, steps, lr, batch_size, activation, rng,
                 f"network {r} has {s} of {p[0][0].dtype}"
             )
     n_runs = len(nets)
-    check_choice(activation, "activation", ACTIVATIONS)
-    steps = check_count(steps, "steps", "the number of SGD steps")
-    lr = check_real(lr, "lr", "the learning rate", positive=True)
-    batch_size = check_count(batch_size, "batch_size", "the examples per minibatch")
-    record_every = check_count(record_every, "record_every",
-                               "the number of steps per recorded loss")
-    if isinstance(rng, (str, bytes, np.random.Generator)) or not hasattr(rng, "__len__"):
-        raise TypeError(
-            "rng must be a sequence with one seed or Generator per network (each run "
-            f"shuffles with its own); got {rng!r:.80}"
-        )
-    if len(rng) != n_runs:
-        raise ValueError(
-            f"rng must hold one seed or Generator per network ({n_runs}); got {len(rng)}"
-        )
-    rngs = [check_rng(g) for g in rng]
-    dtype = nets[0][0][0].dtype
-    n_in, n_out = nets[0][0][0].shape[0], nets[0][-1][0].shape[1]
-    x = _check_inputs(x, n_in, dtype)
-    n = x.shape[0]
-    y = _check_labels(y, n, n_out)
-    if batch_size > n:
-        raise ValueError(
-            f"batch_size must be at most the number of examples ({n}); got {batch_size}"
-        )
-    if isinstance(monitor, (str, bytes)) or not hasattr(monitor, "__len__"):
-        raise TypeError(f"monitor must be a sequence of (x, y) pairs; got {monitor!r:.80}")
-    sets = []
-    for m, pair in enumerate(monitor):
-        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
-            raise TypeError(f"monitor[{m}] must be an (x, y) pair; got {type(pair).__name__}")
-        xm = _check_inputs(pair[0], n_in, dtype, name=f"monitor[{m}] x")
-        ym = _check_labels(pair[1], xm.shape[0], n_out, name=f"monitor[{m}] y")
-        sets.append((_SGDTrainer.augment(xm), ym))
-
-    trainer = _StackTrainer(nets, batch_size, activation)
-    x_aug = _SGDTrainer.augment(x)
-    per_epoch = n // batch_size
-    n_windows = -(-steps // record_every)
-    ends = np.minimum(np.arange(1, n_windows + 1) * record_every, steps)
-    losses = np.full((n_runs, n_windows), np.nan)
-    mon_loss = np.full((n_runs, len(sets), n_windows + 1), np.nan)
-    mon_err = np.full((n_runs, len(sets), n_windows + 1), np.nan)
-    diverged_at = np.full(n_runs, -1)
-    window_sum = np.zeros(n_runs)
-    orders = [None] * n_runs
-    alive = np.arange(n_runs)  # runs still training, in the trainer's stack order
-
-    def measure(k):
-        for m, (xm, ym) in enumerate(sets):
-            loss, err = trainer.evaluate(xm, ym)
-            mon_loss[alive, m, k] = loss
-            mon_err[alive, m, k] = err
-
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        measure(0)
-        for step in range(steps):
-            k = step % per_epoch
-            if k == 0:
-                for r in alive:
-                    orders[r] = rngs[r].permutation(n)
-            idx = np.stack([orders[r][k * batch_size:(k + 1) * batch_size] for r in alive])
-            loss = trainer.step(x_aug[idx], y[idx], lr)
-            window_sum[alive] += loss
-            bad = ~np.isfinite(loss)
-            w = step // record_every
-            if bad.any():
-                dead = alive[bad]
-                losses[dead, w] = loss[bad]
-                diverged_at[dead] = step
-                alive = alive[~bad]
-                trainer.keep(~bad)
-            if (step + 1) % record_every == 0 or step + 1 == steps:
-                losses[alive, w] = window_sum[alive] / (step - w * record_every + 1)
-                window_sum[:] = 0.0
-                if len(alive):
-                    measure(w + 1)
-            if len(alive) == 0:
-                break
+    if orders is not None:
+        if rng is not None:
+            raise ValueError("give rng (to shuffle) or orders (the minibatches), not both; got "
+                             f"rng={rng!r:.40} and orders")
+        rngs = None
+    else:
+        if isinstance(rng, (str, bytes, np.random.Generator)) or not hasattr(rng, "__len__"):
+            raise TypeError(
+                "rng must be a sequence with one seed or Generator per network (each run "
+                f"shuffles with its own), or orders given; got {rng!r:.80}"
+            )
+        if len(rng) != n_runs:
+            raise ValueError(
+                f"rng must hold one seed or Generator per network ({n_runs}); got {len(rng)}"
+            )
+        rngs = [check_rng(g) for g in rng]
+    trainer, windows, (mon_loss, mon_err, probe_pre) = _train(
+        nets, x, y, steps=steps, lr=lr, bias_lr=bias_lr, batch_size=batch_size,
+        activation=activation, rngs=rngs, orders=orders, record_every=record_every,
+        monitor=monitor, probe=probe)
+    ends = windows.ends
     return StackTrainResult(
-        losses=losses, steps=ends, params=trainer.params(), diverged=diverged_at >= 0,
-        diverged_at=diverged_at, monitor_steps=np.concatenate([[0], ends]),
-        monitor_losses=mon_loss, monitor_errors=mon_err)
-
-
-class _StackTrainer:
-    """The step of :class:`_SGDTrainer` on a stack of networks (leading run axis)."""
-
-    def __init__(self, nets, batch, activation):
-        self.activation = activation
-        self.dtype = dtype = nets[0][0][0].dtype
-        self.Wb = [np.stack([np.vstack([p[l][0], p[l][1][None, :]]) for p in nets])
-                   for l in range(len(nets[0]))]
-        self.final = [None] * len(nets)  # parameters of runs that stopped
-        self.ids = list(range(len(nets)))
-        self.batch = batch
-        self._alloc(len(nets))
-
-    def _alloc(self, n_runs):
-        dtype, batch = self.dtype, self.batch
-        widths = [Wb.shape[2] for Wb in self.Wb]
-        self.z = [np.empty((n_runs, batch, m), dtype) for m in widths]
-        self.h = []
-        for m in widths[:-1]:
-            h = np.empty((n_runs, batch, m + 1), dtype)
-            h[:, :, m] = 1.0
-            self.h.append(h)
-        self.gh = [np.empty((n_runs, batch, m), dtype) for m in widths[:-1]]
-        self.tmp = [np.empty((n_runs, batch, m), dtype) for m in widths[:-1]]
-        self.gWb = [np.empty_like(Wb) for Wb in self.Wb]
-
-    def keep(self, mask):
-        """Drop the runs where ``mask`` is False, keeping their parameters."""
-        for i in np.flatnonzero(~mask):
-            self.final[self.ids[i]] = [Wb[i].copy() for Wb in self.Wb]
-        self.ids = [r for r, k in zip(self.ids, mask) if k]
-        self.Wb = [Wb[mask] for Wb in self.Wb]
-        self._alloc(len(self.ids))
-
-    def params(self):
-        for i, r in enumerate(self.ids):
-            self.final[r] = [Wb[i].copy() for Wb in self.Wb]
-        return [[(Wb[:-1].copy(), Wb[-1].copy()) for Wb in net] for net in self.final]
-
-    def _forward(self, inp, z, h):
-        act, n_layers = self.activation, len(self.Wb)
-        for l in range(n_layers):
-            np.matmul(inp, self.Wb[l], out=z[l])
-            if l < n_layers - 1:
-                _activate_into(z[l], h[l][..., :-1], act)
-                inp = h[l]
-        return z[-1]
-
-    def evaluate(self, xa, ya):
-        """Mean cross-entropy and error rate of every run on one (augmented) set."""
-        n_runs, n, act = len(self.ids), xa.shape[0], self.activation
-        inp = xa
-        for l, Wb in enumerate(self.Wb):
-            z = np.matmul(inp, Wb)
-            if l < len(self.Wb) - 1:
-                inp = np.empty((n_runs, n, Wb.shape[2] + 1), self.dtype)
-                inp[..., -1] = 1.0
-                _activate_into(z, inp[..., :-1], act)
-        logits = z
-        shifted = logits - logits.max(axis=2, keepdims=True)
-        logs = np.log(np.exp(shifted).sum(axis=2))
-        picked = np.take_along_axis(shifted, ya[None, :, None], axis=2)[..., 0]
-        loss = np.mean(logs - picked, axis=1, dtype=np.float64)
-        err = np.mean(logits.argmax(axis=2) != ya[None, :], axis=1)
-        return loss, err
-
-    def step(self, xb, yb, lr):
-        """One in-place step of every run; the runs' losses before it.
-
-        Runs whose loss is not finite are left as they were.
-        """
-        Wb, z, h, act = self.Wb, self.z, self.h, self.activation
-        n_layers = len(Wb)
-        logits = self._forward(xb, z, h)
-        batch = logits.shape[1]
-        shifted = logits - logits.max(axis=2, keepdims=True)
-        e = np.exp(shifted)
-        s = e.sum(axis=2)
-        picked = np.take_along_axis(shifted, yb[:, :, None], axis=2)[..., 0]
-        # The mean in the networks' dtype, as _SGDTrainer.step takes it.
-        loss = np.mean(np.log(s) - picked, axis=1).astype(np.float64)
-        ok = np.isfinite(loss)
-        g = e
-        g *= (lr / batch) / s[:, :, None]
-        g[np.arange(g.shape[0])[:, None], np.arange(batch)[None, :], yb] -= lr / batch
-        if not ok.all():
-            g[~ok] = 0.0
-        for l in range(n_layers - 1, -1, -1):
-            below = h[l - 1] if l > 0 else xb
-            if l > 0:
-                gh = np.matmul(g, Wb[l][:, :-1].transpose(0, 2, 1), out=self.gh[l - 1])
-                _backprop_into(gh, z[l - 1], h[l - 1][..., :-1], self.tmp[l - 1], act)
-            np.matmul(below.transpose(0, 2, 1), g, out=self.gWb[l])
-            if not ok.all():
-                self.gWb[l][~ok] = 0.0
-            Wb[l] -= self.gWb[l]
-            if l > 0:
-                g = gh
-        return loss
+        losses=windows.losses, steps=ends, params=trainer.params(),
+        diverged=windows.diverged_at >= 0, diverged_at=windows.diverged_at,
+        monitor_steps=np.concatenate([[0], ends]), monitor_losses=mon_loss,
+        monitor_errors=mon_err, probe_pre_activations=probe_pre)
 
 
 __all__ += ["StackTrainResult", "train_sgd_stack"]

@@ -13,19 +13,16 @@ int seed or a ``numpy.random.Generator``); numpy's global state is never used.
 from __future__ import annotations
 
 import math
+from fractions import Fraction
+from functools import partial
 from math import sqrt
 from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import (
-    check_choice,
-    check_count,
-    check_count_pair,
-    check_draw,
-    check_real,
-    check_weights,
-)
+from ._numerics import mean_std
+from ._validation import (check_choice, check_count, check_count_pair, check_draw, check_real,
+                          check_spread, check_weights)
 from .fans import _fans
 
 __all__ = [
@@ -44,6 +41,10 @@ __all__ = [
     "lecun_normal",
     "Summary",
     "summarize",
+    "SCALINGS",
+    "scheme_std",
+    "scheme_bound",
+    "scheme_rule",
 ]
 
 MODES = ("fan_in", "fan_out", "fan_avg")
@@ -52,6 +53,39 @@ DISTRIBUTIONS = ("truncated_normal", "untruncated_normal", "normal", "uniform")
 #: Standard deviation of a standard normal truncated to [-2, 2] (Keras's
 #: constant): dividing by it makes the truncated draw have the asked variance.
 TRUNCATED_NORMAL_STD = 0.87962566103423978
+
+#: Every named scheme as the :func:`variance_scaling` arguments it fixes,
+#: ``name: (scale, mode, distribution)``, with the scale an exact fraction: the
+#: one definition the samplers below, :func:`scheme_std`, :func:`scheme_bound`
+#: and :func:`scheme_rule` (and through them the experiments and the book's
+#: explorers) all read.
+#:
+#: * ``"xavier"``: the tutorial's :math:`U[-1/\sqrt{n}, 1/\sqrt{n}]`, Glorot and
+#:   Bengio (2010)'s eq. 1 (the "standard" heuristic), variance :math:`1/(3n)`;
+#: * ``"normalized_xavier"``: :math:`U[\pm\sqrt{6}/\sqrt{n+m}]`, their eq. 16,
+#:   the same as ``"glorot_uniform"``;
+#: * ``"he"``: :math:`N(0, 2/n)`, He et al. (2015) eq. 10, untruncated;
+#: * ``"lecun"``: :math:`N(0, 1/n)`, untruncated: LeCun et al. (1998)'s rule,
+#:   which He et al. (2015) call "Xavier" (Keras's ``lecun_normal`` is its
+#:   truncated form);
+#: * Keras's six: ``glorot_*``, ``he_*``, ``lecun_*`` (``*_normal`` truncated at
+#:   two standard deviations).
+SCALINGS = {
+    "xavier": (Fraction(1, 3), "fan_in", "uniform"),
+    "normalized_xavier": (Fraction(1), "fan_avg", "uniform"),
+    "he": (Fraction(2), "fan_in", "normal"),
+    "lecun": (Fraction(1), "fan_in", "normal"),
+    "glorot_uniform": (Fraction(1), "fan_avg", "uniform"),
+    "glorot_normal": (Fraction(1), "fan_avg", "truncated_normal"),
+    "he_uniform": (Fraction(2), "fan_in", "uniform"),
+    "he_normal": (Fraction(2), "fan_in", "truncated_normal"),
+    "lecun_uniform": (Fraction(1), "fan_in", "uniform"),
+    "lecun_normal": (Fraction(1), "fan_in", "truncated_normal"),
+}
+
+# The same with the scale as a float, as the samplers pass it to variance_scaling
+# (float(Fraction(1, 3)) is 1.0 / 3.0 to the bit).
+_VS = {name: (float(scale), mode, dist) for name, (scale, mode, dist) in SCALINGS.items()}
 
 _N = "the number of inputs to the node"
 _M = "the number of outputs of the node"
@@ -421,6 +455,16 @@ def variance_scaling(
     return _variance_scaling(shape, scale, mode, distribution, fans, rng, dtype, "shape")
 
 
+def _mode_cd(mode, fan_in, fan_out):
+    """``(c, d)`` with ``n = d / c`` the ``mode``'s fan: integers, so that a variance
+    ``scale * c / d`` is rounded once."""
+    if mode == "fan_in":
+        return 1, fan_in
+    if mode == "fan_out":
+        return 1, fan_out
+    return 2, fan_in + fan_out
+
+
 def _variance_scaling(shape, scale, mode, distribution, fans, rng, dtype, shape_name):
     """:func:`variance_scaling` once ``scale``, ``mode``, ``distribution`` and
     ``fans`` are checked; ``shape_name`` names the shape argument in messages.
@@ -432,13 +476,7 @@ def _variance_scaling(shape, scale, mode, distribution, fans, rng, dtype, shape_
     shape, dtype, rng = check_draw(shape, dtype, rng, shape_name)
     fan_in, fan_out = _fans(shape, "in_out") if fans is None else fans
 
-    # Var[W] = scale * c / d, i.e. n = d / c.
-    if mode == "fan_in":
-        c, d = 1, fan_in
-    elif mode == "fan_out":
-        c, d = 1, fan_out
-    else:
-        c, d = 2, fan_in + fan_out
+    c, d = _mode_cd(mode, fan_in, fan_out)  # Var[W] = scale * c / d, i.e. n = d / c
     if d == 0:  # a zero fan only comes from a zero dimension: nothing to draw
         return np.empty(shape, dtype)
     if distribution == "uniform":
@@ -549,7 +587,7 @@ def xavier(n, size=1000, *, rng=None, dtype=np.float64):
     True
     """
     n = check_count(n, "n", _N)
-    return _variance_scaling(size, 1.0 / 3.0, "fan_in", "uniform", (n, n), rng, dtype, "size")
+    return _variance_scaling(size, *_VS["xavier"], (n, n), rng, dtype, "size")
 
 
 def normalized_xavier(n, m, size=1000, *, rng=None, dtype=np.float64):
@@ -621,7 +659,7 @@ def normalized_xavier(n, m, size=1000, *, rng=None, dtype=np.float64):
     """
     n = check_count(n, "n", _N)
     m = check_count(m, "m", _M)
-    return _variance_scaling(size, 1.0, "fan_avg", "uniform", (n, m), rng, dtype, "size")
+    return _variance_scaling(size, *_VS["normalized_xavier"], (n, m), rng, dtype, "size")
 
 
 def he(n, size=1000, *, rng=None, dtype=np.float64):
@@ -688,7 +726,7 @@ def he(n, size=1000, *, rng=None, dtype=np.float64):
     ((10, 100), dtype('float64'))
     """
     n = check_count(n, "n", _N)
-    return _variance_scaling(size, 2.0, "fan_in", "normal", (n, n), rng, dtype, "size")
+    return _variance_scaling(size, *_VS["he"], (n, n), rng, dtype, "size")
 
 
 # --------------------------------------------------------------------------
@@ -754,7 +792,7 @@ def glorot_uniform(shape, *, rng=None, dtype=np.float64):
     >>> w.shape, w.dtype
     ((256, 128), dtype('float64'))
     """
-    return variance_scaling(shape, 1.0, "fan_avg", "uniform", rng=rng, dtype=dtype)
+    return variance_scaling(shape, *_VS["glorot_uniform"], rng=rng, dtype=dtype)
 
 
 def glorot_normal(shape, *, rng=None, dtype=np.float64):
@@ -819,7 +857,7 @@ def glorot_normal(shape, *, rng=None, dtype=np.float64):
     >>> w.shape, w.dtype
     ((256, 128), dtype('float64'))
     """
-    return variance_scaling(shape, 1.0, "fan_avg", "truncated_normal", rng=rng, dtype=dtype)
+    return variance_scaling(shape, *_VS["glorot_normal"], rng=rng, dtype=dtype)
 
 
 def he_uniform(shape, *, rng=None, dtype=np.float64):
@@ -880,7 +918,7 @@ def he_uniform(shape, *, rng=None, dtype=np.float64):
     >>> w.shape, w.dtype
     ((256, 128), dtype('float64'))
     """
-    return variance_scaling(shape, 2.0, "fan_in", "uniform", rng=rng, dtype=dtype)
+    return variance_scaling(shape, *_VS["he_uniform"], rng=rng, dtype=dtype)
 
 
 def he_normal(shape, *, rng=None, dtype=np.float64):
@@ -947,7 +985,7 @@ def he_normal(shape, *, rng=None, dtype=np.float64):
     >>> w.shape, w.dtype
     ((256, 128), dtype('float64'))
     """
-    return variance_scaling(shape, 2.0, "fan_in", "truncated_normal", rng=rng, dtype=dtype)
+    return variance_scaling(shape, *_VS["he_normal"], rng=rng, dtype=dtype)
 
 
 def lecun_uniform(shape, *, rng=None, dtype=np.float64):
@@ -1007,7 +1045,7 @@ def lecun_uniform(shape, *, rng=None, dtype=np.float64):
     >>> w.shape, w.dtype
     ((256, 128), dtype('float64'))
     """
-    return variance_scaling(shape, 1.0, "fan_in", "uniform", rng=rng, dtype=dtype)
+    return variance_scaling(shape, *_VS["lecun_uniform"], rng=rng, dtype=dtype)
 
 
 def lecun_normal(shape, *, rng=None, dtype=np.float64):
@@ -1073,7 +1111,170 @@ def lecun_normal(shape, *, rng=None, dtype=np.float64):
     >>> w.shape, w.dtype
     ((256, 128), dtype('float64'))
     """
-    return variance_scaling(shape, 1.0, "fan_in", "truncated_normal", rng=rng, dtype=dtype)
+    return variance_scaling(shape, *_VS["lecun_normal"], rng=rng, dtype=dtype)
+
+
+# --------------------------------------------------------------------------
+# The schemes' rules: standard deviation and bound from the fans.
+# --------------------------------------------------------------------------
+
+_FAN_MEANINGS = ("the number of inputs of the layer", "the number of outputs of the layer")
+
+
+def _scaling(name, fan_in, fan_out):
+    """(scale, c, d, distribution) of scheme ``name``: the variance is ``scale * c / d``."""
+    scale, mode, distribution = SCALINGS[check_choice(name, "name", tuple(SCALINGS))]
+    fan_in = check_count(fan_in, "fan_in", _FAN_MEANINGS[0])
+    fan_out = check_count(fan_out, "fan_out", _FAN_MEANINGS[1])
+    return (scale, *_mode_cd(mode, fan_in, fan_out), distribution)
+
+
+def scheme_std(name, fan_in, fan_out):
+    r"""The standard deviation of scheme ``name``'s weights for a layer's fans.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`SCALINGS` (``"xavier"``, ``"normalized_xavier"``,
+        ``"he"``, ``"lecun"``, or one of Keras's six).
+    fan_in, fan_out : int
+        The layer's numbers of inputs and outputs (the second is read by
+        ``fan_avg`` schemes only).
+
+    Returns
+    -------
+    float
+        :math:`\sqrt{	ext{scale}/n}`, with ``scale`` and ``n`` (``fan_in``,
+        ``fan_out`` or their mean) from :data:`SCALINGS`, computed as
+        ``sqrt(p * c / (q * d))`` for ``scale = p / q`` and ``n = d / c``
+        (integers, one rounding before the root): ``sqrt(1 / (3 n))``,
+        ``sqrt(2 / (n + m))``, ``sqrt(2 / n)``, ``sqrt(1 / n)``.  That is the
+        standard deviation of every scheme's weights, uniform, normal or
+        truncated normal alike.
+
+    Raises
+    ------
+    TypeError
+        If ``name`` is not a string or a fan not an integer.
+    ValueError
+        If ``name`` is not a key of :data:`SCALINGS` or a fan is below 1.
+
+    See Also
+    --------
+    scheme_bound, scheme_rule
+
+    Notes
+    -----
+    .. math:: \sigma = \sqrt{rac{	ext{scale}}{n}}
+
+    Also known as: the ``gain / sqrt(fan)`` of ``torch.nn.init.calculate_gain``.
+
+    References
+    ----------
+    .. [1] X. Glorot, Y. Bengio, "Understanding the difficulty of training
+       deep feedforward neural networks", AISTATS 2010, eqs. (1), (16).
+    .. [2] K. He, X. Zhang, S. Ren, J. Sun, "Delving Deep into Rectifiers",
+       ICCV 2015, eq. (10).
+
+    Examples
+    --------
+    >>> from winit.schemes import scheme_std
+    >>> scheme_std("he", 50, 7) == (2 / 50) ** 0.5
+    True
+    >>> print(scheme_std("xavier", 10, 10))  # the tutorial's U[±1/sqrt(10)]
+    0.18257418583505536
+    """
+    scale, c, d, _ = _scaling(name, fan_in, fan_out)
+    return sqrt(scale.numerator * c / (scale.denominator * d))
+
+
+def scheme_bound(name, fan_in, fan_out):
+    r"""The half-width of a uniform scheme's interval; ``None`` for a normal one.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`SCALINGS`.
+    fan_in, fan_out : int
+        The layer's numbers of inputs and outputs.
+
+    Returns
+    -------
+    float or None
+        ``sqrt(3 * scale * c) / sqrt(d)``, the limit :func:`variance_scaling`
+        draws within (equal, to the bit, to :func:`xavier_bounds` and
+        :func:`normalized_xavier_bounds`), or ``None`` for a normal or
+        truncated normal scheme.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`scheme_std`.
+
+    Notes
+    -----
+    .. math:: a = \sqrt{3\, 	ext{scale} / n}, \qquad W \sim U[-a, a]
+
+    Also known as: ``limit`` in Keras's ``VarianceScaling``.
+
+    References
+    ----------
+    .. [1] X. Glorot, Y. Bengio, AISTATS 2010, eqs. (1), (16).
+
+    Examples
+    --------
+    >>> from winit.schemes import scheme_bound, xavier_bounds
+    >>> scheme_bound("xavier", 10, 10) == xavier_bounds(10)[1]
+    True
+    >>> scheme_bound("he", 10, 10) is None
+    True
+    """
+    scale, c, d, distribution = _scaling(name, fan_in, fan_out)
+    if distribution != "uniform":
+        return None
+    return sqrt(3.0 * float(scale) * c) / sqrt(d)
+
+
+def scheme_rule(name):
+    r"""Scheme ``name`` as the ``(std, distribution)`` pair :func:`winit.networks.init_weights` takes.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`SCALINGS`.
+
+    Returns
+    -------
+    std : callable
+        ``std(fan_in, fan_out) -> float``, :func:`scheme_std` for ``name``
+        (a :func:`functools.partial`, so it pickles).
+    distribution : {"uniform", "normal", "truncated_normal"}
+        The scheme's distribution (``init_weights`` draws the first two).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``name`` is not a key of :data:`SCALINGS`.
+
+    Notes
+    -----
+    .. math:: W_l \sim D(0, \sigma(n_{l-1}, n_l)^2)
+
+    Also known as: a variance-scaling initializer, unbound from any shape.
+
+    References
+    ----------
+    .. [1] Keras, ``keras.initializers.VarianceScaling``.
+
+    Examples
+    --------
+    >>> from winit.schemes import scheme_rule
+    >>> std, distribution = scheme_rule("he")
+    >>> std(50, 7) == (2 / 50) ** 0.5, distribution
+    (True, 'normal')
+    """
+    check_choice(name, "name", tuple(SCALINGS))
+    return partial(scheme_std, name), SCALINGS[name][2]
 
 
 # --------------------------------------------------------------------------
@@ -1140,7 +1341,7 @@ def summarize(w):
     0.25 0.5590169943749475
     """
     w = check_weights(w, "w")
-    return Summary(float(w.min()), float(w.max()), float(w.mean()), float(w.std()))
+    return Summary(float(w.min()), float(w.max()), *mean_std(w))
 
 
 # --------------------------------------------------------------------------
@@ -1260,14 +1461,17 @@ def orthogonal(shape, gain=1.0, *, rng=None, dtype=np.float64):
             f"shape must have at least 2 dimensions (rows and columns of the orthogonal "
             f"matrix, in the (in, out) layout); got {shape!r}"
         )
+    meaning = "the factor on the orthogonal matrix"
     if gain > _MAX_SPREAD[dtype]:
-        raise ValueError(
-            f"gain must be small enough for {dtype} weights (the factor on the orthogonal "
-            f"matrix); got gain={gain!r}"
-        )
+        check_spread(gain, "gain", meaning, dtype)
     rows, cols = math.prod(shape[:-1]), shape[-1]
     if rows == 0 or cols == 0:
         return np.empty(shape, dtype)
+    # each weight has standard deviation gain / sqrt(max(rows, cols)): below the
+    # type's smallest normal number the matrix would be zeros and subnormal values
+    spread = gain / math.sqrt(max(rows, cols))
+    check_spread(spread, "gain", meaning, dtype, be="be a factor that gives weights of standard deviation",
+                 got=f"gain={gain!r}, which gives {spread:.3g} for a {rows} x {cols} matrix")
     a = rng.standard_normal((max(rows, cols), min(rows, cols)), dtype=dtype)
     q, r = np.linalg.qr(a)
     signs = np.sign(np.diagonal(r))

@@ -20,17 +20,18 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .._numerics import std as _std
 from .._validation import check_choice, check_count
 from .plots import normal_pdf, uniform_pdf
 from ..schemes import (
     Summary,
     he,
-    he_std,
     normalized_xavier,
-    normalized_xavier_bounds,
+    scheme_bound,
+    scheme_rule,
+    scheme_std,
     summarize,
     xavier,
-    xavier_bounds,
 )
 
 #: The tutorial's three schemes, by the names of their winit functions.
@@ -93,14 +94,9 @@ class SchemeView(NamedTuple):
 
 
 def _spread(scheme, n, m):
-    """(bound or None, theoretical std) of ``scheme`` for validated n, m."""
-    if scheme == "xavier":
-        bound = float(xavier_bounds(n)[1])
-        return bound, bound / math.sqrt(3.0)
-    if scheme == "normalized_xavier":
-        bound = float(normalized_xavier_bounds(n, m)[1])
-        return bound, bound / math.sqrt(3.0)
-    return None, float(he_std(n))
+    """(bound or None, theoretical std) of ``scheme`` for validated n, m, as
+    :data:`winit.schemes.SCALINGS` defines them."""
+    return scheme_bound(scheme, n, m), scheme_std(scheme, n, m)
 
 
 def scheme_view(scheme, n, m=10, *, size=1000, seed=0):
@@ -363,11 +359,11 @@ def render_image(fig, *, dpi=CSS_PX_PER_INCH * PIXEL_DENSITY, colors=64, format=
         If ``format`` is not one of :data:`IMAGE_FORMATS`, or ``colors`` is
         None with ``format="webp"``.
     """
-    if format not in IMAGE_FORMATS:
-        raise ValueError(f"format must be one of {sorted(IMAGE_FORMATS)}, got {format!r}")
+    check_choice(format, "format", tuple(IMAGE_FORMATS))
     if colors is None:
         if format != "png":
-            raise ValueError("colors=None (full colour) is only written as format='png'")
+            raise ValueError(f"format must be 'png' with colors=None (full colour is written as "
+                             f"PNG only); got {format!r}")
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
         return buf.getvalue()
@@ -397,8 +393,7 @@ def encode_image(image, *, colors=64, format="png"):
     :func:`render_image`).  Touches no matplotlib object: safe on another thread."""
     from PIL import Image
 
-    if format not in IMAGE_FORMATS:
-        raise ValueError(f"format must be one of {sorted(IMAGE_FORMATS)}, got {format!r}")
+    check_choice(format, "format", tuple(IMAGE_FORMATS))
     image = image.quantize(colors=colors, method=Image.Quantize.FASTOCTREE,
                            dither=Image.Dither.NONE)
     out = io.BytesIO()
@@ -414,15 +409,32 @@ def encode_image(image, *, colors=64, format="png"):
 # Depth explorer: signals through a deep network at initialisation
 # --------------------------------------------------------------------------
 
-#: Initialisations the depth explorer offers: the experiments' four, and the
-#: naive N(0, 1), which makes signals explode.
-DEPTH_INITS = ("standard", "normalized", "xavier", "he", "unit")
+#: Initialisations the depth explorer offers: the experiments' four
+#: (:data:`winit.experiments.INITS`), and the naive N(0, 1), which makes
+#: signals explode.
+DEPTH_INITS = ("standard", "normalized", "lecun", "he", "unit")
 DEPTH_INIT_LABELS = {
     "standard": "U[±1/√n] (tutorial's xavier)",
     "normalized": "U[±√6/√(n+m)] (Glorot)",
-    "xavier": "N(0, 1/n)",
+    "lecun": "N(0, 1/n) (He et al.'s 'Xavier')",
     "he": "N(0, 2/n) (He)",
     "unit": "N(0, 1)",
+}
+
+
+def _unit(fan_in, fan_out):
+    return 1.0
+
+
+#: How each of :data:`DEPTH_INITS` draws, ``(std(fan_in, fan_out), distribution)``
+#: for :func:`winit.networks.init_weights`: the rules of :data:`winit.schemes.SCALINGS`
+#: (the tutorial's "xavier", "normalized_xavier", LeCun's N(0, 1/n) and "he"), and N(0, 1).
+DEPTH_RULES = {
+    "standard": scheme_rule("xavier"),
+    "normalized": scheme_rule("normalized_xavier"),
+    "lecun": scheme_rule("lecun"),
+    "he": scheme_rule("he"),
+    "unit": (_unit, "normal"),
 }
 #: Grids the static site pre-renders.
 DEPTH_GRID = (1, 2, 3, 5, 10, 20, 50, 100)
@@ -472,14 +484,7 @@ def depth_view(depth, width, activation, init, *, batch=64, seed=0,
         return DepthView(depth, width, activation, init, empty, empty, {}, "too large",
                          f"{depth} layers of {width} units hold {n_weights:,} weights, more than "
                          f"the {max_weights:,} this explorer draws: choose fewer layers or units.")
-    rules = {
-        "standard": (lambda i, o: 1.0 / np.sqrt(3.0 * i), "uniform"),
-        "normalized": (lambda i, o: np.sqrt(2.0 / (i + o)), "uniform"),
-        "xavier": (lambda i, o: 1.0 / np.sqrt(i), "normal"),
-        "he": (lambda i, o: np.sqrt(2.0 / i), "normal"),
-        "unit": (lambda i, o: 1.0, "normal"),
-    }
-    rule, distribution = rules[init]
+    rule, distribution = DEPTH_RULES[init]
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((batch, width))
     y = rng.integers(0, 10, size=batch)
@@ -489,8 +494,12 @@ def depth_view(depth, width, activation, init, *, batch=64, seed=0,
         rec = forward(params, x, activation)
         grads = backward(params, rec, y)
         acts = rec.activations
-        act_std = np.array([a.std() for a in acts])
-        grad_std = np.array([g.std() for g in grads.grad_pre_activations[:-1]]) * batch
+        # numpy's std, and where the squares of finite values overflow, the std of the
+        # values divided by their largest magnitude: the line goes as far as the signal
+        act_std = np.array([_std(a) for a in acts])
+        grad_std = np.array([_std(g) for g in grads.grad_pre_activations[:-1]]) * batch
+    if not rec.finite:  # no loss, so no gradient (a ReLU's mask turns their NaN into zeros)
+        grad_std = np.full(depth, np.nan)
     picks = sorted({1, (depth + 1) // 2, depth})
     samples = {layer: acts[layer - 1].ravel()[:4000] for layer in picks}
     status, message = _verdict(act_std, grad_std)
@@ -660,15 +669,17 @@ class DepthFigure:
             _depth_suptitle(self.fig, text)
         layers = np.arange(1, view.depth + 1)
         marker = "o" if view.depth <= 20 else "None"
+        extent = []
         for line, values in zip(self.spreads, (view.activation_std, view.gradient_std)):
             shown = np.where(np.isfinite(values), np.maximum(values, STD_FLOOR), np.nan)
             line.set_data(layers, shown)
             line.set_marker(marker)
+            extent += [v for v in shown if v == v]
         if ax_std.get_legend() is None or self._legend_marker != marker:
             with plt.rc_context(_STYLE):  # the legend copies the lines' markers when made
                 ax_std.legend()
             self._legend_marker = marker
-        _autoscale(ax_std)
+        _autoscale_log(ax_std, extent)
         with np.errstate(over="ignore", invalid="ignore"):  # finite values can still overflow v**2
             normalise = _update_samples(ax_hist, self.hists, view.samples)
         _autoscale(ax_hist)
@@ -677,6 +688,42 @@ class DepthFigure:
         with plt.rc_context(_STYLE):
             ax_hist.legend(handles=[h for h in self.hists if h.axes is not None])
         return self.fig
+
+
+#: Beyond these, matplotlib's 5 % margins of a log axis overflow (or underflow) float64.
+_LOG_AXIS_RANGE = (1e-250, 1e250)
+
+
+def _autoscale_log(ax, values):
+    """:func:`_autoscale` for an axes whose y axis is logarithmic; where ``values``
+    leave :data:`_LOG_AXIS_RANGE`, the y limits are set here, 5 % of the span in
+    decades beyond the data as matplotlib does, but never beyond float64's range
+    (matplotlib's own margins would overflow, with a numpy warning)."""
+    from matplotlib.ticker import FixedLocator, LogLocator, NullLocator
+
+    lo, hi = _LOG_AXIS_RANGE
+    if not values or (lo <= min(values) and max(values) <= hi):
+        if getattr(ax, "_winit_fixed_ticks", False):  # back to matplotlib's log ticks
+            ax.yaxis.set_major_locator(LogLocator(10.0))
+            ax.yaxis.set_minor_locator(LogLocator(10.0, None))
+            ax._winit_fixed_ticks = False
+        _autoscale(ax)
+        return
+    bottom, top = math.log10(min(values)), math.log10(max(values))
+    pad = 0.05 * (top - bottom) if top > bottom else 1.0
+    bottom, top = max(bottom - pad, -305.0), min(top + pad, 305.0)
+    ax.set_autoscaley_on(False)
+    ax.set_ylim(10.0 ** bottom, 10.0 ** top)
+    # matplotlib's log locator also computes powers beyond the limits, which overflow:
+    # ticks at every step-th power of ten inside them instead
+    step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200) if s * 8 >= top - bottom)
+    ax.yaxis.set_major_locator(FixedLocator(
+        [10.0 ** e for e in range(math.ceil(bottom / step) * step, math.floor(top) + 1, step)]))
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax._winit_fixed_ticks = True
+    ax.relim(visible_only=True)
+    ax.set_autoscalex_on(True)
+    ax.autoscale_view(scaley=False)
 
 
 def draw_depth_view(view, axes=None):
@@ -744,7 +791,9 @@ def _update_samples(ax, hists, samples):
         if hist.axes is not None:
             hist.remove()
     for hist, (layer, v) in zip(hists, finite.items()):
-        std = v.std()
+        if not v.size:  # every sampled value overflowed: nothing to draw (and no std of nothing)
+            continue
+        std = _std(v)
         if normalise and np.isfinite(std) and std > 0:
             v = v / std
         if v.size:

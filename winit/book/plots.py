@@ -11,7 +11,8 @@ import math
 
 import numpy as np
 
-from .._validation import check_real
+from .._numerics import mean_std
+from .._validation import check_array, check_real
 
 
 def _axes(ax, figsize=(6.4, 4.0)):
@@ -32,13 +33,9 @@ def range_errorbar(ns, half_widths, *, ax=None, label=None, color=None, title=No
     weights of a node with ``n`` inputs are drawn from (or, for a normal
     distribution, one standard deviation either side of 0).
     """
-    ns = np.asarray(ns)
-    half_widths = np.asarray(half_widths, dtype=float)
-    if ns.shape != half_widths.shape or ns.ndim != 1:
-        raise ValueError(
-            "ns and half_widths must be 1-D sequences of the same length; "
-            f"got shapes {ns.shape} and {half_widths.shape}"
-        )
+    ns = check_array(ns, "ns", "the numbers of inputs", dtype="real", ndim=1)
+    half_widths = check_array(half_widths, "half_widths", "the half-width of the bar at each n",
+                              dtype="float64", shape=ns.shape)
     ax = _axes(ax)
     ax.errorbar(ns, np.zeros_like(half_widths), yerr=half_widths, fmt="none",
                 ecolor=color, elinewidth=1.2, label=label)
@@ -72,13 +69,20 @@ def sample_histogram(w, *, pdf=None, ax=None, bins=40, title=None, pdf_label="th
 
     ``pdf`` is a function of ``x`` (e.g. ``lambda x: uniform_pdf(x, a)``) or
     None.  The sample's mean and standard deviation go in the legend.
+
+    Raises
+    ------
+    TypeError
+        If ``w`` is not an array of real numbers.
+    ValueError
+        If ``w`` is empty or holds NaN or an infinity (a histogram of them
+        would drop them and its legend read "mean nan").
     """
-    w = np.asarray(w, dtype=float).ravel()
-    if w.size == 0:
-        raise ValueError("w must hold at least one weight; got an empty array")
+    w = check_array(w, "w", "the weights to draw", dtype="float64", min_size=1).ravel()
+    mean, std = mean_std(w)
     ax = _axes(ax)
     ax.hist(w, bins=bins, density=True, color="C0", alpha=0.55,
-            label=f"sample: mean {w.mean():.3f}, std {w.std():.3f}")
+            label=f"sample: mean {mean:.3f}, std {std:.3f}")
     if pdf is not None:
         lo, hi = w.min(), w.max()
         pad = 0.1 * (hi - lo) if hi > lo else 1.0

@@ -21,7 +21,7 @@ import base64
 import html
 import io
 
-from .._validation import check_choice
+from .._validation import check_choice, check_member
 from .explorers import (
     DEPTH_GRID,
     ComparisonFigure,
@@ -200,9 +200,8 @@ def scheme_explorer(scheme="xavier", *, n=10, m=20, n_grid=N_GRID, m_grid=M_GRID
     import ipywidgets as widgets
 
     scheme = check_choice(scheme, "scheme", SCHEMES)
-    for name, value, grid in (("n", n, n_grid), ("m", m, m_grid)):
-        if value not in grid:
-            raise ValueError(f"{name} must be one of the grid values {tuple(grid)}; got {value!r}")
+    check_member(n, "n", n_grid, "the grid values")
+    check_member(m, "m", m_grid, "the grid values")
     pick = widgets.ToggleButtons(options=[(SCHEME_LABELS[s].split("  ")[0], s) for s in SCHEMES],
                                  value=scheme, description="scheme")
     n_slider, n_row = grid_slider(n_grid, n, "n inputs")
@@ -237,8 +236,7 @@ def comparison_explorer(*, n=10, m=10, n_grid=N_GRID):
     schemes' standard deviations against n, with that n marked."""
     import ipywidgets as widgets
 
-    if n not in n_grid:
-        raise ValueError(f"n must be one of the grid values {tuple(n_grid)}; got {n!r}")
+    check_member(n, "n", n_grid, "the grid values")
     n_slider, n_row = grid_slider(n_grid, n, "n inputs")
     import matplotlib.pyplot as plt
 
@@ -347,8 +345,7 @@ def depth_explorer(*, depth=5, width=100, activations=("tanh", "relu", "sigmoid"
     Works on the static site."""
     import ipywidgets as widgets
 
-    if depth not in depth_grid:
-        raise ValueError(f"depth must be one of the grid values {tuple(depth_grid)}; got {depth!r}")
+    check_member(depth, "depth", depth_grid, "the grid values")
     act_pick = widgets.ToggleButtons(options=list(activations), description="activation")
     init_pick = widgets.ToggleButtons(options=[(DEPTH_INIT_LABELS[i], i) for i in inits],
                                       description="init", style={"button_width": "auto"})

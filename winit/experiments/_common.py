@@ -3,49 +3,37 @@ one recorded forward and backward pass at initialisation."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_choice, check_count, check_rng, check_size_fits
+from .._validation import (check_array, check_choice, check_count, check_labels, check_rng,
+                           check_size_fits)
 from ..networks import ACTIVATIONS, backward, forward, init_weights
+from ..schemes import scheme_rule
 
 __all__ = ["INITS", "LayerSignals", "layer_signals"]
 
 
-def _standard(fan_in, fan_out):
-    return math.sqrt(1.0 / (3.0 * fan_in))
-
-
-def _normalized(fan_in, fan_out):
-    return math.sqrt(2.0 / (fan_in + fan_out))
-
-
-def _xavier(fan_in, fan_out):
-    return math.sqrt(1.0 / fan_in)
-
-
-def _he(fan_in, fan_out):
-    return math.sqrt(2.0 / fan_in)
-
-
 #: The four initialisations the experiments compare, as
 #: ``name: (std(fan_in, fan_out), distribution)`` for
-#: :func:`winit.networks.init_weights`.
+#: :func:`winit.networks.init_weights`, read from :data:`winit.schemes.SCALINGS`
+#: (:func:`winit.schemes.scheme_rule`):
 #:
 #: * ``"standard"``: :math:`U[-1/\sqrt{n_{in}}, 1/\sqrt{n_{in}}]`, Glorot and
-#:   Bengio (2010) eq. 1, standard deviation :math:`1/\sqrt{3 n_{in}}`;
+#:   Bengio (2010) eq. 1, standard deviation :math:`1/\sqrt{3 n_{in}}`: the
+#:   tutorial's ``"xavier"`` scheme;
 #: * ``"normalized"``: :math:`U[\pm\sqrt{6}/\sqrt{n_{in} + n_{out}}]`, their
-#:   eq. 16, standard deviation :math:`\sqrt{2/(n_{in} + n_{out})}`;
-#: * ``"xavier"``: N(0, 1/n_in), what He et al. (2015) call "Xavier"
-#:   (LeCun et al.'s 1998 rule; Keras's ``lecun_normal`` without truncation);
+#:   eq. 16, standard deviation :math:`\sqrt{2/(n_{in} + n_{out})}`: the
+#:   ``"normalized_xavier"`` scheme;
+#: * ``"lecun"``: N(0, 1/n_in), LeCun et al.'s 1998 rule (Keras's
+#:   ``lecun_normal`` without truncation), which He et al. (2015) call "Xavier";
 #: * ``"he"``: N(0, 2/n_in), He et al. (2015) eq. 10.
 INITS = {
-    "standard": (_standard, "uniform"),
-    "normalized": (_normalized, "uniform"),
-    "xavier": (_xavier, "normal"),
-    "he": (_he, "normal"),
+    "standard": scheme_rule("xavier"),
+    "normalized": scheme_rule("normalized_xavier"),
+    "lecun": scheme_rule("lecun"),
+    "he": scheme_rule("he"),
 }
 
 
@@ -109,9 +97,9 @@ def layer_signals(x, y, *, activation, init, depth=5, width=1000, rng=None):
         Inputs.
     y : numpy.ndarray of int, shape (N,)
         Labels.
-    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear"}
+    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear", "gelu"}
         Activation function of the hidden layers.
-    init : {"standard", "normalized", "xavier", "he"}
+    init : {"standard", "normalized", "lecun", "he"}
         A key of :data:`INITS`.
     depth : int, default 5
         Number of hidden layers.
@@ -144,16 +132,8 @@ def layer_signals(x, y, *, activation, init, depth=5, width=1000, rng=None):
     width = check_count(width, "width", "the units per hidden layer")
     check_size_fits((depth, width, width), np.dtype(np.float64), "depth")
     rng = check_rng(rng)
-    x = np.asarray(x)
-    y = np.asarray(y)
-    if x.ndim != 2:
-        raise ValueError(f"x must be a 2-d array (examples, features); got shape {x.shape}")
-    if not np.issubdtype(y.dtype, np.integer):
-        raise TypeError(f"y must be a non-empty array of integer labels; got dtype {y.dtype}")
-    if y.size == 0:
-        raise ValueError(f"y must be a non-empty array of integer labels; got shape {y.shape}")
-    if y.min() < 0:
-        raise ValueError(f"y must hold class labels 0, 1, ...; got the label {int(y.min())}")
+    x = check_array(x, "x", "the examples, one per row", ndim=2)
+    y = check_labels(y, "y", x.shape[0], None)
     std, distribution = INITS[init]
     params = init_weights([x.shape[1]] + [width] * depth + [int(y.max()) + 1], std=std,
                           distribution=distribution, rng=rng)

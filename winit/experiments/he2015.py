@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_count, check_real, check_rng
+from .._validation import check_count, check_counts, check_real, check_rng
 from ..data import digits, shapes_dataset
 from ..networks import init_weights, train_sgd_stack
 from ._common import INITS, layer_signals
@@ -34,9 +34,9 @@ def relu_signals(*, n_samples=300, depth=5, width=1000, rng=0):
     He et al. (2015, eq. 7-10) show that for ReLU layers
     :math:`\\operatorname{Var}[z_l] = n_l \\operatorname{Var}[W_l]
     E[h_{l-1}^2]` and :math:`E[h_l^2] = \\tfrac12 \\operatorname{Var}[z_l]`,
-    so with :math:`\\operatorname{Var}[W] = 1/n` ("xavier") the activations'
-    second moment halves at every layer, and with :math:`2/n` ("he") it stays
-    constant.  Same images and architecture as :func:`glorot_signals`.
+    so with :math:`\\operatorname{Var}[W] = 1/n` (``"lecun"``, LeCun et al.'s
+    rule, which He et al. call "Xavier") the activations' second moment
+    halves at every layer, and with :math:`2/n` (``"he"``) it stays constant.  Same images and architecture as :func:`glorot_signals`.
 
     Parameters
     ----------
@@ -46,13 +46,13 @@ def relu_signals(*, n_samples=300, depth=5, width=1000, rng=0):
     Returns
     -------
     dict
-        ``{"xavier": LayerSignals, "he": LayerSignals}``.
+        ``{"lecun": LayerSignals, "he": LayerSignals}``.
 
     Examples
     --------
     >>> from winit.experiments.he2015 import relu_signals
     >>> s = relu_signals(n_samples=20, width=200, rng=0)
-    >>> m = s["xavier"].activation_second_moment
+    >>> m = s["lecun"].activation_second_moment
     >>> bool(0.35 < m[-1] / m[-2] < 0.65)
     True
     """
@@ -61,7 +61,7 @@ def relu_signals(*, n_samples=300, depth=5, width=1000, rng=0):
     x, y = shapes_dataset(n_samples, rng=rng)
     return {init: layer_signals(x, y, activation="relu", init=init, depth=depth,
                                 width=width, rng=rng)
-            for init in ("xavier", "he")}
+            for init in ("lecun", "he")}
 
 
 @dataclass
@@ -98,8 +98,9 @@ def he_depth_training(depths=(22, 30), *, n_seeds=5, width=32, steps=2000, lr=0.
 
     For each depth (the number of weight layers, as He et al. count:
     ``depth - 1`` hidden ReLU layers of ``width`` units and a linear softmax
-    layer) and each seed, train one network from "xavier" (N(0, 1/n)) and
-    one from "he" (N(0, 2/n)), biases zero, with plain minibatch SGD on the
+    layer) and each seed, train one network from ``"lecun"`` (N(0, 1/n),
+    LeCun et al.'s rule, which He et al. call "Xavier") and one from
+    ``"he"`` (N(0, 2/n)), biases zero, with plain minibatch SGD on the
     softmax cross-entropy, on scikit-learn's handwritten digits
     (:func:`winit.data.digits`: 8x8 images, 64 inputs, 10 classes, one
     seeded split into a training and a held-out set, every pixel
@@ -107,7 +108,7 @@ def he_depth_training(depths=(22, 30), *, n_seeds=5, width=32, steps=2000, lr=0.
 
     Within a seed the two networks share everything but the factor
     :math:`\\sqrt 2`: the same random numbers for the weights (so the He
-    weights are exactly :math:`\\sqrt 2` times the "xavier" ones) and the
+    weights are exactly :math:`\\sqrt 2` times the "lecun" ones) and the
     same minibatch order.  Seeds differ in both.  All runs of one depth are
     trained together by :func:`winit.networks.train_sgd_stack`, which gives
     what :func:`winit.networks.train_sgd` would give run by run.
@@ -125,7 +126,7 @@ def he_depth_training(depths=(22, 30), *, n_seeds=5, width=32, steps=2000, lr=0.
 
     What the defaults (the book's settings) show, over seeds 0-4 of
     ``rng=0``: every He network learns within the 2,000 steps at both
-    depths (training loss far below half of :math:`\\log 10`); no "xavier"
+    depths (training loss far below half of :math:`\\log 10`); no "lecun"
     network does, at either depth, though at 22 layers some have started
     to leave :math:`\\log 10` by the end.  With width 32, plain SGD at
     twice the learning rate throws the 30-layer He networks' loss back up
@@ -162,7 +163,7 @@ def he_depth_training(depths=(22, 30), *, n_seeds=5, width=32, steps=2000, lr=0.
     Returns
     -------
     dict
-        ``{depth: {"xavier": SeedRuns, "he": SeedRuns}}``.
+        ``{depth: {"lecun": SeedRuns, "he": SeedRuns}}``.
 
     Raises
     ------
@@ -183,12 +184,9 @@ def he_depth_training(depths=(22, 30), *, n_seeds=5, width=32, steps=2000, lr=0.
        ICCV 2015, Section 2.2 and Figures 2-3.
     """
     rng = check_rng(rng)
-    depths = [check_count(d, "depths", "the number of weight layers, at least 2")
-              for d in (depths if hasattr(depths, "__iter__") else [depths])]
-    if not depths or any(d < 2 for d in depths):
-        raise ValueError(
-            f"depths must be one or more integers >= 2 (the number of weight layers); got {depths}"
-        )
+    depths = check_counts(depths if hasattr(depths, "__iter__") else [depths], "depths",
+                          "the numbers of weight layers", each="a number of weight layers",
+                          low=2)
     n_seeds = check_count(n_seeds, "n_seeds", "the number of seeds per depth and initialisation")
     width = check_count(width, "width", "the units per hidden layer")
     input_scale = check_real(input_scale, "input_scale",
@@ -198,7 +196,7 @@ def he_depth_training(depths=(22, 30), *, n_seeds=5, width=32, steps=2000, lr=0.
     seeds = rng.integers(0, 2**63, size=(n_seeds, 2))
     data = digits(test_fraction=test_fraction, scale=input_scale, rng=data_seed)
     n_in, n_classes = data.x_train.shape[1], 10
-    inits = ("xavier", "he")
+    inits = ("lecun", "he")
     out = {}
     for depth in depths:
         sizes = [n_in] + [width] * (depth - 1) + [n_classes]

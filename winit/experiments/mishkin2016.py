@@ -42,11 +42,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_choice, check_count, check_real, check_rng
+from .._validation import (check_array, check_choice, check_count, check_counts, check_real,
+                           check_rng)
 from ..data import digits
 from ..fans import calculate_gain
 from ..lsuv import lsuv
 from ..meanfield import length_map
+from ..networks import ACTIVATIONS as NETWORK_ACTIVATIONS
 from ..networks import activate, forward, init_weights, train_sgd
 from ..schemes import orthogonal
 from ._common import INITS
@@ -83,7 +85,7 @@ def mlp_forward_to(activation, *, measure="pre"):
 
     Parameters
     ----------
-    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear"}
+    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear", "gelu"}
     measure : {"pre", "post"}, default "pre"
 
     Returns
@@ -91,7 +93,7 @@ def mlp_forward_to(activation, *, measure="pre"):
     callable
         ``forward_to(weights, x, k) -> numpy.ndarray`` of shape ``(B, n_k)``.
     """
-    check_choice(activation, "activation", ("tanh", "sigmoid", "relu", "leaky_relu", "linear"))
+    check_choice(activation, "activation", NETWORK_ACTIVATIONS)
     check_choice(measure, "measure", _MEASURES)
     cache = {"x": None, "ws": (), "h": None}
 
@@ -134,12 +136,10 @@ def lsuv_network(sizes, activation, x, *, measure="pre", tol=0.1, max_iter=10, r
     winit.lsuv.LSUVResult
         Its ``weights`` are the ``(sizes[l-1], sizes[l])`` matrices.
     """
-    sizes = [check_count(s, "sizes", "the layer widths") for s in sizes]
-    if len(sizes) < 2:
-        raise ValueError(f"sizes must have at least 2 entries (input and output); got {sizes}")
-    x = np.asarray(x, dtype=float)
-    if x.ndim != 2 or x.shape[1] != sizes[0]:
-        raise ValueError(f"x must have shape (batch, {sizes[0]}); got shape {x.shape}")
+    sizes = check_counts(sizes, "sizes", "the layer widths, input and output included",
+                         min_len=2, each="a layer width")
+    x = check_array(x, "x", "the batch LSUV measures on", dtype="float64",
+                    shape=(("batch", 1), sizes[0]))
     shapes = [np.zeros((a, b)) for a, b in zip(sizes[:-1], sizes[1:])]
     return lsuv(shapes, mlp_forward_to(activation, measure=measure), x, tol=tol,
                 max_iter=max_iter, rng=rng)
@@ -263,9 +263,8 @@ def variance_through_depth(*, activations=ACTIVATIONS, depth=20, width=128, n_ls
     check_real(tol, "tol", "the variance tolerance", positive=True)
     data = digits(rng=rng)
     x = data.x_train
-    if n_lsuv > x.shape[0]:
-        raise ValueError(f"n_lsuv must be at most {x.shape[0]} (the training digits); "
-                         f"got {n_lsuv}")
+    check_count(n_lsuv, "n_lsuv", "the digits LSUV measures on, among the training digits",
+                high=x.shape[0])
     batch = x[rng.choice(x.shape[0], n_lsuv, replace=False)]
     sizes = [x.shape[1]] + [width] * depth
     out = {}

@@ -48,7 +48,9 @@ from math import comb, sqrt
 
 import numpy as np
 
-from .._validation import check_choice, check_count, check_real, check_rng
+from .. import activations as _activations
+from .._validation import (check_array, check_arrays, check_choice, check_count, check_counts,
+                           check_real, check_rng)
 from ..schemes import orthogonal, variance_scaling
 
 __all__ = [
@@ -75,43 +77,21 @@ CRITICAL_SIGMA_W2 = {"linear": 1.0, "relu": 2.0, "tanh": 1.0}
 
 
 def _derivative(z, activation):
-    if activation == "linear":
-        return np.ones_like(z)
-    if activation == "relu":
-        return (z > 0).astype(z.dtype)
-    t = np.tanh(z)
-    return 1.0 - t * t
+    return _activations.get(activation).derivative(z)
 
 
 def _activate(z, activation):
-    if activation == "linear":
-        return z
-    if activation == "relu":
-        return np.maximum(z, 0.0)
-    return np.tanh(z)
+    return _activations.get(activation).function(z)
 
 
 def _check_weights(weights):
-    if not isinstance(weights, (list, tuple)) or not weights:
-        raise TypeError(
-            "weights must be a non-empty list of square 2-D arrays (one per layer); "
-            f"got {type(weights).__name__}"
-        )
-    out = []
-    n = None
-    for i, w in enumerate(weights):
-        w = np.asarray(w)
-        if w.ndim != 2 or w.shape[0] != w.shape[1] or w.dtype.kind != "f":
-            raise ValueError(
-                f"weights[{i}] must be a square 2-D float array; got shape {w.shape}, "
-                f"dtype {w.dtype}"
-            )
-        if n is not None and w.shape[0] != n:
-            raise ValueError(
-                f"weights[{i}] must have the width of weights[0], {n}; got {w.shape[0]}"
-            )
-        n = w.shape[0]
-        out.append(w)
+    """One square weight matrix per layer, all of one width."""
+    out = check_arrays(weights, "weights", "one square weight matrix per layer", ndim=2)
+    n = out[0].shape[0]
+    for i, w in enumerate(out):
+        if w.shape != (n, n):
+            raise ValueError(f"weights[{i}] must be an array of shape ({n}, {n}) (square, of the "
+                             f"width of weights[0]); got shape {w.shape}")
     return out
 
 
@@ -160,10 +140,8 @@ def input_output_jacobian(weights, x, activation):
     """
     check_choice(activation, "activation", ACTIVATIONS)
     weights = _check_weights(weights)
-    x = np.asarray(x, dtype=float)
     n = weights[0].shape[0]
-    if x.shape != (n,):
-        raise ValueError(f"x must be a vector of {n} inputs (the width); got shape {x.shape}")
+    x = check_array(x, "x", "the input, one entry per unit", dtype="float64", shape=(n,))
     h = x
     jac = np.eye(n)
     for w in weights:
@@ -342,11 +320,8 @@ def jacobian_spectra(*, depths=(1, 8, 32, 128), width=64, activations=ACTIVATION
     >>> bool(abs(sv.max() - 1) < 1e-12 and abs(sv.min() - 1) < 1e-12)
     True
     """
-    if isinstance(depths, (int, np.integer)) or not isinstance(depths, (tuple, list)) or not depths:
-        raise TypeError(f"depths must be a non-empty tuple of positive integers; got {depths!r}")
-    depths = tuple(check_count(d, "depths", "a number of layers") for d in depths)
-    if any(b <= a for a, b in zip(depths, depths[1:])):
-        raise ValueError(f"depths must be increasing; got {depths!r}")
+    depths = tuple(check_counts(depths, "depths", "the numbers of layers, increasing",
+                                each="a number of layers", increasing=True))
     width = check_count(width, "width", "the number of units per layer")
     for a in activations:
         check_choice(a, "activations", ACTIVATIONS)

@@ -42,7 +42,7 @@ import numpy as np
 
 from .. import meanfield
 from .._threads import one_blas_thread as _one_blas_thread
-from .._validation import check_choice, check_count, check_real, check_rng
+from .._validation import check_array, check_choice, check_count, check_rng
 from ..networks import activate
 
 __all__ = ["LayerTrace", "correlation_per_layer", "length_per_layer", "phase_boundary"]
@@ -88,18 +88,14 @@ class LayerTrace:
         return np.arange(1, self.theory.shape[1] + 1)
 
 
-def _check_setting(sigma_w2, sigma_b2, activation):
-    sigma_w2 = check_real(sigma_w2, "sigma_w2", "the weight variance times fan_in", positive=True)
-    sigma_b2 = check_real(sigma_b2, "sigma_b2", "the bias variance", nonnegative=True)
-    check_choice(activation, "activation", meanfield.ACTIVATIONS)
-    return sigma_w2, sigma_b2
+#: sigma_w2, sigma_b2 and the activation, checked as :mod:`winit.meanfield` checks them.
+_check_setting = meanfield._check
 
 
-def _starts(values, name, what):
-    arr = np.atleast_1d(np.asarray(values, dtype=float))
-    if arr.ndim != 1 or arr.size == 0 or not np.isfinite(arr).all():
-        raise ValueError(f"{name} must be one or more finite numbers ({what}); got {values!r}")
-    return arr
+def _starts(values, name, what, **bounds):
+    """One or more finite numbers (in the interval ``bounds``), as a 1-d float64 array."""
+    return check_array(np.atleast_1d(check_array(values, name, what, dtype="float64")), name,
+                       what, ndim=1, min_size=1, **bounds)
 
 
 def _propagate(h, sigma_w2, sigma_b2, activation, depth, rng):
@@ -132,7 +128,7 @@ def length_per_layer(sigma_w2, sigma_b2=0.0, activation="tanh", *, q0=(0.1, 1.0,
         :math:`\\sigma_w^2`; weights are :math:`\\mathcal N(0, \\sigma_w^2/n)`.
     sigma_b2 : float, default 0.0
         :math:`\\sigma_b^2`, the biases' variance.
-    activation : {"tanh", "relu", "leaky_relu", "sigmoid", "linear"}
+    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear", "gelu"}
     q0 : float or sequence of float, default (0.1, 1.0, 4.0, 10.0)
         Squared lengths at layer 1, each :math:`> 0`.
     depth : int, default 15
@@ -161,9 +157,7 @@ def length_per_layer(sigma_w2, sigma_b2=0.0, activation="tanh", *, q0=(0.1, 1.0,
     [[1.0, 1.0, 1.0, 1.0, 1.0]]
     """
     sigma_w2, sigma_b2 = _check_setting(sigma_w2, sigma_b2, activation)
-    q0 = _starts(q0, "q0", "squared lengths at layer 1, each > 0")
-    if (q0 <= 0).any():
-        raise ValueError(f"q0 must be squared lengths > 0; got {q0.tolist()}")
+    q0 = _starts(q0, "q0", "squared lengths at layer 1", low=0.0, closed="right")
     depth = check_count(depth, "depth", "the number of layers traced")
     width = check_count(width, "width", "the units per layer")
     rng = check_rng(rng)
@@ -224,13 +218,10 @@ def correlation_per_layer(sigma_w2, sigma_b2=0.0, activation="tanh", *,
     (0.9, 0.9)
     """
     sigma_w2, sigma_b2 = _check_setting(sigma_w2, sigma_b2, activation)
-    c0 = _starts(c0, "c0", "correlations at layer 1, each in (-1, 1)")
-    if (np.abs(c0) >= 1).any():
-        raise ValueError(f"c0 must be correlations in (-1, 1); got {c0.tolist()}")
+    c0 = _starts(c0, "c0", "correlations at layer 1", low=-1.0, high=1.0, closed="neither")
     depth = check_count(depth, "depth", "the number of layers traced")
-    width = check_count(width, "width", "the units per layer")
-    if width < 2:
-        raise ValueError(f"width must be at least 2 (two inputs need two directions); got {width}")
+    width = check_count(width, "width", "the units per layer; two inputs need two directions",
+                        low=2)
     rng = check_rng(rng)
     q_star = meanfield.fixed_point_q(sigma_w2, sigma_b2, activation)
     if not 0.0 < q_star < math.inf:
@@ -273,7 +264,7 @@ def phase_boundary(q_stars=None, activation="tanh"):
     q_stars : sequence of float, optional
         Fixed points to trace, each :math:`\\geq 0`; default 200 values from
         0 to 12, denser near 0.
-    activation : {"tanh", "relu", "leaky_relu", "sigmoid", "linear"}
+    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear", "gelu"}
 
     Returns
     -------
@@ -291,9 +282,7 @@ def phase_boundary(q_stars=None, activation="tanh"):
     check_choice(activation, "activation", meanfield.ACTIVATIONS)
     if q_stars is None:
         q_stars = 12.0 * np.linspace(0.0, 1.0, 200) ** 2
-    q_stars = _starts(q_stars, "q_stars", "fixed points, each >= 0")
-    if (q_stars < 0).any():
-        raise ValueError(f"q_stars must be fixed points >= 0; got {q_stars.tolist()}")
+    q_stars = _starts(q_stars, "q_stars", "fixed points", low=0.0)
     pts = np.array([meanfield.edge_of_chaos(q, activation) for q in q_stars])
     keep = pts[:, 1] >= -1e-12  # rounding of 0 (ReLU, linear) is kept, as 0
     return pts[keep, 0], np.maximum(pts[keep, 1], 0.0)

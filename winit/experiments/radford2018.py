@@ -48,6 +48,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import _softmax as _sm
 from .._validation import check_choice, check_count, check_real, check_rng
 
 __all__ = ["LAYOUTS", "EmbeddingStats", "initial_loss", "loss_theory", "random_energy"]
@@ -186,11 +187,9 @@ def initial_loss(std, layout="tied_norm", *, vocab=1000, d_model=64, n_tokens=51
     std = check_real(std, "std", "the embedding's standard deviation", positive=True)
     check_choice(layout, "layout", LAYOUTS)
     check_choice(output_init, "output_init", ("normal", "torch_linear"))
-    vocab = check_count(vocab, "vocab", "the vocabulary size")
-    d = check_count(d_model, "d_model", "the width of the stream")
+    vocab = check_count(vocab, "vocab", "the vocabulary size", low=2)
+    d = check_count(d_model, "d_model", "the width of the stream", low=2)
     n_tokens = check_count(n_tokens, "n_tokens", "the number of tokens")
-    if vocab < 2 or d < 2:
-        raise ValueError(f"vocab and d_model must be at least 2; got {vocab} and {d}")
     rng = check_rng(rng)
     emb = rng.normal(0.0, std, size=(vocab, d))
     tokens = rng.integers(0, vocab, size=n_tokens)
@@ -211,9 +210,7 @@ def initial_loss(std, layout="tied_norm", *, vocab=1000, d_model=64, n_tokens=51
         h = (h - mu) / np.sqrt(h.var(axis=1, keepdims=True) + 1e-5)
     logits = h @ out_w
     rows = np.arange(n_tokens)
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    logz = np.log(np.sum(np.exp(shifted), axis=1))
-    loss = float(np.mean(logz - shifted[rows, targets]))
+    loss = float(_sm.cross_entropy(logits, targets))
     others = np.ones_like(logits, dtype=bool)
     others[rows, tokens] = False
     self_logit = float(np.mean(logits[rows, tokens]))

@@ -35,7 +35,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_choice, check_count, check_real, check_rng
+from .._validation import (check_array, check_choice, check_count, check_counts, check_real,
+                           check_rng, check_sequence)
 from ..schemes import orthogonal, variance_scaling
 
 __all__ = [
@@ -123,17 +124,15 @@ def regression_task(n_in=16, n_out=8, n_samples=64, *, smallest=0.5, largest=2.0
     n_in = check_count(n_in, "n_in", "the input dimension")
     n_out = check_count(n_out, "n_out", "the output dimension")
     n_samples = check_count(n_samples, "n_samples", "the number of examples")
-    if n_out > n_in:
-        raise ValueError(f"n_out must be at most n_in={n_in}; got {n_out}")
-    if n_samples < n_in:
-        raise ValueError(f"n_samples must be at least n_in={n_in} to whiten the inputs; "
-                         f"got {n_samples}")
+    check_count(n_out, "n_out", f"the output dimension, at most n_in={n_in}", high=n_in)
+    check_count(n_samples, "n_samples", f"the number of examples, at least n_in={n_in} to "
+                "whiten the inputs", low=n_in)
     smallest = check_real(smallest, "smallest", "the teacher's smallest singular value",
                           positive=True)
     largest = check_real(largest, "largest", "the teacher's largest singular value",
                          positive=True)
-    if largest < smallest:
-        raise ValueError(f"largest must be at least smallest={smallest}; got {largest}")
+    check_real(largest, "largest", "the teacher's largest singular value, at least smallest",
+               low=smallest)
     rng = check_rng(rng)
     x = np.sqrt(n_samples) * orthogonal((n_samples, n_in), rng=rng)
     s = np.linspace(smallest, largest, n_out)
@@ -221,20 +220,21 @@ def deep_linear_loss_and_grads(weights, x, y):
     >>> loss
     0.5
     """
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
-    if x.ndim != 2 or y.ndim != 2 or x.shape[0] != y.shape[0]:
-        raise ValueError(f"x and y must be 2-D with one row per example; got shapes "
-                         f"{x.shape} and {y.shape}")
-    if not weights:
-        raise ValueError("weights must be a non-empty list of 2-D arrays")
+    x = check_array(x, "x", "the inputs, one row per example", dtype="float64", ndim=2)
+    y = check_array(y, "y", "the targets, one row per example", dtype="float64",
+                    shape=(x.shape[0], None))
+    weights = check_sequence(weights, "weights", "one 2-d weight matrix per layer",
+                             what="arrays")
     dims = [x.shape[1]]
     for i, w in enumerate(weights):
         if np.ndim(w) != 2 or np.shape(w)[0] != dims[-1]:
-            raise ValueError(f"weights[{i}] must have {dims[-1]} rows; got shape {np.shape(w)}")
+            raise ValueError(f"weights[{i}] must be an array of shape ({dims[-1]}, any) (it takes "
+                             f"the {dims[-1]} outputs of the layer before); got shape "
+                             f"{np.shape(w)}")
         dims.append(np.shape(w)[1])
     if dims[-1] != y.shape[1]:
-        raise ValueError(f"the last weight must have {y.shape[1]} columns (y's); got {dims[-1]}")
+        raise ValueError(f"weights[-1] must be an array of {y.shape[1]} columns (the last weight "
+                         f"gives y's {y.shape[1]} outputs); got {dims[-1]}")
     n = x.shape[0]
     prefix = [np.eye(dims[0])]
     for w in weights:
@@ -316,10 +316,7 @@ def train_deep_linear(weights, x, y, *, lr, max_steps, threshold=0.01):
     lr = check_real(lr, "lr", "the learning rate", positive=True)
     max_steps = check_count(max_steps, "max_steps", "the budget of steps")
     threshold = check_real(threshold, "threshold", "the fraction of the zero map's loss",
-                           positive=True)
-    if threshold >= 1:
-        raise ValueError(f"threshold must be below 1 (a fraction of the zero map's loss); "
-                         f"got {threshold!r}")
+                           low=0, high=1, closed="neither")
     deep_linear_loss_and_grads(weights, x, y)  # checks the shapes
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
@@ -414,9 +411,8 @@ def learning_times(depths=(2, 4, 6, 8, 10, 12), *, inits=INITS, n_seeds=8, n_in=
     >>> r.times["orthogonal"].shape
     (2, 2)
     """
-    if not isinstance(depths, (tuple, list)) or not depths:
-        raise TypeError(f"depths must be a non-empty tuple of positive integers; got {depths!r}")
-    depths = tuple(check_count(d, "depths", "a number of weight matrices") for d in depths)
+    depths = tuple(check_counts(depths, "depths", "the numbers of weight matrices",
+                                each="a number of weight matrices"))
     for i in inits:
         check_choice(i, "inits", INITS)
     n_seeds = check_count(n_seeds, "n_seeds", "the number of seeds")

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_count, check_rng
+from .. import _softmax as _sm
+from .._validation import check_count, check_counts, check_rng
 
 __all__ = ["AttentionStats", "attention_logits", "logit_variance", "softmax_entropy_limit"]
 
@@ -142,10 +143,8 @@ def attention_logits(d_ks=(1, 2, 4, 8, 16, 32, 64, 128, 256, 512), *, n_queries=
     (True, True)
     """
     rng = check_rng(rng)
-    d_ks = [check_count(d, "d_ks", "key dimensions") for d in
-            (d_ks if hasattr(d_ks, "__iter__") else [d_ks])]
-    if not d_ks:
-        raise ValueError("d_ks must hold at least one key dimension; got an empty sequence")
+    d_ks = check_counts(d_ks if hasattr(d_ks, "__iter__") else [d_ks], "d_ks",
+                        "the key dimensions", each="a key dimension")
     n_queries = check_count(n_queries, "n_queries", "the number of queries")
     n_keys = check_count(n_keys, "n_keys", "the number of keys per query")
     if n_queries * n_keys < 2:
@@ -168,7 +167,5 @@ def attention_logits(d_ks=(1, 2, 4, 8, 16, 32, 64, 128, 256, 512), *, n_queries=
 
 
 def _softmax(s):
-    shifted = s - s.max(axis=1, keepdims=True)
-    logz = np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
-    logp = shifted - logz
+    logp = _sm.log_softmax(s)
     return np.exp(logp), logp

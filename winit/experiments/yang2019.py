@@ -70,9 +70,8 @@ def bn_relu_growth():
 
 def _batch(n_samples, rng):
     data = digits(rng=rng)
-    if n_samples > data.x_train.shape[0]:
-        raise ValueError(f"n_samples must be at most {data.x_train.shape[0]} (the training "
-                         f"digits); got {n_samples}")
+    check_count(n_samples, "n_samples", "the digits run forward, among the training digits",
+                high=data.x_train.shape[0])
     idx = rng.choice(data.x_train.shape[0], n_samples, replace=False)
     return data.x_train[idx], data.y_train[idx]
 

@@ -61,6 +61,13 @@ How the miniature differs from the paper:
 * within a seed, all learning rates and both parametrizations start from
   the same standard-normal draws and see the same minibatches.
 
+The networks of one seed and width are trained side by side as one stack by
+:func:`winit.networks.train_sgd_stack`: each member with its
+parametrization's learning rate per layer and for the biases, all on the
+same minibatches (drawn ahead, so that the draws of the weights follow
+them), the coordinate check recording every layer's pre-activations on its
+probe batch after each step.
+
 Functions return data and never draw; the chapter "Width and the learning
 rate" draws.
 """
@@ -72,10 +79,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._engine import minibatch_orders
 from .._threads import one_blas_thread as _one_blas_thread
-from .._validation import check_count, check_real, check_rng
+from .._validation import check_array, check_count, check_counts, check_real, check_rng
 from ..data import digits
 from ..mup import mup_mlp
+from ..networks import train_sgd_stack
 
 __all__ = ["CoordCheck", "LRSweep", "coord_check", "loglog_slope", "lr_sweep"]
 
@@ -116,78 +125,21 @@ def loglog_slope(widths, values):
     >>> round(loglog_slope([64, 128, 256], [1.0, 2.0, 4.0]), 12)
     1.0
     """
-    w = np.asarray(widths, dtype=float)
-    v = np.asarray(values, dtype=float)
-    if w.ndim != 1 or w.shape != v.shape or w.size < 2:
-        raise ValueError("widths and values must be 1-d arrays of the same length, at least 2 "
-                         f"(the points to fit); got shapes {w.shape} and {v.shape}")
-    for name, a in (("widths", w), ("values", v)):
-        if not (np.all(np.isfinite(a)) and np.all(a > 0)):
-            raise ValueError(f"{name} must be positive and finite (a log-log fit); got {a!r}")
+    w = check_array(widths, "widths", "the x of a log-log fit", dtype="float64", ndim=1,
+                    min_size=2, low=0.0, closed="right")
+    v = check_array(values, "values", "the y of a log-log fit, one per width", dtype="float64",
+                    shape=w.shape, low=0.0, closed="right")
     if np.unique(w).size < 2:
-        raise ValueError(f"widths must hold at least two distinct values; got {w!r}")
+        raise ValueError(f"widths must be an array of at least two distinct values (the x of a "
+                         f"log-log fit); got {w!r}")
     lw, lv = np.log(w), np.log(v)
     lw0 = lw - lw.mean()
     return float(np.dot(lw0, lv - lv.mean()) / np.dot(lw0, lw0))
 
 
 # --------------------------------------------------------------------------
-# The ensemble MLP: R networks of the same shape, trained side by side
+# The ensemble: R networks of the same shape, trained side by side
 # --------------------------------------------------------------------------
-
-
-def _forward(Ws, bs, x):
-    """Pre-activations ``[z1, z2, z3]`` and activations ``[h1, h2]`` of R
-    ReLU networks; ``Ws[l]`` is (R, fan_in, fan_out), ``bs[l]`` (R, 1, fan_out),
-    ``x`` (B, n_in) shared or (R, B, n_in)."""
-    pre, post = [], []
-    h = x
-    for l, (W, b) in enumerate(zip(Ws, bs)):
-        z = h @ W
-        z += b
-        pre.append(z)
-        if l < len(Ws) - 1:
-            h = np.maximum(z, 0.0)
-            post.append(h)
-    return pre, post
-
-
-def _loss_and_grads(Ws, bs, x, y):
-    """Mean cross-entropy of each of the R networks on ``(x, y)`` and its
-    gradients.  Returns ``(loss (R,), gWs, gbs)`` with the shapes of ``Ws``
-    and ``bs``."""
-    pre, post = _forward(Ws, bs, x)
-    z = pre[-1]
-    batch = z.shape[-2]
-    m = z.max(axis=-1, keepdims=True)
-    e = np.exp(z - m)
-    s = e.sum(axis=-1, keepdims=True)
-    rows = np.arange(batch)
-    loss = (np.log(s[..., 0]) + m[..., 0] - z[:, rows, y]).mean(axis=-1)
-    g = e / s
-    g[:, rows, y] -= 1.0
-    g /= batch
-    L = len(Ws)
-    gWs, gbs = [None] * L, [None] * L
-    for l in range(L - 1, -1, -1):
-        inp = post[l - 1] if l > 0 else x
-        gWs[l] = np.swapaxes(inp, -1, -2) @ g if inp.ndim == 3 else inp.T @ g
-        gbs[l] = g.sum(axis=-2, keepdims=True)
-        if l > 0:
-            g = (g @ np.swapaxes(Ws[l], -1, -2)) * (pre[l - 1] > 0)
-    return loss, gWs, gbs
-
-
-def _batches(n, batch_size, steps, rng):
-    """Index arrays of ``steps`` minibatches: shuffled passes over ``n`` examples."""
-    per_epoch = n // batch_size
-    out, order = [], None
-    for step in range(steps):
-        k = step % per_epoch
-        if k == 0:
-            order = rng.permutation(n)
-        out.append(order[k * batch_size:(k + 1) * batch_size])
-    return out
 
 
 def _draws(sizes, rng):
@@ -196,64 +148,32 @@ def _draws(sizes, rng):
 
 
 def _ensemble(draws, members, base_width, gain):
-    """Weights, biases and per-layer learning rates of R networks.
+    """Networks and per-layer learning rates of R members, for train_sgd_stack.
 
     ``members`` is a list of ``(parametrization, eta)``; every member uses
-    the same standard-normal ``draws``, scaled by its ``init_std``."""
+    the same standard-normal ``draws``, scaled by its ``init_std``, and zero
+    biases.  Returns the networks (one list of ``(W, b)`` pairs per member)
+    and the weights' and the biases' learning rates, each of shape
+    ``(R, L)``: ``eta`` times the layer's ``lr_mult`` and ``bias_lr_mult``
+    (:func:`winit.mup.mup_mlp`).
+    """
     sizes = [draws[0].shape[0]] + [d.shape[1] for d in draws]
     scal = {p: mup_mlp(sizes, base_width=base_width, gain=gain, parametrization=p)
             for p in {p for p, _ in members}}
-    Ws, bs, lr_w, lr_b = [], [], [], []
-    for l, d in enumerate(draws):
-        Ws.append(np.stack([d * scal[p][l].init_std for p, _ in members]))
-        bs.append(np.zeros((len(members), 1, d.shape[1])))
-        lr_w.append(np.array([eta * scal[p][l].lr_mult for p, eta in members])[:, None, None])
-        lr_b.append(np.array([eta * scal[p][l].bias_lr_mult for p, eta in members])[:, None, None])
-    return Ws, bs, lr_w, lr_b
+    nets = [[(d * scal[p][l].init_std, np.zeros(d.shape[1])) for l, d in enumerate(draws)]
+            for p, _ in members]
+    lr_w = np.array([[eta * row.lr_mult for row in scal[p]] for p, eta in members])
+    lr_b = np.array([[eta * row.bias_lr_mult for row in scal[p]] for p, eta in members])
+    return nets, lr_w, lr_b
 
 
-class _Ensemble:
-    """R networks trained side by side with per-layer SGD learning rates.
-
-    The arithmetic of one :meth:`step` is :func:`_loss_and_grads` followed by
-    ``W -= lr_w * gW`` and ``b -= lr_b * gb`` for every layer (the tests
-    check it); the learning rate is applied to the small back-propagated
-    signal before the outer product, and the weight gradients go into
-    buffers allocated once, so that a step of a wide network costs little
-    more than its matrix products.
-    """
-
-    def __init__(self, Ws, bs, lr_w, lr_b):
-        self.Ws, self.bs, self.lr_w, self.lr_b = Ws, bs, lr_w, lr_b
-        self.buf = [np.empty_like(W) for W in Ws]
-
-    def step(self, x, y):
-        """One SGD step on the minibatch ``(x, y)``; the loss of each network
-        before the step, shape (R,)."""
-        Ws, bs = self.Ws, self.bs
-        pre, post = _forward(Ws, bs, x)
-        z = pre[-1]
-        batch = z.shape[-2]
-        m = z.max(axis=-1, keepdims=True)
-        e = np.exp(z - m)
-        s = e.sum(axis=-1, keepdims=True)
-        rows = np.arange(batch)
-        loss = (np.log(s[..., 0]) + m[..., 0] - z[:, rows, y]).mean(axis=-1)
-        g = e / s
-        g[:, rows, y] -= 1.0
-        g /= batch
-        for l in range(len(Ws) - 1, -1, -1):
-            inp = post[l - 1] if l > 0 else x
-            g_prev = (g @ np.swapaxes(Ws[l], -1, -2)) * (pre[l - 1] > 0) if l > 0 else None
-            scaled = g * self.lr_w[l]
-            if inp.ndim == 3:
-                np.matmul(np.swapaxes(inp, -1, -2), scaled, out=self.buf[l])
-            else:
-                np.matmul(inp.T, scaled, out=self.buf[l])
-            Ws[l] -= self.buf[l]
-            bs[l] -= self.lr_b[l] * g.sum(axis=-2, keepdims=True)
-            g = g_prev
-        return loss
+def _train(draws, members, base_width, gain, x, y, orders, probe=None):
+    """Train the members of :func:`_ensemble` side by side on the minibatches ``orders``
+    with :func:`winit.networks.train_sgd_stack` (ReLU, one loss per step)."""
+    nets, lr_w, lr_b = _ensemble(draws, members, base_width, gain)
+    return train_sgd_stack(nets, x, y, steps=len(orders), lr=lr_w, bias_lr=lr_b,
+                           batch_size=orders.shape[1], activation="relu", orders=orders,
+                           probe=probe)
 
 
 # --------------------------------------------------------------------------
@@ -304,13 +224,8 @@ class CoordCheck:
 
 
 def _check_widths(widths, base_width):
-    if isinstance(widths, (str, bytes)) or not hasattr(widths, "__len__"):
-        raise TypeError(f"widths must be a sequence of positive integers (the hidden widths); "
-                        f"got {widths!r} of type {type(widths).__name__}")
-    widths = [check_count(w, f"widths[{i}]", "a hidden width") for i, w in enumerate(widths)]
-    if len(widths) < 2 or len(set(widths)) != len(widths):
-        raise ValueError(f"widths must hold at least two distinct widths (to fit against); "
-                         f"got {widths!r}")
+    widths = check_counts(widths, "widths", "the hidden widths to fit against", min_len=2,
+                          distinct=True, each="a hidden width")
     base_width = check_count(base_width, "base_width",
                              "the width at which muP equals the standard parametrization")
     return sorted(widths), base_width
@@ -382,17 +297,14 @@ def coord_check(widths=(64, 128, 256, 512, 1024, 2048), *, depth=2, base_width=6
     with _one_blas_thread(), np.errstate(all="ignore"):
         for s in range(seeds):
             probe = x[rng.choice(x.shape[0], probe_size, replace=False)]
-            batches = _batches(x.shape[0], batch_size, steps, rng)
+            orders = minibatch_orders(x.shape[0], batch_size, steps, rng)
             for i, n in enumerate(widths):
                 draws = _draws([x.shape[1]] + [n] * depth + [10], rng)
-                net = _Ensemble(*_ensemble(draws, members, base_width, gain))
-                z0, _ = _forward(net.Ws, net.bs, probe)
-                for t, idx in enumerate(batches):
-                    net.step(x[idx], y[idx])
-                    zt, _ = _forward(net.Ws, net.bs, probe)
-                    for l in range(len(layers)):
-                        d = (zt[l] - z0[l]).reshape(2, -1)
-                        out[:, s, t, i, l] = d.std(axis=1)
+                res = _train(draws, members, base_width, gain, x, y, orders, probe)
+                for l, z in enumerate(res.probe_pre_activations):
+                    # z: (2, steps + 1, probe, width), the members' z_l after t steps
+                    d = (z[:, 1:] - z[:, :1]).reshape(2, steps, -1)
+                    out[:, s, :, i, l] = d.std(axis=2)
     settings = dict(base_width=base_width, lr=lr, steps=steps, batch_size=batch_size,
                     probe_size=probe_size, seeds=seeds, gain=gain, depth=depth)
     return CoordCheck(np.array(widths), layers, out[0], out[1], settings)
@@ -527,17 +439,15 @@ def lr_sweep(widths=(64, 128, 256, 512, 1024, 2048), lrs=tuple(2.0 ** k for k in
     out = np.empty((2, seeds, len(widths), m))
     with _one_blas_thread(), np.errstate(all="ignore"):
         for s in range(seeds):
-            batches = _batches(x.shape[0], batch_size, steps, rng)
+            orders = minibatch_orders(x.shape[0], batch_size, steps, rng)
             for i, n in enumerate(widths):
                 draws = _draws([x.shape[1]] + [n] * depth + [10], rng)
-                net = _Ensemble(*_ensemble(draws, members, base_width, gain))
+                res = _train(draws, members, base_width, gain, x, y, orders)
                 total = np.zeros(len(members))
-                for t, idx in enumerate(batches):
-                    loss = net.step(x[idx], y[idx])
-                    if t >= steps - window:
-                        total += loss
+                for t in range(steps - window, steps):
+                    total += res.losses[:, t]
                 loss = total / window
-                loss = np.where(np.isfinite(loss), loss, np.inf)
+                loss = np.where(np.isfinite(loss) & ~res.diverged, loss, np.inf)
                 out[0, s, i], out[1, s, i] = loss[:m], loss[m:]
     settings = dict(base_width=base_width, steps=steps, batch_size=batch_size, window=window,
                     seeds=seeds, gain=gain, depth=depth)

@@ -165,9 +165,8 @@ def residual_variance(*, n_blocks=50, width=64, n_samples=256, schemes=SCHEMES, 
     n_nets = check_count(n_nets, "n_nets", "the number of networks averaged")
     schemes = [check_choice(s, "schemes", SCHEMES) for s in _as_list(schemes)]
     data = digits(rng=rng)
-    if n_samples > data.x_train.shape[0]:
-        raise ValueError(f"n_samples must be at most {data.x_train.shape[0]} (the training "
-                         f"digits); got {n_samples}")
+    check_count(n_samples, "n_samples", "the digits run forward, among the training digits",
+                high=data.x_train.shape[0])
     x = data.x_train[rng.choice(data.x_train.shape[0], n_samples, replace=False)]
     out = {}
     for scheme in schemes:

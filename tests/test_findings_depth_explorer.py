@@ -1,0 +1,22 @@
+"""The findings of the chapter "Explore: signals through depth", read from the values it glues
+(tests/_glue.py says what a findings test checks)."""
+
+import pytest
+from _glue import glued
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return glued("depth_explorer.ipynb")
+
+
+def test_depth_explorer_text_matches_its_explorer(explorer):
+    assert explorer["band_level"] == 2 and explorer["band_extreme"] == 100
+    # Glorot's rule with tanh is not level beyond the band at depth 20 and 100
+    assert explorer["look_tanh_norm_grad_20"] < 1 / explorer["band_level"]
+    assert explorer["look_tanh_norm_act_100"] < 1 / explorer["band_level"]
+    assert explorer["look_tanh_norm_per_layer_100"] > 0.95
+    assert explorer["look_tanh_he_grad_100"] > 10
+    assert abs(explorer["look_relu_std_per_layer"] - 6 ** -0.5) < 0.02
+    assert abs(explorer["look_relu_norm_per_layer"] - 2 ** -0.5) < 0.02
+    assert explorer["look_relu_std_100_exp"] > 20

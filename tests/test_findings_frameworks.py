@@ -1,0 +1,37 @@
+"""The findings of the chapter "The same schemes in PyTorch, Keras and JAX", read from the values it glues
+(tests/_glue.py says what a findings test checks)."""
+
+import math
+
+import pytest
+from _glue import glued
+
+
+@pytest.fixture(scope="module")
+def frameworks():
+    return glued("frameworks.ipynb")
+
+
+def test_frameworks_tanh_gain_is_chaotic(frameworks):
+    assert frameworks["fw_chi1_tanh53"] == pytest.approx(1.21, abs=0.01) and frameworks["fw_chi1_tanh53"] > 1
+    assert frameworks["fw_q_tanh53"] > 1.0  # the forward signal holds at gain 5/3
+    assert frameworks["fw_q50_gain1"] < 0.02  # and fades at gain 1
+
+
+def test_frameworks_gradients_grow_at_five_thirds_and_shrink_at_one(frameworks):
+    # the text writes chi_1(q*)^49 as m x 10^4 and the gradient's layer-1/layer-50 mean square
+    # at gain 5/3 as m x 10^3: the powers must be those of the glued values
+    rate, ms = frameworks["fw_rate_tanh53"], frameworks["fw_grad_ms_tanh53"]
+    assert 1e4 <= rate < 1e5 and frameworks["fw_rate_tanh53_e4"] == pytest.approx(rate / 1e4, abs=0.05)
+    assert 1e3 <= ms < 1e4 and frameworks["fw_grad_ms_tanh53_e3"] == pytest.approx(ms / 1e3, abs=0.05)
+    assert ms < rate  # the first layers, above q*, have a smaller chi_1
+    assert frameworks["fw_grad_std_tanh53"] == 80  # "about 80", as chapter 6 measures
+    assert abs(frameworks["fw_grad_std_tanh53"] ** 2 - ms) < 0.1 * ms
+    # gain 1: chi_1 < 1 at every q > 0, so the gradients shrink, slowly
+    assert frameworks["fw_grad_ms_gain1"] < 0.05 and frameworks["fw_grad_std_gain1"] < 0.2
+    assert frameworks["fw_grad_std_gain1"] ** 2 == pytest.approx(frameworks["fw_grad_ms_gain1"], rel=0.1)
+
+
+def test_frameworks_truncation_constant(frameworks):
+    assert frameworks["fw_trunc_std"] == 0.8796
+    assert frameworks["fw_gain_sqrt5"] == pytest.approx(1 / math.sqrt(3), abs=1e-5)

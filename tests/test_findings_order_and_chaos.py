@@ -1,0 +1,87 @@
+"""The findings of the chapter "Order and chaos", read from the values it glues.
+
+The chapter stores its outputs (nbval checks that a fresh run reproduces them); these tests
+check that what is stored shows what the text claims, so that a change which kept the
+notebook consistent but lost a finding fails.
+"""
+
+import math
+
+import pytest
+from _glue import glued
+
+
+@pytest.fixture(scope="module")
+def oc():
+    return glued("order_and_chaos.ipynb")
+
+
+def test_tanh_gain_1_is_on_the_edge(oc):
+    assert abs(oc["mf_chi1_tanh_gain_1"] - 1.0) < 1e-9
+
+
+def test_pytorch_tanh_gain_is_chaotic(oc):
+    chi = oc["mf_chi1_tanh_gain_5_3"]
+    assert 1.15 < chi < 1.25  # "gradients grow by about a fifth per layer"
+    xi = oc["mf_xi_c_tanh_gain_5_3"]
+    assert math.isfinite(xi) and 5 < xi < 30
+    assert oc["mf_six_xi_c_gain_5_3"] == round(6 * xi)
+    assert oc["mf_q_star_gain_5_3"] > 0  # the gain keeps the signal from fading
+
+
+def test_relu_edge_is_he_factor_2(oc):
+    assert abs(oc["mf_relu_critical_sigma_w2"] - 2.0) < 1e-6
+    assert abs(oc["mf_leaky_critical_sigma_w2"] - 2 / (1 + 0.01 ** 2)) < 1e-6
+
+
+def test_finite_networks_follow_the_maps(oc):
+    assert oc["mf_q_width"] >= 500
+    assert oc["mf_q_max_rel_dev"] < 0.25
+    assert 1 <= oc["mf_q_settle_layer"] <= 10  # "forgotten within a few layers"
+    assert oc["mf_c_max_dev"] < 0.25
+    assert oc["mf_c_ordered_last_min"] > 0.95  # ordered: inputs become alike
+    assert 0.1 < oc["mf_c_star_chaotic"] < 0.3  # chaotic: they stay apart
+    assert oc["mf_c_099_at_20"] < 0.8  # even 99%-alike inputs are pulled apart
+
+
+def test_edge_at_small_bias_and_depth_scales(oc):
+    assert 1.7 < oc["mf_sw2_edge_sb005"] < 1.8
+    assert oc["mf_xi_q_max"] < 5  # xi_q stays a few layers
+
+
+def test_gradient_growth_measured_matches_chi_1(oc):
+    assert oc["mf_grad_points"] >= 12
+    assert oc["mf_grad_max_dev"] < 0.05
+    assert oc["mf_grad_same_side"] == oc["mf_grad_points"]
+    assert oc["mf_grad_min"] < 1 < oc["mf_grad_max"]  # both phases were measured
+
+
+def test_signal_fades_slowly_on_the_edge(oc):
+    # q_l ~ 1/(2l) at gain 1 with no bias: after 1000 layers about 5e-4
+    assert oc["mf_q_gain1_1000"] == pytest.approx(1 / 2000, rel=0.05)
+
+
+def test_no_network_deeper_than_6_xi_c_trained(oc):
+    assert oc["mf_train_runs_beyond"] >= 15
+    assert oc["mf_train_trained_beyond"] == 0
+    assert oc["mf_train_trained_inside"] == oc["mf_train_runs_inside"] >= 30
+    # the ordered side is sharp: sigma_w^2 = 1, 6 xi_c ~ 22: 16 layers train, 32 do not
+    assert 16 < oc["mf_six_xi_c_sw1"] < 32
+    assert oc["mf_train_sw1_d16"] == 3 and oc["mf_train_sw1_d32"] == 0
+
+
+def test_beyond_the_line_is_mostly_the_ordered_side_and_the_chaotic_side_fails_inside_it(oc):
+    # "6 of those 7 cells are on the ordered side": one chaotic cell beyond the line
+    assert oc["mf_train_cells_beyond"] * 3 == oc["mf_train_runs_beyond"]
+    assert oc["mf_train_cells_beyond"] - oc["mf_train_cells_beyond_ordered"] == 1
+    # sigma_w^2 = 4: 32 layers inside the line; 2.5: 64 layers inside, no seed trained
+    assert 32 < oc["mf_six_xi_c_sw4"] < 64
+    assert oc["mf_six_xi_c_sw25"] > 64 and oc["mf_train_sw25_d64"] == 0
+    # 64 layers inside the line: some seeds trained somewhere, never all three in a cell
+    assert 0 < oc["mf_train_d64_inside_max"] < 3
+
+
+def test_length_map_deviation_in_percent(oc):
+    assert oc["mf_q_max_rel_dev_pct"] == round(100 * oc["mf_q_max_rel_dev"])
+    assert oc["mf_q_median_rel_dev_pct"] <= oc["mf_q_max_rel_dev_pct"]
+    assert oc["mf_q_points"] == 4 * oc["mf_q_layers"]

@@ -1,0 +1,57 @@
+"""The findings of the chapter on training deep ReLU networks, read from the values it glues.
+
+The chapters store their outputs (nbval checks that a fresh run reproduces
+them); these tests check that what is stored shows what the text claims, so
+that a change which kept the notebook consistent but lost a finding fails.
+The chapter's text says: every He network learned, at 22 and at 30 layers;
+no "Xavier" network did, at either depth; at 30 layers the median held-out
+error at the end is below ``he30_he_test_error`` from He's initialisation and
+above ``he30_xavier_test_error`` from "Xavier", where 0.9 is chance for ten
+classes.
+"""
+
+import pytest
+from _glue import glued
+
+NAMES = ("he_seeds", "he22_he_learned", "he22_xavier_learned", "he30_he_learned",
+         "he30_xavier_learned", "he30_he_test_error", "he30_xavier_test_error")
+
+
+@pytest.fixture(scope="module")
+def training():
+    return glued("training_deep_relu.ipynb")
+
+
+def test_the_training_chapter_glues_every_named_figure(training):
+    for name in NAMES:
+        assert name in training, name
+    for name in NAMES[:5]:
+        assert type(training[name]) is int, name
+    for name in NAMES[5:]:
+        assert type(training[name]) is float and 0.0 <= training[name] <= 1.0, name
+
+
+def test_at_least_five_seeds(training):
+    assert training["he_seeds"] >= 5
+
+
+def test_every_he_network_learned_at_both_depths(training):
+    assert training["he22_he_learned"] == training["he_seeds"]
+    assert training["he30_he_learned"] == training["he_seeds"]
+
+
+def test_no_xavier_network_learned_at_either_depth(training):
+    assert training["he22_xavier_learned"] == 0
+    assert training["he30_xavier_learned"] == 0
+
+
+def test_30_layers_held_out_error_he_far_below_xavier_at_chance(training):
+    assert training["he30_xavier_test_error"] == 0.9  # chance for ten classes, one decimal
+    assert training["he30_he_test_error"] <= 0.5
+    assert training["he30_he_test_error"] < training["he30_xavier_test_error"] - 0.3
+
+
+def test_old_single_run_figures_are_gone(training):
+    for name in ("he30_loss_initial", "he30_loss_final_he", "he30_loss_final_xavier",
+                 "he22_loss_final_he", "he22_loss_final_xavier"):
+        assert name not in training

@@ -1,0 +1,84 @@
+"""The findings of the chapter "Width and the learning rate", read from the values it glues.
+
+The chapter stores its outputs (nbval checks that a fresh run reproduces them); these tests
+check that what is stored shows what the text claims, so that a change which kept the notebook
+consistent but lost a finding fails.
+"""
+
+import math
+
+import pytest
+from _glue import glued
+
+
+@pytest.fixture(scope="module")
+def g():
+    return glued("width_and_learning_rate.ipynb")
+
+
+def test_the_table_at_32_times_the_base_width(g):
+    # Table 3 with base width 64, at width 2048: output std / sqrt(32), input lr x 32,
+    # output lr / 32
+    assert g["mup_width_ratio"] == 32
+    assert g["mup_out_std_ratio"] == pytest.approx(1 / math.sqrt(32), abs=1e-4)
+    assert g["mup_input_lr_mult"] == 32.0
+    assert g["mup_output_lr_mult"] == 1 / 32
+
+
+def test_sp_output_change_grows_about_linearly_with_width(g):
+    # "grows like n^p with p close to 1" after one step, in every seed
+    assert 0.8 <= g["mup_coord_slope_sp"] <= 1.2
+    assert g["mup_coord_slope_sp_min"] >= 0.8 and g["mup_coord_slope_sp_max"] <= 1.3
+    assert g["mup_coord_slope_sp_min"] <= g["mup_coord_slope_sp"] <= g["mup_coord_slope_sp_max"]
+    assert g["mup_coord_growth_sp"] > 10  # "times further at width 2048 than at 64"
+    assert g["mup_coord_out_change_sp_wide"] > 5
+
+
+def test_mup_output_change_is_flat_in_width(g):
+    for k in ("mup_coord_slope_mup", "mup_coord_slope_mup_min", "mup_coord_slope_mup_max"):
+        assert abs(g[k]) <= 0.25
+    assert g["mup_coord_slope_mup_min"] <= g["mup_coord_slope_mup"] <= g["mup_coord_slope_mup_max"]
+    # "slightly less at the widest": a factor below 1 but nowhere near SP's growth
+    assert 0.4 <= g["mup_coord_growth_mup"] <= 1.0
+    assert g["mup_coord_hidden_abs_max_mup"] <= 0.25  # both hidden layers flat in every seed
+
+
+def test_sp_input_layer_moves_less_with_width(g):
+    assert g["mup_coord_input_slope_sp"] < -0.3
+    assert g["mup_coord_input_slope_sp_max"] < 0  # in every seed
+    assert abs(g["mup_coord_input_slope_mup"]) < 0.1
+
+
+def test_fourth_step(g):
+    # "lower than after the first step", and muP's still flat
+    assert g["mup_coord_slope_mup_step4"] < g["mup_coord_slope_sp_step4"] < g["mup_coord_slope_sp"]
+    assert abs(g["mup_coord_slope_mup_step4"]) <= 0.25
+
+
+def test_best_learning_rate_drifts_in_sp_and_stays_in_mup(g):
+    assert g["mup_best_lr_shift_sp"] <= -2  # falls by at least a factor 4 over 32x width
+    assert g["mup_seed_shift_sp_max"] >= 2  # in every seed
+    assert g["mup_best_lr_factor_sp"] == 2.0 ** -g["mup_best_lr_shift_sp"]
+    assert g["mup_best_lr_sp_wide"] / g["mup_best_lr_sp_narrow"] == 2.0 ** g["mup_best_lr_shift_sp"]
+    assert g["mup_best_lr_shift_mup"] == 0.0
+    assert g["mup_best_lr_mup_all"] > 0  # "the same at every width" (-1 if not)
+    assert g["mup_seed_shift_mup_absmax"] <= 1  # no seed's best moved more than one step
+    assert g["mup_seed_shift_mup_absmax"] < g["mup_seed_shift_sp_max"]
+
+
+def test_the_winners_are_not_near_ties(g):
+    assert g["mup_sweep_min_margin"] >= 0.03
+
+
+def test_copying_the_narrow_learning_rate(g):
+    # SP: the width-64 optimum is far worse at width 2048 than the best there; muP: it is the best
+    assert g["mup_transfer_loss_sp"] > 2 * g["mup_best_loss_wide_sp"]
+    assert g["mup_transfer_loss_mup"] == g["mup_best_loss_wide_mup"]
+    assert g["mup_best_loss_wide_mup"] <= g["mup_best_loss_wide_sp"] * 1.1
+
+
+def test_every_glued_value_is_a_plain_number(g):
+    assert len(g) >= 30
+    for name, value in g.items():
+        assert type(value) in (int, float), name
+        assert math.isfinite(value), name
