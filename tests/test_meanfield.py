@@ -322,6 +322,23 @@ def test_correlation_map_and_chi_c_against_nested_quad(activation, q, c):
     assert mf.chi_c(c, sw2, sb2, activation, q=q) == pytest.approx(want, rel=1e-12)
 
 
+@pytest.mark.parametrize("c", [-0.7, 0.3, 0.9999, 1 - 1e-9])
+def test_correlation_map_and_chi_c_at_huge_q_reach_the_step_limit(c):
+    # At q = 1e40 tanh(u) is sign(u) but within 1e-20 of the origin in z: E[sign u1 sign u2] =
+    # 2 asin(c) / pi and E[tanh'(u1) tanh'(u2)] = (int sech^2)^2 p(0, 0) = 4 / (2 pi q sqrt(1 - c^2)),
+    # to relative O(1e-20 / sqrt(1 - c)). Sigmoid: the step H(u), E[H H] = 1/4 + asin(c) / (2 pi).
+    q, sw2, sb2 = 1e40, 2.0, 0.5
+    s = math.sqrt((1 - c) * (1 + c))
+    q_next = sw2 + sb2
+    want = (sw2 * 2 * math.asin(c) / math.pi + sb2) / q_next
+    assert mf.correlation_map(c, sw2, sb2, "tanh", q=q) == pytest.approx(want, abs=2e-16)
+    assert mf.chi_c(c, sw2, sb2, "tanh", q=q) == pytest.approx(sw2 * 2 / (math.pi * q * s),
+                                                               rel=1e-14)
+    q_next = sw2 / 2 + sb2  # E[H^2] = 1/2
+    want = (sw2 * (0.25 + math.asin(c) / (2 * math.pi)) + sb2) / q_next
+    assert mf.correlation_map(c, sw2, sb2, "sigmoid", q=q) == pytest.approx(want, abs=2e-16)
+
+
 def test_correlation_map_near_one_is_one_minus_chi_1_times_the_distance():
     # c_next(1 - d) = 1 - chi_1 d + O(d^2) at q* (here the d^2 term is about -0.5 d^2); the old
     # 96 x 96 Gauss-Hermite rule was off by about 1e-8 near c = 1.
