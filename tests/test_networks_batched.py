@@ -354,7 +354,7 @@ def test_new_options_errors_name_the_argument():
         (dict(rng=[0, 1], lr=[[0.1, 0.2], [0.1, np.nan]]), ValueError, r"lr\[1\]\[1\] must be"),
         (dict(rng=[0, 1], lr="fast"), TypeError, "lr must be a positive number"),
         (dict(rng=[0, 1], bias_lr=[0.1, 0.0]), ValueError, r"bias_lr\[1\] must be a positive"),
-        (dict(rng=[0, 1], probe=x[:, :2]), ValueError, r"probe must have shape \(batch, 5\)"),
+        (dict(rng=[0, 1], probe=x[:, :2]), ValueError, r"probe must be an array of shape \(batch, 5\)"),
     ]:
         with pytest.raises(exc, match=match):
             train_sgd_stack(nets, x, y, **{**kw, **bad})
