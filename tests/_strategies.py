@@ -1,7 +1,7 @@
 """Hypothesis settings and strategies shared by the property tests.
 
 The property tests (test_schemes, test_fans, test_validation, test_data,
-test_experiments_common, test_experiments_glorot2010, test_properties) check that any
+test_experiments_common, test_experiments_glorot2010, test_networks) check that any
 valid input gives finite values of the right shape and dtype, inside the scheme's bounds;
 that any invalid input raises ValueError or TypeError with a message that names the
 argument; and that a huge size is refused before anything is drawn. The strategies that

@@ -165,9 +165,11 @@ def test_train_sgd_reports_a_last_update_that_overflows():
     # overflows the parameters: a divergence at the last step, not a finished run.
     r = np.random.default_rng(0)
     y = r.integers(0, 3, size=300)
-    x = np.array([[3.0, 0.0], [-3.0, 3.0], [0.0, -3.0]])[y] + r.normal(scale=0.5, size=(300, 2))
-    net = blocks.residual_mlp(2, 8, 2, 3, std_first=0.5, std_last=0.5, norm="layer", rng=0)
-    res = blocks.train_sgd(net, x, y, steps=3, lr=10 ** 11.5, batch_size=30, rng=0)
+    x = (np.array([[3.0, 0.0], [-3.0, 3.0], [0.0, -3.0]])[y]
+         + r.normal(scale=0.5, size=(300, 2))).astype(np.float32)
+    net = blocks.plain_mlp(2, 8, 2, 3, std=0.5, norm=None, activation="tanh", rng=0,
+                           dtype=np.float32)
+    res = blocks.train_sgd(net, x, y, steps=3, lr=1e20, batch_size=30, rng=0)
     assert res.losses.shape == (3,) and np.isfinite(res.losses).all()
     assert not all(np.isfinite(p).all() for layer in res.layers for p in layer.parameters())
     assert res.diverged is True and res.diverged_at == 2 and list(res.steps) == [1, 2, 3]

@@ -112,6 +112,28 @@ def test_docstrings_have_numpydoc_sections(func):
     for section in ["Parameters", "Returns", "Raises", "Examples", "References", "Also known as"]:
         assert section in doc, (func.__name__, section)
     assert ".. math::" in doc
+    assert "{" + "parameters}" not in doc and "{" + "raises}" not in doc
+
+
+@pytest.mark.parametrize(
+    "func, variance, says",
+    [
+        (glorot_uniform, r"\frac{2}{\mathrm{fan\_in} + \mathrm{fan\_out}}", r"\sqrt{\frac{6}{"),
+        (glorot_normal, r"\frac{2}{\mathrm{fan\_in} + \mathrm{fan\_out}}", "AISTATS 2010"),
+        (he_uniform, r"\frac{2}{\mathrm{fan\_in}}", r"\sqrt{\frac{6}{\mathrm{fan\_in}}}"),
+        (he_normal, r"\frac{2}{\mathrm{fan\_in}}", "ICCV 2015"),
+        (lecun_uniform, r"\frac{1}{\mathrm{fan\_in}}", r"\sqrt{\frac{3}{\mathrm{fan\_in}}}"),
+        (lecun_normal, r"\frac{1}{\mathrm{fan\_in}}", "Efficient"),
+    ],
+)
+def test_keras_scheme_docstrings_give_their_own_facts(func, variance, says):
+    # the six docstrings are filled from one template: each must still name its own
+    # variance, rule, paper and example, and have no placeholder left
+    doc = func.__doc__
+    assert r"\operatorname{Var}[W] = " + variance in doc
+    assert says in doc
+    assert f">>> w = {func.__name__}((256, 128), rng=0)" in doc
+    assert ("truncated at two standard deviations" in doc) == func.__name__.endswith("_normal")
 
 
 # ---- the tutorial's numbers, exactly ---------------------------------------------

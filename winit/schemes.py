@@ -12,7 +12,9 @@ int seed or a ``numpy.random.Generator``); numpy's global state is never used.
 
 from __future__ import annotations
 
+import inspect
 import math
+import textwrap
 from fractions import Fraction
 from functools import partial
 from math import sqrt
@@ -113,11 +115,52 @@ _MIN_SPREAD = {
 }
 
 
+#: The arguments the named schemes share, documented once (see :func:`_documented`).
+_ARG_DOCS = {
+    "n": "n : int\n        Number of inputs to the node (fan-in), at least 1.",
+    "m": "m : int\n        Number of outputs of the node (fan-out), at least 1.",
+    "size": ("size : int or tuple of int, default 1000\n        Shape of the result (as "
+             "numpy's ``size=``); ``()`` gives one weight."),
+    "shape": ("shape : int or tuple of int\n        Shape of the weight array in :mod:`winit`'s "
+              "``(in, out)`` layout:\n        ``(n_in, n_out)`` or ``(*receptive_field, "
+              "in_channels, out_channels)``\n        (see :func:`~winit.compute_fans`)."),
+    "rng": ("rng : None, int or numpy.random.Generator, optional\n        Source of randomness "
+            "(SPEC 7); the same seed gives the same array."),
+    "dtype": ("dtype : numpy.float64 or numpy.float32, default numpy.float64\n        Floating "
+              "type of the result (float32 is drawn natively)."),
+}
+
+
+def _documented(func):
+    """Fill the ``{parameters}`` and ``{raises}`` of a named scheme's docstring
+    from its arguments, each documented once in :data:`_ARG_DOCS`."""
+    args = list(inspect.signature(func).parameters)
+    fans = " or ".join(f"``{a}``" for a in args if a in ("n", "m"))
+    if "size" in args or "shape" in args:
+        what = "``size``" if "size" in args else "``shape``"
+        type_error = (f"{fans + ' is not an integer, ' if fans else ''}{what} "
+                      f"{'not' if fans else 'is not'} an int or a tuple of ints, ``rng`` not "
+                      "None/int/Generator, or ``dtype`` not a dtype.")
+        value_error = (f"{fans + ' is less than 1, ' if fans else ''}{what} has a negative "
+                       "entry or asks for more than 8 GiB, ``rng`` is a negative seed, or "
+                       "``dtype`` is not float32/float64.")
+    else:
+        type_error = f"{fans} is not an integer (``bool`` included)."
+        value_error = f"{fans} is less than 1 or above 2**53."
+    wrap = partial(textwrap.fill, width=78, initial_indent=" " * 8, subsequent_indent=" " * 8)
+    func.__doc__ = func.__doc__.replace(
+        "{parameters}", "\n    ".join(_ARG_DOCS[a] for a in args)).replace(
+        "{raises}", f"TypeError\n{wrap('If ' + type_error)}\n    ValueError\n"
+                    f"{wrap('If ' + value_error)}")
+    return func
+
+
 # --------------------------------------------------------------------------
 # The tutorial's bounds, computed exactly as its listings do.
 # --------------------------------------------------------------------------
 
 
+@_documented
 def xavier_bounds(n):
     r"""Return the range of the tutorial's "xavier" weights, :math:`\pm 1/\sqrt{n}`.
 
@@ -126,8 +169,7 @@ def xavier_bounds(n):
 
     Parameters
     ----------
-    n : int
-        Number of inputs to the node (fan-in), at least 1.
+    {parameters}
 
     Returns
     -------
@@ -136,10 +178,7 @@ def xavier_bounds(n):
 
     Raises
     ------
-    TypeError
-        If ``n`` is not an integer (``bool`` included).
-    ValueError
-        If ``n`` is less than 1 or above 2**53.
+    {raises}
 
     See Also
     --------
@@ -175,6 +214,7 @@ def xavier_bounds(n):
     return lower, upper
 
 
+@_documented
 def normalized_xavier_bounds(n, m):
     r"""Return the range of "normalized xavier" weights, :math:`\pm\sqrt{6}/\sqrt{n+m}`.
 
@@ -184,10 +224,7 @@ def normalized_xavier_bounds(n, m):
 
     Parameters
     ----------
-    n : int
-        Number of inputs to the node (fan-in), at least 1.
-    m : int
-        Number of outputs of the node (fan-out), at least 1.
+    {parameters}
 
     Returns
     -------
@@ -196,10 +233,7 @@ def normalized_xavier_bounds(n, m):
 
     Raises
     ------
-    TypeError
-        If ``n`` or ``m`` is not an integer (``bool`` included).
-    ValueError
-        If ``n`` or ``m`` is less than 1 or above 2**53.
+    {raises}
 
     See Also
     --------
@@ -235,6 +269,7 @@ def normalized_xavier_bounds(n, m):
     return lower, upper
 
 
+@_documented
 def he_std(n):
     r"""Return the standard deviation of "he" weights, :math:`\sqrt{2/n}`.
 
@@ -243,8 +278,7 @@ def he_std(n):
 
     Parameters
     ----------
-    n : int
-        Number of inputs to the node (fan-in), at least 1.
+    {parameters}
 
     Returns
     -------
@@ -253,10 +287,7 @@ def he_std(n):
 
     Raises
     ------
-    TypeError
-        If ``n`` is not an integer (``bool`` included).
-    ValueError
-        If ``n`` is less than 1 or above 2**53.
+    {raises}
 
     See Also
     --------
@@ -521,19 +552,13 @@ def _variance_scaling(shape, scale, mode, distribution, fans, rng, dtype, shape_
 # --------------------------------------------------------------------------
 
 
+@_documented
 def xavier(n, size=1000, *, rng=None, dtype=np.float64):
     r"""Draw the tutorial's "xavier" weights from :math:`U[-1/\sqrt{n}, 1/\sqrt{n}]`.
 
     Parameters
     ----------
-    n : int
-        Number of inputs to the node (fan-in), at least 1.
-    size : int or tuple of int, default 1000
-        Shape of the result (as numpy's ``size=``); ``()`` gives one weight.
-    rng : None, int or numpy.random.Generator, optional
-        Source of randomness (SPEC 7); the same seed gives the same array.
-    dtype : numpy.float64 or numpy.float32, default numpy.float64
-        Floating type of the result (float32 is drawn natively).
+    {parameters}
 
     Returns
     -------
@@ -543,13 +568,7 @@ def xavier(n, size=1000, *, rng=None, dtype=np.float64):
 
     Raises
     ------
-    TypeError
-        If ``n`` is not an integer, ``size`` not an int or tuple of ints,
-        ``rng`` not None/int/Generator, or ``dtype`` not a dtype.
-    ValueError
-        If ``n`` is less than 1, ``size`` has a negative entry or asks for
-        more than 8 GiB, ``rng`` is a negative seed, or ``dtype`` is not
-        float32/float64.
+    {raises}
 
     See Also
     --------
@@ -590,21 +609,13 @@ def xavier(n, size=1000, *, rng=None, dtype=np.float64):
     return _variance_scaling(size, *_VS["xavier"], (n, n), rng, dtype, "size")
 
 
+@_documented
 def normalized_xavier(n, m, size=1000, *, rng=None, dtype=np.float64):
     r"""Draw "normalized xavier" weights from :math:`U[-\sqrt{6}/\sqrt{n+m}, \sqrt{6}/\sqrt{n+m}]`.
 
     Parameters
     ----------
-    n : int
-        Number of inputs to the node (fan-in), at least 1.
-    m : int
-        Number of outputs of the node (fan-out), at least 1.
-    size : int or tuple of int, default 1000
-        Shape of the result (as numpy's ``size=``); ``()`` gives one weight.
-    rng : None, int or numpy.random.Generator, optional
-        Source of randomness (SPEC 7); the same seed gives the same array.
-    dtype : numpy.float64 or numpy.float32, default numpy.float64
-        Floating type of the result (float32 is drawn natively).
+    {parameters}
 
     Returns
     -------
@@ -614,13 +625,7 @@ def normalized_xavier(n, m, size=1000, *, rng=None, dtype=np.float64):
 
     Raises
     ------
-    TypeError
-        If ``n`` or ``m`` is not an integer, ``size`` not an int or tuple of
-        ints, ``rng`` not None/int/Generator, or ``dtype`` not a dtype.
-    ValueError
-        If ``n`` or ``m`` is less than 1, ``size`` has a negative entry or
-        asks for more than 8 GiB, ``rng`` is a negative seed, or ``dtype``
-        is not float32/float64.
+    {raises}
 
     See Also
     --------
@@ -662,19 +667,13 @@ def normalized_xavier(n, m, size=1000, *, rng=None, dtype=np.float64):
     return _variance_scaling(size, *_VS["normalized_xavier"], (n, m), rng, dtype, "size")
 
 
+@_documented
 def he(n, size=1000, *, rng=None, dtype=np.float64):
     r"""Draw the tutorial's "he" weights from :math:`N(0, 2/n)`, std :math:`\sqrt{2/n}`.
 
     Parameters
     ----------
-    n : int
-        Number of inputs to the node (fan-in), at least 1.
-    size : int or tuple of int, default 1000
-        Shape of the result (as numpy's ``size=``); ``()`` gives one weight.
-    rng : None, int or numpy.random.Generator, optional
-        Source of randomness (SPEC 7); the same seed gives the same array.
-    dtype : numpy.float64 or numpy.float32, default numpy.float64
-        Floating type of the result (float32 is drawn natively).
+    {parameters}
 
     Returns
     -------
@@ -684,13 +683,7 @@ def he(n, size=1000, *, rng=None, dtype=np.float64):
 
     Raises
     ------
-    TypeError
-        If ``n`` is not an integer, ``size`` not an int or tuple of ints,
-        ``rng`` not None/int/Generator, or ``dtype`` not a dtype.
-    ValueError
-        If ``n`` is less than 1, ``size`` has a negative entry or asks for
-        more than 8 GiB, ``rng`` is a negative seed, or ``dtype`` is not
-        float32/float64.
+    {raises}
 
     See Also
     --------
@@ -733,19 +726,30 @@ def he(n, size=1000, *, rng=None, dtype=np.float64):
 # Keras's named schemes.
 # --------------------------------------------------------------------------
 
-def glorot_uniform(shape, *, rng=None, dtype=np.float64):
-    r"""Draw Glorot uniform weights, :math:`U[\pm\sqrt{6 / (\mathrm{fan\_in} + \mathrm{fan\_out})}]`.
+#: The papers behind Keras's named schemes, by family: the name's spelling, the
+#: rule of the variance and the reference.
+_FAMILIES = {
+    "glorot": ("Glorot", "Glorot & Bengio's (2010) variance, eq. (16)",
+               'X. Glorot, Y. Bengio, "Understanding the difficulty of training\n'
+               '       deep feedforward neural networks", AISTATS 2010, eq. (16).'),
+    "he": ("He", "He et al.'s (2015) variance for ReLU layers, eq. (10)",
+           'K. He, X. Zhang, S. Ren, J. Sun, "Delving Deep into Rectifiers:\n'
+           '       Surpassing Human-Level Performance on ImageNet Classification",\n'
+           '       ICCV 2015, eq. (10).'),
+    "lecun": ("LeCun", "LeCun et al.'s (1998) variance 1 / fan_in",
+              'Y. LeCun, L. Bottou, G. B. Orr, K.-R. Mueller, "Efficient\n'
+              '       BackProp", in Neural Networks: Tricks of the Trade, LNCS 1524,\n'
+              '       Springer, 1998, section 4.6.'),
+}
+
+_FAN_TEX = {"fan_in": r"\mathrm{fan\_in}", "fan_out": r"\mathrm{fan\_out}",
+            "fan_avg": r"\mathrm{fan\_in} + \mathrm{fan\_out}"}
+
+_PRESET_DOC = r"""Draw {title} weights, {summary}.
 
     Parameters
     ----------
-    shape : int or tuple of int
-        Shape of the weight array in :mod:`winit`'s ``(in, out)`` layout:
-        ``(n_in, n_out)`` or ``(*receptive_field, in_channels, out_channels)``
-        (see :func:`~winit.compute_fans`).
-    rng : None, int or numpy.random.Generator, optional
-        Source of randomness (SPEC 7); the same seed gives the same array.
-    dtype : numpy.float64 or numpy.float32, default numpy.float64
-        Floating type of the result (float32 is drawn natively).
+    {parameters}
 
     Returns
     -------
@@ -754,12 +758,7 @@ def glorot_uniform(shape, *, rng=None, dtype=np.float64):
 
     Raises
     ------
-    TypeError
-        If ``shape`` is not an int or a tuple of ints, ``rng`` not
-        None/int/Generator, or ``dtype`` not a dtype.
-    ValueError
-        If ``shape`` has a negative entry or asks for more than 8 GiB,
-        ``rng`` is a negative seed, or ``dtype`` is not float32/float64.
+    {raises}
 
     See Also
     --------
@@ -769,348 +768,105 @@ def glorot_uniform(shape, *, rng=None, dtype=np.float64):
     -----
     .. math::
 
-        W \sim U\left[-\sqrt{\frac{6}{\mathrm{fan\_in} + \mathrm{fan\_out}}},
-        \sqrt{\frac{6}{\mathrm{fan\_in} + \mathrm{fan\_out}}}\right],
-        \qquad \operatorname{Var}[W] = \frac{2}{\mathrm{fan\_in} + \mathrm{fan\_out}}
+        {math}
 
-    Glorot & Bengio (2010), eq. (16), with the fans taken from ``shape``:
-    the distribution of :func:`normalized_xavier`.
+    {rule}, from {distribution}.{notes}
 
-    Also known as: Xavier uniform, normalized xavier,
-    ``keras.initializers.GlorotUniform``, ``torch.nn.init.xavier_uniform_``
-    (gain 1), ``jax.nn.initializers.glorot_uniform``.
+    Also known as: {aka}
 
     References
     ----------
-    .. [1] X. Glorot, Y. Bengio, "Understanding the difficulty of training
-       deep feedforward neural networks", AISTATS 2010, eq. (16).
+    .. [1] {reference}
 
     Examples
     --------
-    >>> from winit import glorot_uniform
-    >>> w = glorot_uniform((256, 128), rng=0)
+    >>> from winit import {name}
+    >>> w = {name}((256, 128), rng=0)
     >>> w.shape, w.dtype
     ((256, 128), dtype('float64'))
     """
+
+_TRUNCATION = """
+    The normal is truncated at two standard deviations of the underlying
+    normal, whose standard deviation is divided by 0.87962566103423978 so that
+    the weights have exactly this variance, as in Keras.  PyTorch's
+    ``xavier_normal_`` and ``kaiming_normal_`` are *untruncated*; for those
+    use ``variance_scaling(..., distribution="normal")``."""
+
+
+def _preset(notes, aka):
+    """Give a Keras scheme its docstring: ``_PRESET_DOC`` filled with the scheme's
+    :data:`SCALINGS` entry, its family's paper, ``notes`` (said after the paper's
+    rule) and ``aka`` (the "Also known as" list)."""
+
+    def give(func):
+        name = func.__name__
+        family, kind = name.split("_")
+        title, rule, reference = _FAMILIES[family]
+        scale, mode, distribution = SCALINGS[name]
+        var = scale * _mode_cd(mode, 1, 1)[0]  # Var[W] = var / fan, fan as written in _FAN_TEX
+        fan = _FAN_TEX[mode]
+        paren = f"({fan})" if mode == "fan_avg" else fan
+        if distribution == "uniform":
+            limit = 3 * var
+            summary = rf":math:`U[\pm\sqrt{{{limit} / {paren}}}]`"
+            math_ = (rf"W \sim U\left[-\sqrt{{\frac{{{limit}}}{{{fan}}}}},"
+                     "\n        " rf"\sqrt{{\frac{{{limit}}}{{{fan}}}}}\right],"
+                     "\n        " rf"\qquad \operatorname{{Var}}[W] = \frac{{{var}}}{{{fan}}}")
+            drawn, extra = "a uniform distribution", ""
+        else:
+            summary = rf"variance :math:`{var} / {paren}`, truncated"
+            math_ = (rf"\operatorname{{Var}}[W] = \frac{{{var}}}{{{fan}}},"
+                     "\n        "
+                     rf"\qquad |W| \le \frac{{2}}{{0.8796\ldots}}\sqrt{{\frac{{{var}}}{{{fan}}}}}")
+            drawn, extra = "a truncated normal", _TRUNCATION
+        func.__doc__ = _PRESET_DOC.format(
+            title=f"{title} {kind}", summary=summary, math=math_, rule=rule,
+            distribution=drawn, notes=(f"\n    {notes}" if notes else "") + extra, aka=aka,
+            reference=reference, name=name, parameters="{parameters}", raises="{raises}")
+        return _documented(func)
+
+    return give
+
+
+@_preset("With the fans taken from ``shape``, it is the distribution of\n"
+         "    :func:`normalized_xavier`.",
+         "Xavier uniform, normalized xavier,\n"
+         "    ``keras.initializers.GlorotUniform``, ``torch.nn.init.xavier_uniform_``\n"
+         "    (gain 1), ``jax.nn.initializers.glorot_uniform``.")
+def glorot_uniform(shape, *, rng=None, dtype=np.float64):
     return variance_scaling(shape, *_VS["glorot_uniform"], rng=rng, dtype=dtype)
 
 
+@_preset("", "Xavier normal, ``keras.initializers.GlorotNormal``;\n"
+         "    ``torch.nn.init.xavier_normal_`` is the untruncated\n"
+         "    N(0, 2 / (fan_in + fan_out)).")
 def glorot_normal(shape, *, rng=None, dtype=np.float64):
-    r"""Draw Glorot normal weights, variance :math:`2 / (\mathrm{fan\_in} + \mathrm{fan\_out})`, truncated.
-
-    Parameters
-    ----------
-    shape : int or tuple of int
-        Shape of the weight array in :mod:`winit`'s ``(in, out)`` layout:
-        ``(n_in, n_out)`` or ``(*receptive_field, in_channels, out_channels)``
-        (see :func:`~winit.compute_fans`).
-    rng : None, int or numpy.random.Generator, optional
-        Source of randomness (SPEC 7); the same seed gives the same array.
-    dtype : numpy.float64 or numpy.float32, default numpy.float64
-        Floating type of the result (float32 is drawn natively).
-
-    Returns
-    -------
-    numpy.ndarray
-        Weights of shape ``shape`` and type ``dtype``.
-
-    Raises
-    ------
-    TypeError
-        If ``shape`` is not an int or a tuple of ints, ``rng`` not
-        None/int/Generator, or ``dtype`` not a dtype.
-    ValueError
-        If ``shape`` has a negative entry or asks for more than 8 GiB,
-        ``rng`` is a negative seed, or ``dtype`` is not float32/float64.
-
-    See Also
-    --------
-    variance_scaling : the core; this scheme only fixes its scale, mode and distribution.
-
-    Notes
-    -----
-    .. math::
-
-        \operatorname{Var}[W] = \frac{2}{\mathrm{fan\_in} + \mathrm{fan\_out}},
-        \qquad |W| \le \frac{2}{0.8796\ldots}\sqrt{\frac{2}{\mathrm{fan\_in} + \mathrm{fan\_out}}}
-
-    Glorot & Bengio's (2010) variance, eq. (16), from a truncated normal.
-    The normal is truncated at two standard deviations of the underlying
-    normal, whose standard deviation is divided by 0.87962566103423978 so that
-    the weights have exactly this variance, as in Keras.  PyTorch's
-    ``xavier_normal_`` and ``kaiming_normal_`` are *untruncated*; for those
-    use ``variance_scaling(..., distribution="normal")``.
-
-    Also known as: Xavier normal, ``keras.initializers.GlorotNormal``;
-    ``torch.nn.init.xavier_normal_`` is the untruncated
-    N(0, 2 / (fan_in + fan_out)).
-
-    References
-    ----------
-    .. [1] X. Glorot, Y. Bengio, "Understanding the difficulty of training
-       deep feedforward neural networks", AISTATS 2010, eq. (16).
-
-    Examples
-    --------
-    >>> from winit import glorot_normal
-    >>> w = glorot_normal((256, 128), rng=0)
-    >>> w.shape, w.dtype
-    ((256, 128), dtype('float64'))
-    """
     return variance_scaling(shape, *_VS["glorot_normal"], rng=rng, dtype=dtype)
 
 
+@_preset("", "Kaiming uniform, ``keras.initializers.HeUniform``,\n"
+         '    ``torch.nn.init.kaiming_uniform_(w, mode="fan_in", nonlinearity="relu")``.')
 def he_uniform(shape, *, rng=None, dtype=np.float64):
-    r"""Draw He uniform weights, :math:`U[\pm\sqrt{6 / \mathrm{fan\_in}}]`.
-
-    Parameters
-    ----------
-    shape : int or tuple of int
-        Shape of the weight array in :mod:`winit`'s ``(in, out)`` layout:
-        ``(n_in, n_out)`` or ``(*receptive_field, in_channels, out_channels)``
-        (see :func:`~winit.compute_fans`).
-    rng : None, int or numpy.random.Generator, optional
-        Source of randomness (SPEC 7); the same seed gives the same array.
-    dtype : numpy.float64 or numpy.float32, default numpy.float64
-        Floating type of the result (float32 is drawn natively).
-
-    Returns
-    -------
-    numpy.ndarray
-        Weights of shape ``shape`` and type ``dtype``.
-
-    Raises
-    ------
-    TypeError
-        If ``shape`` is not an int or a tuple of ints, ``rng`` not
-        None/int/Generator, or ``dtype`` not a dtype.
-    ValueError
-        If ``shape`` has a negative entry or asks for more than 8 GiB,
-        ``rng`` is a negative seed, or ``dtype`` is not float32/float64.
-
-    See Also
-    --------
-    variance_scaling : the core; this scheme only fixes its scale, mode and distribution.
-
-    Notes
-    -----
-    .. math::
-
-        W \sim U\left[-\sqrt{\frac{6}{\mathrm{fan\_in}}}, \sqrt{\frac{6}{\mathrm{fan\_in}}}\right],
-        \qquad \operatorname{Var}[W] = \frac{2}{\mathrm{fan\_in}}
-
-    He et al.'s (2015) variance for ReLU layers, eq. (10), from a uniform
-    distribution.
-
-    Also known as: Kaiming uniform, ``keras.initializers.HeUniform``,
-    ``torch.nn.init.kaiming_uniform_(w, mode="fan_in", nonlinearity="relu")``.
-
-    References
-    ----------
-    .. [1] K. He, X. Zhang, S. Ren, J. Sun, "Delving Deep into Rectifiers:
-       Surpassing Human-Level Performance on ImageNet Classification",
-       ICCV 2015, eq. (10).
-
-    Examples
-    --------
-    >>> from winit import he_uniform
-    >>> w = he_uniform((256, 128), rng=0)
-    >>> w.shape, w.dtype
-    ((256, 128), dtype('float64'))
-    """
     return variance_scaling(shape, *_VS["he_uniform"], rng=rng, dtype=dtype)
 
 
+@_preset("The tutorial's (and the paper's) untruncated normal is\n    :func:`he`.",
+         "``keras.initializers.HeNormal``; ``torch.nn.init.kaiming_normal_``\n"
+         "    (fan_in, relu) is the untruncated N(0, 2 / fan_in).")
 def he_normal(shape, *, rng=None, dtype=np.float64):
-    r"""Draw He normal weights, variance :math:`2 / \mathrm{fan\_in}`, truncated.
-
-    Parameters
-    ----------
-    shape : int or tuple of int
-        Shape of the weight array in :mod:`winit`'s ``(in, out)`` layout:
-        ``(n_in, n_out)`` or ``(*receptive_field, in_channels, out_channels)``
-        (see :func:`~winit.compute_fans`).
-    rng : None, int or numpy.random.Generator, optional
-        Source of randomness (SPEC 7); the same seed gives the same array.
-    dtype : numpy.float64 or numpy.float32, default numpy.float64
-        Floating type of the result (float32 is drawn natively).
-
-    Returns
-    -------
-    numpy.ndarray
-        Weights of shape ``shape`` and type ``dtype``.
-
-    Raises
-    ------
-    TypeError
-        If ``shape`` is not an int or a tuple of ints, ``rng`` not
-        None/int/Generator, or ``dtype`` not a dtype.
-    ValueError
-        If ``shape`` has a negative entry or asks for more than 8 GiB,
-        ``rng`` is a negative seed, or ``dtype`` is not float32/float64.
-
-    See Also
-    --------
-    variance_scaling : the core; this scheme only fixes its scale, mode and distribution.
-
-    Notes
-    -----
-    .. math::
-
-        \operatorname{Var}[W] = \frac{2}{\mathrm{fan\_in}},
-        \qquad |W| \le \frac{2}{0.8796\ldots}\sqrt{\frac{2}{\mathrm{fan\_in}}}
-
-    He et al.'s (2015) variance for ReLU layers, eq. (10), from a truncated
-    normal.  The tutorial's (and the paper's) untruncated normal is
-    :func:`he`.
-    The normal is truncated at two standard deviations of the underlying
-    normal, whose standard deviation is divided by 0.87962566103423978 so that
-    the weights have exactly this variance, as in Keras.  PyTorch's
-    ``xavier_normal_`` and ``kaiming_normal_`` are *untruncated*; for those
-    use ``variance_scaling(..., distribution="normal")``.
-
-    Also known as: ``keras.initializers.HeNormal``; ``torch.nn.init.kaiming_normal_``
-    (fan_in, relu) is the untruncated N(0, 2 / fan_in).
-
-    References
-    ----------
-    .. [1] K. He, X. Zhang, S. Ren, J. Sun, "Delving Deep into Rectifiers:
-       Surpassing Human-Level Performance on ImageNet Classification",
-       ICCV 2015, eq. (10).
-
-    Examples
-    --------
-    >>> from winit import he_normal
-    >>> w = he_normal((256, 128), rng=0)
-    >>> w.shape, w.dtype
-    ((256, 128), dtype('float64'))
-    """
     return variance_scaling(shape, *_VS["he_normal"], rng=rng, dtype=dtype)
 
 
+@_preset("", "``keras.initializers.LecunUniform``,\n"
+         "    ``jax.nn.initializers.lecun_uniform``.")
 def lecun_uniform(shape, *, rng=None, dtype=np.float64):
-    r"""Draw LeCun uniform weights, :math:`U[\pm\sqrt{3 / \mathrm{fan\_in}}]`.
-
-    Parameters
-    ----------
-    shape : int or tuple of int
-        Shape of the weight array in :mod:`winit`'s ``(in, out)`` layout:
-        ``(n_in, n_out)`` or ``(*receptive_field, in_channels, out_channels)``
-        (see :func:`~winit.compute_fans`).
-    rng : None, int or numpy.random.Generator, optional
-        Source of randomness (SPEC 7); the same seed gives the same array.
-    dtype : numpy.float64 or numpy.float32, default numpy.float64
-        Floating type of the result (float32 is drawn natively).
-
-    Returns
-    -------
-    numpy.ndarray
-        Weights of shape ``shape`` and type ``dtype``.
-
-    Raises
-    ------
-    TypeError
-        If ``shape`` is not an int or a tuple of ints, ``rng`` not
-        None/int/Generator, or ``dtype`` not a dtype.
-    ValueError
-        If ``shape`` has a negative entry or asks for more than 8 GiB,
-        ``rng`` is a negative seed, or ``dtype`` is not float32/float64.
-
-    See Also
-    --------
-    variance_scaling : the core; this scheme only fixes its scale, mode and distribution.
-
-    Notes
-    -----
-    .. math::
-
-        W \sim U\left[-\sqrt{\frac{3}{\mathrm{fan\_in}}}, \sqrt{\frac{3}{\mathrm{fan\_in}}}\right],
-        \qquad \operatorname{Var}[W] = \frac{1}{\mathrm{fan\_in}}
-
-    LeCun et al.'s (1998) variance 1 / fan_in, from a uniform distribution.
-
-    Also known as: ``keras.initializers.LecunUniform``,
-    ``jax.nn.initializers.lecun_uniform``.
-
-    References
-    ----------
-    .. [1] Y. LeCun, L. Bottou, G. B. Orr, K.-R. Mueller, "Efficient
-       BackProp", in Neural Networks: Tricks of the Trade, LNCS 1524,
-       Springer, 1998, section 4.6.
-
-    Examples
-    --------
-    >>> from winit import lecun_uniform
-    >>> w = lecun_uniform((256, 128), rng=0)
-    >>> w.shape, w.dtype
-    ((256, 128), dtype('float64'))
-    """
     return variance_scaling(shape, *_VS["lecun_uniform"], rng=rng, dtype=dtype)
 
 
+@_preset("It is the variance SELU networks assume.",
+         "``keras.initializers.LecunNormal``,\n    ``jax.nn.initializers.lecun_normal``.")
 def lecun_normal(shape, *, rng=None, dtype=np.float64):
-    r"""Draw LeCun normal weights, variance :math:`1 / \mathrm{fan\_in}`, truncated.
-
-    Parameters
-    ----------
-    shape : int or tuple of int
-        Shape of the weight array in :mod:`winit`'s ``(in, out)`` layout:
-        ``(n_in, n_out)`` or ``(*receptive_field, in_channels, out_channels)``
-        (see :func:`~winit.compute_fans`).
-    rng : None, int or numpy.random.Generator, optional
-        Source of randomness (SPEC 7); the same seed gives the same array.
-    dtype : numpy.float64 or numpy.float32, default numpy.float64
-        Floating type of the result (float32 is drawn natively).
-
-    Returns
-    -------
-    numpy.ndarray
-        Weights of shape ``shape`` and type ``dtype``.
-
-    Raises
-    ------
-    TypeError
-        If ``shape`` is not an int or a tuple of ints, ``rng`` not
-        None/int/Generator, or ``dtype`` not a dtype.
-    ValueError
-        If ``shape`` has a negative entry or asks for more than 8 GiB,
-        ``rng`` is a negative seed, or ``dtype`` is not float32/float64.
-
-    See Also
-    --------
-    variance_scaling : the core; this scheme only fixes its scale, mode and distribution.
-
-    Notes
-    -----
-    .. math::
-
-        \operatorname{Var}[W] = \frac{1}{\mathrm{fan\_in}},
-        \qquad |W| \le \frac{2}{0.8796\ldots}\sqrt{\frac{1}{\mathrm{fan\_in}}}
-
-    LeCun et al.'s (1998) variance 1 / fan_in (the one SELU networks
-    assume), from a truncated normal.
-    The normal is truncated at two standard deviations of the underlying
-    normal, whose standard deviation is divided by 0.87962566103423978 so that
-    the weights have exactly this variance, as in Keras.  PyTorch's
-    ``xavier_normal_`` and ``kaiming_normal_`` are *untruncated*; for those
-    use ``variance_scaling(..., distribution="normal")``.
-
-    Also known as: ``keras.initializers.LecunNormal``,
-    ``jax.nn.initializers.lecun_normal``.
-
-    References
-    ----------
-    .. [1] Y. LeCun, L. Bottou, G. B. Orr, K.-R. Mueller, "Efficient
-       BackProp", in Neural Networks: Tricks of the Trade, LNCS 1524,
-       Springer, 1998, section 4.6.
-
-    Examples
-    --------
-    >>> from winit import lecun_normal
-    >>> w = lecun_normal((256, 128), rng=0)
-    >>> w.shape, w.dtype
-    ((256, 128), dtype('float64'))
-    """
     return variance_scaling(shape, *_VS["lecun_normal"], rng=rng, dtype=dtype)
 
 

@@ -18,6 +18,7 @@ computed by :mod:`winit.book.explorers`, where it is tested.
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import io
 
@@ -133,6 +134,20 @@ class _Pictures:
         return False
 
 
+@contextlib.contextmanager
+def _pictures_on(canvas):
+    """:class:`_Pictures` for the pictures of one explorer, all drawn on
+    ``canvas`` (one figure, its artists updated: a new figure per picture costs
+    twice as much); the figure is closed when the ``with`` block ends."""
+    import matplotlib.pyplot as plt
+
+    try:
+        with _Pictures() as pics:
+            yield pics
+    finally:
+        plt.close(canvas.fig)
+
+
 def _explorer(children, *, live):
     """A ``VBox`` of ``children`` whose plain-text form (what a notebook shows
     where widgets are not rendered: a notebook not yet run or not trusted) tells
@@ -207,27 +222,20 @@ def scheme_explorer(scheme="xavier", *, n=10, m=20, n_grid=N_GRID, m_grid=M_GRID
     n_slider, n_row = grid_slider(n_grid, n, "n inputs")
     # m only matters for normalized xavier, so its slider is shown with that scheme only.
     m_slider, m_row = grid_slider(m_grid, m, "m outputs")
-    # One figure draws every picture (its artists updated): a new figure per
-    # picture costs twice as much.  xavier and he do not depend on m: one
-    # picture per n, and no m slider.
-    import matplotlib.pyplot as plt
-
+    # xavier and he do not depend on m: one picture per n, and no m slider.
     canvas = SchemeFigure()
-    try:
-        per_scheme = []
-        with _Pictures() as pics:
-            for s in SCHEMES:
-                if s == "normalized_xavier" and len(m_grid) > 1:
-                    by_m = [linked_stack([_scheme_picture(pics, canvas, s, k, mm, size, seed)
-                                          for k in n_grid], n_slider)
-                            for mm in m_grid]
-                    per_scheme.append(widgets.VBox([m_row, linked_stack(by_m, m_slider)]))
-                else:
-                    per_scheme.append(linked_stack(
-                        [_scheme_picture(pics, canvas, s, k, m, size, seed) for k in n_grid],
-                        n_slider))
-    finally:
-        plt.close(canvas.fig)
+    per_scheme = []
+    with _pictures_on(canvas) as pics:
+        for s in SCHEMES:
+            if s == "normalized_xavier" and len(m_grid) > 1:
+                by_m = [linked_stack([_scheme_picture(pics, canvas, s, k, mm, size, seed)
+                                      for k in n_grid], n_slider)
+                        for mm in m_grid]
+                per_scheme.append(widgets.VBox([m_row, linked_stack(by_m, m_slider)]))
+            else:
+                per_scheme.append(linked_stack(
+                    [_scheme_picture(pics, canvas, s, k, m, size, seed) for k in n_grid],
+                    n_slider))
     return _explorer([pick, n_row, linked_stack(per_scheme, pick)], live=False)
 
 
@@ -238,19 +246,14 @@ def comparison_explorer(*, n=10, m=10, n_grid=N_GRID):
 
     check_member(n, "n", n_grid, "the grid values")
     n_slider, n_row = grid_slider(n_grid, n, "n inputs")
-    import matplotlib.pyplot as plt
-
     pictures = []
-    canvas = ComparisonFigure()  # one figure for every picture
-    try:
-        with _Pictures() as pics:
-            for k in n_grid:
-                view = comparison_view(k, m)
-                alt = (f"Standard deviation of the xavier, normalized xavier (m = {m}) and he "
-                       f"schemes against n on log-log axes, with n = {k} marked")
-                pictures.append(pics.add(canvas.update(view), alt))
-    finally:
-        plt.close(canvas.fig)
+    canvas = ComparisonFigure()
+    with _pictures_on(canvas) as pics:
+        for k in n_grid:
+            view = comparison_view(k, m)
+            alt = (f"Standard deviation of the xavier, normalized xavier (m = {m}) and he "
+                   f"schemes against n on log-log axes, with n = {k} marked")
+            pictures.append(pics.add(canvas.update(view), alt))
     return _explorer([n_row, linked_stack(pictures, n_slider)], live=False)
 
 
@@ -350,19 +353,14 @@ def depth_explorer(*, depth=5, width=100, activations=("tanh", "relu", "sigmoid"
     init_pick = widgets.ToggleButtons(options=[(DEPTH_INIT_LABELS[i], i) for i in inits],
                                       description="init", style={"button_width": "auto"})
     depth_slider, depth_row = grid_slider(depth_grid, depth, "depth")
-    import matplotlib.pyplot as plt
-
     by_act = []
-    canvas = DepthFigure()  # one figure for every picture
-    try:
-        with _Pictures() as pics:
-            for act in activations:
-                by_init = [linked_stack([_depth_picture(pics, canvas, d, width, act, init, seed)
-                                         for d in depth_grid], depth_slider)
-                           for init in inits]
-                by_act.append(linked_stack(by_init, init_pick))
-    finally:
-        plt.close(canvas.fig)
+    canvas = DepthFigure()
+    with _pictures_on(canvas) as pics:
+        for act in activations:
+            by_init = [linked_stack([_depth_picture(pics, canvas, d, width, act, init, seed)
+                                     for d in depth_grid], depth_slider)
+                       for init in inits]
+            by_act.append(linked_stack(by_init, init_pick))
     return _explorer([act_pick, init_pick, depth_row, linked_stack(by_act, act_pick)], live=False)
 
 

@@ -196,9 +196,10 @@ def correlation_per_layer(sigma_w2, sigma_b2=0.0, activation="tanh", *,
     depth : int, default 20
         Layers traced.
     width : int, default 500
-        Units per layer.
-    rng : None, int or numpy.random.Generator, default 0
-        Source of the inputs and the weights (SPEC 7).
+        Units per layer, at least 2 (the two inputs of a pair need two
+        directions).
+    rng
+        As in :func:`length_per_layer`.
 
     Returns
     -------

@@ -171,11 +171,15 @@ def initial_loss(std, layout="tied_norm", *, vocab=1000, d_model=64, n_tokens=51
         ``nn.Linear`` does by default, :math:`U[\\pm 1/\\sqrt{d}]` (variance
         :math:`1/(3d)`); ``output_std`` is then ignored.
     rng : None, int or numpy.random.Generator, default 0
-        SPEC 7.
+        Source of the embedding, then the input and target tokens, then the
+        untied output layer (SPEC 7).
 
     Returns
     -------
     EmbeddingStats
+        The stream's variance, the input token's own logit, the other
+        logits' variance and the loss against :math:`\\log V`, for ``layout``
+        and ``std``.
 
     Examples
     --------

@@ -129,11 +129,14 @@ def attention_logits(d_ks=(1, 2, 4, 8, 16, 32, 64, 128, 256, 512), *, n_queries=
         Key dimensions.
     n_queries, n_keys : int
     rng : None, int or numpy.random.Generator, default 0
-        SPEC 7.
+        Source of the queries, then the keys, for each :math:`d_k` in turn
+        (SPEC 7).
 
     Returns
     -------
     AttentionStats
+        Per :math:`d_k`, the logits' variance and the softmax's entropy and
+        largest weight, unscaled and scaled.
 
     Examples
     --------

@@ -58,6 +58,7 @@ def bn_relu_growth():
     Returns
     -------
     float
+        :math:`\\pi / (\\pi - 1) \\approx 1.4669`, the squared norm's factor per layer.
 
     Examples
     --------

@@ -271,11 +271,14 @@ def coord_check(widths=(64, 128, 256, 512, 1024, 2048), *, depth=2, base_width=6
     Returns
     -------
     CoordCheck
+        For SP and muP, the standard deviation of every layer's change after
+        every step, per seed and width.
 
     Raises
     ------
     TypeError, ValueError
-        If an argument is malformed; the message names it.
+        If an argument is malformed (the message names it), or
+        ``batch_size`` or ``probe_size`` exceeds the training images.
     """
     widths, base_width = _check_widths(widths, base_width)
     depth = check_count(depth, "depth", "the number of hidden layers")
@@ -398,21 +401,27 @@ def lr_sweep(widths=(64, 128, 256, 512, 1024, 2048), lrs=tuple(2.0 ** k for k in
     base_width : int, default 64
         Width at which muP equals SP.
     steps : int, default 40
+        SGD steps.
     batch_size : int, default 16
+        Images per minibatch.
     window : int, default 10
         Steps at the end over which the loss is averaged, at most ``steps``.
     seeds : int, default 3
-    gain : float, default sqrt(2)
-    rng : None, int or numpy.random.Generator, default 0
+        Independent repetitions (draws and minibatches).
+    gain, rng
+        As in :func:`coord_check` (without the probe).
 
     Returns
     -------
     LRSweep
+        For SP and muP, the training loss of every seed, width and learning
+        rate (``inf`` where training diverged).
 
     Raises
     ------
     TypeError, ValueError
-        If an argument is malformed; the message names it.
+        If an argument is malformed (the message names it), ``window``
+        exceeds ``steps`` or ``batch_size`` the training images.
     """
     widths, base_width = _check_widths(widths, base_width)
     depth = check_count(depth, "depth", "the number of hidden layers")

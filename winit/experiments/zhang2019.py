@@ -69,6 +69,9 @@ def scheme_init(scheme, width, n_blocks):
     Returns
     -------
     dict
+        ``std_first`` and ``std_last``, the standard deviations of each
+        branch's first and last layers, and ``alpha``, the branch's factor
+        (0 for SkipInit's zero-initialised scalar).
 
     Examples
     --------

@@ -1,7 +1,7 @@
 """winit.experiments.yang2022: the ensemble's members against Table 3, the coordinate check
 against a step by hand with winit.networks' forward and backward passes, and small fast
 versions of the coordinate check and the learning-rate sweep.  (The training itself is
-winit.networks.train_sgd_stack's, tested in test_networks_batched.)"""
+winit.networks.train_sgd_stack's, tested in test_networks.)"""
 
 from __future__ import annotations
 
