@@ -30,19 +30,21 @@ variation sits within a few units of :math:`u = 0` (a kink of ReLU at 0,
 the transition of tanh or sigmoid of width about 1), while the Gaussian of
 :math:`u = \\sqrt q z` spreads over :math:`\\sqrt q`.  The panels of the rule
 follow both scales: a break at the kink, panels doubling in width from
-:math:`|u| = 1` up to :math:`|z| = 1`, then panels of width 1 to 2.5 in
-:math:`z` out to :math:`|z| = 9`, with :data:`N_POINTS` nodes each.  A
-single Gauss-Hermite rule has no such grading: with 256 nodes its spacing
-near 0 is 0.2 in :math:`z`, so for :math:`q \\gtrsim 25` it steps over the
-transition of tanh and :math:`\\chi_1` comes out wrong (41 % at
+:math:`|u| = 1` to :math:`|u| = 1024` (but not beyond :math:`|z| = 1`),
+then panels of width 1 to 2.5 in :math:`z` out to :math:`|z| = 9`, with
+:data:`N_POINTS` nodes each.  A single Gauss-Hermite rule has no such
+grading: with 256 nodes its spacing near 0 is 0.2 in :math:`z`, so for
+:math:`q \\gtrsim 25` it steps over the transition of tanh and
+:math:`\\chi_1` comes out wrong (0.5 % at :math:`q^* = 17`, 41 % at
 :math:`\\sigma_w^2 = 100`, a factor 1700 at 1000).  The composite rule
 agrees with adaptive quadrature (:func:`scipy.integrate.quad` with
 breakpoints) to about :math:`10^{-15}` relative for every :math:`q` from 0
 to :math:`10^{16}`.  Two-dimensional expectations (:func:`correlation_map`,
-:func:`chi_c`) nest the rule, with the inner panels graded around the point
-where the second pre-activation crosses 0.  ReLU, leaky ReLU and linear use
-closed forms (the arc-cosine kernel of Cho and Saul 2009 for the
-correlation map).
+:func:`chi_c`) nest the rule: the inner panels are graded around the
+:math:`z_2` where the second pre-activation crosses 0, the outer ones also
+on the scale :math:`\\sqrt{1 - c^2}/|c|` on which that crossing sweeps through
+the Gaussian.  ReLU, leaky ReLU and linear use closed forms (the
+arc-cosine kernel of Cho and Saul 2009 for the correlation map).
 
 :math:`\\phi`, :math:`\\phi'` and :math:`\\phi''` are those of the registry
 :mod:`winit.activations`, so every activation winit knows works here.
@@ -58,6 +60,8 @@ References
    chaos", NeurIPS 2016.
 .. [2] S. S. Schoenholz, J. Gilmer, S. Ganguli and J. Sohl-Dickstein, "Deep
    information propagation", ICLR 2017.
+.. [3] Y. Cho and L. K. Saul, "Kernel methods for deep learning", NeurIPS
+   2009 (the arc-cosine kernel).
 """
 
 from __future__ import annotations
