@@ -32,7 +32,7 @@ the transition of tanh or sigmoid of width about 1), while the Gaussian of
 follow both scales: a break at the kink, panels doubling in width from
 :math:`|u| = 1` to :math:`|u| = 1024` (but not beyond :math:`|z| = 1`),
 then panels of width 1 to 2.5 in :math:`z` out to :math:`|z| = 9`, with
-:data:`N_POINTS` nodes each.  A single Gauss-Hermite rule has no such
+``N_POINTS`` nodes each.  A single Gauss-Hermite rule has no such
 grading: with 256 nodes its spacing near 0 is 0.2 in :math:`z`, so for
 :math:`q \\gtrsim 25` it steps over the transition of tanh and
 :math:`\\chi_1` comes out wrong (0.5 % at :math:`q^* = 17`, 41 % at
@@ -261,8 +261,8 @@ def expect(f, q=1.0, *, n_points=N_POINTS):
     q : float, default 1.0
         The variance of the argument, finite and :math:`\\geq 0`; at 0 the
         result is :math:`f(0)`.
-    n_points : int, default :data:`N_POINTS`
-        Gauss-Legendre nodes per panel, 1 to :data:`MAX_POINTS`.
+    n_points : int, default ``N_POINTS`` (12)
+        Gauss-Legendre nodes per panel, 1 to ``MAX_POINTS`` (32).
 
     Returns
     -------
@@ -332,7 +332,7 @@ def length_map(q, sigma_w2, sigma_b2=0.0, activation="tanh", *, n_points=N_POINT
     sigma_b2 : float, default 0.0
         :math:`\\sigma_b^2 \\geq 0`, the biases' variance.
     activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear", "gelu"}
-    n_points : int, default :data:`N_POINTS`
+    n_points : int, default ``N_POINTS`` (12)
         Quadrature nodes per panel (:func:`expect`).
 
     Returns
@@ -669,7 +669,7 @@ def correlation_map(c, sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_p
         As in :func:`length_map`.
     q : float, optional
         The variance of both inputs; default :func:`fixed_point_q`.
-    n_points : int, default :data:`N_POINTS`
+    n_points : int, default ``N_POINTS`` (12)
         Quadrature nodes per panel, in each dimension.
 
     Returns
@@ -785,7 +785,7 @@ def fixed_point_c(sigma_w2, sigma_b2=0.0, activation="tanh", *, c0=0.5, max_iter
         The most steps of false position.
     tol : float, default 1e-13
         Bracket width at which the search stops.
-    n_points : int, default :data:`N_POINTS`
+    n_points : int, default ``N_POINTS`` (12)
         Quadrature nodes per panel, in each dimension, as in
         :func:`correlation_map`.
 
@@ -884,7 +884,7 @@ def edge_of_chaos(q_star, activation="tanh", *, n_points=N_POINTS):
     q_star : float
         The fixed point, finite and :math:`\\geq 0`.
     activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear", "gelu"}
-    n_points : int, default :data:`N_POINTS`
+    n_points : int, default ``N_POINTS`` (12)
         Quadrature nodes per panel.
 
     Returns
@@ -1024,7 +1024,7 @@ def critical_sigma_w2(activation="tanh", sigma_b2=0.0, *, lo=1e-3, hi=100.0, n_p
     lo, hi : float
         A bracket in :math:`\\sigma_w^2`, :math:`0 < lo < hi`, where
         :math:`\\chi_1 - 1` changes sign.
-    n_points : int, default :data:`N_POINTS`
+    n_points : int, default ``N_POINTS`` (12)
         Quadrature nodes per panel.
 
     Returns
