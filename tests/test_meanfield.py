@@ -189,24 +189,47 @@ def _tanh_large_q(sw2, sb2):
     int sech^2 = 2, int u^2 sech^2 = pi^2/6, int sech^4 = 4/3, int u^2 sech^4 = (pi^2 - 6)/9.
     So E[tanh^2] = 1 - (2 - pi^2/(12 q)) / sqrt(2 pi q), E[tanh'^2] = (4/3 - (pi^2 - 6)/(18 q)) /
     sqrt(2 pi q), and dE[tanh^2]/dq = (1 - pi^2/(8 q)) / (sqrt(2 pi) q^3/2); errors O(q^-2).
+    The slope is returned as its logarithm (it underflows for large q).
     """
     q = sw2 + sb2
+    root = math.sqrt(2 * math.pi)  # sqrt(2 pi q) as root * sqrt(q): 2 pi q may overflow
     for _ in range(100):
-        q = sw2 * (1 - (2 - math.pi ** 2 / (12 * q)) / math.sqrt(2 * math.pi * q)) + sb2
-    chi = sw2 * (4 / 3 - (math.pi ** 2 - 6) / (18 * q)) / math.sqrt(2 * math.pi * q)
-    slope = sw2 * (1 - math.pi ** 2 / (8 * q)) / (math.sqrt(2 * math.pi) * q ** 1.5)
-    return q, chi, slope
+        q = sw2 * (1 - (2 - math.pi ** 2 / 12 / q) / (root * math.sqrt(q))) + sb2
+    chi = sw2 / (root * math.sqrt(q)) * (4 / 3 - (math.pi ** 2 - 6) / 18 / q)
+    log_slope = (math.log(sw2) + math.log1p(-math.pi ** 2 / 8 / q)
+                 - 0.5 * math.log(2 * math.pi) - 1.5 * math.log(q))
+    return q, chi, log_slope
 
 
-@pytest.mark.parametrize("sw2", [1e4, 1e6, 1e10, 1e16])
+@pytest.mark.parametrize("sw2", [1e4, 1e6, 1e10, 1e16, 1e100, 1e300, 1.7e308])
 def test_tanh_large_sigma_w2_asymptotics(sw2):
-    q, chi, slope = _tanh_large_q(sw2, 0.5)
+    q, chi, log_slope = _tanh_large_q(sw2, 0.5)
     assert mf.fixed_point_q(sw2, 0.5, "tanh") == pytest.approx(q, rel=max(1e-14, 2 * q ** -2.5))
-    assert mf.chi_1(sw2, 0.5, "tanh") == pytest.approx(chi, rel=2e-7)  # O(q^-2)
+    assert mf.chi_1(sw2, 0.5, "tanh") == pytest.approx(chi, rel=max(1e-14, 2e-7 * (1e4 / q) ** 2))
     assert mf.chi_1(sw2, 0.5, "tanh") == pytest.approx(4 / 3 * math.sqrt(sw2 / (2 * math.pi)),
                                                        rel=3 / math.sqrt(sw2))
     xi_q, xi_c = mf.depth_scales(sw2, 0.5, "tanh")
-    assert xi_q == pytest.approx(-1 / math.log(slope), rel=1e-7)
+    assert xi_q == pytest.approx(-1 / log_slope, rel=max(1e-14, 1e-7 * (1e4 / q) ** 2))
+    assert 1.5 < xi_c < 3  # c* near 0: chi_c -> 2 / pi
+
+
+def test_tiny_rates_are_exact_through_their_logarithms_or_refused():
+    # sigma_w^2 = 1e-300 with sigma_b^2 = 1e300: q* = 1e300, chi_1 = sw2 (4/3) / sqrt(2 pi q) =
+    # 5e-451 is below the smallest float: chi_1 refuses; the depth scales, -1 / ln(slope), are
+    # ordinary numbers: ln chi_1 and ln(sw2 E[u tanh tanh'] / q), E[u tanh tanh'] = int u tanh
+    # sech^2 / sqrt(2 pi q) = 1 / sqrt(2 pi q) (int u tanh sech^2 = int sech^2 / 2 = 1).
+    sw2, sb2, q = 1e-300, 1e300, 1e300
+    assert mf.fixed_point_q(sw2, sb2, "tanh") == pytest.approx(q, rel=1e-15)
+    with pytest.raises(ValueError, match="chi_1 .* underflows"):
+        mf.chi_1(sw2, sb2, "tanh")
+    half_log = 0.5 * math.log(2 * math.pi * q)
+    xi_q, xi_c = mf.depth_scales(sw2, sb2, "tanh")
+    assert xi_q == pytest.approx(-1 / (math.log(sw2) - math.log(q) - half_log), rel=1e-14)
+    assert xi_c == pytest.approx(-1 / (math.log(sw2) + math.log(4 / 3) - half_log), rel=1e-14)
+    assert mf.fixed_point_c(sw2, sb2, "tanh") == 1.0
+    with pytest.raises(ValueError, match="underflows"):
+        mf.length_map(1e-300, 1e-300, 0.0, "tanh")
+    assert mf.length_map(1e-300, 1e-10, 0.0, "tanh") == pytest.approx(1e-310, rel=1e-12)
 
 
 def test_sigmoid_chi_1_huge_sigma_w2():

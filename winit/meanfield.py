@@ -202,21 +202,25 @@ def _finite(value, what):
     return value
 
 
-def _solve(f, a, b, fa, fb, xtol, max_iter=400):
+def _solve(f, a, b, fa, fb, xtol=0.0, rtol=0.0, max_iter=400):
     """A root of ``f`` between ``a`` and ``b``, where ``fa >= 0 > fb`` or ``fa <= 0 < fb``.
 
     False position with the Illinois modification (the end kept twice has
-    its value halved), and a bisection every fourth step, so that the
-    bracket at least halves every four steps; stops when the bracket is
-    narrower than ``xtol``.
+    its value halved), and a bisection every fourth step (at the geometric
+    mean when ``a`` and ``b`` are both positive), so that the bracket at
+    least halves, or its ratio at least square-roots, every four steps; stops
+    when the bracket is narrower than ``xtol + rtol * min(|a|, |b|)``, or
+    has no float inside.
     """
     kept = 0
     for step in range(max_iter):
-        if abs(b - a) <= xtol:
+        if abs(b - a) <= xtol + rtol * min(abs(a), abs(b)):
             break
         x = b - fb * (b - a) / (fb - fa) if fb != fa else a
         if step % 4 == 3 or not min(a, b) < x < max(a, b):
-            x = a + 0.5 * (b - a)
+            x = math.sqrt(a) * math.sqrt(b) if a > 0.0 and b > 0.0 else a + 0.5 * (b - a)
+            if not min(a, b) < x < max(a, b):
+                x = a + 0.5 * (b - a)
         if x in (a, b):
             break
         fx = f(x)
@@ -343,7 +347,9 @@ def length_map(q, sigma_w2, sigma_b2=0.0, activation="tanh", *, n_points=N_POINT
     Raises
     ------
     ValueError
-        If an argument is out of range, or :math:`q_{l+1}` overflows a float.
+        If an argument is out of range, or :math:`q_{l+1}` overflows a float
+        or underflows to 0 (:math:`q > 0`, :math:`\\sigma_b = 0` and
+        :math:`q_{l+1} < 5 \\times 10^{-324}`).
 
     Examples
     --------
@@ -360,18 +366,22 @@ def length_map(q, sigma_w2, sigma_b2=0.0, activation="tanh", *, n_points=N_POINT
     else:
         phi = _phi(activation)[0]
         mean_sq = expect(lambda u: phi(u) ** 2, q, n_points=n_points)
-    return _finite(sigma_w2 * mean_sq + sigma_b2, f"length_map(q={q}, sigma_w2={sigma_w2}, "
-                   f"sigma_b2={sigma_b2})")
+    value = _finite(sigma_w2 * mean_sq + sigma_b2, f"length_map(q={q}, sigma_w2={sigma_w2}, "
+                    f"sigma_b2={sigma_b2})")
+    if value == 0.0 and q > 0.0:  # E[phi^2] > 0 for q > 0: the product underflowed
+        raise ValueError(f"length_map(q={q}, sigma_w2={sigma_w2}, sigma_b2=0) underflows a float "
+                         "(it is below 5e-324)")
+    return value
 
 
 def fixed_point_q(sigma_w2, sigma_b2=0.0, activation="tanh", *, q0=1.0, n_points=N_POINTS):
     """The fixed point :math:`q^*` of the length map that a network starting at ``q0`` reaches.
 
     For tanh and sigmoid (bounded) the length map :math:`L` has one stable
-    fixed point; it is found by false position on :math:`\\ln q \\mapsto
-    L(q)/q - 1` (which falls from :math:`+\\infty`, or from
-    :math:`\\sigma_w^2 \\phi'(0)^2 - 1`, to below 0), to a relative
-    :math:`10^{-15}`.  With :math:`\\sigma_b = 0` and :math:`\\phi(0) = 0`
+    fixed point; it is found by false position (with bisections at the
+    geometric mean) on :math:`q \\mapsto L(q)/q - 1`, which falls from
+    :math:`+\\infty`, or from :math:`\\sigma_w^2 \\phi'(0)^2 - 1`, to below
+    0, to a relative :math:`4 \\times 10^{-16}`.  With :math:`\\sigma_b = 0` and :math:`\\phi(0) = 0`
     (tanh), :math:`q = 0` is a fixed point and the one reached when
     :math:`\\sigma_w^2 \\phi'(0)^2 \\le 1` (the signal dies out); above, the
     positive one, :math:`q^* \\approx (\\sigma_w^2 - 1)/2` just above
@@ -412,7 +422,7 @@ def fixed_point_q(sigma_w2, sigma_b2=0.0, activation="tanh", *, q0=1.0, n_points
     ------
     ValueError
         If an argument is out of range, or :math:`q^*` overflows a float or
-        lies below :math:`10^{-300}` (tiny :math:`\\sigma_w^2` for sigmoid).
+        lies below :math:`10^{-305}`.
 
     Examples
     --------
@@ -445,42 +455,41 @@ def fixed_point_q(sigma_w2, sigma_b2=0.0, activation="tanh", *, q0=1.0, n_points
 def _fixed_point_q(sigma_w2, sigma_b2, activation, n_points):
     phi = _phi(activation)[0]
 
-    def h(log_q):  # L(q) / q - 1: positive below q*, negative above
-        q = math.exp(log_q)
+    def h(q):  # L(q) / q - 1: positive below q*, negative above
         return (sigma_w2 * expect(lambda u: phi(u) ** 2, q, n_points=n_points) + sigma_b2) / q - 1.0
 
-    top = math.log(np.finfo(float).max)
+    top = np.finfo(float).max
     if sigma_b2 == 0.0 and float(phi(np.zeros(1))[0]) == 0.0:
         # L(0) = 0: q = 0 is fixed; the network leaves it iff L(q)/q > 1 as q -> 0
-        lo = -230.0  # q = 1e-100: L(q)/q = sigma_w2 phi'(0)^2 to double precision
+        lo = 1e-100  # L(q)/q = sigma_w2 phi'(0)^2 to double precision
         h_lo = h(lo)
         if h_lo <= 0.0:
             return 0.0
     else:
-        # L(0) > 0: L(q)/q -> inf as q -> 0; the variance is at least L(0)
-        lo = math.log(max(sigma_w2 * float(phi(np.zeros(1))[0]) ** 2 + sigma_b2, 1e-300))
+        # L(0) > 0: L(q)/q -> inf as q -> 0; L grows with q, so h > 0 below L(0)
+        lo = 0.9 * max(sigma_w2 * float(phi(np.zeros(1))[0]) ** 2 + sigma_b2, 1e-305)
         h_lo = h(lo)
         while h_lo <= 0.0:
             if h_lo == 0.0:
-                return math.exp(lo)
-            lo -= 23.0
-            if lo < -690.0:
-                raise ValueError(f"q* is below 1e-300 at sigma_w2={sigma_w2}, "
-                                 f"sigma_b2={sigma_b2}: not representable to full precision")
+                return lo
+            lo *= 1e-10
+            if lo < 1e-305:
+                raise ValueError(f"q* is below 1e-305 at sigma_w2={sigma_w2}, "
+                                 f"sigma_b2={sigma_b2}: too close to a float's underflow")
             h_lo = h(lo)
     # phi^2 <= bound^2: L(q) <= sigma_w2 bound^2 + sigma_b2
     bound = _activations.get(activation).bound
-    hi = max(lo, math.log(max(1.0, min(sigma_w2 * bound * bound + sigma_b2, np.finfo(float).max))))
+    hi = max(lo, 1.0, min(sigma_w2 * bound * bound + sigma_b2, top))
     h_hi = h(hi)
     while h_hi >= 0.0:
         if h_hi == 0.0:
-            return math.exp(hi)
+            return hi
         if hi >= top:
             raise ValueError(f"q* of {activation} at sigma_w2={sigma_w2}, sigma_b2={sigma_b2} "
                              "overflows a float")
-        hi = min(hi + 0.7, top)
+        hi = min(2.0 * hi, top)
         h_hi = h(hi)
-    return math.exp(_solve(h, lo, hi, h_lo, h_hi, 1e-15))
+    return _solve(h, lo, hi, h_lo, h_hi, rtol=4e-16)
 
 
 #: Steps of the iteration :func:`_unbounded_fixed_point` takes at most.
@@ -581,13 +590,28 @@ def chi_1(sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_points=N_POINT
     _nodes(n_points)
     if q is not None:
         q = _check_q(q)
+    value = _chi_1(sigma_w2, sigma_b2, activation, q, n_points)
+    if not 0.0 < value < math.inf:
+        raise ValueError(f"chi_1 at sigma_w2={sigma_w2}, sigma_b2={sigma_b2}, q={q} is not a "
+                         f"positive float (it {'over' if value else 'under'}flows); "
+                         f"got {value}")
+    return value
+
+
+def _mean_dphi2(activation, q, n_points):
+    """E[phi'(sqrt(q) z)^2] (closed form for a homogeneous phi)."""
     if _homogeneous(activation):
         a, b = _slopes(activation)
-        return sigma_w2 * (0.5 * (a * a + b * b))
-    if q is None:
-        q = _finite_fixed_point(sigma_w2, sigma_b2, activation, n_points)
+        return 0.5 * (a * a + b * b)
     dphi = _phi(activation)[1]
-    return sigma_w2 * expect(lambda u: dphi(u) ** 2, q, n_points=n_points)
+    return expect(lambda u: dphi(u) ** 2, q, n_points=n_points)
+
+
+def _chi_1(sigma_w2, sigma_b2, activation, q, n_points):
+    """chi_1 unchecked (it may under- or overflow), at q or at q*."""
+    if q is None and not _homogeneous(activation):
+        q = _finite_fixed_point(sigma_w2, sigma_b2, activation, n_points)
+    return sigma_w2 * _mean_dphi2(activation, q, n_points)
 
 
 def _pair(f, q, c, n_points):
@@ -716,7 +740,7 @@ def _decorrelation(c, sigma_w2, activation, q, q_next, n_points):
     else:
         phi = _phi(activation)[0]
         half_gap = 0.5 * _pair(lambda u1, u2: (phi(u1) - phi(u2)) ** 2, q, c, n_points)
-    return sigma_w2 * half_gap / q_next
+    return sigma_w2 / q_next * half_gap  # sigma_w2 / q_next <= 1 / E[phi^2]: no overflow
 
 
 def chi_c(c, sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_points=N_POINTS):
@@ -753,11 +777,21 @@ def chi_c(c, sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_points=N_PO
     if _homogeneous(activation) and q is None:
         q = 1.0  # chi_c does not depend on q
     c, sigma_w2, sigma_b2, q = _map_args(c, sigma_w2, sigma_b2, activation, q, n_points)
+    mean = _mean_dphi_pair(activation, q, c, n_points)
+    value = sigma_w2 * mean
+    if not math.isfinite(value) or (value == 0.0 and mean != 0.0):
+        raise ValueError(f"chi_c at c={c}, sigma_w2={sigma_w2}, q={q} is not a float (it "
+                         f"{'under' if math.isfinite(value) else 'over'}flows); got {value}")
+    return value
+
+
+def _mean_dphi_pair(activation, q, c, n_points):
+    """E[phi'(u1) phi'(u2)] (closed form for a homogeneous phi)."""
     if _homogeneous(activation):
         a, b = _slopes(activation)
-        return sigma_w2 * (a * b + (a - b) ** 2 * (0.5 - math.acos(c) / (2.0 * math.pi)))
+        return a * b + (a - b) ** 2 * (0.5 - math.acos(c) / (2.0 * math.pi))
     dphi = _phi(activation)[1]
-    return sigma_w2 * _pair(lambda u1, u2: dphi(u1) * dphi(u2), q, c, n_points)
+    return _pair(lambda u1, u2: dphi(u1) * dphi(u2), q, c, n_points)
 
 
 def fixed_point_c(sigma_w2, sigma_b2=0.0, activation="tanh", *, c0=0.5, max_iter=10_000,
@@ -825,7 +859,7 @@ def fixed_point_c(sigma_w2, sigma_b2=0.0, activation="tanh", *, c0=0.5, max_iter
     max_iter = check_count(max_iter, "max_iter", "the most steps of the root search")
     tol = check_real(tol, "tol", "the tolerance", positive=True)
     _nodes(n_points)
-    if chi_1(sigma_w2, sigma_b2, activation, n_points=n_points) <= 1.0:
+    if _chi_1(sigma_w2, sigma_b2, activation, None, n_points) <= 1.0:
         return 1.0
     q = _finite_fixed_point(sigma_w2, sigma_b2, activation, n_points)
 
@@ -855,7 +889,7 @@ def fixed_point_c(sigma_w2, sigma_b2=0.0, activation="tanh", *, c0=0.5, max_iter
             return 1.0
     if g_lo == 0.0 and lo > -1.0:
         return lo
-    return _solve(g, lo, hi, g_lo, g_hi, tol, max_iter)
+    return _solve(g, lo, hi, g_lo, g_hi, xtol=tol, max_iter=max_iter)
 
 
 def edge_of_chaos(q_star, activation="tanh", *, n_points=N_POINTS):
@@ -922,23 +956,29 @@ def edge_of_chaos(q_star, activation="tanh", *, n_points=N_POINTS):
     return float(sigma_w2), float(sigma_b2)
 
 
-def _length_slope(q, sigma_w2, activation, n_points):
-    """:math:`dL/dq = \\sigma_w^2 E[\\phi'(u)^2 + \\phi(u)\\phi''(u)]` at ``q`` (tanh, sigmoid)."""
+def _log_length_slope(q, sigma_w2, activation, n_points):
+    """:math:`\\ln |dL/dq|`, :math:`dL/dq = \\sigma_w^2 E[\\phi'(u)^2 + \\phi(u)\\phi''(u)]`
+    at ``q`` (not homogeneous), as a sum of logarithms: no under- or overflow."""
     phi, dphi, ddphi = _phi(activation)
     if q <= 1.0:
-        return sigma_w2 * expect(lambda u: dphi(u) ** 2 + phi(u) * ddphi(u), q, n_points=n_points)
+        mean = expect(lambda u: dphi(u) ** 2 + phi(u) * ddphi(u), q, n_points=n_points)
+        return _log_abs(mean) + math.log(sigma_w2)
     # Stein's lemma, E[u h(u)] = q E[h'(u)] with h = phi phi': for a saturating phi the two
     # terms above cancel to O(q^-3/2) from O(q^-1/2) each; u phi phi' keeps the digits.
-    return sigma_w2 * expect(lambda u: u * phi(u) * dphi(u), q, n_points=n_points) / q
+    mean = expect(lambda u: u * phi(u) * dphi(u), q, n_points=n_points)
+    return _log_abs(mean) + (math.log(sigma_w2) - math.log(q))
 
 
-def _depth(slope):
-    """-1 / ln|slope|: layers per factor e of a deviation that shrinks by ``slope`` per layer."""
-    if abs(slope - 1.0) <= 1e-12 or abs(slope) >= 1.0:
+def _log_abs(x):
+    return math.log(abs(x)) if x != 0.0 else -math.inf
+
+
+def _depth(log_slope):
+    """-1 / ln|slope| from ln|slope|: layers per factor e of a deviation that shrinks by
+    ``slope`` per layer (inf within 1e-12 of |slope| = 1, or above)."""
+    if log_slope >= -1e-12:
         return math.inf
-    if slope == 0.0:
-        return 0.0
-    return -1.0 / math.log(abs(slope))
+    return -1.0 / log_slope
 
 
 def depth_scales(sigma_w2, sigma_b2=0.0, activation="tanh", *, n_points=N_POINTS):
@@ -991,17 +1031,19 @@ def depth_scales(sigma_w2, sigma_b2=0.0, activation="tanh", *, n_points=N_POINTS
     sigma_w2, sigma_b2 = _check(sigma_w2, sigma_b2, activation)
     _nodes(n_points)
     q = _finite_fixed_point(sigma_w2, sigma_b2, activation, n_points)
-    c1 = chi_1(sigma_w2, sigma_b2, activation, q=q, n_points=n_points)
+    # the slopes as logarithms: a slope may underflow (tiny sigma_w2 / q*) where xi does not
+    log_chi = math.log(sigma_w2) + math.log(_mean_dphi2(activation, q, n_points))
     if _homogeneous(activation):
-        slope_q = c1  # L(q) = chi_1 q + sigma_b2
+        log_slope_q = log_chi  # L(q) = chi_1 q + sigma_b2
     else:
-        slope_q = _length_slope(q, sigma_w2, activation, n_points)
-    if c1 <= 1.0:
-        slope_c = c1
+        log_slope_q = _log_length_slope(q, sigma_w2, activation, n_points)
+    if log_chi <= 0.0:
+        log_slope_c = log_chi
     else:
         c_star = fixed_point_c(sigma_w2, sigma_b2, activation, n_points=n_points)
-        slope_c = chi_c(c_star, sigma_w2, sigma_b2, activation, q=q, n_points=n_points)
-    return _depth(slope_q), _depth(slope_c)
+        log_slope_c = math.log(sigma_w2) + _log_abs(_mean_dphi_pair(activation, q, c_star,
+                                                                    n_points))
+    return _depth(log_slope_q), _depth(log_slope_c)
 
 
 def critical_sigma_w2(activation="tanh", sigma_b2=0.0, *, lo=1e-3, hi=100.0, n_points=N_POINTS):
@@ -1012,8 +1054,8 @@ def critical_sigma_w2(activation="tanh", sigma_b2=0.0, *, lo=1e-3, hi=100.0, n_p
     :math:`\\sigma_b = 0` it is 1, where :math:`q^*` leaves 0 (in general
     :math:`1/\\phi'(0)^2` when :math:`\\phi(0) = \\sigma_b = 0` and
     :math:`\\chi_1` crosses 1 there).  Otherwise it is the root of
-    :math:`\\chi_1 - 1` in [``lo``, ``hi``], by false position on
-    :math:`\\ln \\sigma_w^2`, to a relative :math:`10^{-15}`.
+    :math:`\\chi_1 - 1` in [``lo``, ``hi``], by false position (with
+    bisections at the geometric mean), to a relative :math:`10^{-15}`.
 
     Parameters
     ----------
@@ -1058,10 +1100,10 @@ def critical_sigma_w2(activation="tanh", sigma_b2=0.0, *, lo=1e-3, hi=100.0, n_p
         raise ValueError(f"lo must be below hi (a bracket in sigma_w2); got lo={lo}, hi={hi}")
     _nodes(n_points)
 
-    def f(log_s2):
-        return chi_1(math.exp(log_s2), sigma_b2, activation, n_points=n_points) - 1.0
+    def f(s2):
+        return _chi_1(s2, sigma_b2, activation, None, n_points) - 1.0
 
-    f_lo, f_hi = f(math.log(lo)), f(math.log(hi))
+    f_lo, f_hi = f(lo), f(hi)
     if f_lo == 0.0:
         return lo
     if f_hi == 0.0:
@@ -1077,6 +1119,6 @@ def critical_sigma_w2(activation="tanh", sigma_b2=0.0, *, lo=1e-3, hi=100.0, n_p
         # q* = 0 up to s0 = 1 / phi'(0)^2, where chi_1 = s2 / s0; above, chi_1 - 1 starts
         # quadratically in s2 - s0 (tanh: (s2 - 1)^2 / 3), too flat to place s0 by its sign.
         s0 = 1.0 / float(dphi(np.zeros(1))[0]) ** 2
-        if lo < s0 < hi and f(math.log(s0) - 1e-6) < 0.0 <= f(math.log(s0) + 1e-6):
+        if lo < s0 < hi and f(s0 * (1.0 - 1e-6)) < 0.0 <= f(s0 * (1.0 + 1e-6)):
             return s0
-    return math.exp(_solve(f, math.log(lo), math.log(hi), f_lo, f_hi, 1e-15))
+    return _solve(f, lo, hi, f_lo, f_hi, rtol=4e-16)
