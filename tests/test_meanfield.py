@@ -234,7 +234,7 @@ def test_tiny_rates_are_exact_through_their_logarithms_or_refused():
 
 def test_sigmoid_chi_1_huge_sigma_w2():
     # The old rule gave 0 at sigma_w^2 = 1e6. Large q: chi_1 -> sw2 int sigmoid'^2 / sqrt(2 pi q*)
-    # with int sigmoid'^2 = int s (1 - s) ds = 1/6 and q* -> sw2 / 2: about sqrt(sw2) / (6 sqrt(pi)).
+    # with int sigmoid'^2 = int s (1 - s) ds = 1/6 and q* -> sw2 / 2: sqrt(sw2) / (6 sqrt(pi)).
     sw2 = 1e6
     got = mf.chi_1(sw2, 0.0, "sigmoid")
     assert got == pytest.approx(math.sqrt(sw2) / (6 * math.sqrt(math.pi)), rel=3 / math.sqrt(sw2))
@@ -246,7 +246,8 @@ def test_fixed_point_q_just_above_the_edge():
     # tanh^2 = u^2 - 2u^4/3 + ..., so q* = (1 - 1/sw2) / 2 + O((sw2 - 1)^2); the old search
     # tried q = 1e-8 and gave 0 for every sw2 below 1 + 2e-8.
     for d in (1e-9, 1e-6):
-        assert mf.fixed_point_q(1 + d, 0.0, "tanh") == pytest.approx((1 - 1 / (1 + d)) / 2, rel=3 * d)
+        want = (1 - 1 / (1 + d)) / 2
+        assert mf.fixed_point_q(1 + d, 0.0, "tanh") == pytest.approx(want, rel=3 * d)
     assert mf.fixed_point_q(1.0, 0.0, "tanh") == 0.0
     assert mf.fixed_point_q(1 - 1e-12, 0.0, "tanh") == 0.0
     # with a tiny bias, q* = sqrt(sb2 / 2) at sw2 = 1 (from sb2 = 2 q^2)
@@ -348,7 +349,7 @@ def test_correlation_map_and_chi_c_against_nested_quad(activation, q, c):
 @pytest.mark.parametrize("c", [-0.7, 0.3, 0.9999, 1 - 1e-9])
 def test_correlation_map_and_chi_c_at_huge_q_reach_the_step_limit(c):
     # At q = 1e40 tanh(u) is sign(u) but within 1e-20 of the origin in z: E[sign u1 sign u2] =
-    # 2 asin(c) / pi and E[tanh'(u1) tanh'(u2)] = (int sech^2)^2 p(0, 0) = 4 / (2 pi q sqrt(1 - c^2)),
+    # 2 asin(c) / pi and E[tanh'(u1) tanh'(u2)] = (int sech^2)^2 p(0, 0) = 2 / (pi q sqrt(1 - c^2)),
     # to relative O(1e-20 / sqrt(1 - c)). Sigmoid: the step H(u), E[H H] = 1/4 + asin(c) / (2 pi).
     q, sw2, sb2 = 1e40, 2.0, 0.5
     s = math.sqrt((1 - c) * (1 + c))

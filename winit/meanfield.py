@@ -381,8 +381,9 @@ def fixed_point_q(sigma_w2, sigma_b2=0.0, activation="tanh", *, q0=1.0, n_points
     fixed point; it is found by false position (with bisections at the
     geometric mean) on :math:`q \\mapsto L(q)/q - 1`, which falls from
     :math:`+\\infty`, or from :math:`\\sigma_w^2 \\phi'(0)^2 - 1`, to below
-    0, to a relative :math:`4 \\times 10^{-16}`.  With :math:`\\sigma_b = 0` and :math:`\\phi(0) = 0`
-    (tanh), :math:`q = 0` is a fixed point and the one reached when
+    0, to a relative :math:`4 \\times 10^{-16}`.  With :math:`\\sigma_b = 0`
+    and :math:`\\phi(0) = 0` (tanh), :math:`q = 0` is a fixed point and the
+    one reached when
     :math:`\\sigma_w^2 \\phi'(0)^2 \\le 1` (the signal dies out); above, the
     positive one, :math:`q^* \\approx (\\sigma_w^2 - 1)/2` just above
     :math:`\\sigma_w^2 = 1`.  For the positively homogeneous ReLU, leaky ReLU
@@ -615,7 +616,7 @@ def _chi_1(sigma_w2, sigma_b2, activation, q, n_points):
 
 
 def _pair(f, q, c, n_points):
-    """:math:`E[f(u_1, u_2)]`, :math:`u_1 = \\sqrt q z_1`, :math:`u_2 = \\sqrt q (c z_1 + \\sqrt{1 - c^2} z_2)`.
+    """E[f(u1, u2)], u1 = sqrt(q) z1, u2 = sqrt(q) (c z1 + sqrt(1 - c^2) z2).
 
     ``f`` takes ``u1`` of shape (n, 1) and ``u2`` of shape (n, m).  The
     outer rule is :func:`expect`'s; the inner one, for each :math:`z_1`, is
@@ -645,7 +646,7 @@ def _check_c(c):
 
 
 def _map_args(c, sigma_w2, sigma_b2, activation, q, n_points):
-    """The checked arguments of correlation_map and chi_c; q defaults to q*, which must be finite."""
+    """The checked arguments of correlation_map and chi_c; q defaults to a finite q*."""
     c = _check_c(c)
     sigma_w2, sigma_b2 = _check(sigma_w2, sigma_b2, activation)
     _nodes(n_points)
@@ -655,7 +656,7 @@ def _map_args(c, sigma_w2, sigma_b2, activation, q, n_points):
 
 
 def _arc_gap(c):
-    """:math:`\\pi (1 - c) - (\\sin\\theta - \\theta \\cos\\theta)`, :math:`\\theta = \\arccos c`, to full relative precision."""
+    """pi (1 - c) - (sin t - t cos t), t = arccos c, to full relative precision."""
     theta = math.acos(c)
     if theta > 0.25:
         return math.pi * (1.0 - c) - (math.sin(theta) - theta * c)
@@ -732,7 +733,7 @@ def correlation_map(c, sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_p
 
 
 def _decorrelation(c, sigma_w2, activation, q, q_next, n_points):
-    """:math:`1 - c_{l+1} = \\sigma_w^2 E[(\\phi(u_1) - \\phi(u_2))^2] / (2 q_{l+1})`, to a relative 1e-14 even near c = 1."""
+    """1 - c_(l+1) = sigma_w2 E[(phi(u1) - phi(u2))^2] / (2 q_(l+1)), to 1e-14 relative."""
     if _homogeneous(activation):
         a, b = _slopes(activation)
         # E[(phi1 - phi2)^2] / 2 = q (K(1) - K(c)), K the arc-cosine kernel
