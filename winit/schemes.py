@@ -900,7 +900,7 @@ def scheme_std(name, fan_in, fan_out):
     Returns
     -------
     float
-        :math:`\sqrt{	ext{scale}/n}`, with ``scale`` and ``n`` (``fan_in``,
+        :math:`\sqrt{\mathrm{scale}/n}`, with ``scale`` and ``n`` (``fan_in``,
         ``fan_out`` or their mean) from :data:`SCALINGS`, computed as
         ``sqrt(p * c / (q * d))`` for ``scale = p / q`` and ``n = d / c``
         (integers, one rounding before the root): ``sqrt(1 / (3 n))``,
@@ -921,7 +921,7 @@ def scheme_std(name, fan_in, fan_out):
 
     Notes
     -----
-    .. math:: \sigma = \sqrt{rac{	ext{scale}}{n}}
+    .. math:: \sigma = \sqrt{\frac{\mathrm{scale}}{n}}
 
     Also known as: the ``gain / sqrt(fan)`` of ``torch.nn.init.calculate_gain``.
 
@@ -969,7 +969,7 @@ def scheme_bound(name, fan_in, fan_out):
 
     Notes
     -----
-    .. math:: a = \sqrt{3\, 	ext{scale} / n}, \qquad W \sim U[-a, a]
+    .. math:: a = \sqrt{3\, \mathrm{scale} / n}, \qquad W \sim U[-a, a]
 
     Also known as: ``limit`` in Keras's ``VarianceScaling``.
 
@@ -1003,7 +1003,7 @@ def scheme_rule(name):
     -------
     std : callable
         ``std(fan_in, fan_out) -> float``, :func:`scheme_std` for ``name``
-        (a :func:`functools.partial`, so it pickles).
+        (a ``functools.partial``, so it pickles).
     distribution : {"uniform", "normal", "truncated_normal"}
         The scheme's distribution (``init_weights`` draws the first two).
 

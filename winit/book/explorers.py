@@ -410,7 +410,7 @@ def encode_image(image, *, colors=64, format="png"):
 # --------------------------------------------------------------------------
 
 #: Initialisations the depth explorer offers: the experiments' four
-#: (:data:`winit.experiments.INITS`), and the naive N(0, 1), which makes
+#: (``winit.experiments.INITS``), and the naive N(0, 1), which makes
 #: signals explode.
 DEPTH_INITS = ("standard", "normalized", "lecun", "he", "unit")
 DEPTH_INIT_LABELS = {
