@@ -683,8 +683,11 @@ def correlation_map(c, sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_p
     For tanh and sigmoid the expectation is a nested composite rule (see
     :func:`expect`); for ReLU, leaky ReLU and linear the arc-cosine kernel
     (Cho and Saul 2009): with :math:`\\theta = \\arccos c`,
-    :math:`E[\\phi(u_1)\\phi(u_2)] = q\\,[a b c + (a - b)^2 (\\sin\\theta +
-    (\\pi - \\theta) c) / (2\\pi)]`.
+
+    .. math::
+
+        E[\\phi(u_1)\\phi(u_2)] = q\\,\\Big[a b c
+        + \\frac{(a - b)^2 (\\sin\\theta + (\\pi - \\theta) c)}{2\\pi}\\Big].
 
     Parameters
     ----------
@@ -748,8 +751,11 @@ def chi_c(c, sigma_w2, sigma_b2=0.0, activation="tanh", *, q=None, n_points=N_PO
     """:math:`\\chi_c = \\sigma_w^2 E[\\phi'(u_1)\\phi'(u_2)]`, the slope of the correlation map at ``c``.
 
     At ``c = 1`` it equals :func:`chi_1`.  For ReLU, leaky ReLU and linear,
-    :math:`\\chi_c = \\sigma_w^2 [a b + (a - b)^2 (\\pi - \\arccos c)/(2\\pi)]`,
-    whatever ``q``.
+    whatever ``q``,
+
+    .. math::
+
+        \\chi_c = \\sigma_w^2 \\Big[a b + \\frac{(a - b)^2 (\\pi - \\arccos c)}{2\\pi}\\Big].
 
     Parameters
     ----------
@@ -833,7 +839,7 @@ def fixed_point_c(sigma_w2, sigma_b2=0.0, activation="tanh", *, c0=0.5, max_iter
         1`) but stays below a few :math:`10^{-12}`: measured against nested
         :func:`scipy.integrate.quad` (:math:`2 \\times 10^{-14}` at
         :math:`\\chi_{c^*} = 0.99`) and, near the edge, against the expansion
-        :math:`1 - c^* \\approx 2 (\\chi_1 - 1) / (\\sigma_w^2 q^*
+        :math:`1 - c^* \\approx 2 (\\chi_1 - 1) /` :math:`(\\sigma_w^2 q^*
         E[\\phi''(u)^2])` (at most :math:`3 \\times 10^{-12}` for
         :math:`\\chi_1 - 1` from :math:`4 \\times 10^{-7}` down to
         :math:`4 \\times 10^{-15}`).
