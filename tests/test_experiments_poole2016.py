@@ -80,7 +80,7 @@ def test_phase_boundary_has_chi_1_equal_to_1():
     (lambda: poole2016.length_per_layer(1.0, q0=[0.0]), "q0"),
     (lambda: poole2016.length_per_layer(0.0), "sigma_w2"),
     (lambda: poole2016.length_per_layer(1.0, -0.1), "sigma_b2"),
-    (lambda: poole2016.length_per_layer(1.0, activation="softplus"), "activation"),
+    (lambda: poole2016.length_per_layer(1.0, activation="not_an_activation"), "activation"),
     (lambda: poole2016.length_per_layer(1.0, depth=0), "depth"),
     (lambda: poole2016.correlation_per_layer(2.0, c0=[1.0]), "c0"),
     (lambda: poole2016.correlation_per_layer(1.0, 0.0, "tanh"), "fixed point"),

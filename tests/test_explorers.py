@@ -203,7 +203,7 @@ def test_depth_view_rejects_bad_settings():
     with pytest.raises(ValueError, match="init must be one of"):
         depth_view(3, 10, "tanh", "kaiming")
     with pytest.raises(ValueError, match="activation must be one of"):
-        depth_view(3, 10, "softplus", "he")
+        depth_view(3, 10, "not_an_activation", "he")
     with pytest.raises(ValueError, match="depth must be a positive integer"):
         depth_view(0, 10, "tanh", "he")
     with pytest.raises(TypeError, match="width must be a positive integer"):

@@ -569,3 +569,23 @@ def test_quadrature_node_limit():
                                                                            rel=1e-14)
     # fewer nodes per panel: the rule degrades gracefully
     assert mf.chi_1(100.0, n_points=6) == pytest.approx(5.544854487752515, rel=1e-5)
+
+
+def test_an_unbounded_activation_the_fixed_point_search_cannot_serve_is_refused(monkeypatch):
+    # A newcomer who registers softplus (unbounded, not homogeneous, phi(0) = log 2) must get
+    # a clear error, not the wrong q* = L(0) = (log 2)^2 the search would stop at.
+    import dataclasses
+
+    from winit import activations
+
+    gelu = activations.get("gelu")
+    softplus = dataclasses.replace(
+        gelu, name="softplus", function=lambda z: np.logaddexp(0.0, z),
+        derivative=lambda z, h=None: 0.5 * (1.0 + np.tanh(0.5 * z)))
+    real_get = activations.get
+    monkeypatch.setattr(activations, "get",
+                        lambda name, argument="activation": softplus if name == "softplus"
+                        else real_get(name, argument))
+    monkeypatch.setattr(mf, "ACTIVATIONS", mf.ACTIVATIONS + ("softplus",))
+    with pytest.raises(ValueError, match=r"activation must have phi\(0\) = 0"):
+        mf.fixed_point_q(1.0, 0.0, "softplus")

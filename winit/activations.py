@@ -488,10 +488,10 @@ def get(name, argument="activation"):
     >>> from winit.activations import get
     >>> get("tanh").bound
     1.0
-    >>> get("softplus")
+    >>> get("not_an_activation")
     Traceback (most recent call last):
     ...
-    ValueError: activation must be one of 'tanh', 'sigmoid', 'relu', 'leaky_relu', 'linear', 'gelu'; got 'softplus'
+    ValueError: activation must be one of 'tanh', 'sigmoid', 'relu', 'leaky_relu', 'linear', 'gelu'; got 'not_an_activation'
     """
     entry = REGISTRY.get(name) if isinstance(name, str) else None
     if entry is None:

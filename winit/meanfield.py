@@ -513,6 +513,13 @@ def _unbounded_fixed_point(sigma_w2, sigma_b2, activation, q0, n_points):
     every :math:`q \\ge p` and the variance grows without bound.
     """
     phi = _phi(activation)[0]
+    if float(phi(np.zeros(1))[0]) != 0.0:
+        # r(q) -> inf as q -> 0 when phi(0) != 0: r is not nondecreasing and the
+        # iteration below could stop at a point that is not fixed (softplus would).
+        raise ValueError(
+            f"activation must have phi(0) = 0 for the fixed-point search of an unbounded "
+            f"activation that is not homogeneous (the search assumes E[phi(u)^2] / q "
+            f"nondecreasing); got {activation!r} with phi(0) = {float(phi(np.zeros(1))[0]):.6g}")
     q, step = q0, 0.0
     for _ in range(_MAX_STEPS):
         if q == 0.0:
@@ -525,6 +532,13 @@ def _unbounded_fixed_point(sigma_w2, sigma_b2, activation, q0, n_points):
                 return q if r == 1.0 and sigma_b2 == 0.0 else math.inf
             q_next = sigma_b2 / (1.0 - r)
         if q_next == q or (q_next - q) * step < 0.0:  # there, to rounding
+            # a fixed point of the network's own map L, or the assumption failed
+            residual = length_map(q_next, sigma_w2, sigma_b2, activation, n_points=n_points)
+            if abs(residual - q_next) > 1e-9 * max(q_next, 1e-300):
+                raise ValueError(
+                    f"activation {activation!r} breaks the fixed-point search at "
+                    f"sigma_w2={sigma_w2}, sigma_b2={sigma_b2}: it stopped at q = {q_next:.6g} "
+                    f"where L(q) = {residual:.6g} (E[phi(u)^2] / q is not nondecreasing)")
             return q_next
         q, step = q_next, q_next - q
     raise ValueError(f"the length map of {activation} at sigma_w2={sigma_w2}, sigma_b2={sigma_b2} "

@@ -839,8 +839,9 @@ def train_sgd(params, x, y, *, steps, lr, batch_size, activation, rng=None, reco
         Learning rate :math:`\\eta > 0`, or one per layer (``L`` of them).
     batch_size : int
         Examples per minibatch, at most ``N``.
-    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear"}
-        Activation function of the hidden layers.
+    activation : str
+        Activation function of the hidden layers, a name in
+        :data:`winit.activations.ACTIVATIONS`.
     rng : None, int or numpy.random.Generator, optional
         Source of randomness for the shuffling (SPEC 7); not used with
         ``orders``.
@@ -1226,8 +1227,9 @@ def train_sgd_stack(params, x, y, *, steps, lr, batch_size, activation, rng=None
         per layer (``L`` of them), or one per run and layer.
     batch_size : int
         Examples per minibatch, at most ``N``.
-    activation : {"tanh", "sigmoid", "relu", "leaky_relu", "linear"}
-        Activation function of the hidden layers.
+    activation : str
+        Activation function of the hidden layers, a name in
+        :data:`winit.activations.ACTIVATIONS`.
     rng : sequence of (None, int or numpy.random.Generator)
         One source of randomness per run (SPEC 7 each), for its shuffling.
         Give ``rng`` or ``orders``.
