@@ -22,7 +22,8 @@ def test_tanh_gain_1_is_on_the_edge(oc):
 
 def test_pytorch_tanh_gain_is_chaotic(oc):
     chi = oc["mf_chi1_tanh_gain_5_3"]
-    assert 1.15 < chi < 1.25  # "gradients grow by about a fifth per layer"
+    assert 1.15 < chi < 1.25  # "the gradients' mean square grows by about a fifth per layer"
+    assert 1.07 < math.sqrt(chi) < 1.13  # "their size (root mean square) by about a tenth"
     xi = oc["mf_xi_c_tanh_gain_5_3"]
     assert math.isfinite(xi) and 5 < xi < 30
     assert oc["mf_six_xi_c_gain_5_3"] == round(6 * xi)
@@ -32,6 +33,16 @@ def test_pytorch_tanh_gain_is_chaotic(oc):
 def test_relu_edge_is_he_factor_2(oc):
     assert abs(oc["mf_relu_critical_sigma_w2"] - 2.0) < 1e-6
     assert abs(oc["mf_leaky_critical_sigma_w2"] - 2 / (1 + 0.01 ** 2)) < 1e-6
+
+
+def test_relu_correlation_map_is_the_arc_cosine_map(oc):
+    # sigma_b = 0: c -> (sqrt(1 - c^2) + (pi - arccos c) c) / pi (Cho & Saul 2009), whatever
+    # sigma_w^2; above the diagonal, so ReLU pulls two inputs together (no chaotic phase).
+    c = 0.5
+    closed = (math.sqrt(1 - c * c) + (math.pi - math.acos(c)) * c) / math.pi
+    assert abs(closed - 0.60900) < 5e-6
+    assert abs(oc["chaos_relu_corr_map_c05"] - closed) < 5e-6
+    assert oc["chaos_relu_corr_map_c05"] > c
 
 
 def test_finite_networks_follow_the_maps(oc):
