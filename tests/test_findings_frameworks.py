@@ -35,3 +35,14 @@ def test_frameworks_gradients_grow_at_five_thirds_and_shrink_at_one(frameworks):
 def test_frameworks_truncation_constant(frameworks):
     assert frameworks["fw_trunc_std"] == 0.8796
     assert frameworks["fw_gain_sqrt5"] == pytest.approx(1 / math.sqrt(3), abs=1e-5)
+
+
+def test_frameworks_unit_variance_tanh_gain_is_close_to_five_thirds(frameworks):
+    # g = 1 / sqrt(E[tanh(z)^2]), z ~ N(0, 1), by Gauss-Hermite quadrature (probabilists' weights)
+    import numpy as np
+
+    nodes, weights = np.polynomial.hermite_e.hermegauss(200)
+    mean_sq = float(np.sum(weights * np.tanh(nodes) ** 2) / math.sqrt(2 * math.pi))
+    assert frameworks["fw_gain_tanh_unit"] == pytest.approx(1 / math.sqrt(mean_sq), abs=0.005)
+    assert frameworks["fw_gain_tanh_unit"] == 1.59
+    assert abs(frameworks["fw_gain_tanh_unit"] - 5 / 3) < 0.1  # "close to 5/3"

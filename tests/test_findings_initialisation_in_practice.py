@@ -71,3 +71,23 @@ def test_worked_case_only_the_fixed_layers_train(ch):
         assert ch[f"practice_{key}_below_half"] == 0 and ch[f"practice_{key}_acc_good"] == 0
         # "still above 1 ... below 0.7" in every seed
         assert ch[f"practice_{key}_above_one"] == n and ch[f"practice_{key}_acc_poor"] == n
+
+
+def test_chi1_glued_to_three_decimals(ch):
+    # issue 18's reference: chi_1 = 2.7003 at sigma_w^2 = 64/3, tanh, no bias, at q*
+    assert ch["practice_chi1"] == pytest.approx(2.700, abs=5e-4)
+    # the glued float reads back as 2.7: the text must print it with its three decimals
+    from _glue import CHAPTERS
+    from site_assets.notebooks import load
+
+    text = "".join("".join(c["source"]) for c in load(CHAPTERS / CHAPTER)["cells"]
+                   if c["cell_type"] == "markdown")
+    assert "{eval}`'2.700'  # practice_chi1:.3f`" in text  # a formatted value is stored as a str
+
+
+def test_keras_normals_are_truncated_and_pytorchs_are_not(ch):
+    # a normal cut at 2 standard deviations and rescaled by the truncated std 0.8796 (Keras's
+    # constant) never exceeds 2 / 0.8796 = 2.274 of the stated std; 100,000 untruncated draws
+    # exceed 4 standard deviations with probability 1 - (1 - 6.3e-5)^1e5 > 0.998
+    assert 2.2 <= ch["practice_trunc_max"] <= round(2 / 0.8796, 2)
+    assert 4 < ch["practice_untrunc_max"] < 6
