@@ -23,6 +23,7 @@ import numpy as np
 import pytest
 from scipy import integrate, special
 
+from _grad import numeric_grad
 from winit import activations, blocks, fans, meanfield, networks
 from winit.activations import ACTIVATIONS, REGISTRY, get
 from winit.experiments import pennington2017, schoenholz2017
@@ -237,19 +238,6 @@ def test_the_engine_dispatchers_call_the_registry():
 # ---- the engines ---------------------------------------------------------------------------
 
 
-def _numeric_grad(f, a, eps=1e-6):
-    g = np.zeros_like(a)
-    for idx in np.ndindex(a.shape):
-        old = a[idx]
-        a[idx] = old + eps
-        up = f()
-        a[idx] = old - eps
-        down = f()
-        a[idx] = old
-        g[idx] = (up - down) / (2 * eps)
-    return g
-
-
 @pytest.mark.parametrize("name", ACTIVATIONS)
 def test_networks_forward_uses_it_and_backward_matches_finite_differences(name):
     rng = np.random.default_rng(3)
@@ -267,8 +255,8 @@ def test_networks_forward_uses_it_and_backward_matches_finite_differences(name):
         return networks.cross_entropy(networks.forward(params, x, name).pre_activations[-1], y)
 
     for l, (W, b) in enumerate(params):
-        np.testing.assert_allclose(grads.grad_weights[l], _numeric_grad(loss, W), rtol=1e-6, atol=1e-9)
-        np.testing.assert_allclose(grads.grad_biases[l], _numeric_grad(loss, b), rtol=1e-6, atol=1e-9)
+        np.testing.assert_allclose(grads.grad_weights[l], numeric_grad(loss, W), rtol=1e-6, atol=1e-9)
+        np.testing.assert_allclose(grads.grad_biases[l], numeric_grad(loss, b), rtol=1e-6, atol=1e-9)
 
 
 @pytest.mark.parametrize("name", ACTIVATIONS)
@@ -282,7 +270,7 @@ def test_blocks_activation_forward_and_backward(name):
     np.testing.assert_allclose(h, _reference(name, 0, z), rtol=1e-13, atol=1e-16)
     g, params = layer.backward(R, cache)
     assert params == []
-    np.testing.assert_allclose(g, _numeric_grad(lambda: float(np.sum(R * layer.forward(z)[0])), z),
+    np.testing.assert_allclose(g, numeric_grad(lambda: float(np.sum(R * layer.forward(z)[0])), z),
                                rtol=1e-7, atol=1e-9)
 
 

@@ -7,27 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _grad import numeric_grad
 from winit import blocks
 from winit.activations import ACTIVATIONS
 from winit.blocks import Activation, BatchNorm, LayerNorm, Linear, Residual
-
-H = 1e-6
-
-
-def numeric_grad(f, a, h=H):
-    """Central differences (step h) of the scalar f() with respect to every entry of a (in place)."""
-    g = np.zeros_like(a)
-    flat, gflat = a.reshape(-1), g.reshape(-1)
-    for i in range(flat.size):
-        old = flat[i]
-        flat[i] = old + h
-        up = f()
-        flat[i] = old - h
-        down = f()
-        flat[i] = old
-        gflat[i] = (up - down) / (2 * h)
-    return g
-
 
 def check_layers(layers, x, seed=0):
     """Compare backward() with finite differences of L = sum(R * output) for a fixed R."""
