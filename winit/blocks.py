@@ -71,9 +71,9 @@ import numpy as np
 from . import _softmax as _sm
 from . import activations as _activations
 from ._engine import LossWindows, Minibatches, TrainHistory, check_steps, run
-from ._validation import (check_array, check_choice, check_count, check_dtype, check_labels,
+from ._validation import (check_array, check_choice, check_count, check_dtype,
                           check_real, check_rng, check_sequence, check_size_fits, check_spread)
-from .networks import ACTIVATIONS
+from .networks import ACTIVATIONS, _check_labels
 
 __all__ = [
     "Activation",
@@ -655,10 +655,6 @@ def _loss_grads(layers, x, y, scale=1.0):
     if not math.isfinite(loss):
         return loss, None
     return loss, _back(layers, caches, g)[1]
-
-
-def _check_labels(y, batch, n_classes):
-    return check_labels(y, "y", batch, n_classes, classes=f"the network has {n_classes} outputs")
 
 
 # --------------------------------------------------------------------------
