@@ -225,3 +225,24 @@ def test_spectrum_spread_errors():
         pen.spectrum_spread("tanh", 1.0, n_networks=0)
     with pytest.raises(ValueError, match="init"):
         pen.spread_per_layer("tanh", 1.0, "he")
+
+
+def test_spectrum_spreads_share_their_draws():
+    out = pen.spectrum_spreads([("linear", 1.0), ("linear", 4.0), ("tanh", 0.5)], init="gaussian",
+                               depths=(2, 5), width=12, n_networks=2, rng=7)
+    assert list(out) == [("linear", 1.0), ("linear", 4.0), ("tanh", 0.5)]
+    # a linear network's Jacobian does not depend on its input: the same draws, the same numbers
+    assert np.array_equal(out["linear", 1.0].spread, out["linear", 4.0].spread)
+    one = pen.spectrum_spread("tanh", 0.5, init="gaussian", depths=(2, 5), width=12, n_networks=2,
+                              rng=7)
+    assert np.array_equal(one.mean, out["tanh", 0.5].mean)
+    assert np.array_equal(one.spread, out["tanh", 0.5].spread)
+
+
+def test_spectrum_spreads_errors():
+    with pytest.raises(ValueError, match="repeat"):
+        pen.spectrum_spreads([("tanh", 1.0), ("tanh", 1.0)])
+    with pytest.raises(ValueError, match="at least one"):
+        pen.spectrum_spreads([])
+    with pytest.raises(TypeError, match="pairs"):
+        pen.spectrum_spreads(["tanh"])

@@ -75,6 +75,7 @@ __all__ = [
     "jacobian_spectra",
     "product_condition_number",
     "spectrum_spread",
+    "spectrum_spreads",
     "spread_per_layer",
 ]
 
@@ -512,6 +513,10 @@ def spectrum_spread(activation="tanh", q_star=0.01, *, init="orthogonal",
     TypeError, ValueError
         If an argument has the wrong type or value.
 
+    See Also
+    --------
+    spectrum_spreads : several settings on the same random draws.
+
     References
     ----------
     Pennington, Schoenholz and Ganguli (2017): the Jacobian's spectrum on
@@ -527,37 +532,95 @@ def spectrum_spread(activation="tanh", q_star=0.01, *, init="orthogonal",
     check_choice(activation, "activation", ACTIVATIONS)
     q = check_real(q_star, "q_star", "the fixed point of the pre-activations' variance",
                    positive=True)
+    return spectrum_spreads([(activation, q)], init=init, depths=depths, width=width,
+                            n_networks=n_networks, rng=rng)[activation, q]
+
+
+def spectrum_spreads(settings, *, init="orthogonal", depths=(1, 2, 4, 8, 16, 32, 64, 128),
+                     width=256, n_networks=1, rng=0):
+    r""":func:`spectrum_spread` for several settings, all on the same random draws.
+
+    Each network's draws (a weight matrix of unit scale per layer, a bias
+    vector and the input, both standard normal) are made once and scaled for
+    each setting by its :math:`\sigma_w`, :math:`\sigma_b` and input
+    standard deviation: the settings differ only in their variances and
+    activation (common random numbers), and a Haar orthogonal matrix, whose
+    QR factorisation costs more than the network's own products, is drawn
+    once for all of them.  One setting gives what :func:`spectrum_spread`
+    gives for it.
+
+    Parameters
+    ----------
+    settings : sequence of (str, float)
+        ``(activation, q_star)`` pairs, as in :func:`spectrum_spread`.
+    init, depths, width, n_networks, rng
+        As in :func:`spectrum_spread`.
+
+    Returns
+    -------
+    dict
+        ``{(activation, q_star): SpectrumSpread}``, in the order of ``settings``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If an argument has the wrong type or value, or a setting repeats.
+
+    Examples
+    --------
+    >>> from winit.experiments.pennington2017 import spectrum_spreads
+    >>> out = spectrum_spreads([("tanh", 1.0), ("relu", 1.0)], depths=(2,), width=16)
+    >>> list(out), out["relu", 1.0].sigma_w2
+    ([('tanh', 1.0), ('relu', 1.0)], 2.0)
+    """
+    pairs = []
+    for pair in settings:
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
+            raise TypeError("settings must be a sequence of (activation, q_star) pairs; got "
+                            f"{pair!r} in it")
+        activation = check_choice(pair[0], "activation", ACTIVATIONS)
+        q = check_real(pair[1], "q_star", "the fixed point of the pre-activations' variance",
+                       positive=True)
+        if (activation, q) in pairs:
+            raise ValueError(f"settings must not repeat a setting; got {(activation, q)!r} twice")
+        pairs.append((activation, q))
+    if not pairs:
+        raise ValueError("settings must hold at least one (activation, q_star) pair; got none")
     check_choice(init, "init", INITS)
     depths = tuple(check_counts(depths, "depths", "the numbers of layers, increasing",
                                 each="a number of layers", increasing=True))
     width = check_count(width, "width", "the number of units per layer")
     n_networks = check_count(n_networks, "n_networks", "the number of networks")
     rng = check_rng(rng)
-    sigma_w2, sigma_b2 = _meanfield.edge_of_chaos(q, activation)
-    x_std = sqrt(max(q - sigma_b2, 0.0) / sigma_w2)
+    points = [_meanfield.edge_of_chaos(q, a) for a, q in pairs]
+    x_stds = [sqrt(max(q - sb2, 0.0) / sw2) for (_, q), (sw2, sb2) in zip(pairs, points)]
 
-    mean = np.empty((n_networks, len(depths)))
+    mean = np.empty((len(pairs), n_networks, len(depths)))
     spread = np.empty_like(mean)
     with _one_blas_thread():
-        for k, child in enumerate(rng.spawn(n_networks)):
-            def layers(gen=child):
-                for _ in range(depths[-1]):
-                    if init == "gaussian":
-                        w = variance_scaling((width, width), sigma_w2, "fan_in", "normal", rng=gen)
-                    else:
-                        w = orthogonal((width, width), gain=sqrt(sigma_w2), rng=gen)
-                    yield w, gen.normal(0.0, sqrt(sigma_b2), width)
-
-            x = child.normal(0.0, x_std, width)
+        for k, gen in enumerate(rng.spawn(n_networks)):
+            x0 = gen.standard_normal(width)
+            h = [x_std * x0 for x_std in x_stds]
+            jac = [np.eye(width) for _ in pairs]
             j = 0
-            for layer, jac in enumerate(_jacobians(layers(), x, activation), start=1):
+            for layer in range(1, depths[-1] + 1):
+                if init == "gaussian":
+                    w0 = gen.standard_normal((width, width)) / sqrt(width)
+                else:
+                    w0 = orthogonal((width, width), rng=gen)
+                b0 = gen.standard_normal(width)
+                for s, ((activation, _), (sw2, sb2)) in enumerate(zip(pairs, points)):
+                    w = sqrt(sw2) * w0
+                    z = h[s] @ w + sqrt(sb2) * b0
+                    jac[s] = (jac[s] @ w) * _derivative(z, activation)
+                    h[s] = _activate(z, activation)
+                    if layer == depths[j]:
+                        m1 = float(np.sum(jac[s] * jac[s])) / width
+                        jtj = jac[s].T @ jac[s]
+                        m2 = float(np.sum(jtj * jtj)) / width
+                        mean[s, k, j], spread[s, k, j] = m1, m2 / m1 ** 2 - 1.0
                 if layer == depths[j]:
-                    m1 = float(np.sum(jac * jac)) / width
-                    jtj = jac.T @ jac
-                    m2 = float(np.sum(jtj * jtj)) / width
-                    mean[k, j], spread[k, j] = m1, m2 / m1 ** 2 - 1.0
                     j += 1
-                    if j == len(depths):
-                        break
-    return SpectrumSpread(activation, init, q, float(sigma_w2), float(sigma_b2), width, depths,
-                          mean, spread)
+    return {pair: SpectrumSpread(pair[0], init, pair[1], float(sw2), float(sb2), width, depths,
+                                 mean[s], spread[s])
+            for s, (pair, (sw2, sb2)) in enumerate(zip(pairs, points))}
