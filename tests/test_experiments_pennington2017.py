@@ -137,3 +137,112 @@ def test_spectra_are_reproducible_and_seeded():
 def test_spectra_errors(kwargs, error, match):
     with pytest.raises(error, match=match):
         pen.jacobian_spectra(**kwargs)
+
+
+# --- the spread of the squared singular values on the edge of chaos -----------------------------
+
+def _mu(k, q):
+    """E[tanh'(sqrt(q) z)^(2k)], z ~ N(0, 1), by scipy's adaptive quadrature (|z| < 12: the
+    Gaussian's tail beyond is below 1e-31)."""
+    from scipy.integrate import quad
+    f = lambda z: (1 / math.cosh(math.sqrt(q) * z)) ** (4 * k) * math.exp(-z * z / 2)  # noqa: E731
+    return quad(f, -12, 12, epsabs=1e-14, epsrel=1e-12, limit=200)[0] / math.sqrt(2 * math.pi)
+
+
+@pytest.mark.parametrize("q", [0.01, 0.3, 1.0, 4.0])
+def test_spread_per_layer_of_tanh_against_quadrature(q):
+    expected = _mu(2, q) / _mu(1, q) ** 2 - 1
+    assert pen.spread_per_layer("tanh", q, "orthogonal") == pytest.approx(expected, rel=1e-9)
+    assert pen.spread_per_layer("tanh", q, "gaussian") == pytest.approx(expected + 1, rel=1e-9)
+
+
+def test_spread_per_layer_closed_forms():
+    # ReLU: phi'^2 is 0 or 1 with probability 1/2 each, so var/mean^2 = (1/2 - 1/4) / (1/4) = 1.
+    for q in (0.1, 1.0, 10.0):
+        assert pen.spread_per_layer("relu", q, "orthogonal") == pytest.approx(1.0, abs=1e-12)
+        assert pen.spread_per_layer("relu", q, "gaussian") == pytest.approx(2.0, abs=1e-12)
+    assert pen.spread_per_layer("linear", 1.0, "orthogonal") == pytest.approx(0.0, abs=1e-12)
+    assert pen.spread_per_layer("linear", 1.0, "gaussian") == pytest.approx(1.0, abs=1e-12)
+    # small q*: tanh'^2 = sech^4 u ~ 1 - 2 u^2, whose variance is 4 Var(u^2) = 8 q*^2
+    assert pen.spread_per_layer("tanh", 1e-3, "orthogonal") == pytest.approx(8e-6, rel=0.02)
+
+
+def test_spectrum_spread_sits_on_the_edge_of_chaos():
+    s = pen.spectrum_spread("tanh", 0.01, depths=(1,), width=8)
+    assert (s.sigma_w2, s.sigma_b2) == (pytest.approx(1 / _mu(1, 0.01), rel=1e-9),
+                                        pytest.approx(1.3e-6, rel=0.05))
+    assert s.mean.shape == s.spread.shape == (1, 1)
+
+
+def test_spectrum_spread_of_an_orthogonal_linear_network_is_zero():
+    s = pen.spectrum_spread("linear", 1.0, init="orthogonal", depths=(1, 5, 20), width=16)
+    assert np.allclose(s.mean, 1.0, atol=1e-12) and np.allclose(s.spread, 0.0, atol=1e-12)
+
+
+def test_spectrum_spread_of_gaussian_linear_networks_follows_fuss_catalan():
+    # E[sigma^4] - 1 = L for a product of L Gaussian matrices (wide): spread about L.
+    s = pen.spectrum_spread("linear", 1.0, init="gaussian", depths=(1, 2, 4), width=300,
+                            n_networks=4, rng=3)
+    assert np.allclose(s.spread.mean(axis=0), [1, 2, 4], rtol=0.15)
+    assert np.allclose(s.mean.mean(axis=0), 1.0, atol=0.1)
+
+
+def test_spectrum_spread_of_one_relu_layer_is_the_share_of_units_off():
+    # One orthogonal ReLU layer: J = W D, D^2 = diag(0/1), so sigma^2 is sigma_w^2 = 2 on the
+    # active units, 0 elsewhere: spread = (1 - p) / p for a share p of active units.
+    s = pen.spectrum_spread("relu", 1.0, init="orthogonal", depths=(1,), width=400, n_networks=5)
+    p = s.mean[:, 0] / 2.0
+    assert np.allclose(s.spread[:, 0], (1 - p) / p, rtol=1e-10)
+    assert np.all(np.abs(p - 0.5) < 0.1)
+
+
+def test_spectrum_spread_grows_as_the_theory_says_for_critical_tanh():
+    depths = (4, 16)
+    for init in pen.INITS:
+        s = pen.spectrum_spread("tanh", 0.1, init=init, depths=depths, width=256, n_networks=2,
+                                rng=5)
+        slope = _mu(2, 0.1) / _mu(1, 0.1) ** 2 - 1 + (init == "gaussian")
+        assert np.allclose(s.spread.mean(axis=0), np.array(depths) * slope, rtol=0.3)
+        assert np.all(np.abs(s.mean - 1) < 0.3)
+
+
+def test_spectrum_spread_networks_do_not_depend_on_how_many_are_drawn():
+    one = pen.spectrum_spread("tanh", 1.0, init="gaussian", depths=(3,), width=8, n_networks=1)
+    three = pen.spectrum_spread("tanh", 1.0, init="gaussian", depths=(3,), width=8, n_networks=3)
+    assert one.mean[0, 0] == three.mean[0, 0] and three.mean[1, 0] != three.mean[0, 0]
+
+
+def test_spectrum_spread_errors():
+    with pytest.raises(ValueError, match="q_star must be"):
+        pen.spectrum_spread("tanh", 0.0)
+    with pytest.raises(ValueError, match="activation"):
+        pen.spectrum_spread("sigmoid", 1.0)
+    with pytest.raises(ValueError, match="init"):
+        pen.spectrum_spread("tanh", 1.0, init="uniform")
+    with pytest.raises(ValueError, match="depths"):
+        pen.spectrum_spread("tanh", 1.0, depths=(4, 2))
+    with pytest.raises(ValueError, match="n_networks"):
+        pen.spectrum_spread("tanh", 1.0, n_networks=0)
+    with pytest.raises(ValueError, match="init"):
+        pen.spread_per_layer("tanh", 1.0, "he")
+
+
+def test_spectrum_spreads_share_their_draws():
+    out = pen.spectrum_spreads([("linear", 1.0), ("linear", 4.0), ("tanh", 0.5)], init="gaussian",
+                               depths=(2, 5), width=12, n_networks=2, rng=7)
+    assert list(out) == [("linear", 1.0), ("linear", 4.0), ("tanh", 0.5)]
+    # a linear network's Jacobian does not depend on its input: the same draws, the same numbers
+    assert np.array_equal(out["linear", 1.0].spread, out["linear", 4.0].spread)
+    one = pen.spectrum_spread("tanh", 0.5, init="gaussian", depths=(2, 5), width=12, n_networks=2,
+                              rng=7)
+    assert np.array_equal(one.mean, out["tanh", 0.5].mean)
+    assert np.array_equal(one.spread, out["tanh", 0.5].spread)
+
+
+def test_spectrum_spreads_errors():
+    with pytest.raises(ValueError, match="repeat"):
+        pen.spectrum_spreads([("tanh", 1.0), ("tanh", 1.0)])
+    with pytest.raises(ValueError, match="at least one"):
+        pen.spectrum_spreads([])
+    with pytest.raises(TypeError, match="pairs"):
+        pen.spectrum_spreads(["tanh"])

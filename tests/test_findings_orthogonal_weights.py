@@ -61,3 +61,101 @@ def test_orthogonal_learning_time_does_not_grow_with_depth_gaussian_does(ch):
     # Seed by seed: the slowest orthogonal run beats the fastest deepest Gaussian one.
     assert ch["saxe_orth_slowest"] < ch["saxe_gauss_fastest_deepest"]
     assert ch["saxe_depth_min"] < ch["saxe_depth_max"]
+
+
+# --- convolutions -----------------------------------------------------------------------------
+
+def test_flattened_orthonormal_filters_are_not_an_orthogonal_convolution(ch):
+    # Only the mean square of the convolution's singular values is 1 (16 unit columns over a
+    # circular signal: sum of squares 32 * 16 over 32 * 16 singular values).
+    assert ch["conv_flat_mean_square"] == pytest.approx(1.0, abs=0.01)
+    assert ch["conv_flat_sv_min"] < 0.5 and ch["conv_flat_sv_max"] > 1.3
+    assert ch["conv_delta_isometry"] is True
+
+
+# --- tanh with zero biases: a shrink, not a spread ------------------------------------------------
+
+def test_zero_bias_tanh_shrinks_the_whole_spectrum_but_spreads_it_little(ch):
+    assert ch["jac_tanh_orthogonal_mean_sq_128"] < 0.2          # the mean of sigma^2 has shrunk
+    assert ch["jac_tanh_orthogonal_spread_128"] < 1             # ... the spread apart from it has not
+    assert ch["jac_tanh_gaussian_spread_128"] > 30 * ch["jac_tanh_orthogonal_spread_128"]
+    assert ch["jac_near_one_tanh_orthogonal_128"] <= 2         # so the factor-2 count sees the shrink
+
+
+# --- one network's mean against the expected mean ---------------------------------------------
+
+def test_one_relu_networks_mean_strays_once_depth_is_comparable_with_width(ch):
+    assert ch["iso_seed_depths"] == [6, 32, 128]
+    lo, hi, med = ch["iso_seed_relu_min"], ch["iso_seed_relu_max"], ch["iso_seed_relu_median"]
+    for j, depth in enumerate(ch["iso_seed_depths"]):
+        assert ch[f"iso_seed_relu_min_{depth}"] == lo[j] and ch[f"iso_seed_relu_max_{depth}"] == hi[j]
+        assert ch[f"iso_seed_relu_median_{depth}"] == med[j]
+        assert lo[j] <= med[j] <= hi[j]
+    # the range widens with depth/width, by orders of magnitude at depth/width 2
+    ranges = [math.log10(h / l) for l, h in zip(lo, hi)]
+    assert ranges[0] < ranges[1] < ranges[2] and ranges[2] > 3
+    assert 0.3 < med[0] < 1.5 and med[2] < 0.3                  # the typical network falls below 1
+    assert hi[2] > 1                                            # while a few lie far above it
+    assert ch["iso_seed_relu_below_half_128"] > 10              # "16 of the 20 networks"
+    # the orthogonal tanh networks on the edge of chaos stay within a factor 2 of 1
+    assert 0.5 < ch["iso_seed_tanh_min"] <= 1 <= ch["iso_seed_tanh_max"] < 2
+
+
+# --- dynamical isometry on the edge of chaos ------------------------------------------------------
+
+def _mu(k, q):
+    """E[tanh'(sqrt(q) z)^(2k)] for z ~ N(0, 1) (scipy, independent of winit)."""
+    from scipy.integrate import quad
+    f = lambda z: math.cosh(math.sqrt(q) * z) ** (-4 * k) * math.exp(-z * z / 2)  # noqa: E731
+    return quad(f, -12, 12, epsabs=1e-14, limit=200)[0] / math.sqrt(2 * math.pi)
+
+
+def test_edge_of_chaos_point_at_q_star_001(ch):
+    # chi_1 = sigma_w^2 E[tanh'^2] = 1 and q* = sigma_w^2 E[tanh^2] + sigma_b^2 (the reviewer:
+    # 1.0197, 1.3e-6)
+    from scipy.integrate import quad
+    q = 0.01
+    sw2 = 1 / _mu(1, q)
+    e_tanh2 = quad(lambda z: math.tanh(math.sqrt(q) * z) ** 2 * math.exp(-z * z / 2), -12, 12,
+                   epsabs=1e-16)[0] / math.sqrt(2 * math.pi)
+    assert ch["iso_critical_sigma_w2"] == pytest.approx(sw2, abs=6e-5)
+    assert ch["iso_critical_sigma_b2"] == pytest.approx(q - sw2 * e_tanh2, rel=0.05)
+
+
+def test_orthogonal_tanh_on_the_edge_of_chaos_is_nearly_isometric(ch):
+    # tanh, q* = 0.01, depth 128, width 256: var/mean^2 of sigma^2 about 128 (mu2/mu1^2 - 1)
+    theory = 128 * (_mu(2, 0.01) / _mu(1, 0.01) ** 2 - 1)
+    assert theory == pytest.approx(0.093, abs=0.001)
+    assert ch["iso_critical_theory_orthogonal"] == pytest.approx(theory, rel=0.02)
+    assert ch["iso_critical_spread_orthogonal"] == pytest.approx(theory, rel=0.3)
+    assert ch["iso_critical_spread_orthogonal"] < 0.2
+    assert 0.8 < ch["iso_critical_mean_orthogonal"] < 1.2
+    # Gaussian weights: about 1 per layer (128), a thousand times the orthogonal spread
+    assert 60 < ch["iso_critical_spread_gaussian"] < 260
+    assert ch["iso_critical_spread_gaussian"] > 300 * ch["iso_critical_spread_orthogonal"]
+
+
+def test_orthogonal_weights_help_less_as_q_star_grows(ch):
+    # q* = 0.1: about 128 x 0.040 = 5.1; q* = 1: about 128 x 0.58 = 75
+    per_layer_q1 = _mu(2, 1.0) / _mu(1, 1.0) ** 2 - 1
+    assert ch["iso_q1_per_layer_orthogonal"] == pytest.approx(per_layer_q1, abs=0.006)
+    assert ch["iso_q01_spread_orthogonal"] == pytest.approx(128 * (_mu(2, 0.1) / _mu(1, 0.1) ** 2 - 1),
+                                                           rel=0.3)
+    assert ch["iso_q1_spread_orthogonal"] == pytest.approx(128 * per_layer_q1, rel=0.3)
+    assert ch["iso_critical_spread_orthogonal"] < ch["iso_q01_spread_orthogonal"] \
+        < ch["iso_q1_spread_orthogonal"]
+    # at q* = 1 orthogonal weights gain less than a factor 4 over Gaussian ones ("help little")
+    assert ch["iso_q1_spread_gaussian"] < 4 * ch["iso_q1_spread_orthogonal"]
+    assert ch["iso_q01_spread_gaussian"] > 10 * ch["iso_q01_spread_orthogonal"]
+
+
+def test_relu_is_far_from_isometry_with_either_weights(ch):
+    # one layer's spread is 1 (orthogonal) or 2 (Gaussian): 128 and 256 for wide networks;
+    # width 256 pulls the measurement below
+    assert 40 < ch["iso_relu_spread_orthogonal"] < 128
+    assert 60 < ch["iso_relu_spread_gaussian"] < 256
+
+
+def test_the_mean_stays_near_one_for_orthogonal_networks(ch):
+    assert 0.5 < ch["iso_orth_mean_min"] <= 1 <= ch["iso_orth_mean_max"] < 2
+    assert ch["iso_gauss_mean_min"] < ch["iso_orth_mean_min"]
