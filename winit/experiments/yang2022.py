@@ -79,12 +79,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._engine import minibatch_orders
+from .._engine import adam_update, minibatch_orders
 from .._threads import one_blas_thread as _one_blas_thread
-from .._validation import check_array, check_count, check_counts, check_real, check_rng
+from .._validation import (check_array, check_choice, check_count, check_counts, check_real,
+                           check_rng)
 from ..data import digits
-from ..mup import mup_mlp
-from ..networks import train_sgd_stack
+from ..mup import OPTIMIZERS, mup_mlp
+from ..networks import backward, forward, train_sgd_stack
 
 __all__ = ["CoordCheck", "LRSweep", "coord_check", "loglog_slope", "lr_sweep"]
 
@@ -94,8 +95,6 @@ def _layer_names(depth):
     return tuple(f"hidden {l}" for l in range(1, depth + 1)) + ("output",)
 
 _PARAMETRIZATIONS = ("sp", "mup")
-
-
 
 
 def loglog_slope(widths, values):
@@ -176,6 +175,38 @@ def _train(draws, members, base_width, gain, x, y, orders, probe=None):
                            probe=probe)
 
 
+def _adam_changes(draws, parametrization, base_width, gain, lr, x, y, orders, probe):
+    """Train one network with Adam on the minibatches ``orders``; every layer's change.
+
+    The network starts from the standard-normal ``draws`` scaled by
+    :func:`winit.mup.mup_mlp` (``optimizer="adam"``) with zero biases; each
+    weight matrix and bias has its own learning rate ``lr * lr_mult`` (or
+    ``lr * bias_lr_mult``) and its own Adam moments (:func:`winit._engine.
+    adam_update`, PyTorch's defaults beta = (0.9, 0.999), eps = 1e-8).
+    Returns an array of shape ``(steps, layers)``: after each step, the
+    standard deviation of the coordinates of :math:`z_t - z_0` for every
+    layer's pre-activations on ``probe``.
+    """
+    sizes = [draws[0].shape[0]] + [d.shape[1] for d in draws]
+    scal = mup_mlp(sizes, base_width=base_width, gain=gain, optimizer="adam",
+                   parametrization=parametrization)
+    params = [(d * s.init_std, np.zeros(d.shape[1])) for d, s in zip(draws, scal)]
+    rates = [(lr * s.lr_mult, lr * s.bias_lr_mult) for s in scal]
+    moments = [tuple(np.zeros_like(a) for a in (W, W, b, b)) for W, b in params]
+    z0 = forward(params, probe, "relu", output=None).pre_activations
+    out = np.full((len(orders), len(params)), np.nan)
+    for t, idx in enumerate(orders):
+        grads = backward(params, forward(params, x[idx], "relu"), y[idx])
+        if not grads.finite:
+            break
+        for l, ((W, b), (r_w, r_b), (mw, vw, mb, vb)) in enumerate(zip(params, rates, moments)):
+            adam_update(W, grads.grad_weights[l], mw, vw, t + 1, r_w)
+            adam_update(b, grads.grad_biases[l], mb, vb, t + 1, r_b)
+        zt = forward(params, probe, "relu", output=None).pre_activations
+        out[t] = [(a - a0).std() for a, a0 in zip(zt, z0)]
+    return out
+
+
 # --------------------------------------------------------------------------
 # The coordinate check
 # --------------------------------------------------------------------------
@@ -231,17 +262,26 @@ def _check_widths(widths, base_width):
     return sorted(widths), base_width
 
 
-def coord_check(widths=(64, 128, 256, 512, 1024, 2048), *, depth=2, base_width=64, lr=0.1,
-                steps=4, batch_size=16, probe_size=16, seeds=3, gain=math.sqrt(2.0), rng=0):
+def coord_check(widths=(64, 128, 256, 512, 1024, 2048), *, depth=2, base_width=64, lr=None,
+                steps=4, batch_size=16, probe_size=16, seeds=3, gain=math.sqrt(2.0),
+                optimizer="sgd", rng=0):
     """The paper's coordinate check: how far each layer moves, against width.
 
     For every seed and width, one network in SP and one in muP (same draws)
-    are trained with SGD at master learning rate ``lr`` on the same
+    are trained with SGD or Adam at master learning rate ``lr`` on the same
     minibatches of the digits; after each step the pre-activations of both
     hidden layers and the output on a fixed probe batch of training images
     are compared with their values at initialisation, and the standard
-    deviation of the difference's coordinates is recorded (the quantity of
-    the paper's Figure 5).
+    deviation of the difference's coordinates is recorded.
+
+    With ``optimizer="adam"`` the learning rates are Table 3's Adam row
+    (:func:`winit.mup.mup_mlp`): in SP one rate for every parameter; in muP
+    the hidden and output weights at :math:`\eta/\tilde n`, the input
+    weights and every bias at :math:`\eta`.  Adam is PyTorch's
+    ``torch.optim.Adam`` with its defaults (betas 0.9 and 0.999, eps 1e-8,
+    no weight decay; :func:`winit._engine.adam_update`), each network trained
+    on its own.  A network whose gradient overflows stops, and its later
+    changes are ``nan``.
 
     Parameters
     ----------
@@ -252,8 +292,9 @@ def coord_check(widths=(64, 128, 256, 512, 1024, 2048), *, depth=2, base_width=6
         weights, all three columns of Table 3.
     base_width : int, default 64
         Width at which muP equals SP.
-    lr : float, default 0.1
-        Master learning rate :math:`\\eta`.
+    lr : float, optional
+        Master learning rate :math:`\\eta`; by default 0.1 with SGD and
+        0.001 with Adam (Kingma and Ba's default).
     steps : int, default 4
         SGD steps.
     batch_size : int, default 16
@@ -264,9 +305,12 @@ def coord_check(widths=(64, 128, 256, 512, 1024, 2048), *, depth=2, base_width=6
         Independent repetitions (draws, minibatches and probe).
     gain : float, default sqrt(2)
         He's gain: weights N(0, g^2/fan_in) in SP.
+    optimizer : {"sgd", "adam"}, default "sgd"
+        Plain SGD, or Adam with Table 3's Adam learning rates.
     rng : None, int or numpy.random.Generator, default 0
         Source of randomness (SPEC 7); the digits' split, every draw,
-        minibatch and probe come from it.
+        minibatch and probe come from it, in the same order for both
+        optimisers.
 
     Returns
     -------
@@ -283,8 +327,11 @@ def coord_check(widths=(64, 128, 256, 512, 1024, 2048), *, depth=2, base_width=6
     widths, base_width = _check_widths(widths, base_width)
     depth = check_count(depth, "depth", "the number of hidden layers")
     layers = _layer_names(depth)
+    check_choice(optimizer, "optimizer", OPTIMIZERS)
+    if lr is None:
+        lr = 0.1 if optimizer == "sgd" else 0.001
     lr = check_real(lr, "lr", "the master learning rate", positive=True)
-    steps = check_count(steps, "steps", "the number of SGD steps")
+    steps = check_count(steps, "steps", "the number of training steps")
     batch_size = check_count(batch_size, "batch_size", "the images per minibatch")
     probe_size = check_count(probe_size, "probe_size", "the images the changes are measured on")
     seeds = check_count(seeds, "seeds", "the number of repetitions")
@@ -303,13 +350,19 @@ def coord_check(widths=(64, 128, 256, 512, 1024, 2048), *, depth=2, base_width=6
             orders = minibatch_orders(x.shape[0], batch_size, steps, rng)
             for i, n in enumerate(widths):
                 draws = _draws([x.shape[1]] + [n] * depth + [10], rng)
+                if optimizer == "adam":
+                    for k, p in enumerate(_PARAMETRIZATIONS):
+                        out[k, s, :, i] = _adam_changes(draws, p, base_width, gain, lr, x, y,
+                                                        orders, probe)
+                    continue
                 res = _train(draws, members, base_width, gain, x, y, orders, probe)
                 for l, z in enumerate(res.probe_pre_activations):
                     # z: (2, steps + 1, probe, width), the members' z_l after t steps
                     d = (z[:, 1:] - z[:, :1]).reshape(2, steps, -1)
                     out[:, s, :, i, l] = d.std(axis=2)
     settings = dict(base_width=base_width, lr=lr, steps=steps, batch_size=batch_size,
-                    probe_size=probe_size, seeds=seeds, gain=gain, depth=depth)
+                    probe_size=probe_size, seeds=seeds, gain=gain, depth=depth,
+                    optimizer=optimizer)
     return CoordCheck(np.array(widths), layers, out[0], out[1], settings)
 
 
