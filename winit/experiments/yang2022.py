@@ -8,65 +8,69 @@ for every layer) the best learning rate of a network depends on its width;
 in the maximal update parametrization (muP, its Table 3, implemented in
 :mod:`winit.mup`) it does not, so a learning rate tuned on a narrow network
 can be copied to a wide one.  The mechanism: after one SGD step in SP the
-output of a network moves by an amount that grows with width (its Section 5
-works it out for a one-hidden-layer linear network: a term
-:math:`\\theta\\, U^\\top U = \\Theta(n)`), while in muP every layer's
-activations move by an amount independent of width.  This module reproduces,
-in miniature:
+output of a network moves by an amount that grows with width (the paper
+works it out for a one-hidden-layer linear network, where the step adds a
+term proportional to :math:`U^\\top U = \\Theta(n)`), while in muP every
+layer's activations move by an amount independent of width.  This module
+reproduces, in miniature:
 
-* :func:`coord_check` -- the *coordinate check* of the paper's Appendix D.1
-  and Figure 5: the standard deviation of the coordinates of
-  :math:`x_t - x_0` for each layer's pre-activations :math:`x` after
-  :math:`t` training steps, against width, in SP and in muP;
-* :func:`lr_sweep` -- the learning-rate sweep over widths of its Figure 3
-  (an MLP trained with SGD; training loss against the learning rate for
-  several widths): in SP the best learning rate moves with width, in muP it
-  stays put.
+* :func:`coord_check` -- the *coordinate check* (the name of Microsoft's
+  ``mup`` package, whose README likens it to gradient checking): the
+  standard deviation of the coordinates of :math:`x_t - x_0` for each
+  layer's pre-activations :math:`x` after :math:`t` training steps, against
+  width, in SP and in muP, with SGD or with Adam (Table 3's two learning-rate
+  rows);
+* :func:`lr_sweep` -- the learning-rate sweep over widths of the paper's
+  Figure 3 (an MLP trained with SGD on CIFAR-10; training loss against the
+  learning rate for several widths): in SP the best learning rate moves with
+  width, in muP it stays put.
 
-The network of the coordinate check is the paper's eq. (2) with ReLU: two
-hidden layers of width :math:`n`, :math:`f(\\xi) = W_3^\\top \\phi(W_2^\\top
+The network of the coordinate check is an MLP with ReLU and two hidden
+layers of width :math:`n`, :math:`f(\\xi) = W_3^\\top \\phi(W_2^\\top
 \\phi(W_1^\\top \\xi + b_1) + b_2) + b_3`, softmax cross-entropy; the sweep
 uses one hidden layer by default.  SP is He's initialisation,
-N(0, 2/fan_in), with one learning rate; muP is eq. (4)
-(Table 3 with a base width :math:`n_0`, :math:`\\tilde n = n/n_0`): the same
-draws with the output layer divided by :math:`\\sqrt{\\tilde n}`, and SGD
-learning rates :math:`\\eta\\tilde n` for :math:`W_1, b_1, b_2`, :math:`\\eta`
-for :math:`W_2` and :math:`b_3`, :math:`\\eta/\\tilde n` for :math:`W_3`
-(:func:`winit.mup.mup_mlp`).  At :math:`n = n_0` the two are the same
+N(0, 2/fan_in), with one learning rate; muP is Table 3 with a base width
+:math:`n_0`, :math:`\\tilde n = n/n_0` (the convention of the ``mup``
+package): the same draws with the output layer divided by
+:math:`\\sqrt{\\tilde n}`, and SGD learning rates :math:`\\eta\\tilde n` for
+:math:`W_1, b_1, b_2`, :math:`\\eta` for :math:`W_2` and :math:`b_3`,
+:math:`\\eta/\\tilde n` for :math:`W_3` (Adam: :math:`\\eta/\\tilde n` for
+:math:`W_2` and :math:`W_3`, :math:`\\eta` for the rest;
+:func:`winit.mup.mup_mlp`).  At :math:`n = n_0` the two are the same
 network.
 
 How the miniature differs from the paper:
 
 * data: scikit-learn's 8x8 handwritten digits (:func:`winit.data.digits`,
   1,348 training images of 64 pixels, 10 classes), not CIFAR-10 (3,072
-  inputs) or Wikitext-2;
-* size: widths 64 to 2,048 (the paper: 256 to 8,192 for its MLP, 128 to
-  8,192 for its Transformers), base width 64 (the paper's MLP: 128); the
-  sweep's network has one hidden layer instead of two by default, which
-  keeps all of muP's differences from SP (they are in the input and output
-  layers and the biases; a hidden-to-hidden matrix is treated alike) and
-  leaves out the matrix that costs most at width 2,048;
-* optimiser and budget: plain SGD with minibatches of 16 images; the
-  coordinate check runs 4 steps (the paper's Figure 5: 4 steps of Adam on a
-  Transformer), the sweep 40 steps (the paper: 20 epochs), so the sweep
-  measures how fast training starts, not where it converges; eight
-  learning rates a factor 2 apart;
-* He's initialisation (variance :math:`2/\\text{fan\\_in}`) instead of the
-  paper's LeCun initialisation (:math:`1/\\text{fan\\_in}`, its eq. 2); its
-  footnote 6 notes that only the :math:`1/\\text{fan\\_in}` proportionality
-  matters;
-* no zero initialisation of the output layer (the paper's Appendix D.2);
+  inputs) or the paper's language data;
+* size: widths 64 to 2,048, base width 64; the sweep's network has one
+  hidden layer instead of two by default, which keeps all of muP's
+  differences from SP under SGD (they are in the input and output layers and
+  the biases; a hidden-to-hidden matrix is treated alike) and leaves out the
+  matrix that costs most at width 2,048;
+* optimiser and budget: plain SGD (or Adam, in the coordinate check) with
+  minibatches of 16 images; the coordinate check runs 4 steps, the sweep 40
+  steps (the paper's Figure 3: 20 epochs), so the sweep measures how fast
+  training starts, not where it converges; eight learning rates a factor 2
+  apart;
+* He's initialisation (variance :math:`2/\\text{fan\\_in}`): Table 3 gives
+  scalings, so any constant times :math:`1/\\text{fan\\_in}` fits it;
+* no zero initialisation of the output layer (the paper's Appendix D.2
+  suggests it);
 * metric: the training loss is the mean minibatch cross-entropy over the
   last steps of the run, not the loss after 20 epochs;
 * within a seed, all learning rates and both parametrizations start from
   the same standard-normal draws and see the same minibatches.
 
-The networks of one seed and width are trained side by side as one stack by
-:func:`winit.networks.train_sgd_stack`: each member with its
+With SGD the networks of one seed and width are trained side by side as one
+stack by :func:`winit.networks.train_sgd_stack`: each member with its
 parametrization's learning rate per layer and for the biases, all on the
 same minibatches (drawn ahead, so that the draws of the weights follow
 them), the coordinate check recording every layer's pre-activations on its
-probe batch after each step.
+probe batch after each step.  With Adam each network is trained on its own
+(:func:`winit.networks.forward`, :func:`winit.networks.backward` and
+:func:`winit._engine.adam_update`) on the same draws and minibatches.
 
 Functions return data and never draw; the chapter "Width and the learning
 rate" draws.
@@ -276,8 +280,8 @@ def coord_check(widths=(64, 128, 256, 512, 1024, 2048), *, depth=2, base_width=6
 
     With ``optimizer="adam"`` the learning rates are Table 3's Adam row
     (:func:`winit.mup.mup_mlp`): in SP one rate for every parameter; in muP
-    the hidden and output weights at :math:`\eta/\tilde n`, the input
-    weights and every bias at :math:`\eta`.  Adam is PyTorch's
+    the hidden and output weights at :math:`\\eta/\\tilde n`, the input
+    weights and every bias at :math:`\\eta`.  Adam is PyTorch's
     ``torch.optim.Adam`` with its defaults (betas 0.9 and 0.999, eps 1e-8,
     no weight decay; :func:`winit._engine.adam_update`), each network trained
     on its own.  A network whose gradient overflows stops, and its later
@@ -288,7 +292,7 @@ def coord_check(widths=(64, 128, 256, 512, 1024, 2048), *, depth=2, base_width=6
     widths : sequence of int, default (64, 128, ..., 2048)
         Hidden widths, at least two distinct.
     depth : int, default 2
-        Hidden layers, as the paper's eq. (2): input, hidden and output
+        Hidden layers; with two, as the paper's MLP: input, hidden and output
         weights, all three columns of Table 3.
     base_width : int, default 64
         Width at which muP equals SP.
