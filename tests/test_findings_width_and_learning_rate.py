@@ -55,6 +55,26 @@ def test_fourth_step(g):
     assert abs(g["mup_coord_slope_mup_step4"]) <= 0.25
 
 
+def test_adam_coordinate_check_follows_the_sign_step_argument(g):
+    # Adam's first step moves each weight by about lr (the sign of its gradient): a sum of n
+    # aligned moves grows like n (slope 1) in SP's hidden layer, faster at the output, not at
+    # all through the input layer's 64 pixels; Table 3's Adam rates (hidden and output / n)
+    # make every slope 0.
+    assert g["adam_lr"] == 0.001
+    assert 0.8 <= g["adam_coord_slope_sp_hidden_min"] <= g["adam_coord_slope_sp_hidden"] \
+        <= g["adam_coord_slope_sp_hidden_max"] <= 1.15
+    assert 1.1 <= g["adam_coord_slope_sp_out_min"] <= g["adam_coord_slope_sp_out"] \
+        <= g["adam_coord_slope_sp_out_max"] <= 1.6
+    assert g["adam_coord_out_minus_hidden_sp_min"] > 0.1  # "larger ... in every seed"
+    assert g["adam_coord_growth_sp_hidden"] > 10  # 32x the width: about 32x the change
+    assert g["adam_coord_growth_sp_out"] > g["adam_coord_growth_sp_hidden"]
+    assert g["adam_coord_input_slope_sp_absmax"] <= 0.1
+    assert g["adam_coord_slope_mup_absmax"] <= 0.15
+    # the fourth step: SP still grows, muP still flat
+    assert g["adam_coord_slope_sp_hidden_step4"] >= 0.6 and g["adam_coord_slope_sp_out_step4"] >= 0.8
+    assert g["adam_coord_slope_mup_absmax_step4"] <= 0.2
+
+
 def test_best_learning_rate_drifts_in_sp_and_stays_in_mup(g):
     assert g["mup_best_lr_shift_sp"] <= -2  # falls by at least a factor 4 over 32x width
     assert g["mup_seed_shift_sp_max"] >= 2  # in every seed

@@ -338,10 +338,16 @@ def adam_update(param, grad, m, v, step, lr, *, beta1=0.9, beta2=0.999, eps=1e-8
     >>> theta.round(6)  # the first step moves each entry by lr against its gradient's sign
     array([ 0.9, -1.9])
     """
+    tmp = np.multiply(grad, 1.0 - beta1)  # one scratch array, reused for every term
     m *= beta1
-    m += (1.0 - beta1) * grad
+    m += tmp
+    np.square(grad, out=tmp)
+    tmp *= 1.0 - beta2
     v *= beta2
-    v += (1.0 - beta2) * np.square(grad)
-    denom = np.sqrt(v / (1.0 - beta2 ** step))
-    denom += eps
-    param -= (lr / (1.0 - beta1 ** step)) * m / denom
+    v += tmp
+    np.divide(v, 1.0 - beta2 ** step, out=tmp)
+    np.sqrt(tmp, out=tmp)
+    tmp += eps
+    np.divide(m, tmp, out=tmp)
+    tmp *= lr / (1.0 - beta1 ** step)
+    param -= tmp
