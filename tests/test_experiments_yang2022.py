@@ -96,6 +96,53 @@ def test_coord_check_measures_the_change_of_forward_pre_activations():
             np.testing.assert_allclose(which[0, 0, i], want, rtol=1e-9)
 
 
+def test_adam_coord_check_measures_one_adam_step_by_hand():
+    # Adam's first step, written out: m_hat = g and v_hat = g^2, so each entry moves by
+    # lr_mult * lr * g / (|g| + eps), with Table 3's Adam multipliers; same draws as SGD's.
+    kw = dict(widths=(8, 16), base_width=8, lr=0.01, steps=1, batch_size=5, probe_size=4,
+              seeds=1, gain=math.sqrt(2.0), optimizer="adam")
+    cc = yang2022.coord_check(rng=7, **kw)
+    assert cc.settings["optimizer"] == "adam"
+    rng = np.random.default_rng(7)
+    data = digits(rng=rng)
+    x, y = data.x_train, data.y_train
+    probe = x[rng.choice(x.shape[0], 4, replace=False)]
+    batch = rng.permutation(x.shape[0])[:5]
+
+    def step(a, g, rate):
+        return a - rate * g / (np.abs(g) + 1e-8)
+
+    for i, n in enumerate((8, 16)):
+        draws = [rng.standard_normal(s) for s in ((64, n), (n, n), (n, 10))]
+        for which, p in ((cc.sp, "sp"), (cc.mup, "mup")):
+            rows = mup_mlp([64, n, n, 10], base_width=8, parametrization=p, optimizer="adam")
+            if p == "mup" and n == 16:
+                assert [r.lr_mult for r in rows] == [1.0, 0.5, 0.5]
+                assert [r.bias_lr_mult for r in rows] == [1.0, 1.0, 1.0]
+            params = [(d * row.init_std, np.zeros(d.shape[1])) for d, row in zip(draws, rows)]
+            grads = backward(params, forward(params, x[batch], "relu"), y[batch])
+            after = [(step(W, gW, 0.01 * row.lr_mult), step(b, gb, 0.01 * row.bias_lr_mult))
+                     for (W, b), row, gW, gb in zip(params, rows, grads.grad_weights,
+                                                    grads.grad_biases)]
+            z0 = forward(params, probe, "relu", output=None).pre_activations
+            z1 = forward(after, probe, "relu", output=None).pre_activations
+            want = [np.std(b - a) for a, b in zip(z0, z1)]
+            np.testing.assert_allclose(which[0, 0, i], want, rtol=1e-9)
+
+
+def test_adam_coord_check_hidden_and_output_grow_in_sp_only():
+    # Adam's first step moves every entry by about lr: a hidden or output pre-activation sums
+    # n such moves in SP (growth like n or faster); muP's 1/n rates cancel it.
+    cc = yang2022.coord_check(widths=(16, 64, 256), base_width=16, steps=1, seeds=2,
+                              optimizer="adam", rng=5)
+    assert cc.settings["lr"] == 0.001
+    # (At widths 16 to 256 the terms that do not grow still weigh on the SP slopes.)
+    for layer, least in ((1, 0.45), (2, 0.8)):
+        assert np.all(cc.slopes("sp", layer=layer, step=0) > least)
+        assert np.all(np.abs(cc.slopes("mup", layer=layer, step=0)) < 0.3)
+    assert np.all(np.abs(cc.slopes("sp", layer=0, step=0)) < 0.2)  # the input layer: no sum
+
+
 # ---- coord_check ---------------------------------------------------------------------------
 
 
@@ -118,7 +165,7 @@ def test_coord_check_at_the_base_width_sp_is_mup(cc):
 
 
 def test_coord_check_first_step_output_grows_in_sp_only(cc):
-    # Section 5: after one SGD step the SP output moves by Theta(width); muP's does not grow.
+    # After one SGD step the SP output moves by Theta(width); muP's does not grow.
     sp, mup = cc.slopes("sp", step=0), cc.slopes("mup", step=0)
     assert np.all(sp > 0.6) and np.all(np.abs(mup) < 0.35)
 
@@ -196,6 +243,8 @@ def test_sweep_seed_shift_uses_each_seeds_own_argmin():
     (dict(probe_size=5000), ValueError, "probe_size must be at most"),
     (dict(seeds=True), TypeError, "seeds must be a positive integer"),
     (dict(rng=-3), ValueError, "rng must be"),
+    (dict(optimizer="rmsprop"), ValueError, "optimizer must be one of"),
+    (dict(optimizer="adam", lr=0.0), ValueError, "lr must be a positive"),
 ])
 def test_coord_check_errors(kwargs, exc, match):
     args = dict(widths=(8, 16), base_width=8, steps=1, seeds=1, rng=0)

@@ -30,7 +30,8 @@ def test_sp_output_change_grows_about_linearly_with_width(g):
     assert 0.8 <= g["mup_coord_slope_sp"] <= 1.2
     assert g["mup_coord_slope_sp_min"] >= 0.8 and g["mup_coord_slope_sp_max"] <= 1.3
     assert g["mup_coord_slope_sp_min"] <= g["mup_coord_slope_sp"] <= g["mup_coord_slope_sp_max"]
-    assert g["mup_coord_growth_sp"] > 10  # "times further at width 2048 than at 64"
+    # "the output's change grows MIN to MAX times" from width 64 to 2048, per seed
+    assert 10 < g["mup_coord_growth_sp_min"] <= g["mup_coord_growth_sp_max"] < 100
     assert g["mup_coord_out_change_sp_wide"] > 5
 
 
@@ -38,21 +39,43 @@ def test_mup_output_change_is_flat_in_width(g):
     for k in ("mup_coord_slope_mup", "mup_coord_slope_mup_min", "mup_coord_slope_mup_max"):
         assert abs(g[k]) <= 0.25
     assert g["mup_coord_slope_mup_min"] <= g["mup_coord_slope_mup"] <= g["mup_coord_slope_mup_max"]
-    # "slightly less at the widest": a factor below 1 but nowhere near SP's growth
-    assert 0.4 <= g["mup_coord_growth_mup"] <= 1.0
+    # "multiplied by MIN to MAX" from width 64 to 2048: near 1, nowhere near SP's growth
+    assert 0.4 <= g["mup_coord_growth_mup_min"] <= g["mup_coord_growth_mup_max"] <= 1.5
+    assert g["mup_coord_growth_mup_max"] < g["mup_coord_growth_sp_min"] / 10
     assert g["mup_coord_hidden_abs_max_mup"] <= 0.25  # both hidden layers flat in every seed
 
 
 def test_sp_input_layer_moves_less_with_width(g):
     assert g["mup_coord_input_slope_sp"] < -0.3
-    assert g["mup_coord_input_slope_sp_max"] < 0  # in every seed
+    assert g["mup_coord_input_slope_sp"] <= g["mup_coord_input_slope_sp_max"] < 0  # every seed
     assert abs(g["mup_coord_input_slope_mup"]) < 0.1
 
 
 def test_fourth_step(g):
     # "lower than after the first step", and muP's still flat
     assert g["mup_coord_slope_mup_step4"] < g["mup_coord_slope_sp_step4"] < g["mup_coord_slope_sp"]
+    assert g["mup_coord_step4_drop_sp_min"] > 0.1  # lower than after step 1 in every seed
     assert abs(g["mup_coord_slope_mup_step4"]) <= 0.25
+
+
+def test_adam_coordinate_check_follows_the_sign_step_argument(g):
+    # Adam's first step moves each weight by about lr (the sign of its gradient): a sum of n
+    # aligned moves grows like n (slope 1) in SP's hidden layer, faster at the output, not at
+    # all through the input layer's 64 pixels; Table 3's Adam rates (hidden and output / n)
+    # make every slope 0.
+    assert g["adam_lr"] == 0.001
+    assert 0.8 <= g["adam_coord_slope_sp_hidden_min"] <= g["adam_coord_slope_sp_hidden"] \
+        <= g["adam_coord_slope_sp_hidden_max"] <= 1.15
+    assert 1.1 <= g["adam_coord_slope_sp_out_min"] <= g["adam_coord_slope_sp_out"] \
+        <= g["adam_coord_slope_sp_out_max"] <= 1.6
+    assert g["adam_coord_out_minus_hidden_sp_min"] > 0.1  # "larger ... in every seed"
+    assert g["adam_coord_growth_sp_hidden"] > 10  # 32x the width: about 32x the change
+    assert g["adam_coord_growth_sp_out"] > g["adam_coord_growth_sp_hidden"]
+    assert g["adam_coord_input_slope_sp_absmax"] <= 0.1
+    assert g["adam_coord_slope_mup_absmax"] <= 0.15
+    # the fourth step: SP still grows, muP still flat
+    assert g["adam_coord_slope_sp_hidden_step4"] >= 0.6 and g["adam_coord_slope_sp_out_step4"] >= 0.8
+    assert g["adam_coord_slope_mup_absmax_step4"] <= 0.2
 
 
 def test_best_learning_rate_drifts_in_sp_and_stays_in_mup(g):

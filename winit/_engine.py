@@ -306,3 +306,48 @@ def check_steps(steps, batch_size, record_every, n_runs=1):
     check_size_fits((n_runs * -(-steps // record_every),), np.dtype(np.float64), "steps",
                     what="recorded losses")
     return steps, batch_size, record_every
+
+
+# --------------------------------------------------------------------------
+# Adam
+# --------------------------------------------------------------------------
+
+
+def adam_update(param, grad, m, v, step, lr, *, beta1=0.9, beta2=0.999, eps=1e-8):
+    """One Adam step of one parameter array, in place (Kingma and Ba, 2015, Algorithm 1).
+
+    .. math::
+
+        m \\leftarrow \\beta_1 m + (1 - \\beta_1) g, \\quad
+        v \\leftarrow \\beta_2 v + (1 - \\beta_2) g^2, \\quad
+        \\theta \\leftarrow \\theta - \\eta\\,
+        \\frac{m / (1 - \\beta_1^t)}{\\sqrt{v / (1 - \\beta_2^t)} + \\epsilon},
+
+    entry by entry, with ``step`` :math:`= t \\ge 1` counting the steps made
+    so far including this one (the bias corrections), as PyTorch's
+    ``torch.optim.Adam`` does without weight decay or amsgrad.  ``param``,
+    ``m`` and ``v`` are updated in place (``m`` and ``v`` start at zero);
+    ``grad`` is read only.  Private: the callers check their arguments.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from winit._engine import adam_update
+    >>> theta, m, v = np.array([1.0, -2.0]), np.zeros(2), np.zeros(2)
+    >>> adam_update(theta, np.array([0.5, -3.0]), m, v, 1, 0.1)
+    >>> theta.round(6)  # the first step moves each entry by lr against its gradient's sign
+    array([ 0.9, -1.9])
+    """
+    tmp = np.multiply(grad, 1.0 - beta1)  # one scratch array, reused for every term
+    m *= beta1
+    m += tmp
+    np.square(grad, out=tmp)
+    tmp *= 1.0 - beta2
+    v *= beta2
+    v += tmp
+    np.divide(v, 1.0 - beta2 ** step, out=tmp)
+    np.sqrt(tmp, out=tmp)
+    tmp += eps
+    np.divide(m, tmp, out=tmp)
+    tmp *= lr / (1.0 - beta1 ** step)
+    param -= tmp

@@ -5,9 +5,8 @@ say nothing about how training changes when the network gets wider.  Yang et
 al. (2022), "Tensor Programs V", tabulate how the initial variance *and the
 learning rate* of each kind of layer should scale with width so that every
 layer's activations move by an amount that does not depend on the width:
-the maximal update parametrization, muP.  Their Table 3 ("muP and SP for
-general neural networks"; the standard parametrization, SP, in brackets where
-it differs):
+the maximal update parametrization, muP.  Their Table 3, for any network
+(the standard parametrization, SP, in brackets where it differs):
 
 ==============  ==========================  ======================  ======================
 \\               input weights & all biases  output weights          hidden weights
@@ -24,8 +23,8 @@ its length, so the biases of the hidden layers get the input column's SGD
 rate, and the output layer's bias, whose length is the number of classes,
 keeps a rate that does not change with width.
 
-The table gives scalings, not values.  As the paper's eq. (4) does for an
-MLP, this module fixes the constants with a **base width** :math:`n_0`: every
+The table gives scalings, not values.  This module fixes the constants with
+a **base width** :math:`n_0`: every
 width dimension enters through its *width multiplier*
 :math:`\\tilde n = n / n_0`, so that at the base width muP *is* the standard
 parametrization, and away from it the two differ by powers of
@@ -49,7 +48,7 @@ For a hidden layer whose two widths grow together the SGD factor
 :math:`\\tilde n_{out}/\\tilde n_{in}` is Table 3's 1; the ratio is what the
 ``mup`` package's ``MuSGD`` uses (it divides the rate by
 ``fanin_fanout_mult_ratio``) when they do not.  Biases start at zero (the
-paper's eq. 3); their SGD rate is :math:`\\eta\\,\\tilde n_{out}` in the
+initialisation used here); their SGD rate is :math:`\\eta\\,\\tilde n_{out}` in the
 input and hidden layers and :math:`\\eta` in the output layer, their Adam
 rate :math:`\\eta`.
 
@@ -66,10 +65,10 @@ References
 .. [1] G. Yang, E. J. Hu, I. Babuschkin, S. Sidor, X. Liu, D. Farhi,
    N. Ryder, J. Pachocki, W. Chen and J. Gao, "Tensor Programs V: Tuning
    large neural networks via zero-shot hyperparameter transfer",
-   arXiv:2203.03466 (2022), Table 3, eqs. (2)-(4), Appendix B.
+   arXiv:2203.03466 (2022), Table 3 (and Table 8, the equivalent form the
+   ``mup`` package implements), Appendix B.
 .. [2] G. Yang and E. J. Hu, "Feature learning in infinite-width neural
-   networks", arXiv:2011.14522 (2020): muP's first form (the paper's
-   reference [57]).
+   networks", arXiv:2011.14522 (2020): muP's first form.
 """
 
 from __future__ import annotations
@@ -134,7 +133,7 @@ def mup_layer(kind, fan_in, fan_out, *, base_width, gain=math.sqrt(2.0), optimiz
     """The initial scale and learning-rate multipliers of one layer under muP.
 
     Implements Table 3 of Yang et al. (2022) with a base width
-    :math:`n_0`, as their eq. (4): a width dimension of size :math:`n`
+    :math:`n_0`, as Microsoft's ``mup`` package does: a width dimension of size :math:`n`
     enters through :math:`\\tilde n = n/n_0`, so that at
     ``fan_in == fan_out == base_width`` every multiplier is 1 and muP equals
     the standard parametrization.  With :math:`\\sigma_{SP} =
@@ -176,12 +175,14 @@ def mup_layer(kind, fan_in, fan_out, *, base_width, gain=math.sqrt(2.0), optimiz
         by it.
     gain : float, default sqrt(2)
         :math:`g` of :math:`\\sigma_{SP} = g/\\sqrt{\\text{fan\\_in}}`:
-        :math:`\\sqrt 2` is He et al.'s for ReLU, 1 LeCun's (the paper's
-        eq. 2).  Must be positive.
+        :math:`\\sqrt 2` is He et al.'s for ReLU, 1 LeCun's.  Must be
+        positive.
     optimizer : {"sgd", "adam"}, default "sgd"
-        Which learning-rate row of Table 3 to use.  Adam's rows hold for its
-        variants (AdamW, RMSProp, Adagrad) and SGD's for SGD with momentum
-        (the paper's Appendix B.3).
+        Which learning-rate row of Table 3 to use.  The ``mup`` package
+        applies Adam's row to every optimiser that normalises the gradient
+        entry by entry (RMSProp, Adagrad) and SGD's to SGD-like ones (its
+        ``optim`` module; the paper's Appendix B discusses other
+        optimisers).
     parametrization : {"mup", "sp"}, default "mup"
         ``"sp"`` returns the standard parametrization: :math:`\\sigma_{SP}`
         and every multiplier 1.
@@ -225,8 +226,7 @@ def mup_layer(kind, fan_in, fan_out, *, base_width, gain=math.sqrt(2.0), optimiz
     References
     ----------
     .. [1] G. Yang et al., "Tensor Programs V: Tuning large neural networks
-       via zero-shot hyperparameter transfer", arXiv:2203.03466, Table 3 and
-       eq. (4).
+       via zero-shot hyperparameter transfer", arXiv:2203.03466, Table 3.
     """
     check_choice(kind, "kind", KINDS)
     fan_in = check_count(fan_in, "fan_in", "the number of inputs to the layer")

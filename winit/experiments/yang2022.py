@@ -8,65 +8,69 @@ for every layer) the best learning rate of a network depends on its width;
 in the maximal update parametrization (muP, its Table 3, implemented in
 :mod:`winit.mup`) it does not, so a learning rate tuned on a narrow network
 can be copied to a wide one.  The mechanism: after one SGD step in SP the
-output of a network moves by an amount that grows with width (its Section 5
-works it out for a one-hidden-layer linear network: a term
-:math:`\\theta\\, U^\\top U = \\Theta(n)`), while in muP every layer's
-activations move by an amount independent of width.  This module reproduces,
-in miniature:
+output of a network moves by an amount that grows with width (the paper
+works it out for a one-hidden-layer linear network, where the step adds a
+term proportional to :math:`U^\\top U = \\Theta(n)`), while in muP every
+layer's activations move by an amount independent of width.  This module
+reproduces, in miniature:
 
-* :func:`coord_check` -- the *coordinate check* of the paper's Appendix D.1
-  and Figure 5: the standard deviation of the coordinates of
-  :math:`x_t - x_0` for each layer's pre-activations :math:`x` after
-  :math:`t` training steps, against width, in SP and in muP;
-* :func:`lr_sweep` -- the learning-rate sweep over widths of its Figure 3
-  (an MLP trained with SGD; training loss against the learning rate for
-  several widths): in SP the best learning rate moves with width, in muP it
-  stays put.
+* :func:`coord_check` -- the *coordinate check* (the name of Microsoft's
+  ``mup`` package, whose README likens it to gradient checking): the
+  standard deviation of the coordinates of :math:`x_t - x_0` for each
+  layer's pre-activations :math:`x` after :math:`t` training steps, against
+  width, in SP and in muP, with SGD or with Adam (Table 3's two learning-rate
+  rows);
+* :func:`lr_sweep` -- the learning-rate sweep over widths of the paper's
+  Figure 3 (an MLP trained with SGD on CIFAR-10; training loss against the
+  learning rate for several widths): in SP the best learning rate moves with
+  width, in muP it stays put.
 
-The network of the coordinate check is the paper's eq. (2) with ReLU: two
-hidden layers of width :math:`n`, :math:`f(\\xi) = W_3^\\top \\phi(W_2^\\top
+The network of the coordinate check is an MLP with ReLU and two hidden
+layers of width :math:`n`, :math:`f(\\xi) = W_3^\\top \\phi(W_2^\\top
 \\phi(W_1^\\top \\xi + b_1) + b_2) + b_3`, softmax cross-entropy; the sweep
 uses one hidden layer by default.  SP is He's initialisation,
-N(0, 2/fan_in), with one learning rate; muP is eq. (4)
-(Table 3 with a base width :math:`n_0`, :math:`\\tilde n = n/n_0`): the same
-draws with the output layer divided by :math:`\\sqrt{\\tilde n}`, and SGD
-learning rates :math:`\\eta\\tilde n` for :math:`W_1, b_1, b_2`, :math:`\\eta`
-for :math:`W_2` and :math:`b_3`, :math:`\\eta/\\tilde n` for :math:`W_3`
-(:func:`winit.mup.mup_mlp`).  At :math:`n = n_0` the two are the same
+N(0, 2/fan_in), with one learning rate; muP is Table 3 with a base width
+:math:`n_0`, :math:`\\tilde n = n/n_0` (the convention of the ``mup``
+package): the same draws with the output layer divided by
+:math:`\\sqrt{\\tilde n}`, and SGD learning rates :math:`\\eta\\tilde n` for
+:math:`W_1, b_1, b_2`, :math:`\\eta` for :math:`W_2` and :math:`b_3`,
+:math:`\\eta/\\tilde n` for :math:`W_3` (Adam: :math:`\\eta/\\tilde n` for
+:math:`W_2` and :math:`W_3`, :math:`\\eta` for the rest;
+:func:`winit.mup.mup_mlp`).  At :math:`n = n_0` the two are the same
 network.
 
 How the miniature differs from the paper:
 
 * data: scikit-learn's 8x8 handwritten digits (:func:`winit.data.digits`,
   1,348 training images of 64 pixels, 10 classes), not CIFAR-10 (3,072
-  inputs) or Wikitext-2;
-* size: widths 64 to 2,048 (the paper: 256 to 8,192 for its MLP, 128 to
-  8,192 for its Transformers), base width 64 (the paper's MLP: 128); the
-  sweep's network has one hidden layer instead of two by default, which
-  keeps all of muP's differences from SP (they are in the input and output
-  layers and the biases; a hidden-to-hidden matrix is treated alike) and
-  leaves out the matrix that costs most at width 2,048;
-* optimiser and budget: plain SGD with minibatches of 16 images; the
-  coordinate check runs 4 steps (the paper's Figure 5: 4 steps of Adam on a
-  Transformer), the sweep 40 steps (the paper: 20 epochs), so the sweep
-  measures how fast training starts, not where it converges; eight
-  learning rates a factor 2 apart;
-* He's initialisation (variance :math:`2/\\text{fan\\_in}`) instead of the
-  paper's LeCun initialisation (:math:`1/\\text{fan\\_in}`, its eq. 2); its
-  footnote 6 notes that only the :math:`1/\\text{fan\\_in}` proportionality
-  matters;
-* no zero initialisation of the output layer (the paper's Appendix D.2);
+  inputs) or the paper's language data;
+* size: widths 64 to 2,048, base width 64; the sweep's network has one
+  hidden layer instead of two by default, which keeps all of muP's
+  differences from SP under SGD (they are in the input and output layers and
+  the biases; a hidden-to-hidden matrix is treated alike) and leaves out the
+  matrix that costs most at width 2,048;
+* optimiser and budget: plain SGD (or Adam, in the coordinate check) with
+  minibatches of 16 images; the coordinate check runs 4 steps, the sweep 40
+  steps (the paper's Figure 3: 20 epochs), so the sweep measures how fast
+  training starts, not where it converges; eight learning rates a factor 2
+  apart;
+* He's initialisation (variance :math:`2/\\text{fan\\_in}`): Table 3 gives
+  scalings, so any constant times :math:`1/\\text{fan\\_in}` fits it;
+* no zero initialisation of the output layer (the paper's Appendix D.2
+  suggests it);
 * metric: the training loss is the mean minibatch cross-entropy over the
   last steps of the run, not the loss after 20 epochs;
 * within a seed, all learning rates and both parametrizations start from
   the same standard-normal draws and see the same minibatches.
 
-The networks of one seed and width are trained side by side as one stack by
-:func:`winit.networks.train_sgd_stack`: each member with its
+With SGD the networks of one seed and width are trained side by side as one
+stack by :func:`winit.networks.train_sgd_stack`: each member with its
 parametrization's learning rate per layer and for the biases, all on the
 same minibatches (drawn ahead, so that the draws of the weights follow
 them), the coordinate check recording every layer's pre-activations on its
-probe batch after each step.
+probe batch after each step.  With Adam each network is trained on its own
+(:func:`winit.networks.forward`, :func:`winit.networks.backward` and
+:func:`winit._engine.adam_update`) on the same draws and minibatches.
 
 Functions return data and never draw; the chapter "Width and the learning
 rate" draws.
@@ -79,12 +83,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._engine import minibatch_orders
+from .._engine import adam_update, minibatch_orders
 from .._threads import one_blas_thread as _one_blas_thread
-from .._validation import check_array, check_count, check_counts, check_real, check_rng
+from .._validation import (check_array, check_choice, check_count, check_counts, check_real,
+                           check_rng)
 from ..data import digits
-from ..mup import mup_mlp
-from ..networks import train_sgd_stack
+from ..mup import OPTIMIZERS, mup_mlp
+from ..networks import backward, forward, train_sgd_stack
 
 __all__ = ["CoordCheck", "LRSweep", "coord_check", "loglog_slope", "lr_sweep"]
 
@@ -94,8 +99,6 @@ def _layer_names(depth):
     return tuple(f"hidden {l}" for l in range(1, depth + 1)) + ("output",)
 
 _PARAMETRIZATIONS = ("sp", "mup")
-
-
 
 
 def loglog_slope(widths, values):
@@ -176,6 +179,38 @@ def _train(draws, members, base_width, gain, x, y, orders, probe=None):
                            probe=probe)
 
 
+def _adam_changes(draws, parametrization, base_width, gain, lr, x, y, orders, probe):
+    """Train one network with Adam on the minibatches ``orders``; every layer's change.
+
+    The network starts from the standard-normal ``draws`` scaled by
+    :func:`winit.mup.mup_mlp` (``optimizer="adam"``) with zero biases; each
+    weight matrix and bias has its own learning rate ``lr * lr_mult`` (or
+    ``lr * bias_lr_mult``) and its own Adam moments (:func:`winit._engine.
+    adam_update`, PyTorch's defaults beta = (0.9, 0.999), eps = 1e-8).
+    Returns an array of shape ``(steps, layers)``: after each step, the
+    standard deviation of the coordinates of :math:`z_t - z_0` for every
+    layer's pre-activations on ``probe``.
+    """
+    sizes = [draws[0].shape[0]] + [d.shape[1] for d in draws]
+    scal = mup_mlp(sizes, base_width=base_width, gain=gain, optimizer="adam",
+                   parametrization=parametrization)
+    params = [(d * s.init_std, np.zeros(d.shape[1])) for d, s in zip(draws, scal)]
+    rates = [(lr * s.lr_mult, lr * s.bias_lr_mult) for s in scal]
+    moments = [tuple(np.zeros_like(a) for a in (W, W, b, b)) for W, b in params]
+    z0 = forward(params, probe, "relu", output=None).pre_activations
+    out = np.full((len(orders), len(params)), np.nan)
+    for t, idx in enumerate(orders):
+        grads = backward(params, forward(params, x[idx], "relu"), y[idx])
+        if not grads.finite:
+            break
+        for l, ((W, b), (r_w, r_b), (mw, vw, mb, vb)) in enumerate(zip(params, rates, moments)):
+            adam_update(W, grads.grad_weights[l], mw, vw, t + 1, r_w)
+            adam_update(b, grads.grad_biases[l], mb, vb, t + 1, r_b)
+        zt = forward(params, probe, "relu", output=None).pre_activations
+        out[t] = [(a - a0).std() for a, a0 in zip(zt, z0)]
+    return out
+
+
 # --------------------------------------------------------------------------
 # The coordinate check
 # --------------------------------------------------------------------------
@@ -231,29 +266,39 @@ def _check_widths(widths, base_width):
     return sorted(widths), base_width
 
 
-def coord_check(widths=(64, 128, 256, 512, 1024, 2048), *, depth=2, base_width=64, lr=0.1,
-                steps=4, batch_size=16, probe_size=16, seeds=3, gain=math.sqrt(2.0), rng=0):
+def coord_check(widths=(64, 128, 256, 512, 1024, 2048), *, depth=2, base_width=64, lr=None,
+                steps=4, batch_size=16, probe_size=16, seeds=3, gain=math.sqrt(2.0),
+                optimizer="sgd", rng=0):
     """The paper's coordinate check: how far each layer moves, against width.
 
     For every seed and width, one network in SP and one in muP (same draws)
-    are trained with SGD at master learning rate ``lr`` on the same
+    are trained with SGD or Adam at master learning rate ``lr`` on the same
     minibatches of the digits; after each step the pre-activations of both
     hidden layers and the output on a fixed probe batch of training images
     are compared with their values at initialisation, and the standard
-    deviation of the difference's coordinates is recorded (the quantity of
-    the paper's Figure 5).
+    deviation of the difference's coordinates is recorded.
+
+    With ``optimizer="adam"`` the learning rates are Table 3's Adam row
+    (:func:`winit.mup.mup_mlp`): in SP one rate for every parameter; in muP
+    the hidden and output weights at :math:`\\eta/\\tilde n`, the input
+    weights and every bias at :math:`\\eta`.  Adam is PyTorch's
+    ``torch.optim.Adam`` with its defaults (betas 0.9 and 0.999, eps 1e-8,
+    no weight decay; :func:`winit._engine.adam_update`), each network trained
+    on its own.  A network whose gradient overflows stops, and its later
+    changes are ``nan``.
 
     Parameters
     ----------
     widths : sequence of int, default (64, 128, ..., 2048)
         Hidden widths, at least two distinct.
     depth : int, default 2
-        Hidden layers, as the paper's eq. (2): input, hidden and output
+        Hidden layers; with two, as the paper's MLP: input, hidden and output
         weights, all three columns of Table 3.
     base_width : int, default 64
         Width at which muP equals SP.
-    lr : float, default 0.1
-        Master learning rate :math:`\\eta`.
+    lr : float, optional
+        Master learning rate :math:`\\eta`; by default 0.1 with SGD and
+        0.001 with Adam (Kingma and Ba's default).
     steps : int, default 4
         SGD steps.
     batch_size : int, default 16
@@ -264,9 +309,12 @@ def coord_check(widths=(64, 128, 256, 512, 1024, 2048), *, depth=2, base_width=6
         Independent repetitions (draws, minibatches and probe).
     gain : float, default sqrt(2)
         He's gain: weights N(0, g^2/fan_in) in SP.
+    optimizer : {"sgd", "adam"}, default "sgd"
+        Plain SGD, or Adam with Table 3's Adam learning rates.
     rng : None, int or numpy.random.Generator, default 0
         Source of randomness (SPEC 7); the digits' split, every draw,
-        minibatch and probe come from it.
+        minibatch and probe come from it, in the same order for both
+        optimisers.
 
     Returns
     -------
@@ -283,8 +331,11 @@ def coord_check(widths=(64, 128, 256, 512, 1024, 2048), *, depth=2, base_width=6
     widths, base_width = _check_widths(widths, base_width)
     depth = check_count(depth, "depth", "the number of hidden layers")
     layers = _layer_names(depth)
+    check_choice(optimizer, "optimizer", OPTIMIZERS)
+    if lr is None:
+        lr = 0.1 if optimizer == "sgd" else 0.001
     lr = check_real(lr, "lr", "the master learning rate", positive=True)
-    steps = check_count(steps, "steps", "the number of SGD steps")
+    steps = check_count(steps, "steps", "the number of training steps")
     batch_size = check_count(batch_size, "batch_size", "the images per minibatch")
     probe_size = check_count(probe_size, "probe_size", "the images the changes are measured on")
     seeds = check_count(seeds, "seeds", "the number of repetitions")
@@ -303,13 +354,19 @@ def coord_check(widths=(64, 128, 256, 512, 1024, 2048), *, depth=2, base_width=6
             orders = minibatch_orders(x.shape[0], batch_size, steps, rng)
             for i, n in enumerate(widths):
                 draws = _draws([x.shape[1]] + [n] * depth + [10], rng)
+                if optimizer == "adam":
+                    for k, p in enumerate(_PARAMETRIZATIONS):
+                        out[k, s, :, i] = _adam_changes(draws, p, base_width, gain, lr, x, y,
+                                                        orders, probe)
+                    continue
                 res = _train(draws, members, base_width, gain, x, y, orders, probe)
                 for l, z in enumerate(res.probe_pre_activations):
                     # z: (2, steps + 1, probe, width), the members' z_l after t steps
                     d = (z[:, 1:] - z[:, :1]).reshape(2, steps, -1)
                     out[:, s, :, i, l] = d.std(axis=2)
     settings = dict(base_width=base_width, lr=lr, steps=steps, batch_size=batch_size,
-                    probe_size=probe_size, seeds=seeds, gain=gain, depth=depth)
+                    probe_size=probe_size, seeds=seeds, gain=gain, depth=depth,
+                    optimizer=optimizer)
     return CoordCheck(np.array(widths), layers, out[0], out[1], settings)
 
 
