@@ -33,7 +33,7 @@ block by block, with these closed forms (:func:`stream_law`).
 
 How the miniature differs from the paper: fully connected branches of two
 layers on 8x8 digits (scikit-learn's, :func:`winit.data.digits`) instead of
-convolutional ResNets (Wide-ResNets on CIFAR-10, ResNet-50 on ImageNet), and
+convolutional residual networks on CIFAR-10 and ImageNet, and
 only the network at initialisation, no training.
 """
 

@@ -9,9 +9,13 @@ with depth.  This module compares, for fully connected branches
 
 * ``"he"`` -- both branch layers He-initialised, N(0, 2/n);
 * ``"sqrt_depth"`` -- the last layer of each branch scaled by
-  :math:`1/\\sqrt{L}` for ``L`` blocks, as GPT-2 scales the weights of its
-  residual layers (Radford et al., 2019, section 2.3: "a factor of
-  :math:`1/\\sqrt{N}` where N is the number of residual layers");
+  :math:`1/\\sqrt{L}` for ``L`` blocks, as GPT-2's paper scales the weights
+  of its residual layers (Radford et al., 2019, section 2.3: "a factor of
+  :math:`1/\\sqrt{N}` where N is the number of residual layers").  GPT-2's
+  branches start with a LayerNorm (``norm="layer"`` here; without it the
+  branches are un-normalised), and its released code draws every weight
+  with standard deviation 0.02, without the factor
+  (:func:`winit.experiments.radford2018.residual_projection_std`);
 * ``"fixup"`` -- the last layer of each branch zero and the first scaled by
   :math:`L^{-1/(2m-2)} = L^{-1/2}` for branches of :math:`m = 2` layers: the
   first two rules of Fixup (the "Fixup initialization" recipe in the paper),
@@ -25,7 +29,9 @@ Reproduces, in miniature: the residual stream's variance through depth at
 initialisation, with its closed form (:func:`residual_variance`), and the
 claim of Fixup and SkipInit that deep residual networks train without
 normalisation when the branches start small, while the standard
-initialisation does not (:func:`residual_training`).
+initialisation does not (:func:`residual_training`); and Fixup's design
+goal, an SGD step that changes the output by :math:`\\Theta(\\eta)`
+whatever the depth, measured against depth (:func:`one_step_change`).
 
 How the miniature differs from the papers: fully connected branches of two
 layers on 8x8 digits (scikit-learn's, :func:`winit.data.digits`) instead of
