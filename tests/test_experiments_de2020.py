@@ -52,3 +52,58 @@ def test_branch_share_checks_arguments():
         de2020.branch_share("batch", n_samples=1)
     with pytest.raises(ValueError, match="norm"):
         de2020.branch_share("rms")
+
+
+def test_post_layernorm_keeps_the_stream_at_one_and_the_branch_at_sqrt2():
+    stream, branch, q0 = de2020.branch_share("post_layer", n_blocks=10, width=128, n_samples=128,
+                                             n_nets=4, rng=2)
+    # a LayerNorm output has mean square var / (var + eps) per example, 1 to 1e-4 here
+    np.testing.assert_allclose(stream[1:], 1.0, atol=1e-4)
+    assert np.all(np.abs(np.sqrt(branch[1:] / stream[1:-1]) / math.sqrt(2) - 1) < 0.2)
+    law_stream, law_branch = de2020.stream_law("post_layer", q0, np.arange(11))
+    assert law_stream[0] == q0 and np.all(law_stream[1:] == 1.0) and law_branch[3] == 2.0
+
+
+def test_branch_gradient_norms_against_central_differences():
+    # The norm of block 2's branch-weight gradient, from a numpy loss written here and
+    # central differences on one weight of each matrix (the rest from the engine's tested
+    # backward pass is not used: the check is on the function's bookkeeping).
+    from winit.blocks import LayerNorm, Residual, forward
+    from winit.data import digits
+    from winit.experiments.de2020 import _network
+
+    rng = np.random.default_rng(5)
+    data = digits(rng=rng)
+    pick = rng.choice(data.x_train.shape[0], 16, replace=False)
+    x, y = data.x_train[pick], data.y_train[pick]
+    net, _ = _network("post_layer", 8, 3, rng, final_norm=True)
+    assert sum(isinstance(layer, LayerNorm) for layer in net) == 3
+    assert sum(isinstance(layer, Residual) for layer in net) == 3
+
+    def loss():
+        z = forward(net, x).output
+        z = z - z.max(axis=1, keepdims=True)
+        return float(np.mean(np.log(np.exp(z).sum(axis=1)) - z[np.arange(16), y]))
+
+    got = de2020.branch_gradient_norms("post_layer", n_blocks=3, width=8, n_samples=16, n_nets=1,
+                                       rng=5)
+    blocks = [layer for layer in net if isinstance(layer, Residual)]
+    for k, block in enumerate(blocks):
+        sq = 0.0
+        for w in (block.branch[0].W, block.branch[2].W):
+            g = np.zeros_like(w)
+            for idx in np.ndindex(w.shape):
+                old = w[idx]
+                w[idx] = old + 1e-6
+                up = loss()
+                w[idx] = old - 1e-6
+                down = loss()
+                w[idx] = old
+                g[idx] = (up - down) / 2e-6
+            sq += float(np.sum(g * g))
+        assert got[k] == pytest.approx(math.sqrt(sq), rel=1e-5)
+
+
+def test_branch_gradient_norms_checks_arguments():
+    with pytest.raises(ValueError, match="norm"):
+        de2020.branch_gradient_norms("batch")

@@ -140,3 +140,15 @@ def test_a_normalised_branch_s_share_falls_like_one_over_sqrt_l(ch):
         assert ch[name] == pytest.approx(law, rel=0.15)
         assert ch[name] < 1.2 / math.sqrt(50)
     assert ch["plain_branch_share_median"] == pytest.approx(math.sqrt(2), rel=0.1)
+
+
+def test_post_layernorm_keeps_the_stream_at_one_and_the_branch_as_large(ch):
+    assert ch["postln_stream_final"] == pytest.approx(1.0, abs=1e-3)  # LN: mean square 1
+    assert ch["postln_branch_share_median"] == pytest.approx(math.sqrt(2), rel=0.1)
+
+
+def test_post_layernorm_gradients_are_largest_near_the_output(ch):
+    # Xiong et al. (2020): post-LN's gradients near the output are large, pre-LN's well behaved
+    assert ch["res_postln_grad_last_first"] > 1.2
+    assert ch["res_preln_grad_last_first"] < 0.5
+    assert ch["res_post_over_pre_last"] > 3

@@ -26,7 +26,16 @@ blocks are close to the identity.  That is De and Smith's explanation of
 why BatchNorm makes deep residual networks trainable (their introduction
 states it; their SkipInit gets the same effect without normalisation by a
 scalar multiplier of the branch initialised at zero or small).  The same law
-gives the growth of a pre-LN stream (GPT-2's block).
+gives the growth of a pre-LN stream (GPT-2's block).  A LayerNorm after the
+addition instead (post-LN, the original transformer's place) rescales the
+stream to a mean square of 1 after every block, so every branch stays as
+large as the stream it is added to (:math:`\\sqrt 2` times it, in root
+mean square): nothing pulls the deep blocks towards the identity.
+
+Xiong et al. (2020, abstract) prove for transformers that at initialisation
+the post-LN network's gradients near the output are large, and the pre-LN
+network's well behaved; :func:`branch_gradient_norms` measures the gradient
+of every block's branch weights in both layouts.
 
 :func:`branch_share` measures :math:`q_l` and the branch's mean square
 block by block, with these closed forms (:func:`stream_law`).
@@ -44,13 +53,15 @@ import math
 import numpy as np
 
 from .._validation import check_count, check_member, check_real, check_rng
-from ..blocks import forward, residual_mlp
+from ..blocks import LayerNorm, Residual, forward, loss_and_gradients, residual_mlp
 from ..data import digits
 
-__all__ = ["NORMS", "branch_share", "stream_law"]
+__all__ = ["NORMS", "branch_gradient_norms", "branch_share", "stream_law"]
 
-#: Branch normalisations compared: none, BatchNorm, LayerNorm (pre-LN).
-NORMS = (None, "batch", "layer")
+#: Normalisations compared: none, BatchNorm or LayerNorm at the start of every branch
+#: (pre-norm), and a LayerNorm after every addition, on the stream (post-LN,
+#: :math:`x_{l+1} = \\operatorname{LN}(x_l + F(x_l))`).
+NORMS = (None, "batch", "layer", "post_layer")
 
 
 def stream_law(norm, q0, blocks):
@@ -58,8 +69,9 @@ def stream_law(norm, q0, blocks):
 
     Parameters
     ----------
-    norm : {None, "batch", "layer"}
-        The normalisation at the start of every branch.
+    norm : {None, "batch", "layer", "post_layer"}
+        The normalisation at the start of every branch, or after every
+        addition (``"post_layer"``).
     q0 : float
         :math:`q_0`, the mean square of the stream before the first block.
     blocks : array_like of int
@@ -68,10 +80,12 @@ def stream_law(norm, q0, blocks):
     Returns
     -------
     stream : numpy.ndarray
-        :math:`q_l`: :math:`3^l q_0` without a norm, :math:`q_0 + 2l` with one.
+        :math:`q_l`: :math:`3^l q_0` without a norm, :math:`q_0 + 2l` with a
+        norm in the branch, 1 after the first block with post-LN.
     branch : numpy.ndarray
         The mean square of the branch of block :math:`l + 1` (the one fed
-        :math:`x_l`): :math:`2 q_l` without a norm, 2 with one.
+        :math:`x_l`): :math:`2 q_l` without a norm and with post-LN, 2 with a
+        norm in the branch.
 
     Raises
     ------
@@ -91,7 +105,28 @@ def stream_law(norm, q0, blocks):
     if norm is None:
         stream = q0 * 3.0 ** blocks
         return stream, 2.0 * stream
+    if norm == "post_layer":
+        stream = np.where(blocks == 0, q0, 1.0)
+        return stream, 2.0 * stream
     return q0 + 2.0 * blocks, np.full_like(blocks, 2.0)
+
+
+def _network(norm, width, n_blocks, rng, final_norm=False):
+    """The layers, and the indices of the stream after the input layer and each block.
+
+    Post-LN puts a LayerNorm after every block; ``final_norm`` adds one before
+    the output layer of a pre-norm network (GPT-2's ``ln_f``)."""
+    he = math.sqrt(2.0 / width)
+    net = residual_mlp(64, width, n_blocks, 10, std_first=he, std_last=he,
+                       norm=None if norm == "post_layer" else norm, rng=rng)
+    if norm == "post_layer":
+        layers = [net[0]]
+        for block in net[1:-1]:
+            layers += [block, LayerNorm(width)]
+        return layers + [net[-1]], list(range(0, 2 * n_blocks + 1, 2))
+    if final_norm:
+        net.insert(-1, LayerNorm(width))
+    return net, list(range(n_blocks + 1))
 
 
 def branch_share(norm, *, n_blocks=50, width=64, n_samples=128, n_nets=8, rng=0):
@@ -99,7 +134,8 @@ def branch_share(norm, *, n_blocks=50, width=64, n_samples=128, n_nets=8, rng=0)
 
     ``n_nets`` networks :func:`winit.blocks.residual_mlp` (``n_blocks``
     blocks of ``width`` units, He weights N(0, 2/width) in both branch
-    layers, zero biases, float64, ``norm`` at the start of every branch) are
+    layers, zero biases, float64, ``norm`` at the start of every branch, or a
+    LayerNorm after every block for ``"post_layer"``) are
     run on ``n_samples`` training digits (one batch, so a BatchNorm
     normalises over those digits).  For every block the mean of
     :math:`x_l^2` (the stream it is fed) and of :math:`F_l^2` (what its
@@ -108,7 +144,7 @@ def branch_share(norm, *, n_blocks=50, width=64, n_samples=128, n_nets=8, rng=0)
 
     Parameters
     ----------
-    norm : {None, "batch", "layer"}
+    norm : {None, "batch", "layer", "post_layer"}
     n_blocks, width, n_samples, n_nets : int
     rng : None, int or numpy.random.Generator, default 0
         Source of randomness (SPEC 7) for the digits' split, the sample and
@@ -147,15 +183,73 @@ def branch_share(norm, *, n_blocks=50, width=64, n_samples=128, n_nets=8, rng=0)
     n_samples = check_count(n_samples, "n_samples", "the digits run forward, among the "
                             "training digits", low=2, high=data.x_train.shape[0])
     x = data.x_train[rng.choice(data.x_train.shape[0], n_samples, replace=False)]
-    he = math.sqrt(2.0 / width)
     stream = np.zeros(n_blocks + 1)
     branch = np.zeros(n_blocks)
     for _ in range(n_nets):
-        net = residual_mlp(64, width, n_blocks, 10, std_first=he, std_last=he, norm=norm,
-                           rng=rng)
-        outs = forward(net, x).outputs[:-1]  # after the input layer, then after each block
-        q = np.array([np.mean(h * h) for h in outs])
-        f = np.array([np.mean((b - a) ** 2) for a, b in zip(outs[:-1], outs[1:])])
+        net, at = _network(norm, width, n_blocks, rng)
+        outs = forward(net, x).outputs
+        q = np.array([np.mean(outs[i] * outs[i]) for i in at])  # x_0, ..., x_L
+        # what block l + 1 adds to x_l: its Residual's output minus its input
+        f = np.array([np.mean((outs[i + 1] - outs[i]) ** 2) for i in at[:-1]])
         stream += q
         branch += f
     return stream / n_nets, branch / n_nets, float(np.mean(np.sum(x * x, axis=1)) / 64)
+
+
+def branch_gradient_norms(norm, *, n_blocks=50, width=64, n_samples=128, n_nets=4, rng=0):
+    """The gradient norm of every block's branch weights at initialisation, pre-LN or post-LN.
+
+    The networks of :func:`branch_share` with ``norm`` ``"layer"`` (pre-LN,
+    with a final LayerNorm before the output layer, as GPT-2's ``ln_f``) or
+    ``"post_layer"`` (a LayerNorm after every block); the gradient of the
+    mean cross-entropy of ``n_samples`` training digits with respect to
+    both weight matrices of each block's branch, its Frobenius norm averaged
+    over ``n_nets`` networks.
+
+    Parameters
+    ----------
+    norm : {"layer", "post_layer"}
+    n_blocks, width, n_samples, n_nets : int
+    rng : None, int or numpy.random.Generator, default 0
+        Source of randomness (SPEC 7) for the split, the sample and the weights.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_blocks,)
+        Blocks in order, the first (next to the input) first.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``norm`` is not ``"layer"`` or ``"post_layer"``, or a count is
+        not a positive integer (``n_samples`` at most the training digits).
+
+    References
+    ----------
+    R. Xiong et al., "On layer normalization in the transformer
+    architecture", ICML 2020.
+
+    Examples
+    --------
+    >>> from winit.experiments.de2020 import branch_gradient_norms
+    >>> branch_gradient_norms("post_layer", n_blocks=3, width=16, n_samples=32, n_nets=1).shape
+    (3,)
+    """
+    check_member(norm, "norm", ("layer", "post_layer"), "the LayerNorm layouts")
+    n_blocks = check_count(n_blocks, "n_blocks", "the number of residual blocks")
+    width = check_count(width, "width", "the width of the residual stream")
+    n_nets = check_count(n_nets, "n_nets", "the number of networks averaged")
+    rng = check_rng(rng)
+    data = digits(rng=rng)
+    n_samples = check_count(n_samples, "n_samples", "the digits of the loss",
+                            high=data.x_train.shape[0])
+    pick = rng.choice(data.x_train.shape[0], n_samples, replace=False)
+    x, y = data.x_train[pick], data.y_train[pick]
+    total = np.zeros(n_blocks)
+    for _ in range(n_nets):
+        net, _ = _network(norm, width, n_blocks, rng, final_norm=True)
+        grads = loss_and_gradients(net, x, y)[2].grads
+        total += [math.sqrt(sum(float(np.sum(g * g)) for name, g in
+                                zip(layer.parameter_names(), layer_grads) if name.endswith(".W")))
+                  for layer, layer_grads in zip(net, grads) if isinstance(layer, Residual)]
+    return total / n_nets
