@@ -33,3 +33,13 @@ def test_tied_unit_embedding_predicts_the_input_token():
         radford2018.initial_loss(0.0)
     with pytest.raises(ValueError, match="layout"):
         radford2018.initial_loss(0.02, "shared")
+
+
+def test_residual_projection_std_by_recipe():
+    assert radford2018.residual_projection_std(12, "released") == 0.02
+    assert radford2018.residual_projection_std(12) == pytest.approx(0.02 / math.sqrt(24))
+    assert radford2018.residual_projection_std(48, base=0.01) == pytest.approx(0.01 / math.sqrt(96))
+    with pytest.raises(ValueError, match="recipe"):
+        radford2018.residual_projection_std(12, "paper")
+    with pytest.raises(ValueError, match="n_layer"):
+        radford2018.residual_projection_std(0)

@@ -13,6 +13,8 @@
 * :mod:`winit.experiments.zhang2019` -- Fixup (Zhang et al., 2019), with GPT-2's
   :math:`1/\\sqrt{N}` scaling and SkipInit (De and Smith, 2020): the residual
   stream through depth and training without normalisation.
+* :mod:`winit.experiments.de2020` -- De and Smith (2020): a normalised branch
+  adds a constant to the stream's mean square, so the skip dominates deep blocks.
 * :mod:`winit.experiments.yang2019` -- Yang et al. (2019): BatchNorm's scale
   invariance and its exploding gradients, layer by layer.
 * :mod:`winit.experiments.vaswani2017` -- Vaswani et al. (2017): the variance of

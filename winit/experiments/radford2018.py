@@ -51,10 +51,59 @@ import numpy as np
 from .. import _softmax as _sm
 from .._validation import check_choice, check_count, check_real, check_rng
 
-__all__ = ["LAYOUTS", "EmbeddingStats", "initial_loss", "loss_theory", "random_energy"]
+__all__ = ["GPT2_RECIPES", "LAYOUTS", "EmbeddingStats", "initial_loss", "loss_theory",
+           "random_energy", "residual_projection_std"]
 
 #: Output layouts: tied with a final LayerNorm (GPT-2), tied without it, untied (with it).
 LAYOUTS = ("tied_norm", "tied", "untied_norm")
+
+#: How GPT-2's residual projections are drawn: as OpenAI's released code does, and as
+#: Hugging Face's and nanoGPT's re-implementations do (:func:`residual_projection_std`).
+GPT2_RECIPES = ("released", "huggingface")
+
+
+def residual_projection_std(n_layer, recipe="huggingface", *, base=0.02):
+    """Standard deviation of GPT-2's residual projections (``c_proj``), by recipe.
+
+    GPT-2's paper (Radford et al. 2019, section 2.3) scales "the weights of
+    residual layers at initialization by a factor of :math:`1/\\sqrt{N}`
+    where N is the number of residual layers".  The code OpenAI released
+    (``src/model.py`` of github.com/openai/gpt-2) does not: every weight
+    matrix, ``c_proj`` included, is drawn from N(0, 0.02^2) (the position
+    embedding from N(0, 0.01^2)).  Hugging Face's ``GPT2PreTrainedModel``
+    (``modeling_gpt2.py``) and Karpathy's nanoGPT (``model.py``) draw the
+    ``c_proj`` weights of attention and MLP from N(0, (0.02/sqrt(2 n_layer))^2),
+    counting two residual layers per block.
+
+    Parameters
+    ----------
+    n_layer : int
+        Number of transformer blocks.
+    recipe : {"released", "huggingface"}, default "huggingface"
+    base : float, default 0.02
+        The standard deviation of the other weights (``initializer_range``).
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``n_layer`` is not a positive integer, ``recipe`` not one of
+        :data:`GPT2_RECIPES` or ``base`` not positive.
+
+    Examples
+    --------
+    >>> from winit.experiments.radford2018 import residual_projection_std
+    >>> round(residual_projection_std(12), 5), residual_projection_std(12, "released")
+    (0.00408, 0.02)
+    """
+    n_layer = check_count(n_layer, "n_layer", "the number of transformer blocks")
+    check_choice(recipe, "recipe", GPT2_RECIPES)
+    base = check_real(base, "base", "the standard deviation of the other weights",
+                      positive=True)
+    return base if recipe == "released" else base / math.sqrt(2 * n_layer)
 
 
 def random_energy(v, vocab):

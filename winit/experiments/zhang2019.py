@@ -9,9 +9,13 @@ with depth.  This module compares, for fully connected branches
 
 * ``"he"`` -- both branch layers He-initialised, N(0, 2/n);
 * ``"sqrt_depth"`` -- the last layer of each branch scaled by
-  :math:`1/\\sqrt{L}` for ``L`` blocks, as GPT-2 scales the weights of its
-  residual layers (Radford et al., 2019, section 2.3: "a factor of
-  :math:`1/\\sqrt{N}` where N is the number of residual layers");
+  :math:`1/\\sqrt{L}` for ``L`` blocks, as GPT-2's paper scales the weights
+  of its residual layers (Radford et al., 2019, section 2.3: "a factor of
+  :math:`1/\\sqrt{N}` where N is the number of residual layers").  GPT-2's
+  branches start with a LayerNorm (``norm="layer"`` here; without it the
+  branches are un-normalised), and its released code draws every weight
+  with standard deviation 0.02, without the factor
+  (:func:`winit.experiments.radford2018.residual_projection_std`);
 * ``"fixup"`` -- the last layer of each branch zero and the first scaled by
   :math:`L^{-1/(2m-2)} = L^{-1/2}` for branches of :math:`m = 2` layers: the
   first two rules of Fixup (the "Fixup initialization" recipe in the paper),
@@ -25,7 +29,9 @@ Reproduces, in miniature: the residual stream's variance through depth at
 initialisation, with its closed form (:func:`residual_variance`), and the
 claim of Fixup and SkipInit that deep residual networks train without
 normalisation when the branches start small, while the standard
-initialisation does not (:func:`residual_training`).
+initialisation does not (:func:`residual_training`); and Fixup's design
+goal, an SGD step that changes the output by :math:`\\Theta(\\eta)`
+whatever the depth, measured against depth (:func:`one_step_change`).
 
 How the miniature differs from the papers: fully connected branches of two
 layers on 8x8 digits (scikit-learn's, :func:`winit.data.digits`) instead of
@@ -44,12 +50,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_choice, check_count, check_real, check_rng
-from ..blocks import forward, residual_mlp, train_sgd
+from .._validation import check_choice, check_count, check_counts, check_flag, check_real, check_rng
+from ..blocks import Linear, Residual, forward, loss_and_gradients, residual_mlp, train_sgd
 from ..data import digits
 
-__all__ = ["SCHEMES", "ResidualTraining", "closed_form_ratio", "residual_training",
-           "residual_variance", "scheme_init"]
+__all__ = ["SCHEMES", "ResidualTraining", "closed_form_ratio", "one_step_change",
+           "residual_training", "residual_variance", "scheme_init"]
 
 #: The branch initialisations compared, in the order the book draws them.
 SCHEMES = ("he", "sqrt_depth", "fixup", "skipinit")
@@ -208,7 +214,7 @@ class ResidualTraining:
 
 
 def residual_training(*, schemes=SCHEMES, n_blocks=50, width=32, seeds=(0, 1, 2, 3), steps=300,
-                      lr=0.02, batch_size=32, record_every=10, dtype=np.float32):
+                      lr=0.02, batch_size=32, record_every=10, dtype=np.float32, norm=None):
     """Train residual networks without normalisation on the digits, per scheme and seed.
 
     Each run: :func:`winit.data.digits` (1,348 training images of 64
@@ -217,7 +223,10 @@ def residual_training(*, schemes=SCHEMES, n_blocks=50, width=32, seeds=(0, 1, 2,
     units and ReLU branches initialised by the scheme, plain SGD
     (:func:`winit.blocks.train_sgd`) for ``steps`` steps of ``batch_size``
     with learning rate ``lr``.  Seed ``s`` fixes the split, the weights and
-    the minibatch order, the same for every scheme.
+    the minibatch order, the same for every scheme.  With ``norm="layer"``
+    every branch starts with a LayerNorm, :math:`x + \\operatorname{relu}(
+    \\operatorname{LN}(x) W_1 + b_1) W_2 + b_2` (the pre-LN block of GPT-2),
+    the weights drawn as without it.
 
     Parameters
     ----------
@@ -227,6 +236,8 @@ def residual_training(*, schemes=SCHEMES, n_blocks=50, width=32, seeds=(0, 1, 2,
     seeds : sequence of int
     lr : float
     dtype : {numpy.float32, numpy.float64}, default numpy.float32
+    norm : {None, "layer", "batch"}, default None
+        Normalisation at the start of every branch (:func:`winit.blocks.residual_mlp`).
 
     Returns
     -------
@@ -236,6 +247,8 @@ def residual_training(*, schemes=SCHEMES, n_blocks=50, width=32, seeds=(0, 1, 2,
     schemes = [check_choice(s, "schemes", SCHEMES) for s in _as_list(schemes)]
     n_blocks = check_count(n_blocks, "n_blocks", "the number of residual blocks")
     width = check_count(width, "width", "the width of the residual stream")
+    if norm is not None:
+        check_choice(norm, "norm", ("layer", "batch"))
     steps = check_count(steps, "steps", "the number of SGD steps")
     record_every = check_count(record_every, "record_every", "steps per recorded loss")
     check_real(lr, "lr", "the learning rate", positive=True)
@@ -250,7 +263,7 @@ def residual_training(*, schemes=SCHEMES, n_blocks=50, width=32, seeds=(0, 1, 2,
         for i, s in enumerate(seeds):
             d = data[s]
             net = residual_mlp(64, width, n_blocks, 10, **scheme_init(scheme, width, n_blocks),
-                               rng=np.random.default_rng([s, 1]), dtype=dtype)
+                               norm=norm, rng=np.random.default_rng([s, 1]), dtype=dtype)
             res = train_sgd(net, d.x_train, d.y_train, steps=steps, lr=lr, batch_size=batch_size,
                             rng=np.random.default_rng([s, 2]), record_every=record_every)
             diverged[i] = res.diverged
@@ -264,6 +277,109 @@ def residual_training(*, schemes=SCHEMES, n_blocks=50, width=32, seeds=(0, 1, 2,
         steps_axis = np.minimum(np.arange(1, n_windows + 1) * record_every, steps)
         out[scheme] = ResidualTraining(scheme, steps_axis, losses, diverged, acc)
     return out
+
+
+def one_step_change(scheme, depths=(4, 16, 64, 256), *, norm=None, width=32, lr=0.02,
+                    batch_size=32, seeds=(0, 1, 2), biases=False):
+    """The relative change of the logits after one SGD step, against depth.
+
+    Fixup's design goal (Zhang et al., 2019) is that an SGD step of learning
+    rate :math:`\\eta` change the network's output by :math:`\\Theta(\\eta)`,
+    an amount of the order of :math:`\\eta` whatever the depth.  This
+    measures it: for each depth ``L`` and seed ``s``, a network
+    :func:`winit.blocks.residual_mlp` (``L`` blocks of ``width`` units,
+    float64, branches initialised by ``scheme``, a LayerNorm at the start of
+    each branch if ``norm="layer"``) takes one step of plain SGD on the mean
+    cross-entropy of ``batch_size`` training digits; the result is
+
+    .. math:: \\frac{\\lVert f(\\theta - \\eta \\nabla \\mathcal{L}) - f(\\theta)
+              \\rVert}{\\lVert f(\\theta) \\rVert},
+
+    :math:`f` the ``(batch_size, 10)`` logits of those digits and
+    :math:`\\lVert\\cdot\\rVert` the Frobenius norm.  The step moves every
+    weight matrix; the biases (and the LayerNorms' gains and shifts, and the
+    blocks' multipliers) move too only if ``biases`` is true.  Fixup's
+    argument is about the weights: every block's last bias receives the
+    whole gradient of the stream, so ``L`` of them move the output by about
+    ``L`` times as much as one.
+
+    Parameters
+    ----------
+    scheme : {"he", "sqrt_depth", "fixup", "skipinit"}
+        The branch initialisation (:func:`scheme_init`).
+    depths : sequence of int, default (4, 16, 64, 256)
+        Numbers of blocks.
+    norm : {None, "layer", "batch"}, default None
+    width : int, default 32
+    lr : float, default 0.02
+        The learning rate :math:`\\eta`.
+    batch_size : int, default 32
+    seeds : sequence of int, default (0, 1, 2)
+        Seed ``s`` fixes the digits' split, the batch and the weights.
+    biases : bool, default False
+        Whether the step also moves the biases, norms' parameters and multipliers.
+
+    Returns
+    -------
+    numpy.ndarray, shape (len(seeds), len(depths))
+        The relative change; ``inf`` where the logits after the step overflow
+        (or were not finite before it).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If an argument is malformed; the message names it.
+
+    References
+    ----------
+    H. Zhang, Y. N. Dauphin and T. Ma, "Fixup initialization: residual
+    learning without normalization", ICLR 2019.
+
+    Examples
+    --------
+    >>> from winit.experiments.zhang2019 import one_step_change
+    >>> change = one_step_change("fixup", depths=(4, 64), seeds=(0,))
+    >>> bool(0.01 < change[0, 0] < 0.2 and 0.01 < change[0, 1] < 0.2)
+    True
+    """
+    check_choice(scheme, "scheme", SCHEMES)
+    depths = check_counts(depths, "depths", "numbers of residual blocks")
+    if norm is not None:
+        check_choice(norm, "norm", ("layer", "batch"))
+    width = check_count(width, "width", "the width of the residual stream")
+    lr = check_real(lr, "lr", "the learning rate", positive=True)
+    seeds = [check_count(s + 1, "seeds", "non-negative integer seeds") - 1 for s in _as_list(seeds)]
+    biases = check_flag(biases, "biases", "whether the step moves the biases too")
+    out = np.empty((len(seeds), len(depths)))
+    for i, s in enumerate(seeds):
+        d = digits(rng=s)
+        batch_size = check_count(batch_size, "batch_size", "the digits of the step",
+                                 low=2 if norm == "batch" else 1, high=d.x_train.shape[0])
+        pick = np.random.default_rng([s, 2]).choice(d.x_train.shape[0], batch_size, replace=False)
+        x, y = d.x_train[pick], d.y_train[pick]
+        for j, n_blocks in enumerate(depths):
+            net = residual_mlp(64, width, n_blocks, 10, **scheme_init(scheme, width, n_blocks),
+                               norm=norm, rng=np.random.default_rng([s, 1]))
+            with np.errstate(over="ignore", invalid="ignore"):
+                _, record, grads = loss_and_gradients(net, x, y)
+                before = record.output
+                for layer, layer_grads in zip(net, grads.grads):
+                    for name, p, g in zip(layer.parameter_names(), layer.parameters(),
+                                          layer_grads):
+                        if biases or _is_weight(layer, name):
+                            p -= lr * g
+                after = forward(net, x).output
+                change = np.linalg.norm(after - before) / np.linalg.norm(before)
+            out[i, j] = change if np.isfinite(change) else np.inf
+    return out
+
+
+def _is_weight(layer, name):
+    """Whether parameter ``name`` of ``layer`` is a weight matrix (of a Linear layer)."""
+    if isinstance(layer, Residual):
+        return name.endswith(".W") and isinstance(layer.branch[int(name[7:name.index("]")])],
+                                                  Linear)
+    return isinstance(layer, Linear) and name == "W"
 
 
 def _as_list(value):
