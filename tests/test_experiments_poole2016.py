@@ -92,4 +92,50 @@ def test_poole_errors_name_the_argument(call, match):
         call()
 
 
+def test_circle_starts_as_a_circle_at_the_fixed_point():
+    t = poole2016.circle_per_layer(4.0, 0.05, depth=4, width=60, n_points=90, show=[1, 4], rng=3)
+    chi, q_star = tanh_chi_1(4.0, 0.05)
+    assert t.q_star == pytest.approx(q_star, rel=1e-9) and t.chi_1 == pytest.approx(chi, rel=1e-9)
+    # the polygon through 90 evenly spaced points of a circle of radius sqrt(q*)
+    assert t.lengths[0] == pytest.approx(90 * 2 * math.sqrt(q_star) * math.sin(math.pi / 90),
+                                         rel=1e-9)
+    np.testing.assert_allclose(t.theta, np.arange(90) * 2 * math.pi / 90, rtol=1e-12)
+    np.testing.assert_allclose(t.theory, t.lengths[0] * chi ** (np.arange(4) / 2), rtol=1e-9)
+    assert t.explained[1] == pytest.approx(1.0, abs=1e-12) and t.explained[4] < 1
+    # a circle projected on its own plane: every point at radius sqrt(q*)
+    np.testing.assert_allclose(np.hypot(*t.projections[1].T), math.sqrt(q_star), rtol=1e-9)
+    assert set(t.projections) == {1, 4} and t.projections[4].shape == (90, 2)
+    assert t.layers.tolist() == [1, 2, 3, 4] and t.width == 60
+
+
+def test_circle_length_shrinks_when_ordered_and_grows_when_chaotic():
+    ordered = poole2016.circle_per_layer(1.0, 0.05, depth=12, width=400, rng=0)
+    chaotic = poole2016.circle_per_layer(4.0, 0.05, depth=12, width=400, rng=0)
+    assert ordered.lengths[-1] < 0.3 * ordered.lengths[0]
+    assert chaotic.lengths[-1] > 4 * chaotic.lengths[0]
+    # the mean-field growth sqrt(chi_1) per layer, within the scatter of a finite network
+    for t in (ordered, chaotic):
+        assert np.all(np.abs(t.lengths / t.theory - 1) < 0.25)
+
+
+def test_circle_is_seeded():
+    a = poole2016.circle_per_layer(2.0, 0.1, depth=3, width=20, n_points=10, rng=5)
+    b = poole2016.circle_per_layer(2.0, 0.1, depth=3, width=20, n_points=10, rng=5)
+    c = poole2016.circle_per_layer(2.0, 0.1, depth=3, width=20, n_points=10, rng=6)
+    assert np.array_equal(a.lengths, b.lengths) and not np.array_equal(a.lengths, c.lengths)
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    (dict(sigma_w2=1.0, sigma_b2=0.0), "fixed point"),
+    (dict(sigma_w2=2.0, width=1), "width"),
+    (dict(sigma_w2=2.0, n_points=2), "n_points"),
+    (dict(sigma_w2=2.0, depth=3, show=[4]), "show"),
+    (dict(sigma_w2=2.0, show=[0]), "show"),
+    (dict(sigma_w2=-1.0), "sigma_w2"),
+])
+def test_circle_errors_name_the_argument(kwargs, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        poole2016.circle_per_layer(**kwargs)
+
+
 # ---- schoenholz2017: gradients --------------------------------------------------

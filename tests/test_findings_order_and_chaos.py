@@ -96,3 +96,46 @@ def test_length_map_deviation_in_percent(oc):
     assert oc["mf_q_max_rel_dev_pct"] == round(100 * oc["mf_q_max_rel_dev"])
     assert oc["mf_q_median_rel_dev_pct"] <= oc["mf_q_max_rel_dev_pct"]
     assert oc["mf_q_points"] == 4 * oc["mf_q_layers"]
+
+
+def test_circle_settings(oc):
+    assert oc["circle_depth"] == 15 and oc["circle_width"] >= 200
+    assert oc["circle_points"] >= 300 and oc["circle_seeds"] == 3
+
+
+def test_circle_starts_at_the_fixed_point_and_grows_by_sqrt_chi_1(oc):
+    """Poole et al.'s circle: length 2 pi sqrt(q*) at layer 1 (per sqrt(n)), times sqrt(chi_1)
+    per layer; q* and chi_1 by adaptive quadrature (tests/_quad.py), not winit.meanfield."""
+    from _quad import tanh_chi_1
+
+    for phase, sw2 in (("ordered", 1.0), ("chaotic", 4.0)):
+        chi, q_star = tanh_chi_1(sw2, 0.05)
+        assert oc[f"circle_chi1_{phase}"] == pytest.approx(chi, abs=0.006)
+        assert oc[f"circle_len_start_{phase}"] == pytest.approx(2 * math.pi * math.sqrt(q_star),
+                                                                abs=0.006)
+        theory = 2 * math.pi * math.sqrt(q_star) * chi ** 7  # layer 15 = 14 steps
+        assert oc[f"circle_len_theory_{phase}"] == pytest.approx(theory, rel=0.03)
+    chi, q_star = tanh_chi_1(oc["mf_sw2_edge_sb005"], 0.05)
+    assert oc["circle_chi1_edge"] == pytest.approx(1.0, abs=0.006) and chi == pytest.approx(1, abs=1e-3)
+    assert oc["circle_len_start_edge"] == pytest.approx(2 * math.pi * math.sqrt(q_star), abs=0.01)
+    chi = tanh_chi_1(4.0, 0.05)[0]
+    assert oc["circle_growth_chaotic_theory"] == pytest.approx(chi ** 7, abs=0.06)
+
+
+def test_ordered_circle_shrinks_edge_keeps_chaotic_grows_every_seed(oc):
+    start = {p: oc[f"circle_len_start_{p}"] for p in ("ordered", "edge", "chaotic")}
+    assert oc["circle_len_max_ordered"] < 0.25 * start["ordered"]
+    assert 0.85 * start["edge"] < oc["circle_len_min_edge"] <= oc["circle_len_max_edge"] < 1.15 * start["edge"]
+    assert oc["circle_len_min_chaotic"] > 5 * start["chaotic"]
+    assert 5 < oc["circle_growth_chaotic_min"] <= oc["circle_growth_chaotic_max"]
+    assert oc["circle_growth_chaotic_max"] <= oc["circle_growth_chaotic_theory"] * 1.2
+    for p in ("ordered", "edge", "chaotic"):
+        assert oc[f"circle_len_min_{p}"] <= oc[f"circle_len_theory_{p}"] * 1.2
+        assert oc[f"circle_len_max_{p}"] >= oc[f"circle_len_theory_{p}"] * 0.8
+    assert oc["circle_max_rel_dev_pct"] <= 20
+
+
+def test_chaotic_circle_folds_ordered_stays_flat(oc):
+    assert oc["circle_pc2_min_ordered"] >= 90
+    assert oc["circle_pc2_max_chaotic"] < 60
+    assert oc["circle_pc2_max_chaotic"] < oc["circle_pc2_min_edge"] <= oc["circle_pc2_max_edge"] < oc["circle_pc2_min_ordered"]

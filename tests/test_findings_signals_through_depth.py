@@ -1,6 +1,8 @@
 """The findings of the chapter "Signals through depth", read from the values it glues
 (tests/_glue.py says what a findings test checks)."""
 
+import math
+
 import pytest
 from _glue import glued
 
@@ -96,3 +98,55 @@ def test_he_rule_holds_the_signal_on_average_not_in_every_network(signals):
     assert lo <= signals["sig_he_drift_seed0"] <= hi and lo <= signals["sig_he_drift_median"] <= hi
     assert lo < 0.9 and hi > 1.1  # a drift of tens of percent, in both directions
     assert abs(signals["sig_he_drift_seed0"] - 1) > 0.1
+
+
+def _tanh_gain_costs(gain, depth):
+    """Mean-field forward and backward costs of the first `depth` tanh layers (no bias, unit
+    inputs), by adaptive quadrature (tests/_quad.py), independent of winit.meanfield."""
+    from _quad import gauss
+
+    sw2 = gain * gain
+    q, log_bwd = sw2, 0.0
+    q1 = q
+    for _ in range(depth - 1):
+        log_bwd += 0.5 * math.log(sw2 * gauss(lambda u: (1 - math.tanh(u) ** 2) ** 2, q))
+        q = sw2 * gauss(lambda u: math.tanh(u) ** 2, q)
+    return q1 / q, math.exp(abs(log_bwd))
+
+
+def test_each_gain_trades_one_pass_for_the_other_only_beyond_a_depth(signals):
+    """Issue 18 item 9: gain 5/3 is ahead on both passes in shallow networks; the trade (gain 1
+    ahead backwards, 5/3 forwards) holds only from some depth on, for every seed."""
+    depths = signals["trade_depths"]
+    assert depths == [5, 10, 20, 30, 50]
+    ahead, trade = signals["trade_ahead_depths"], signals["trade_holds_depths"]
+    assert ahead + trade == depths and max(ahead) < min(trade)
+    assert signals["trade_last_ahead"] == max(ahead) == 20
+    assert signals["trade_first_holds"] == min(trade) == 30
+    fwd1, fwd53 = signals["trade_fwd_gain1"], signals["trade_fwd_gain53"]
+    bwd1, bwd53 = signals["trade_bwd_gain1"], signals["trade_bwd_gain53"]
+    assert all(b < a for a, b in zip(fwd1, fwd53))  # forwards 5/3 always costs less
+    for d, b1, b53 in zip(depths, bwd1, bwd53):
+        assert (b53 < b1) if d in ahead else (b1 < b53)
+    # the medians follow the mean field, computed here by quadrature, within 30%
+    for d, f1, f53, b1, b53 in zip(depths, fwd1, fwd53, bwd1, bwd53):
+        for measured, gain, k in ((f1, 1.0, 0), (f53, 5 / 3, 0), (b1, 1.0, 1), (b53, 5 / 3, 1)):
+            assert measured == pytest.approx(_tanh_gain_costs(gain, d)[k], rel=0.3)
+    assert signals["trade_bwd_gain53_10"] < signals["trade_bwd_gain1_10"]
+    assert signals["trade_fwd_gain53_50"] == pytest.approx(25 / 9 / 1.1779, rel=0.05)
+    assert signals["trade_fwd_gain1_50"] > 50
+
+
+def test_the_mean_field_trade_sets_in_between_the_measured_depths(signals):
+    crossover = signals["trade_mf_crossover"]
+    assert signals["trade_last_ahead"] < crossover < signals["trade_first_holds"]
+    b1, b53 = _tanh_gain_costs(1.0, crossover), _tanh_gain_costs(5 / 3, crossover)
+    assert b53[1] > b1[1]
+    b1, b53 = _tanh_gain_costs(1.0, crossover - 1), _tanh_gain_costs(5 / 3, crossover - 1)
+    assert b53[1] < b1[1]
+    f1, b1 = _tanh_gain_costs(1.0, 100)
+    f53, b53 = _tanh_gain_costs(5 / 3, 100)
+    assert signals["trade_mf_bwd_gain53_100"] == pytest.approx(b53, rel=0.05)
+    assert signals["trade_mf_bwd_gain1_100"] == pytest.approx(b1, rel=0.05)
+    assert signals["trade_mf_fwd_gain53_100"] == pytest.approx(f53, rel=0.05)
+    assert signals["trade_mf_fwd_gain1_100"] == pytest.approx(f1, rel=0.05)

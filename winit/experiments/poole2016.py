@@ -17,7 +17,12 @@ correlation map and the phase diagram (see the paper for their numbers):
 * :func:`correlation_per_layer` -- :math:`c_l` of several pairs of inputs,
   theory (the iterated correlation map) against measurement;
 * :func:`phase_boundary` -- the curve :math:`\\chi_1 = 1` in the
-  :math:`(\\sigma_w^2, \\sigma_b^2)` plane.
+  :math:`(\\sigma_w^2, \\sigma_b^2)` plane;
+* :func:`circle_per_layer` -- a circle of inputs through one network (the
+  paper's "transient chaos" figure of a circle through ordered and chaotic
+  networks): the curve's length layer by layer against the mean-field
+  growth :math:`\\sqrt{\\chi_1}` per layer, and its projection on the first
+  two principal components of chosen layers.
 
 How the miniature differs from the paper:
 
@@ -26,9 +31,9 @@ How the miniature differs from the paper:
 * the inputs are drawn directly as first-layer pre-activations with the
   wanted length (and, for pairs, exactly the wanted correlation), instead
   of passing data through an input layer;
-* it covers the signal-propagation part only, not the paper's Riemannian
-  geometry of input manifolds (their length and curvature through depth)
-  nor its expressivity results.
+* of the paper's Riemannian geometry of input manifolds it covers the
+  length of a circle only (not the curvature nor the Grassmannian length),
+  and none of its expressivity results.
 
 Functions return data and never draw; the chapter "Order and chaos" draws.
 """
@@ -42,10 +47,11 @@ import numpy as np
 
 from .. import meanfield
 from .._threads import one_blas_thread as _one_blas_thread
-from .._validation import check_array, check_choice, check_count, check_rng
+from .._validation import check_array, check_choice, check_count, check_counts, check_rng
 from ..networks import activate
 
-__all__ = ["LayerTrace", "correlation_per_layer", "length_per_layer", "phase_boundary"]
+__all__ = ["CircleTrace", "LayerTrace", "circle_per_layer", "correlation_per_layer",
+           "length_per_layer", "phase_boundary"]
 
 
 
@@ -109,6 +115,16 @@ def _propagate(h, sigma_w2, sigma_b2, activation, depth, rng):
             h = activate(h, activation) @ W + b
             out.append(h)
     return out
+
+
+def _positive_fixed_point(sigma_w2, sigma_b2, activation, what):
+    """q* of the setting, or ValueError if it is 0 or infinite (``what`` needs it)."""
+    q_star = meanfield.fixed_point_q(sigma_w2, sigma_b2, activation)
+    if not 0.0 < q_star < math.inf:
+        raise ValueError(
+            f"{what} needs a finite, positive fixed point q*; got q* = {q_star} at "
+            f"sigma_w2={sigma_w2}, sigma_b2={sigma_b2} for {activation}")
+    return q_star
 
 
 def length_per_layer(sigma_w2, sigma_b2=0.0, activation="tanh", *, q0=(0.1, 1.0, 4.0, 10.0),
@@ -224,11 +240,7 @@ def correlation_per_layer(sigma_w2, sigma_b2=0.0, activation="tanh", *,
     width = check_count(width, "width", "the units per layer; two inputs need two directions",
                         low=2)
     rng = check_rng(rng)
-    q_star = meanfield.fixed_point_q(sigma_w2, sigma_b2, activation)
-    if not 0.0 < q_star < math.inf:
-        raise ValueError(
-            f"the correlation needs a finite, positive fixed point q*; got q* = {q_star} at "
-            f"sigma_w2={sigma_w2}, sigma_b2={sigma_b2} for {activation}")
+    q_star = _positive_fixed_point(sigma_w2, sigma_b2, activation, "the correlation")
     k = c0.size
     a = rng.standard_normal((k, width))
     b = rng.standard_normal((k, width))
@@ -287,3 +299,162 @@ def phase_boundary(q_stars=None, activation="tanh"):
     pts = np.array([meanfield.edge_of_chaos(q, activation) for q in q_stars])
     keep = pts[:, 1] >= -1e-12  # rounding of 0 (ReLU, linear) is kept, as 0
     return pts[keep, 0], np.maximum(pts[keep, 1], 0.0)
+
+
+@dataclass
+class CircleTrace:
+    """A circle of inputs through one random network, layer by layer.
+
+    Attributes
+    ----------
+    sigma_w2, sigma_b2 : float
+        The network's weight and bias variances.
+    activation : str
+        Its activation function.
+    q_star : float
+        The fixed point of the length map; every point of the circle has
+        this squared length at layer 1.
+    chi_1 : float
+        The slope of the correlation map at :math:`c = 1`
+        (:func:`winit.meanfield.chi_1`).
+    theta : numpy.ndarray, shape (n_points,)
+        The angles of the inputs on the circle, in radians.
+    lengths : numpy.ndarray, shape (depth,)
+        The length of the closed curve that layer ``l``'s pre-activations
+        trace, divided by :math:`\\sqrt{n}` (``n`` = ``width``): at layer 1
+        the polygon through ``n_points`` points of a circle of radius
+        :math:`\\sqrt{q^*}`, close to :math:`2\\pi\\sqrt{q^*}`.
+    theory : numpy.ndarray, shape (depth,)
+        The mean-field length, ``lengths[0]`` times
+        :math:`\\chi_1^{(l-1)/2}` at layer ``l``.
+    projections : dict of int to numpy.ndarray, shape (n_points, 2)
+        For each layer asked for, the pre-activations (centred) on their
+        first two principal components, divided by :math:`\\sqrt{n}`; each
+        column's sign is chosen so that its largest entry in absolute value
+        is positive.
+    explained : dict of int to float
+        For the same layers, the fraction of the variance that the first two
+        principal components carry (1 for a flat curve such as the circle).
+    width : int
+        Units per layer.
+    """
+
+    sigma_w2: float
+    sigma_b2: float
+    activation: str
+    q_star: float
+    chi_1: float
+    theta: np.ndarray
+    lengths: np.ndarray
+    theory: np.ndarray
+    projections: dict
+    explained: dict
+    width: int
+
+    @property
+    def layers(self):
+        """numpy.ndarray: the layer numbers ``1..depth``, for plotting."""
+        return np.arange(1, self.lengths.size + 1)
+
+
+def _closed_length(points):
+    """Length of the closed polygon through the rows of ``points``."""
+    steps = np.diff(points, axis=0, append=points[:1])
+    return float(np.sum(np.sqrt(np.sum(steps * steps, axis=1))))
+
+
+def _principal_plane(points):
+    """The centred rows of ``points`` on their first two principal components, and the share
+    of the variance those two carry."""
+    centred = points - points.mean(axis=0)
+    u, s, _ = np.linalg.svd(centred, full_matrices=False)
+    coords = u[:, :2] * s[:2]
+    signs = np.sign(coords[np.argmax(np.abs(coords), axis=0), [0, 1]])
+    return coords * np.where(signs == 0, 1.0, signs), float(np.sum(s[:2] ** 2) / np.sum(s * s))
+
+
+def circle_per_layer(sigma_w2, sigma_b2=0.0, activation="tanh", *, depth=15, width=300,
+                     n_points=600, show=(), rng=0):
+    """A circle of inputs through one random network (Poole et al. 2016, "transient chaos").
+
+    The inputs are ``n_points`` points of a circle in a random plane of the
+    layer-1 pre-activations, :math:`z_1(\\theta) = \\sqrt{n q^*}\\,(u_0\\cos\\theta
+    + u_1 \\sin\\theta)` with :math:`u_0, u_1` orthonormal, so that every
+    point is at the fixed point :math:`q^*` of the length map.  All go
+    through the same network.  In the mean-field limit the squared speed
+    :math:`\\lVert \\partial z_l / \\partial\\theta \\rVert^2` of the curve is
+    multiplied by :math:`\\chi_1` at every layer, so its length by
+    :math:`\\sqrt{\\chi_1}`: an ordered network (:math:`\\chi_1 < 1`)
+    shrinks the circle towards a point, a chaotic one (:math:`\\chi_1 > 1`)
+    stretches it into an ever longer, folded curve.
+
+    Parameters
+    ----------
+    sigma_w2, sigma_b2, activation
+        As in :func:`length_per_layer`; :math:`q^*` must be finite and
+        positive.
+    depth : int, default 15
+        Layers traced (layer 1 is the circle).
+    width : int, default 300
+        Units per layer, at least 2 (the circle needs a plane).
+    n_points : int, default 600
+        Points on the circle, at least 3; the measured length is that of
+        the polygon through them, so it falls short of the curve's once
+        the curve folds on the scale of the spacing.
+    show : sequence of int, default ()
+        Layers (``1..depth``) whose principal-component projection is
+        returned.
+    rng
+        As in :func:`length_per_layer`.
+
+    Returns
+    -------
+    CircleTrace
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range or :math:`q^*` is 0 or infinite.
+    TypeError
+        If a count is not an integer.
+
+    References
+    ----------
+    Poole, Lahiri, Raghu, Sohl-Dickstein and Ganguli (2016), the circle
+    through three random networks (Figure 3 of the arXiv version) and the
+    propagation of a curve's length.
+
+    Examples
+    --------
+    >>> from winit.experiments.poole2016 import circle_per_layer
+    >>> t = circle_per_layer(4.0, 0.05, depth=3, width=100, n_points=400, show=[1], rng=0)
+    >>> round(float(t.lengths[0]) / (2 * math.pi * math.sqrt(t.q_star)), 4)  # a circle at layer 1
+    1.0
+    >>> round(t.explained[1], 12)  # which lies in a plane
+    1.0
+    """
+    sigma_w2, sigma_b2 = _check_setting(sigma_w2, sigma_b2, activation)
+    depth = check_count(depth, "depth", "the number of layers traced")
+    width = check_count(width, "width", "the units per layer; the circle needs a plane", low=2)
+    n_points = check_count(n_points, "n_points", "the points on the circle", low=3)
+    show = check_counts(show, "show", "layers to project, 1..depth", min_len=0)
+    if any(l > depth for l in show):
+        raise ValueError(f"show must list layers from 1 to depth = {depth} (layers to "
+                         f"project); got {show!r:.80}")
+    rng = check_rng(rng)
+    q_star = _positive_fixed_point(sigma_w2, sigma_b2, activation, "the circle")
+    chi = meanfield.chi_1(sigma_w2, sigma_b2, activation)
+    plane, _ = np.linalg.qr(rng.standard_normal((width, 2)))
+    theta = 2.0 * math.pi * np.arange(n_points) / n_points
+    z = math.sqrt(width * q_star) * (np.outer(np.cos(theta), plane[:, 0])
+                                     + np.outer(np.sin(theta), plane[:, 1]))
+    layers = _propagate(z, sigma_w2, sigma_b2, activation, depth, rng)
+    scale = math.sqrt(width)
+    lengths = np.array([_closed_length(h) / scale for h in layers])
+    theory = lengths[0] * chi ** (np.arange(depth) / 2.0)
+    projections, explained = {}, {}
+    for l in show:
+        coords, share = _principal_plane(layers[l - 1])
+        projections[l], explained[l] = coords / scale, share
+    return CircleTrace(sigma_w2, sigma_b2, activation, q_star, chi, theta, lengths, theory,
+                       projections, explained, width)
