@@ -19,6 +19,7 @@ LAYERS = [
     ("networks", 2),
     ("blocks", 2),
     ("_engine", 2),
+    ("transformer", 2),
 ]
 LIBRARY = 1
 
