@@ -20,6 +20,7 @@ LAYERS = [
     ("blocks", 2),
     ("_engine", 2),
     ("transformer", 2),
+    ("transformer_init", 2),
 ]
 LIBRARY = 1
 
