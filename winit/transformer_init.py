@@ -276,7 +276,7 @@ def build(preset, vocab, d_model, n_layers, *, n_heads=1, max_len=32, rng=None, 
     >>> net = build("gpt2_scaled", 100, 64, 8, rng=0)
     >>> round(float(np.std(net.params["h0.mlp.w_out"])), 4)  # 0.02 / sqrt(16)
     0.005
-    >>> build("mup", 100, 64, 2, rng=0).params["head"].any()
+    >>> bool(build("mup", 100, 64, 2, rng=0).params["head"].any())
     False
     """
     preset = check_choice(preset, "preset", tuple(PRESETS))

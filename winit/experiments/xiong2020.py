@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._threads import one_blas_thread as _one_blas_thread
 from .._validation import check_count, check_counts, check_member, check_sequence
 from ..transformer_init import PRESETS, build
 
@@ -132,7 +133,8 @@ def _measure(preset, seeds, s, **layout):
         tokens, targets = random_tokens(s["vocab"], s["batch"], s["seq_len"], data_rng)
         net = build(preset, s["vocab"], s["d_model"], s["n_layers"], n_heads=s["n_heads"],
                     max_len=s["seq_len"], rng=weight_rng, **layout)
-        fwd, grads = net.loss_and_gradients(tokens, targets)
+        with _one_blas_thread():  # small products: threads only wait on a busy machine
+            fwd, grads = net.loss_and_gradients(tokens, targets)
         blocks = [math.sqrt(sum(float(np.sum(grads[n] ** 2)) for n in net.block_parameters(l)))
                   for l in range(net.n_layers)]
         w_out = [float(np.linalg.norm(grads[f"h{l}.mlp.w_out"])) for l in range(net.n_layers)]
