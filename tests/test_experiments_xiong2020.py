@@ -1,4 +1,4 @@
-"""Xiong et al. (2020) at initialisation: what the measurements report, and Theorem 1's depth law."""
+"""Xiong et al. (2020) at initialisation: what the measurements report, and their bound's depth law."""
 
 import math
 
@@ -34,7 +34,7 @@ def test_pre_ln_stream_grows_with_depth():
     assert np.all(np.diff(r.stream_var[0]) > 0)
 
 
-def test_theorem_1_pre_ln_last_layer_gradient_shrinks_post_ln_does_not():
+def test_bound_pre_ln_last_layer_gradient_shrinks_post_ln_does_not():
     depths = (2, 8)
     r = xiong2020.last_layer_by_depth(depths, seeds=(0, 1, 2), vocab=300, d_model=32, n_heads=2,
                                       seq_len=16, batch=4)

@@ -1,15 +1,15 @@
 """Xiong et al. (2020), "On layer normalization in the Transformer architecture": a transformer at initialisation.
 
-Xiong et al. prove (their Theorem 1, with mean-field assumptions) that at
-initialisation the gradient of the last layer's MLP weights :math:`W^{2,L}`
-of a *Post-LN* Transformer (a LayerNorm after each residual sum, as Vaswani
-et al. 2017 place it) has a size that does not shrink with the number of
-layers :math:`L`, while in a *Pre-LN* Transformer (a LayerNorm at the
-start of each sublayer, and one at the end) it shrinks as
-:math:`1/\\sqrt L`; their Figure 3 measures the gradient norm of
-:math:`W^{2,l}` layer by layer at initialisation, growing towards the
-output for Post-LN.  Large gradients near the output are their explanation
-of why Post-LN needs a learning-rate warm-up.
+Xiong et al. prove with mean-field arguments (their abstract) that at
+initialisation the expected gradients of the parameters near the output are
+large in a *Post-LN* Transformer (a LayerNorm after each residual sum, as
+Vaswani et al. 2017 place it) and well behaved in a *Pre-LN* one (a
+LayerNorm at the start of each sublayer, and one at the end).  Their bound
+on the gradient of the last layer's MLP weights :math:`W^{2,L}` does not
+shrink with the number of layers :math:`L` for Post-LN and shrinks as
+:math:`1/\\sqrt L` for Pre-LN.  Large gradients near the output are their
+explanation of why Post-LN needs a learning-rate warm-up.  (The theorem's
+and the figures' numbers were not checked against the paper's text.)
 
 This module measures, with :mod:`winit.transformer` and the named recipes
 of :mod:`winit.transformer_init`, over several seeds:
@@ -22,7 +22,7 @@ of :mod:`winit.transformer_init`, over several seeds:
   (Post-LN) or before (Pre-LN) each sublayer, the same weights: the
   gradient norm of each block and of each :math:`W^{2,l}`;
 * :func:`last_layer_by_depth` -- the gradient norm of :math:`W^{2,L}`
-  against :math:`L`, the quantity of Theorem 1.
+  against :math:`L`, the quantity of their bound.
 
 How this differs from the paper: a decoder-only language model with
 causal attention (theirs: encoder-decoder translation and BERT), width
@@ -220,8 +220,8 @@ def last_layer_by_depth(depths=(2, 4, 8, 16), norms=("post", "pre"), *, seeds=(0
                         preset="vaswani", **settings):
     """The gradient norm of the last block's :math:`W^{2,L}` against the depth :math:`L`.
 
-    Theorem 1 of Xiong et al.: Post-LN's does not shrink with :math:`L`,
-    Pre-LN's shrinks as :math:`1/\\sqrt L`.
+    Xiong et al.'s bound: Post-LN's does not shrink with :math:`L`, Pre-LN's
+    shrinks as :math:`1/\\sqrt L`.
 
     Parameters
     ----------
