@@ -108,6 +108,9 @@ class Preset:
         ``(d, L)`` in :attr:`scales`.
     stds : dict of str to str
         The formula of each group's standard deviation, as text.
+    scales : dict of str to callable
+        ``alpha`` and ``embed_scale`` as functions of ``(d_model, n_layers)``
+        (DeepNorm's :math:`(2L)^{1/4}`, Vaswani et al.'s :math:`\\sqrt d`).
     """
 
     name: str
