@@ -107,3 +107,11 @@ def test_bad_tokens_are_refused():
         net.forward(np.zeros((1, 3), dtype=int), np.zeros((1, 2), dtype=int))
     with pytest.raises(TypeError, match="fwd"):
         net.backward(None)
+
+
+def test_an_overflowing_forward_pass_raises_instead_of_returning_nan():
+    net = Transformer(11, 8, 1, norm="none", max_len=4)
+    for name, p in net.params.items():
+        p[...] = 1e200
+    with np.errstate(all="ignore"), pytest.raises(FloatingPointError, match="overflowed"):
+        net.forward(np.zeros((1, 3), dtype=int), np.zeros((1, 3), dtype=int))

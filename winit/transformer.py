@@ -344,6 +344,8 @@ class Transformer:
         ------
         TypeError, ValueError
             If ``tokens`` or ``targets`` is malformed.
+        FloatingPointError
+            If the stream or the loss is not finite (weights far too large).
         """
         tokens = self._check_tokens(tokens, "tokens")
         targets = self._check_tokens(targets, "targets")
@@ -388,6 +390,10 @@ class Transformer:
         head = prm["wte"].T if self.tied else prm["head"]
         logits = hf @ head
         loss, glogits = _sm.loss_and_grad(logits.reshape(-1, self.vocab), targets.reshape(-1))
+        if not (np.isfinite(loss) and np.all(np.isfinite(stream_var))):
+            raise FloatingPointError(
+                "the forward pass overflowed (a non-finite stream or loss): the weights are too "
+                "large for float64; got loss " + repr(float(loss)))
         uniform = float(np.mean(np.log(np.arange(1, t + 1))))
         return TransformerForward(float(loss), logits, np.array(stream_var), np.array(entropy),
                                   uniform, (tokens, caches, hf, cf, glogits.reshape(logits.shape)))
