@@ -141,7 +141,7 @@ def test_transformer_presets_initial_loss_against_log_v(ch):
         assert abs(ch[f"tfm_{name}_initial_loss"] - log_v) < 0.05, name
     assert ch["tfm_mup_initial_loss"] == round(log_v, 2)  # zero readout: exactly uniform
     assert ch["tfm_near_log_v"] == 4
-    assert abs(ch["tfm_pytorch_initial_loss"] - (log_v + 1 / 6)) < 0.1  # U[+-1/sqrt d] head: v = 1/3
+    assert abs(ch["tfm_pytorch_initial_loss"] - (log_v + 1 / 6)) < 0.2  # U[+-1/sqrt d] head: v = 1/3
     # Vaswani's tied, sqrt(d)-scaled embedding: above log V, below the bare embedding's loss
     assert log_v + 0.2 < ch["tfm_vaswani_initial_loss"] < ch["emb_vaswani_loss"]
     assert ch["tfm_deepnorm_initial_loss"] > ch["tfm_vaswani_initial_loss"]
