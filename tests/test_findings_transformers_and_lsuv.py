@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 from _glue import glued
 
@@ -94,8 +95,77 @@ def test_backward_factor_explains_the_sigmoid(ch):
     assert ch["chi_lsuv_sigmoid"] < 0.2 and ch["chi_lsuv_sigmoid_10"] < 1e-6
 
 
-def test_exercise_findings(ch):
-    # orthogonal x sqrt(2) against LSUV: neither ahead on both seeds; both before He
-    assert ch["ex_orth_before_lsuv"] < 2 and ch["ex_lsuv_before_orth"] < 2
-    assert ch["ex_both_before_he"] == 2
+def test_exercise_orthogonal_and_measured_scale_both_help_neither_on_every_seed(ch):
+    n = ch["ex_seeds"]
+    assert n >= 8
+    assert ch["ex_he_median"] > ch["ex_orth_median"] > ch["ex_lsuv_median"]
+    # "starting orthogonal accounts for more of the median gain than measuring the scale"
+    assert ch["ex_he_median"] - ch["ex_orth_median"] > ch["ex_orth_median"] - ch["ex_lsuv_median"]
+    # "neither is ahead on every seed"
+    assert 0 < ch["ex_orth_before_he"] < n and ch["ex_orth_after_he"] > 0
+    assert 0 < ch["ex_lsuv_before_orth"] < n and ch["ex_lsuv_after_orth"] > 0
     assert ch["fresh_max_divisions"] > 1 and abs(ch["fresh_first_var"] - 1) >= 0.1
+
+
+def expected_max_of_normals(n):
+    """E[max of n i.i.d. N(0, 1)] by quadrature of n z phi(z) Phi(z)^(n-1) (independent of the chapter)."""
+    z = np.linspace(-10, 10, 200001)
+    phi = np.exp(-z * z / 2) / math.sqrt(2 * math.pi)
+    cdf = np.cumsum(phi) * (z[1] - z[0])
+    return float(np.trapezoid(n * z * phi * cdf ** (n - 1), z))
+
+
+def test_untied_unit_output_layer_sits_below_its_many_token_limit(ch):
+    v, d = 1000, 64
+    limit = math.sqrt(2 * d * math.log(v))  # sqrt(2 v log V) with v = d
+    assert ch["emb_untied_std1_limit"] == round(limit, 2)
+    assert ch["emb_max_sd_limit"] == round(math.sqrt(2 * math.log(v)), 2)
+    assert abs(ch["emb_max_sd_finite"] - expected_max_of_normals(v)) < 0.02
+    # the finite-V average explains the measurement, not the limit
+    assert abs(ch["emb_untied_std1_finite"] - ch["emb_loss_untied_norm_std1"]) < 0.6
+    assert ch["emb_untied_std1_limit"] - ch["emb_loss_untied_norm_std1"] > 2
+
+
+def test_flax_embed_and_vaswani_sqrt_d_embedding(ch):
+    assert ch["flax_embed_fan_in"] == 64  # nn.Embed: N(0, 1/d), not N(0, 1)
+    assert abs(ch["emb_vaswani_self_logit"] - 8.0) < 0.5  # sqrt(d)
+    # log(e^8 + V e^(v/2)) with v about 1.5 (embedding 1 plus sinusoids 1/2): about 8.6
+    approx = math.log(math.exp(8) + 1000 * math.exp(0.75))
+    assert abs(ch["emb_vaswani_loss"] - approx) < 0.3 and ch["emb_vaswani_loss"] > math.log(1000) + 1.5
+
+
+def test_transformer_presets_initial_loss_against_log_v(ch):
+    log_v = math.log(1000)
+    assert ch["tfm_log_vocab"] == round(log_v, 2)
+    for name in ("gpt2_code", "gpt2_scaled", "tfixup", "mup"):
+        assert abs(ch[f"tfm_{name}_initial_loss"] - log_v) < 0.05, name
+    assert ch["tfm_mup_initial_loss"] == round(log_v, 2)  # zero readout: exactly uniform
+    assert ch["tfm_near_log_v"] == 4
+    assert abs(ch["tfm_pytorch_initial_loss"] - (log_v + 1 / 6)) < 0.2  # U[+-1/sqrt d] head: v = 1/3
+    # Vaswani's tied, sqrt(d)-scaled embedding: above log V, below the bare embedding's loss
+    assert log_v + 0.2 < ch["tfm_vaswani_initial_loss"] < ch["emb_vaswani_loss"]
+    assert ch["tfm_deepnorm_initial_loss"] > ch["tfm_vaswani_initial_loss"]
+
+
+def test_transformer_stream_and_attention_at_initialisation(ch):
+    uniform = sum(math.log(t) for t in range(1, 33)) / 32
+    assert ch["tfm_uniform_entropy"] == round(uniform, 2)
+    assert ch["tfm_mup_entropy"] == ch["tfm_uniform_entropy"]  # zero query
+    assert abs(ch["tfm_gpt2_code_entropy"] - uniform) < 0.02
+    assert ch["tfm_vaswani_entropy_first"] < uniform - 0.3
+    assert abs(ch["tfm_gpt2_code_var_first"] - (0.02 ** 2 + 0.01 ** 2)) < 1e-4
+    assert ch["tfm_gpt2_code_var_last"] > 5 * ch["tfm_gpt2_code_var_first"]
+    assert ch["tfm_gpt2_scaled_var_last"] < ch["tfm_gpt2_code_var_last"] / 3
+    assert ch["tfm_mup_grad_zero"] is True
+
+
+def test_post_ln_against_pre_ln_gradients(ch):
+    assert ch["tfm_place_seeds"] >= 5
+    assert ch["tfm_preln_grad_ratio"] < 0.6 and ch["tfm_preln_grad_ratio_max"] < 0.7
+    assert 0.7 < ch["tfm_postln_grad_ratio"] < 1.5
+    assert ch["tfm_postln_grad_ratio_min"] > ch["tfm_preln_grad_ratio_max"]  # on every seed
+    depths = ch["tfm_depths"]
+    assert depths[0] == 2 and depths[-1] == 16
+    assert ch["tfm_depth_sqrt_ratio"] == round(math.sqrt(8), 2)
+    assert 1.8 < ch["tfm_depth_pre_shrink"] < 3.5  # 1/sqrt(L)
+    assert 0.8 < ch["tfm_depth_post_shrink"] < 1.25  # flat

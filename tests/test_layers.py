@@ -19,6 +19,8 @@ LAYERS = [
     ("networks", 2),
     ("blocks", 2),
     ("_engine", 2),
+    ("transformer", 2),
+    ("transformer_init", 2),
 ]
 LIBRARY = 1
 

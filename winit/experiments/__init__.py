@@ -24,6 +24,8 @@
   GPT-2's tied output layer): the first residual stream and the initial loss.
 * :mod:`winit.experiments.mishkin2016` -- LSUV (Mishkin and Matas, 2016): layer
   variances against fixed gains, and training against He and Glorot.
+* :mod:`winit.experiments.xiong2020` -- Xiong et al. (2020): a small transformer at
+  initialisation under eight published recipes; Post-LN against Pre-LN.
 * :mod:`winit.experiments.yang2022` -- Tensor Programs V (Yang et al., 2022):
   the coordinate check and the learning-rate sweep over widths, standard
   parametrization against muP.
