@@ -66,7 +66,7 @@ References
    N. Ryder, J. Pachocki, W. Chen and J. Gao, "Tensor Programs V: Tuning
    large neural networks via zero-shot hyperparameter transfer",
    arXiv:2203.03466 (2022), Table 3 (and Table 8, the equivalent form the
-   ``mup`` package implements), Appendix B.
+   ``mup`` package implements).
 .. [2] G. Yang and E. J. Hu, "Feature learning in infinite-width neural
    networks", arXiv:2011.14522 (2020): muP's first form.
 """
@@ -181,8 +181,7 @@ def mup_layer(kind, fan_in, fan_out, *, base_width, gain=math.sqrt(2.0), optimiz
         Which learning-rate row of Table 3 to use.  The ``mup`` package
         applies Adam's row to every optimiser that normalises the gradient
         entry by entry (RMSProp, Adagrad) and SGD's to SGD-like ones (its
-        ``optim`` module; the paper's Appendix B discusses other
-        optimisers).
+        ``optim`` module).
     parametrization : {"mup", "sp"}, default "mup"
         ``"sp"`` returns the standard parametrization: :math:`\\sigma_{SP}`
         and every multiplier 1.

@@ -298,7 +298,7 @@ def coord_check(widths=(64, 128, 256, 512, 1024, 2048), *, depth=2, base_width=6
         Width at which muP equals SP.
     lr : float, optional
         Master learning rate :math:`\\eta`; by default 0.1 with SGD and
-        0.001 with Adam (Kingma and Ba's default).
+        0.001 with Adam (PyTorch's default).
     steps : int, default 4
         SGD steps.
     batch_size : int, default 16
