@@ -19,8 +19,8 @@ Adam LR         1                           1/fan_in (1)            1/fan_in (1)
 *Input* weights map a fixed dimension (the data's) to a width, *output*
 weights a width to a fixed dimension (the classes), *hidden* weights a width
 to a width.  A bias is an input weight from the constant 1: its fan_out is
-its length, so the biases of the hidden layers get the input column's SGD
-rate, and the output layer's bias, whose length is the number of classes,
+its length (Table 3's caption), so the biases of the hidden layers get the
+input column's SGD rate, and the output layer's bias, whose length is the number of classes,
 keeps a rate that does not change with width.
 
 The table gives scalings, not values.  This module fixes the constants with
@@ -66,7 +66,8 @@ References
    N. Ryder, J. Pachocki, W. Chen and J. Gao, "Tensor Programs V: Tuning
    large neural networks via zero-shot hyperparameter transfer",
    arXiv:2203.03466 (2022), Table 3 (and Table 8, the equivalent form the
-   ``mup`` package implements), Appendix B.
+   ``mup`` package implements), Appendix B (further explanation of the
+   tables).
 .. [2] G. Yang and E. J. Hu, "Feature learning in infinite-width neural
    networks", arXiv:2011.14522 (2020): muP's first form.
 """
@@ -181,8 +182,8 @@ def mup_layer(kind, fan_in, fan_out, *, base_width, gain=math.sqrt(2.0), optimiz
         Which learning-rate row of Table 3 to use.  The ``mup`` package
         applies Adam's row to every optimiser that normalises the gradient
         entry by entry (RMSProp, Adagrad) and SGD's to SGD-like ones (its
-        ``optim`` module; the paper's Appendix B discusses other
-        optimisers).
+        ``optim`` module; the paper's Appendix B.3 treats Adagrad and
+        RMSProp exactly as Adam).
     parametrization : {"mup", "sp"}, default "mup"
         ``"sp"`` returns the standard parametrization: :math:`\\sigma_{SP}`
         and every multiplier 1.

@@ -1,9 +1,9 @@
 """Radford et al. (2018), "Improving language understanding by generative pre-training"
 (GPT-1): token embeddings of standard deviation 0.02, and what they do to the initial loss.
 
-GPT-1 (section 4.1, "Model specifications") states: "Since layernorm is used
-extensively throughout the model, a simple weight initialization of
-N(0, 0.02) was sufficient"; GPT-2's released code (``src/model.py`` of
+GPT-1's paper (its "Model specifications" paragraph) states that, since
+LayerNorm is used throughout the model, a simple initialisation of the
+weights from N(0, 0.02) was enough; GPT-2's released code (``src/model.py`` of
 github.com/openai/gpt-2) draws its token embedding ``wte`` with standard
 deviation 0.02 (its position embedding ``wpe`` with 0.01), ends with a
 LayerNorm ``ln_f``, and computes the logits with the *same* matrix,
@@ -65,10 +65,10 @@ GPT2_RECIPES = ("released", "huggingface")
 def residual_projection_std(n_layer, recipe="huggingface", *, base=0.02):
     """Standard deviation of GPT-2's residual projections (``c_proj``), by recipe.
 
-    GPT-2's paper (Radford et al. 2019, section 2.3) scales "the weights of
-    residual layers at initialization by a factor of :math:`1/\\sqrt{N}`
-    where N is the number of residual layers".  The code OpenAI released
-    (``src/model.py`` of github.com/openai/gpt-2) does not: every weight
+    GPT-2's paper (Radford et al. 2019, among its changes to GPT-1's model)
+    scales the weights of the residual layers at initialisation "by a factor
+    of :math:`1/\\sqrt{N}`", N being the number of residual layers.  The code
+    OpenAI released (``src/model.py`` of github.com/openai/gpt-2) does not: every weight
     matrix, ``c_proj`` included, is drawn from N(0, 0.02^2) (the position
     embedding from N(0, 0.01^2)).  Hugging Face's ``GPT2PreTrainedModel``
     (``modeling_gpt2.py``) and Karpathy's nanoGPT (``model.py``) draw the

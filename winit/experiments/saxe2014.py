@@ -4,9 +4,9 @@ of learning in deep linear neural networks", ICLR.
 Reproduces, in miniature, the paper's comparison of learning times against
 depth for deep linear networks trained by gradient descent from random
 orthogonal and from scaled random Gaussian initial weights: from orthogonal
-weights the learning time stays flat as depth grows (the paper's
-"depth-independent learning times"), from Gaussian weights of the same
-variance it grows (see the paper for its figures).
+weights the learning time stays flat as depth grows (the "depth
+independent learning times" of the paper's abstract), from Gaussian weights
+of the same variance it grows (see the paper for its figures).
 
 The task is the paper's own setting, linear regression with whitened inputs:
 inputs :math:`x \\in \\mathbb{R}^{16}` whose sample covariance is exactly

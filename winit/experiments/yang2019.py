@@ -1,7 +1,7 @@
 """Yang, Pennington, Rao, Sohl-Dickstein and Schoenholz (2019), "A mean field theory
 of batch normalization", ICLR.
 
-Their finding: in a deep fully connected network with batch normalisation
+Their finding (abstract): in a deep fully connected network with batch normalisation
 after every layer and no skip connections, the gradients grow exponentially
 from the last layer back to the first at initialisation, whatever the
 weights' variance and the activation; batch normalisation itself causes it,

@@ -9,14 +9,16 @@ in the maximal update parametrization (muP, its Table 3, implemented in
 :mod:`winit.mup`) it does not, so a learning rate tuned on a narrow network
 can be copied to a wide one.  The mechanism: after one SGD step in SP the
 output of a network moves by an amount that grows with width (the paper
-works it out for a one-hidden-layer linear network, where the step adds a
-term proportional to :math:`U^\\top U = \\Theta(n)`), while in muP every
+works it out in its section 5, Eq. (5), for a one-hidden-layer linear
+network, where the step adds a term proportional to
+:math:`U^\\top U = \\Theta(n)`), while in muP every
 layer's activations move by an amount independent of width.  This module
 reproduces, in miniature:
 
-* :func:`coord_check` -- the *coordinate check* (the name of Microsoft's
-  ``mup`` package, whose README likens it to gradient checking): the
-  standard deviation of the coordinates of :math:`x_t - x_0` for each
+* :func:`coord_check` -- the *coordinate check* (the paper's Appendix D.1,
+  which, like the README of Microsoft's ``mup`` package, likens it to
+  gradient checking; its Figure 5 plots the same measure): the standard
+  deviation of the coordinates of :math:`x_t - x_0` for each
   layer's pre-activations :math:`x` after :math:`t` training steps, against
   width, in SP and in muP, with SGD or with Adam (Table 3's two learning-rate
   rows);
@@ -30,9 +32,9 @@ layers of width :math:`n`, :math:`f(\\xi) = W_3^\\top \\phi(W_2^\\top
 \\phi(W_1^\\top \\xi + b_1) + b_2) + b_3`, softmax cross-entropy; the sweep
 uses one hidden layer by default.  SP is He's initialisation,
 N(0, 2/fan_in), with one learning rate; muP is Table 3 with a base width
-:math:`n_0`, :math:`\\tilde n = n/n_0` (the convention of the ``mup``
-package): the same draws with the output layer divided by
-:math:`\\sqrt{\\tilde n}`, and SGD learning rates :math:`\\eta\\tilde n` for
+:math:`n_0`, :math:`\\tilde n = n/n_0` (the paper's Eq. (4), and the
+convention of the ``mup`` package): the same draws with the output layer
+divided by :math:`\\sqrt{\\tilde n}`, and SGD learning rates :math:`\\eta\\tilde n` for
 :math:`W_1, b_1, b_2`, :math:`\\eta` for :math:`W_2` and :math:`b_3`,
 :math:`\\eta/\\tilde n` for :math:`W_3` (Adam: :math:`\\eta/\\tilde n` for
 :math:`W_2` and :math:`W_3`, :math:`\\eta` for the rest;
@@ -298,7 +300,7 @@ def coord_check(widths=(64, 128, 256, 512, 1024, 2048), *, depth=2, base_width=6
         Width at which muP equals SP.
     lr : float, optional
         Master learning rate :math:`\\eta`; by default 0.1 with SGD and
-        0.001 with Adam (Kingma and Ba's default).
+        0.001 with Adam (PyTorch's default).
     steps : int, default 4
         SGD steps.
     batch_size : int, default 16

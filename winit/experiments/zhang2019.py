@@ -10,8 +10,8 @@ with depth.  This module compares, for fully connected branches
 * ``"he"`` -- both branch layers He-initialised, N(0, 2/n);
 * ``"sqrt_depth"`` -- the last layer of each branch scaled by
   :math:`1/\\sqrt{L}` for ``L`` blocks, as GPT-2's paper scales the weights
-  of its residual layers (Radford et al., 2019, section 2.3: "a factor of
-  :math:`1/\\sqrt{N}` where N is the number of residual layers").  GPT-2's
+  of its residual layers (Radford et al., 2019: "by a factor of
+  :math:`1/\\sqrt{N}`", N being the number of residual layers).  GPT-2's
   branches start with a LayerNorm (``norm="layer"`` here; without it the
   branches are un-normalised), and its released code draws every weight
   with standard deviation 0.02, without the factor
@@ -22,7 +22,7 @@ with depth.  This module compares, for fully connected branches
   and the effect of torchvision's ``zero_init_residual=True``, which zeroes the
   last BatchNorm scale of each branch;
 * ``"skipinit"`` -- He-initialised branches behind a learnable scalar
-  :math:`\\alpha = 0` (De and Smith, 2020; ReZero, Bachlechner et al., 2020,
+  :math:`\\alpha = 0` (De and Smith, 2020; ReZero, Bachlechner et al., 2021,
   is the same multiplier in transformers).
 
 Reproduces, in miniature: the residual stream's variance through depth at
