@@ -116,10 +116,10 @@ def test_tanh_gain_53_wins_shallow_gain_1_deeper_neither_deepest(ch):
     # shallow: gain 5/3 lower in every seed, and clearly in the median (the issue's reviewer, at
     # width 64: 0.06 against 0.09)
     assert wins[i_shallow] == n and five[i_shallow] < 0.8 * one[i_shallow]
-    # deeper: gain 1's median lower (reviewer at 30 layers: 0.37 against 0.52); these runs are
-    # chaotic, so the seed count is only "most"
+    # deeper: gain 1 lower in every seed at the chapter's rate (reviewer at 30 layers: 0.37
+    # against 0.52), as the table's row says
     assert one[i_deep] < five[i_deep] - 0.1
-    assert ch["practice_tanh_wins1_deep"] == n - wins[i_deep] >= n - 1
+    assert ch["practice_tanh_wins1_deep"] == n - wins[i_deep] == n
     assert ch["practice_tanh_wins53_mixed"] == wins[i_mixed]
     # deepest: no run of either gain trained (log 10 = 2.303 is a uniform guess)
     assert ch["practice_tanh_deepest_min"] > ch["practice_tanh_untrained_threshold"] >= 1.0
@@ -131,9 +131,16 @@ def test_tanh_gain_53_wins_shallow_gain_1_deeper_neither_deepest(ch):
         assert ch[f"practice_tanh_gain1_{t}"] == one[i] and ch[f"practice_tanh_gain53_{t}"] == five[i]
 
 
+def test_tanh_crossing_moves_with_the_learning_rate(ch):
+    # at the deep depth, a smaller rate hands the median to gain 5/3: "not at" the slower rate
+    assert ch["practice_tanh_lr"] == 0.05 and ch["practice_tanh_slow_lr"] == 0.02
+    assert ch["practice_tanh_slow_gain53"] < ch["practice_tanh_slow_gain1"]
+    assert 0 < ch["practice_tanh_slow_wins53"] <= ch["practice_train_seeds"]
+
+
 def test_tanh_sweep_reproducible_shallow_chaotic_deep(ch):
     # the thresholds the text states for the nudged rerun (the chapter asserts the measurement)
-    assert ch["practice_tanh_nudge_shallow_below"] == 1e-6
+    assert ch["practice_tanh_nudge_shallow_below"] == 1e-4
     assert ch["practice_tanh_nudge_deep_above"] == 0.01
 
 
