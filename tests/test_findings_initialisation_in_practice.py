@@ -91,3 +91,108 @@ def test_keras_normals_are_truncated_and_pytorchs_are_not(ch):
     # exceed 4 standard deviations with probability 1 - (1 - 6.3e-5)^1e5 > 0.998
     assert 2.2 <= ch["practice_trunc_max"] <= round(2 / 0.8796, 2)
     assert 4 < ch["practice_untrunc_max"] < 6
+
+
+# ---- the tanh gain sweep over depth (issue 18, item 1) ------------------------------------------
+
+def test_tanh_gain_sweep_names_and_shapes(ch):
+    depths = ch["practice_tanh_gain_depths"]
+    assert depths == sorted(depths) and len(depths) >= 3 and depths[0] == 10 and depths[-1] >= 60
+    for name in ("practice_tanh_gain1_loss", "practice_tanh_gain53_loss"):
+        losses = ch[name]
+        assert isinstance(losses, list) and len(losses) == len(depths)
+        assert all(isinstance(v, float) and 0 < v < 3 for v in losses)
+    assert len(ch["practice_tanh_wins53"]) == len(depths)
+    assert ch["practice_tanh_width"] in (32, 64)
+
+
+def test_tanh_gain_53_wins_shallow_gain_1_deeper_neither_deepest(ch):
+    depths, n = ch["practice_tanh_gain_depths"], ch["practice_train_seeds"]
+    one, five, wins = (ch["practice_tanh_gain1_loss"], ch["practice_tanh_gain53_loss"],
+                       ch["practice_tanh_wins53"])
+    i_shallow, i_mixed, i_deep, i_deepest = (depths.index(ch[f"practice_tanh_depth_{t}"])
+                                             for t in ("shallow", "mixed", "deep", "deepest"))
+    assert i_shallow < i_mixed < i_deep < i_deepest
+    # shallow: gain 5/3 lower in every seed, and clearly in the median (the issue's reviewer, at
+    # width 64: 0.06 against 0.09)
+    assert wins[i_shallow] == n and five[i_shallow] < 0.8 * one[i_shallow]
+    # deeper: gain 1 lower in every seed at the chapter's rate (reviewer at 30 layers: 0.37
+    # against 0.52), as the table's row says
+    assert one[i_deep] < five[i_deep] - 0.1
+    assert ch["practice_tanh_wins1_deep"] == n - wins[i_deep] == n
+    assert ch["practice_tanh_wins53_mixed"] == wins[i_mixed]
+    # deepest: no run of either gain trained (log 10 = 2.303 is a uniform guess)
+    assert ch["practice_tanh_deepest_min"] > ch["practice_tanh_untrained_threshold"] >= 1.0
+    assert min(one[i_deepest], five[i_deepest]) >= ch["practice_tanh_deepest_min"] - 0.05
+    assert max(one[i_deepest], five[i_deepest]) < math.log(10) + 0.1
+    # training gets harder with depth for gain 1, the whole way
+    assert one == sorted(one)
+    for t, i in (("shallow", i_shallow), ("mixed", i_mixed), ("deep", i_deep), ("deepest", i_deepest)):
+        assert ch[f"practice_tanh_gain1_{t}"] == one[i] and ch[f"practice_tanh_gain53_{t}"] == five[i]
+
+
+def test_tanh_crossing_moves_with_the_learning_rate(ch):
+    # at the deep depth, a smaller rate hands the median to gain 5/3: "not at" the slower rate
+    assert ch["practice_tanh_lr"] == 0.05 and ch["practice_tanh_slow_lr"] == 0.02
+    assert ch["practice_tanh_slow_gain53"] < ch["practice_tanh_slow_gain1"]
+    assert 0 < ch["practice_tanh_slow_wins53"] <= ch["practice_train_seeds"]
+
+
+def test_tanh_sweep_reproducible_shallow_chaotic_deep(ch):
+    # the thresholds the text states for the nudged rerun (the chapter asserts the measurement)
+    assert ch["practice_tanh_nudge_shallow_below"] == 1e-4
+    assert ch["practice_tanh_nudge_deep_above"] == 0.01
+
+
+def test_tanh_gain_53_is_chaotic_by_an_independent_quadrature(ch):
+    from _quad import tanh_chi_1
+
+    chi, q = tanh_chi_1(25 / 9, 0.0)
+    assert q > 0.5  # a non-zero fixed point: sigma_w^2 = 25/9 > 1
+    assert ch["practice_tanh_chi1_gain53"] == pytest.approx(chi, abs=0.006)
+    assert ch["practice_tanh_chi1_gain53"] > 1
+    assert ch["practice_tanh_chi1_gain53_10"] == round(chi ** 10)
+    assert ch["practice_tanh_chi1_gain53_30"] == pytest.approx(chi ** 30, rel=0.05)
+
+
+# ---- what the frameworks' defaults do (issue 18, "Initialisation in practice") ------------------
+
+def test_every_default_passes_check_1(ch):
+    assert 0 < ch["practice_fw_loss_dev"] < 0.25
+
+
+def test_pytorch_default_bias_floor_and_forgotten_input(ch):
+    # weights n Var[w] = 1/3: ReLU keeps 1/6 of the second moment per layer; 10 layers without
+    # bias leave about 6^(-10/2) = 1.3e-4 of the input's standard deviation (~0.5-1 at layer 1)
+    assert 1e-5 < ch["practice_fw_pytorch0_relu_act"] < 1e-3
+    # with U[-1/8, 1/8] biases (variance 1/192) the pre-activations settle at the fixed point
+    # q* = sigma_b^2 / (1 - sigma_w^2 / 2) = (1/192) / (5/6) = 0.00625: a ReLU output of std ~0.05
+    q_star = (1 / 192) / (1 - 1 / 6)
+    assert 0.3 * math.sqrt(q_star) < ch["practice_fw_pytorch_relu_act"] < 1.5 * math.sqrt(q_star)
+    # ... but the level is the bias's: the last hidden layer hardly depends on the input
+    assert ch["practice_fw_pytorch_relu_share"] < 1e-3
+    assert ch["practice_fw_pytorch_tanh_share"] < 0.05
+    assert ch["practice_fw_pytorch_relu_grad"] < 0.1
+    assert ch["practice_fw_pytorch_relu_spread"] > 100 and isinstance(ch["practice_fw_pytorch_relu_spread"], int)
+
+
+def test_small_normal_defaults_starve_a_plain_stack(ch):
+    assert ch["practice_fw_small_gain"] == pytest.approx(64 * 0.02 ** 2)
+    # each ReLU layer keeps about n Var[w] / 2 = 0.0128 of the mean square: over 9 layers the
+    # std shrinks by about 0.0128^(9/2) ~ 3e-9 from layer 1's (~0.09)
+    assert ch["practice_fw_small_relu_act"] < 1e-8
+    assert ch["practice_fw_small_tanh_act"] < 1e-6
+    assert ch["practice_fw_small_ratio"] < 1e-8
+
+
+def test_glorot_and_lecun_half_of_relus_need(ch):
+    # n Var[w] = 1 for square layers: ReLU halves the mean square, so the std falls by
+    # sqrt(2) per layer, 2^(-9/2) = 0.044 over the 9 layers from 1 to 10
+    ratio = ch["practice_fw_keras_relu_act10"] / ch["practice_fw_keras_relu_act1"]
+    assert 0.02 < ratio < 0.1
+    assert ch["practice_fw_good_spread_max"] < 4
+    assert 4 < ch["practice_fw_tv_relu_spread"] < 100
+
+
+def test_gpt2_cproj_std(ch):
+    assert ch["practice_gpt2_cproj_std"] == pytest.approx(0.02 / math.sqrt(24), abs=5e-5)

@@ -16,6 +16,8 @@ gradient is computed; everything around the step is here, once:
   the end of every window;
 * the learning rates' checks (:func:`check_rates`): one rate, one per layer,
   or one per run and layer;
+* :func:`adam_update`, one Adam step; :func:`exact_matmul`, a matrix product
+  that gives the same bits with any BLAS kernel (for chaotic runs);
 * :class:`TrainHistory`, the record of one run, the base of
   :class:`winit.networks.TrainResult` and :class:`winit.blocks.BlockTrainResult`
   (and published as ``winit.networks.TrainHistory``).
@@ -351,3 +353,86 @@ def adam_update(param, grad, m, v, step, lr, *, beta1=0.9, beta2=0.999, eps=1e-8
     np.divide(m, tmp, out=tmp)
     tmp *= lr / (1.0 - beta1 ** step)
     param -= tmp
+
+
+# --------------------------------------------------------------------------
+# Exact matrix products
+# --------------------------------------------------------------------------
+
+
+def exact_matmul(a, b, out=None):
+    """``a @ b`` computed exactly on rounded operands: the same bits on every machine.
+
+    A BLAS library sums a matrix product in an order that depends on its CPU
+    kernel and thread count, so the last bits of ``a @ b`` differ between
+    machines, and a chaotic computation (a deep network in its chaotic phase,
+    trained for hundreds of steps) amplifies them into visible differences.
+    Here each operand is first rounded to ``bits`` significant bits on a
+    power-of-two scale shared by its last two axes (one scale per matrix of a
+    stack), ``bits = (52 - ceil(log2 K)) // 2`` for an inner dimension ``K``
+    (23 bits for ``K <= 128``, 21 for ``K <= 1024``): the rounded operands are
+    integers times powers of two, every product and every partial sum of
+    their product is an integer below :math:`2^{52}`, so the BLAS computes it
+    exactly, in any order, and the result is scaled back exactly.  The
+    rounding is the only error: a relative :math:`2^{-bits}` of each
+    operand's largest entry, like single precision's.
+
+    Parameters
+    ----------
+    a : numpy.ndarray of float64, shape (..., M, K)
+    b : numpy.ndarray of float64, shape (..., K, N)
+        Broadcast over their leading axes as :func:`numpy.matmul` does.
+    out : numpy.ndarray of float64, optional
+        Where to write the result (as ``numpy.matmul``'s ``out``).
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (..., M, N)
+        The exact product of the rounded operands; non-finite where an
+        operand is.
+
+    Raises
+    ------
+    TypeError
+        If an operand is not a float64 array.
+    ValueError
+        If the inner dimension ``K`` exceeds :math:`2^{20}` (fewer than 16
+        bits would be left per operand).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from winit._engine import exact_matmul
+    >>> rng = np.random.default_rng(0)
+    >>> a, b = rng.normal(size=(4, 64)), rng.normal(size=(64, 3))
+    >>> p = exact_matmul(a, b)
+    >>> bool(np.array_equal(p, exact_matmul(a[:, ::-1], b[::-1])))  # any order: the same bits
+    True
+    >>> bool(np.allclose(p, a @ b, rtol=1e-5))
+    True
+    """
+    for name, arr in (("a", a), ("b", b)):
+        if not isinstance(arr, np.ndarray) or arr.dtype != np.float64 or arr.ndim < 2:
+            raise TypeError(f"{name} must be a float64 array of at least 2 axes (a matrix or "
+                            f"a stack of them); got {type(arr).__name__} "
+                            f"{getattr(arr, 'dtype', '')} {getattr(arr, 'shape', '')}")
+    k = a.shape[-1]
+    if k > 2 ** 20:
+        raise ValueError(f"a's last axis (the inner dimension K) must be at most 2**20 for "
+                         f"an exact product; got {k}")
+    bits = (52 - max(k - 1, 1).bit_length()) // 2
+    a_int, a_unit = _on_grid(a, bits)
+    b_int, b_unit = _on_grid(b, bits)
+    out = np.matmul(a_int, b_int, out=out)
+    out *= a_unit * b_unit
+    return out
+
+
+def _on_grid(a, bits):
+    """``a`` as integers times one power of two per matrix (the last two axes):
+    ``(integers, unit)`` with ``|integers| <= 2**bits`` and ``a ~ integers * unit``."""
+    flat = a.reshape(*a.shape[:-2], -1)
+    top = np.maximum(flat.max(axis=-1), -flat.min(axis=-1))[..., None, None]
+    _, exponent = np.frexp(top)  # top < 2**exponent; inf and nan give 0 (and stay non-finite)
+    grid = np.multiply(a, np.ldexp(1.0, bits - exponent))  # a power of two: exact
+    return np.rint(grid, out=grid), np.ldexp(1.0, exponent - bits)

@@ -51,13 +51,14 @@ import numpy as np
 
 from . import _softmax as _sm
 from . import activations as _activations
-from ._validation import (check_array, check_choice, check_counts, check_dtype,
+from ._validation import (check_array, check_choice, check_counts, check_dtype, check_flag,
                           check_labels, check_real, check_rng, check_sequence, check_size_fits,
                           check_spread)
 from ._engine import (
     LossWindows,
     Minibatches,
     TrainHistory,
+    exact_matmul,
     check_orders,
     check_rates,
     check_steps,
@@ -891,7 +892,7 @@ def train_sgd(params, x, y, *, steps, lr, batch_size, activation, rng=None, reco
 
 
 def _train(nets, x, y, *, steps, lr, bias_lr, batch_size, activation, rngs, orders,
-           record_every, monitor=(), probe=None):
+           record_every, monitor=(), probe=None, exact_products=False):
     """Check the arguments, then train the stack of ``nets`` (checked) with the engine's loop.
 
     Returns the trainer, the :class:`~winit._engine.LossWindows`, and the
@@ -925,7 +926,11 @@ def _train(nets, x, y, *, steps, lr, bias_lr, batch_size, activation, rngs, orde
     if probe is not None:
         probe = _augment(_check_inputs(probe, n_in, dtype, name="probe"))
 
-    trainer = _StackTrainer(nets, batch_size, activation, rate_w, rate_b)
+    exact_products = check_flag(exact_products, "exact_products", "whether every product is exact on rounded operands")
+    if exact_products and dtype != np.float64:
+        raise ValueError(f"exact_products needs float64 networks (their products are exact "
+                         f"in float64); got {dtype}")
+    trainer = _StackTrainer(nets, batch_size, activation, rate_w, rate_b, exact_products)
     windows = LossWindows(n_runs, steps, record_every)
     n_windows = len(windows.ends)
     mon_loss = np.full((n_runs, len(sets), n_windows + 1), np.nan)
@@ -983,8 +988,9 @@ class _StackTrainer:
     * every intermediate array is allocated once and written with ``out=``.
     """
 
-    def __init__(self, nets, batch, activation, rate_w, rate_b):
+    def __init__(self, nets, batch, activation, rate_w, rate_b, exact_products=False):
         self.activation = activation
+        self.matmul = exact_matmul if exact_products else np.matmul
         self.dtype = dtype = nets[0][0][0].dtype
         self.Wb = []
         for l, (W0, _) in enumerate(nets[0]):
@@ -1052,7 +1058,7 @@ class _StackTrainer:
         n_runs, n, act = len(self.ids), xa.shape[0], self.activation
         out, inp = [], xa
         for l, Wb in enumerate(self.Wb):
-            z = np.matmul(inp, Wb)
+            z = self.matmul(inp, Wb)
             if every or l == len(self.Wb) - 1:
                 out.append(z)
             if l < len(self.Wb) - 1:
@@ -1079,7 +1085,7 @@ class _StackTrainer:
         n_layers = len(Wb)
         inp = xb
         for l in range(n_layers):
-            np.matmul(inp, Wb[l], out=z[l])
+            self.matmul(inp, Wb[l], out=z[l])
             if l < n_layers - 1:
                 _activate_into(z[l], h[l][..., :-1], act)
                 inp = h[l]
@@ -1093,10 +1099,10 @@ class _StackTrainer:
         for l in range(n_layers - 1, -1, -1):
             below = h[l - 1] if l > 0 else xb
             if l > 0:
-                gh = np.matmul(g, Wb[l][:, :-1].mT, out=self.gh[l - 1])
+                gh = self.matmul(g, Wb[l][:, :-1].mT, out=self.gh[l - 1])
                 _backprop_into(gh, z[l - 1], h[l - 1][..., :-1], self.tmp[l - 1], act)
             gl = g if self.rate_w is None else np.multiply(g, self.rate_w[l], out=self.gs[l])
-            np.matmul(below.mT, gl, out=self.gWb[l])
+            self.matmul(below.mT, gl, out=self.gWb[l])
             if self.rate_b is not None:
                 np.multiply(g.sum(axis=1), self.rate_b[l], out=self.gWb[l][:, -1])
             if stop:
@@ -1184,7 +1190,8 @@ class StackTrainResult:
 
 
 def train_sgd_stack(params, x, y, *, steps, lr, batch_size, activation, rng=None,
-                    record_every=1, monitor=(), bias_lr=None, orders=None, probe=None):
+                    record_every=1, monitor=(), bias_lr=None, orders=None, probe=None,
+                    exact_products=False):
     """Train ``R`` networks of the same shape at once, each as :func:`train_sgd` would.
 
     Run ``r`` starts from ``params[r]`` and shuffles the data with its own
@@ -1248,6 +1255,14 @@ def train_sgd_stack(params, x, y, *, steps, lr, batch_size, activation, rng=None
     probe : array_like, shape (N_p, n_0), optional
         Inputs whose pre-activations are recorded in
         ``probe_pre_activations``.
+    exact_products : bool, default False
+        Compute every matrix product with :func:`winit._engine.exact_matmul`
+        (float64 networks only): its operands rounded to about 23 significant
+        bits, the product then exact, so that the run gives the same bits with
+        any BLAS kernel and thread count.  For runs that are chaotic (a deep
+        network in its chaotic phase, trained long), whose last bits would
+        otherwise grow into differences between machines.  About twice as
+        slow for the book's small networks.
 
     Returns
     -------
@@ -1322,7 +1337,7 @@ def train_sgd_stack(params, x, y, *, steps, lr, batch_size, activation, rng=None
     trainer, windows, (mon_loss, mon_err, probe_pre) = _train(
         nets, x, y, steps=steps, lr=lr, bias_lr=bias_lr, batch_size=batch_size,
         activation=activation, rngs=rngs, orders=orders, record_every=record_every,
-        monitor=monitor, probe=probe)
+        monitor=monitor, probe=probe, exact_products=exact_products)
     ends = windows.ends
     return StackTrainResult(
         losses=windows.losses, steps=ends, params=trainer.params(),
