@@ -13,9 +13,13 @@ this list, never those below (``tests/test_layers.py`` checks it):
    LSUV initialisation, :func:`lsuv`, for a network in any framework),
    :mod:`winit.mup` (the maximal update parametrization of Yang et al.'s
    Tensor Programs V: each layer's init scale and learning-rate multiplier,
-   :func:`mup_layer`, :func:`mup_mlp`, :func:`mup_init`).
+   :func:`mup_layer`, :func:`mup_mlp`, :func:`mup_init`),
+   :mod:`winit.frameworks` (the default initialisers of PyTorch, torchvision,
+   timm, Hugging Face, Keras and Flax, drawn in numpy),
+   :mod:`winit.transformer_init` (named transformer initialisation recipes).
 2. **The network engine**: :mod:`winit.networks` (forward, backward, SGD of
-   plain stacks) and :mod:`winit.blocks` (residual blocks, normalisation layers).
+   plain stacks), :mod:`winit.blocks` (residual blocks, normalisation layers)
+   and :mod:`winit.transformer` (a small decoder-only transformer).
 3. **The data**: :mod:`winit.data` (scikit-learn's digits, Shapeset).
 4. **The papers' experiments**: :mod:`winit.experiments`, one module per
    paper, named after it (``glorot2010``, ``he2015``, ...).
