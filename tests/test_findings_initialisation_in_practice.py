@@ -196,3 +196,15 @@ def test_glorot_and_lecun_half_of_relus_need(ch):
 
 def test_gpt2_cproj_std(ch):
     assert ch["practice_gpt2_cproj_std"] == pytest.approx(0.02 / math.sqrt(24), abs=5e-5)
+
+
+def test_batchnorm_gradient_rate_in_the_table(ch):
+    # ReLU after BatchNorm, no skips: the gradient's norm grows by sqrt(pi / (pi - 1)) per layer
+    assert ch["practice_bn_grad_rate"] == round(math.sqrt(math.pi / (math.pi - 1)), 2) == 1.21
+
+
+def test_deepest_minimum_is_a_floor(ch):
+    # "every run ... ended at or above X": X is a floor at one decimal, below every median
+    x = ch["practice_tanh_deepest_min"]
+    assert x == round(x, 1)
+    assert x <= min(ch["practice_tanh_gain1_loss"][-1], ch["practice_tanh_gain53_loss"][-1])
