@@ -22,15 +22,18 @@ paper for its figures).  The facts the chapter checks:
   column), whatever the weights; tanh with orthogonal weights and small
   pre-activations stays close to one;
 * on the edge of chaos (:func:`spectrum_spread`, with biases, the
-  pre-activations held at their fixed point :math:`q^*`) the mean of the
-  squared singular values stays near 1 and their relative variance grows
+  pre-activations held at their fixed point :math:`q^*`) the expected mean
+  of the squared singular values is 1, and their relative variance grows
   with depth by about :func:`spread_per_layer` per layer: almost nothing for
   tanh with orthogonal weights at small :math:`q^*` (dynamical isometry),
   about 1 per layer for ReLU with orthogonal weights and for any Gaussian
-  weights.
+  weights.  One network's mean stays near 1 only when its layers are nearly
+  isometric (tanh, orthogonal weights, small :math:`q^*`); otherwise it
+  strays from 1 once the depth is comparable with the width (the
+  ``n_networks`` argument draws several networks to show it).
 
 How the miniature differs from the paper (see the paper for its settings):
-one network per setting, width 64 (below the size at which OpenBLAS
+one network per setting in :func:`jacobian_spectra`, width 64 (below the size at which OpenBLAS
 splits a matrix product over threads, which on a busy machine slows these
 small products a hundredfold), inputs drawn i.i.d. :math:`N(0, q_0)`
 rather than placed at a mean-field fixed point, no biases
