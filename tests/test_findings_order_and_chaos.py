@@ -55,6 +55,34 @@ def test_finite_networks_follow_the_maps(oc):
     assert oc["mf_c_099_at_20"] < 0.8  # even 99%-alike inputs are pulled apart
 
 
+def test_the_length_map_settles_every_start_near_q_star(oc):
+    # "The length map puts all four within 5% of q* from layer 7 on": the map iterated here with
+    # Gauss-Hermite quadrature, tanh, sigma_w^2 = 25/9, no bias; q_1 is the start.
+    import numpy as np
+
+    z, w = np.polynomial.hermite_e.hermegauss(101)
+    w = w / w.sum()
+
+    def length_map(q):
+        return (5 / 3) ** 2 * float(np.sum(w * np.tanh(math.sqrt(q) * z) ** 2))
+
+    q_star = 1.0
+    for _ in range(500):
+        q_star = length_map(q_star)
+    assert oc["mf_q_star_gain_5_3"] == pytest.approx(q_star, abs=1e-4)
+    starts = oc["mf_q_starts"]
+    assert len(starts) == 4 and max(starts) / min(starts) >= 100  # lengths very different
+    qs = np.array(starts)
+    settle = None
+    for layer in range(1, oc["mf_q_layers"] + 1):
+        if settle is None and np.all(np.abs(qs / q_star - 1) < 0.05):
+            settle = layer
+        qs = np.array([length_map(q) for q in qs])
+    assert oc["mf_q_settle_layer"] == settle
+    # the measured q_l deviate from the map by more than those 5%: the claim is the map's
+    assert oc["mf_q_max_rel_dev"] > 0.05
+
+
 def test_edge_at_small_bias_and_depth_scales(oc):
     assert 1.7 < oc["mf_sw2_edge_sb005"] < 1.8
     assert oc["mf_xi_q_max"] < 5  # xi_q stays a few layers

@@ -115,6 +115,17 @@ def test_one_sgd_step_flat_for_zero_branches_growing_for_sqrt_depth(ch):
     assert ch["fixup_preln_4"] == preln[0] and ch["fixup_preln_256"] == preln[-1]
 
 
+def test_sqrt_depth_one_step_change_median_and_range_over_the_seeds(ch):
+    # The text: median 3000-ish at 256 blocks, range over 3 seeds, "more than a hundred times"
+    # the logits on every seed at 256 blocks and more than their own size on every seed at 64.
+    assert ch["fixup_step_seeds"] == 3
+    lo, med, hi = ch["fixup_sqrt_depth_256_min"], ch["fixup_sqrt_depth_256"], ch["fixup_sqrt_depth_256_max"]
+    assert 100 < lo <= med <= hi
+    assert hi > 10 * lo  # the seeds spread over more than a power of ten
+    lo, med, hi = ch["fixup_sqrt_depth_64_min"], ch["fixup_sqrt_depth_64"], ch["fixup_sqrt_depth_64_max"]
+    assert 1 < lo <= med <= hi < 100
+
+
 def test_he_branches_overflow_in_one_step_and_biases_break_the_flat_line(ch):
     assert 0.3 < ch["fixup_one_step_he_4"] < 3
     assert ch["fixup_one_step_he_16_log10"] > 10
@@ -152,3 +163,26 @@ def test_post_layernorm_gradients_are_largest_near_the_output(ch):
     assert ch["res_postln_grad_last_first"] > 1.2
     assert ch["res_preln_grad_last_first"] < 0.5
     assert ch["res_post_over_pre_last"] > 3
+
+
+def test_pre_layernorm_gradient_factor_grows_like_a_power_of_depth(ch):
+    # first block's gradient over the last one's, with a final LN, at 12, 50 and 200 blocks
+    depths = ch["res_preln_grad_depths"]
+    ratios = ch["res_preln_grad_first_last"]
+    assert depths == [12, 50, 200]
+    assert [ch[f"res_preln_grad_first_last_{d}"] for d in depths] == ratios
+    assert all(r > 1 for r in ratios) and all(b > a for a, b in zip(ratios, ratios[1:]))
+    # the 50-block network is the one whose last / first the text gives
+    assert ratios[1] == pytest.approx(1 / ch["res_preln_grad_last_first"], rel=0.06)
+    # the rough law sqrt((q0 + 2L) / (q0 + 2)), written out here
+    q0 = ch["stream_q0"]
+    for d, r in zip(depths, ratios):
+        law = math.sqrt((q0 + 2 * d) / (q0 + 2))
+        assert ch[f"res_preln_grad_law_{d}"] == pytest.approx(law, abs=0.06)
+        assert 0.5 * law < r < 1.1 * law
+    # growth like a power of L, a little below 1/2, not like 1.21^L
+    p = math.log(ratios[-1] / ratios[0]) / math.log(200 / 12)
+    assert ch["res_preln_grad_exponent"] == pytest.approx(p, abs=0.02)
+    assert 0.25 < p < 0.55
+    assert ch["res_bn_grad_closed_200_log10"] == math.floor(199 * math.log10(math.sqrt(math.pi / (math.pi - 1))))
+    assert ratios[-1] < 20
