@@ -40,6 +40,26 @@ def test_tied_unit_embedding_starts_near_d_nats_and_002_at_log_v(ch):
     assert ch["gpt2_self_logit_std002"] == 15.4 and ch["gpt2_self_logit_std002"] > ch["gpt2_log_vocab"]
 
 
+def test_gpt2_sizes_tied_embedding_starts_above_log_v(ch):
+    # d = 768, V = 50,257, std 0.02, final LayerNorm, no blocks: the self-logit is about d sigma,
+    # or d sigma / sqrt(1 + (0.01/0.02)^2) with GPT-2's positions of std 0.01
+    d, sigma, v = 768, 0.02, 50257
+    assert ch["gpt2_log_vocab"] == round(math.log(v), 1)
+    assert ch["gpt2_self_logit_pos_theory"] == round(d * sigma / math.sqrt(1.25), 1)
+    assert abs(ch["gpt2_self_logit_nopos"] - d * sigma) < 0.6
+    assert abs(ch["gpt2_self_logit_pos"] - d * sigma / math.sqrt(1.25)) < 0.6
+    # loss about log(e^a + V e^(s2/2)): the other logits h.E_v have variance s2 = d sigma^2 (|h|^2 = d
+    # after the LayerNorm), the target's logit averages 0
+    for a_key, loss_key in (("gpt2_self_logit_nopos", "gpt2_loss_nopos"),
+                            ("gpt2_self_logit_pos", "gpt2_loss_pos")):
+        a = ch[a_key]
+        approx = math.log(math.exp(a) + v * math.exp(d * sigma ** 2 / 2))
+        assert abs(ch[loss_key] - approx) < 0.5, loss_key
+        assert ch[loss_key] > math.log(v) + 2.5
+    assert abs(ch["gpt2_loss_excess_min"] - (min(ch["gpt2_loss_nopos"], ch["gpt2_loss_pos"]) - math.log(v))) < 0.06
+    assert ch["gpt2_loss_excess_min"] >= 2.5
+
+
 def test_lsuv_reaches_unit_variance_for_every_activation(ch):
     assert ch["lsuv_max_abs_var_error"] < ch["lsuv_tol"] == 0.1
     assert ch["lsuv_max_abs_var_error"] < 0.001 and ch["lsuv_divisions_max"] == 1
@@ -169,3 +189,15 @@ def test_post_ln_against_pre_ln_gradients(ch):
     assert ch["tfm_depth_sqrt_ratio"] == round(math.sqrt(8), 2)
     assert 1.8 < ch["tfm_depth_pre_shrink"] < 3.5  # 1/sqrt(L)
     assert 0.8 < ch["tfm_depth_post_shrink"] < 1.25  # flat
+
+
+def test_w2_gradient_along_the_blocks_and_pre_ln_stream_growth(ch):
+    # Post-LN's W^{2,l} gradient is flat along the blocks; Pre-LN's falls from the first to the last
+    assert 0 < ch["tfm_postln_w2_min"] <= ch["tfm_postln_w2_max"] < 1.4 * ch["tfm_postln_w2_min"]
+    assert ch["tfm_preln_w2_falling"] is True
+    assert ch["tfm_preln_w2_last"] < 0.6 * ch["tfm_preln_w2_first"]
+    # Pre-LN's stream variance grows about linearly: every block adds a comparable amount
+    assert 1.0 <= ch["tfm_preln_var_first"] < 2.0
+    assert 0.3 <= ch["tfm_preln_var_step_min"] <= ch["tfm_preln_var_step_max"] < 3 * ch["tfm_preln_var_step_min"]
+    assert ch["tfm_preln_var_last"] > 4 * ch["tfm_preln_var_first"]
+    assert abs(ch["tfm_postln_var_last"] - 1) < 0.01  # Post-LN: LayerNorm after every sum

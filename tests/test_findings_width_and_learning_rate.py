@@ -23,6 +23,9 @@ def test_the_table_at_32_times_the_base_width(g):
     assert g["mup_out_std_ratio"] == pytest.approx(1 / math.sqrt(32), abs=1e-4)
     assert g["mup_input_lr_mult"] == 32.0
     assert g["mup_output_lr_mult"] == 1 / 32
+    # Table 3's Adam row: input weights keep SP's rate, hidden weights' rate / (width ratio)
+    assert g["mup_adam_input_lr_mult"] == 1.0
+    assert g["mup_adam_hidden_lr_mult"] == 1 / 32
 
 
 def test_sp_output_change_grows_about_linearly_with_width(g):
@@ -43,6 +46,12 @@ def test_mup_output_change_is_flat_in_width(g):
     assert 0.4 <= g["mup_coord_growth_mup_min"] <= g["mup_coord_growth_mup_max"] <= 1.5
     assert g["mup_coord_growth_mup_max"] < g["mup_coord_growth_sp_min"] / 10
     assert g["mup_coord_hidden_abs_max_mup"] <= 0.25  # both hidden layers flat in every seed
+
+
+def test_sp_second_hidden_layer_moves_more_with_width_but_less_than_the_output(g):
+    assert 0.2 <= g["mup_coord_hidden2_slope_sp_min"] <= g["mup_coord_hidden2_slope_sp"] \
+        <= g["mup_coord_hidden2_slope_sp_max"] <= 0.75
+    assert g["mup_coord_hidden2_slope_sp_max"] < g["mup_coord_slope_sp_min"]  # every seed
 
 
 def test_sp_input_layer_moves_less_with_width(g):
