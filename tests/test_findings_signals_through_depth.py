@@ -150,3 +150,27 @@ def test_the_mean_field_trade_sets_in_between_the_measured_depths(signals):
     assert signals["trade_mf_bwd_gain1_100"] == pytest.approx(b1, rel=0.05)
     assert signals["trade_mf_fwd_gain53_100"] == pytest.approx(f53, rel=0.05)
     assert signals["trade_mf_fwd_gain1_100"] == pytest.approx(f1, rel=0.05)
+
+
+def test_standard_init_changes_the_spread_by_sqrt_three_per_layer(signals):
+    """Fig. of the standard deviations: n Var[w] = 1/3 divides the variance by 3 per layer, so the
+    standard deviation of h (going up) and of dL/dz (going down) by sqrt(3), not by 3."""
+    for name in ("glorot_act_step_standard", "glorot_grad_step_standard"):
+        assert signals[name] == pytest.approx(math.sqrt(3), abs=0.1)
+        assert abs(signals[name] - 3) > 1
+    act, grad = signals["glorot_act_std_standard"], signals["glorot_grad_std_standard"]
+    # the glued per-layer factors are the four-step ratios' fourth roots (lists rounded to 3 digits)
+    assert signals["glorot_act_step_standard"] == pytest.approx((act[0] / act[-1]) ** 0.25, abs=0.01)
+    assert signals["glorot_grad_step_standard"] == pytest.approx((grad[-1] / grad[0]) ** 0.25,
+                                                                  abs=0.01)
+
+
+def test_relu_at_gain_one_falls_by_two_to_the_nine(signals):
+    """Ten ReLU layers at Var[w] = 1/n: nine halvings, 2^-9 = 0.002, times the drift the network
+    at gain sqrt(2) shows (the same weights, scaled: relu(a z) = a relu(z))."""
+    assert signals["gain_relu_steps"] == 9
+    assert signals["gain_relu_halving"] == round(2.0 ** -9, 3) == 0.002
+    assert signals["gain_relu_without"] == pytest.approx(2.0 ** -9 * signals["gain_relu_with"],
+                                                         rel=0.05)
+    assert signals["gain_relu_drift"] == pytest.approx(signals["gain_relu_with"], abs=0.01)
+    assert signals["gain_relu_without"] < 2.0 ** -9  # "falls by about 2^9", and a bit more
