@@ -75,3 +75,11 @@ def test_glorot_signals_properties(n, depth, width, rng):
     for s in out.values():
         assert s.activation_std.shape == (depth,) and np.isfinite(s.activation_std).all()
         assert np.isfinite(s.gradient_std).all()
+
+
+def test_glorot_standard_init_spread_changes_by_sqrt_three_per_layer(glorot):
+    """n Var[W] = 1/3 divides the variance by 3 per layer: the standard deviation by sqrt(3)."""
+    s = glorot["standard"]
+    up = np.exp(np.mean(np.log(s.activation_std[:-1] / s.activation_std[1:])))
+    down = np.exp(np.mean(np.log(s.gradient_std[1:] / s.gradient_std[:-1])))
+    assert abs(up - np.sqrt(3)) < 0.1 and abs(down - np.sqrt(3)) < 0.1, (up, down)

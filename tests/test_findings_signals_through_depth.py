@@ -150,3 +150,72 @@ def test_the_mean_field_trade_sets_in_between_the_measured_depths(signals):
     assert signals["trade_mf_bwd_gain1_100"] == pytest.approx(b1, rel=0.05)
     assert signals["trade_mf_fwd_gain53_100"] == pytest.approx(f53, rel=0.05)
     assert signals["trade_mf_fwd_gain1_100"] == pytest.approx(f1, rel=0.05)
+
+
+def test_standard_init_changes_the_spread_by_sqrt_three_per_layer(signals):
+    """Fig. of the standard deviations: n Var[w] = 1/3 divides the variance by 3 per layer, so the
+    standard deviation of h (going up) and of dL/dz (going down) by sqrt(3), not by 3."""
+    for name in ("glorot_act_step_standard", "glorot_grad_step_standard"):
+        assert signals[name] == pytest.approx(math.sqrt(3), abs=0.1)
+        assert abs(signals[name] - 3) > 1
+    act, grad = signals["glorot_act_std_standard"], signals["glorot_grad_std_standard"]
+    # the glued per-layer factors are the four-step ratios' fourth roots (lists rounded to 3 digits)
+    assert signals["glorot_act_step_standard"] == pytest.approx((act[0] / act[-1]) ** 0.25, abs=0.01)
+    assert signals["glorot_grad_step_standard"] == pytest.approx((grad[-1] / grad[0]) ** 0.25,
+                                                                  abs=0.01)
+
+
+def test_relu_at_gain_one_falls_by_two_to_the_nine(signals):
+    """Ten ReLU layers at Var[w] = 1/n: nine halvings, 2^-9 = 0.002, times the drift the network
+    at gain sqrt(2) shows (the same weights, scaled: relu(a z) = a relu(z))."""
+    assert signals["gain_relu_steps"] == 9
+    assert signals["gain_relu_halving"] == round(2.0 ** -9, 3) == 0.002
+    assert signals["gain_relu_without"] == pytest.approx(2.0 ** -9 * signals["gain_relu_with"],
+                                                         rel=0.05)
+    assert signals["gain_relu_drift"] == pytest.approx(signals["gain_relu_with"], abs=0.01)
+    assert signals["gain_relu_without"] < 2.0 ** -9  # "falls by about 2^9", and a bit more
+
+
+def _tanh_pair_correlation(gain, depth, c0=0.995, nodes=120):
+    """Mean-field correlation of two tanh inputs after `depth - 1` layers (no bias, layer 1 at
+    q = gain^2), by a Gauss-Hermite product rule in plain numpy, independent of winit.meanfield."""
+    import numpy as np
+
+    z, w = np.polynomial.hermite_e.hermegauss(nodes)
+    w = w / w.sum()
+    z1, z2 = np.meshgrid(z, z, indexing="ij")
+    w2 = np.outer(w, w)
+    sw2, q, c = gain * gain, gain * gain, c0
+    for _ in range(depth - 1):
+        u1 = math.sqrt(q) * z1
+        u2 = math.sqrt(q) * (c * z1 + math.sqrt(1 - c * c) * z2)
+        q_next = sw2 * float(np.sum(w * np.tanh(math.sqrt(q) * z) ** 2))
+        c = sw2 * float(np.sum(w2 * np.tanh(u1) * np.tanh(u2))) / q_next
+        q = q_next
+    return c
+
+
+def test_gain_five_thirds_pushes_nearby_inputs_apart_and_gain_one_does_not(signals):
+    """Two inputs at correlation 0.995 through the 50-layer tanh networks: at gain 5/3
+    (chi_1 > 1) their correlation falls with depth, on the mean-field line; at gain 1 it stays.
+    The reviewer's independent runs (width 500, 3 seeds): 0.97 at 10 layers, 0.87-0.89 at 20,
+    0.59-0.65 at 30, -0.11 to 0.13 at 50 for gain 5/3; 0.99 or more for gain 1."""
+    assert signals["corr_start"] == 0.995
+    assert signals["corr_gain1_min"] >= 0.98
+    med = [signals[f"corr_gain53_med_{d}"] for d in (10, 20, 30, 50)]
+    assert all(b < a for a, b in zip(med, med[1:]))
+    assert med[0] > 0.93 and 0.7 < med[1] < 0.92 and med[2] < 0.7 and abs(med[3]) < 0.35
+    for d in (10, 20, 30, 50):
+        lo, hi = signals[f"corr_gain53_min_{d}"], signals[f"corr_gain53_max_{d}"]
+        assert lo <= signals[f"corr_gain53_med_{d}"] <= hi
+        if d >= 20:
+            assert hi < signals["corr_gain1_min"]   # every seed behind gain 1 from 20 layers on
+        assert signals[f"corr_gain53_med_{d}"] == pytest.approx(
+            _tanh_pair_correlation(5 / 3, d), abs=0.15)
+    assert signals["corr_gain53_min_50"] < 0.3 and signals["corr_gain53_max_30"] < 0.75
+    assert 12 <= signals["corr_gain53_below_09"] <= 22      # "beyond about 20 layers"
+    assert signals["corr_gain53_below_09"] <= signals["trade_first_holds"]
+    # the mean-field values the text quotes
+    assert signals["corr_mf_gain53_20"] == pytest.approx(_tanh_pair_correlation(5 / 3, 20), abs=0.01)
+    assert signals["corr_mf_gain53_50"] == pytest.approx(_tanh_pair_correlation(5 / 3, 50), abs=0.01)
+    assert _tanh_pair_correlation(1.0, 50) > 0.99          # the theory keeps gain 1's pair together

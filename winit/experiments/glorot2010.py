@@ -34,10 +34,12 @@ def glorot_signals(*, n_samples=300, depth=5, width=1000, rng=0):
     What the paper finds, and this reproduces (see the book for numbers):
     with the standard initialisation :math:`n \\operatorname{Var}[W] = 1/3`,
     so in tanh's linear regime the activations' variance shrinks by about 3
-    from one layer to the next (Figure 6, top: the peak at 0 grows with the
-    layer), and the back-propagated gradients shrink by about 3 per layer on
-    the way *down* to the input (Figure 7, top: the peak at 0 grows toward
-    the lower layers).  With the normalized initialisation
+    from one layer to the next, their standard deviation by about
+    :math:`\\sqrt 3 \\approx 1.7` (Figure 6, top: the peak at 0 grows with
+    the layer), and the back-propagated gradients' variance shrinks by about
+    3 per layer on the way *down* to the input, their standard deviation by
+    about :math:`\\sqrt 3` (Figure 7, top: the peak at 0 grows toward the
+    lower layers).  With the normalized initialisation
     :math:`n \\operatorname{Var}[W] \\approx 1` and both stay roughly
     constant across layers.  The weight gradients
     :math:`\\partial L / \\partial W_l = h_{l-1}^\\top \\partial L / \\partial z_l`
