@@ -1256,7 +1256,7 @@ def train_sgd_stack(params, x, y, *, steps, lr, batch_size, activation, rng=None
         Inputs whose pre-activations are recorded in
         ``probe_pre_activations``.
     exact_products : bool, default False
-        Compute every matrix product with :func:`winit._engine.exact_matmul`
+        Compute every matrix product with ``winit._engine.exact_matmul``
         (float64 networks only): its operands rounded to about 23 significant
         bits, the product then exact, so that the run gives the same bits with
         any BLAS kernel and thread count.  For runs that are chaotic (a deep

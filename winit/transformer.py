@@ -8,7 +8,7 @@ Vaswani et al., section 3.5, or none); then ``n_layers`` blocks, each a
 causal multi-head self-attention sublayer and a position-wise MLP of width
 :math:`4d` (GELU or ReLU, :mod:`winit.activations`); then the logits,
 :math:`\\hat h E^\\top` (a *tied* head) or :math:`\\hat h W_\\text{head}`
-(untied), and the mean cross-entropy (:mod:`winit._softmax`).
+(untied), and the mean cross-entropy (``winit._softmax``).
 
 Where the LayerNorms go (``norm``):
 
@@ -29,7 +29,7 @@ outputs are concatenated and projected by :math:`W_O`.
 
 Every weight matrix is stored ``(fan_in, fan_out)`` (``y = x @ W``, the
 layout of :mod:`winit.networks`); the parameters live in one dict
-(:attr:`Transformer.params`, names as in GPT-2's code: ``wte``, ``wpe``,
+(``Transformer.params``, names as in GPT-2's code: ``wte``, ``wpe``,
 ``h3.attn.w_q``, ``h3.mlp.w_out``, ``ln_f.g``, ``head``; see
 :meth:`Transformer.parameter_shapes`).  A new :class:`Transformer` has
 every weight zero and every LayerNorm gain one: an initialisation
@@ -106,7 +106,7 @@ class TransformerForward:
     attn_entropy : numpy.ndarray, shape (n_layers,)
         Mean over the batch, the heads and the positions of the entropy of
         each query's attention weights, in nats.  Uniform weights over the
-        :math:`t + 1` visible keys give :attr:`uniform_entropy`.
+        :math:`t + 1` visible keys give ``uniform_entropy``.
     uniform_entropy : float
         :math:`\\frac1T \\sum_{t=0}^{T-1} \\log(t + 1)`.
     """
@@ -409,7 +409,7 @@ class Transformer:
         Returns
         -------
         dict of str to numpy.ndarray
-            One array per entry of :attr:`params`, of the same shape.
+            One array per entry of ``params``, of the same shape.
         """
         if not isinstance(fwd, TransformerForward) or fwd._cache is None:
             raise TypeError(f"fwd must be the result of Transformer.forward (what the backward "

@@ -59,7 +59,7 @@ projection, GPT-2's ``attn.c_proj``), ``w_in, w_out`` (the MLP's, GPT-2's
     weights zero, and an untied head (the readout) that starts at zero.
 
 :data:`PRESETS` holds, for each, its source and the formula of every
-standard deviation (:attr:`Preset.stds`, as text).
+standard deviation (``Preset.stds``, as text).
 
 References
 ----------
@@ -105,7 +105,7 @@ class Preset:
         Keywords of :class:`~winit.transformer.Transformer` the recipe
         fixes (``norm``, ``tied``, ``positions``, ``activation``,
         ``attention_scale``); ``alpha`` and ``embed_scale`` are functions of
-        ``(d, L)`` in :attr:`scales`.
+        ``(d, L)`` in ``scales``.
     stds : dict of str to str
         The formula of each group's standard deviation, as text.
     scales : dict of str to callable

@@ -72,7 +72,7 @@ same minibatches (drawn ahead, so that the draws of the weights follow
 them), the coordinate check recording every layer's pre-activations on its
 probe batch after each step.  With Adam each network is trained on its own
 (:func:`winit.networks.forward`, :func:`winit.networks.backward` and
-:func:`winit._engine.adam_update`) on the same draws and minibatches.
+``winit._engine.adam_update``) on the same draws and minibatches.
 
 Functions return data and never draw; the chapter "Width and the learning
 rate" draws.
@@ -187,8 +187,8 @@ def _adam_changes(draws, parametrization, base_width, gain, lr, x, y, orders, pr
     The network starts from the standard-normal ``draws`` scaled by
     :func:`winit.mup.mup_mlp` (``optimizer="adam"``) with zero biases; each
     weight matrix and bias has its own learning rate ``lr * lr_mult`` (or
-    ``lr * bias_lr_mult``) and its own Adam moments (:func:`winit._engine.
-    adam_update`, PyTorch's defaults beta = (0.9, 0.999), eps = 1e-8).
+    ``lr * bias_lr_mult``) and its own Adam moments (``winit._engine.adam_update``,
+    PyTorch's defaults beta = (0.9, 0.999), eps = 1e-8).
     Returns an array of shape ``(steps, layers)``: after each step, the
     standard deviation of the coordinates of :math:`z_t - z_0` for every
     layer's pre-activations on ``probe``.
@@ -285,7 +285,7 @@ def coord_check(widths=(64, 128, 256, 512, 1024, 2048), *, depth=2, base_width=6
     the hidden and output weights at :math:`\\eta/\\tilde n`, the input
     weights and every bias at :math:`\\eta`.  Adam is PyTorch's
     ``torch.optim.Adam`` with its defaults (betas 0.9 and 0.999, eps 1e-8,
-    no weight decay; :func:`winit._engine.adam_update`), each network trained
+    no weight decay; ``winit._engine.adam_update``), each network trained
     on its own.  A network whose gradient overflows stops, and its later
     changes are ``nan``.
 
