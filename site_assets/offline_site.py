@@ -46,6 +46,12 @@ NPM_TIMEOUT = 900  # seconds
 # accessibility helpers); the rest of the package (SVG output, the speech engine, other inputs,
 # about 20 MB) stays out of the site.
 MATHJAX_PARTS = ["tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2", "ui", "a11y"]
+# TeX extensions in input/tex/extensions that no page can request: the six that tex-chtml.js
+# already holds (its input/tex component includes them), and those only a configuration or a
+# \require loads (the book's configuration loads none, and no page uses \require).
+# all-packages.js alone is 212 kB.
+MATHJAX_NEVER_LOADED = ["ams", "newcommand", "noundefined", "require", "autoload", "configmacros",
+                        "all-packages", "physics", "setoptions", "colorv2"]
 # What the theme ships that no page of the site loads: source maps (only a browser's developer
 # tools ask for them), the translation catalogues of the theme (read at build time) and Font
 # Awesome's 1.5 MB script, which only redraws as SVG the icons that the theme's stylesheet
@@ -105,6 +111,8 @@ def _stage(modules: Path, stage: Path) -> None:
     for part in MATHJAX_PARTS:
         (mathjax / part).parent.mkdir(parents=True, exist_ok=True)
         (shutil.copytree if (es5 / part).is_dir() else shutil.copyfile)(es5 / part, mathjax / part)
+    for name in MATHJAX_NEVER_LOADED:
+        (mathjax / "input" / "tex" / "extensions" / f"{name}.js").unlink()
     shutil.copyfile(modules / "mathjax" / "LICENSE", mathjax / "LICENSE")
     shutil.copyfile(modules / "requirejs" / "require.js", stage / "require.js")
     dist = modules / "@jupyter-widgets" / "html-manager" / "dist"
