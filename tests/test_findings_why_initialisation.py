@@ -1,6 +1,9 @@
 """The findings of the chapter "Why initialisation matters", read from the values it glues
 (tests/_glue.py says what a findings test checks)."""
 
+import math
+
+import numpy as np
 import pytest
 from _glue import glued
 
@@ -21,3 +24,40 @@ def test_fixed_ranges_saturate_more_as_n_grows(why):
     assert why["heur_sat_03_10"] < 1.0 < 50.0 < why["heur_sat_03_1000"]
     assert why["heur_sat_11_100"] > 50.0
     assert why["heur_corr_01"] == pytest.approx(0.75, abs=0.03)  # E[w]^2 / E[w^2] = (1/4) / (1/3)
+
+
+def test_a_fixed_range_lets_the_sum_grow_like_sqrt_n(why):
+    # std(z) = a sqrt(n / 3) for U[-a, a] and unit-variance inputs: slope 1/2 on log-log axes
+    assert why["sum_slope_11"] == pytest.approx(0.5, abs=0.03)
+    assert why["sum_std_11_1000"] == pytest.approx(math.sqrt(1000 / 3), rel=0.04)
+    assert why["sum_std_01_10"] == pytest.approx(0.1 * math.sqrt(10 / 3), rel=0.06)
+    # std(w) = 1/sqrt(n) gives Var(z) = n (1/n) 1 = 1 for every n
+    assert 0.9 < why["sum_rule_min"] <= why["sum_rule_max"] < 1.1
+
+
+def _tanh_layers(s, depth=20):
+    """Second moments of the tanh activations of layers 1..depth (Gauss-Hermite, 80 nodes) and the
+    pre-activation variances, for unit-variance inputs and weights of variance s^2 / n."""
+    nodes, weights = np.polynomial.hermite_e.hermegauss(80)
+    weights = weights / weights.sum()                       # E[f(Z)], Z ~ N(0, 1)
+    q, second, variances = s ** 2, [], []
+    for _ in range(depth):
+        variances.append(q)
+        second.append(float(weights @ np.tanh(np.sqrt(q) * nodes) ** 2))
+        q = s ** 2 * second[-1]
+    return np.array(second), np.array(variances)
+
+
+def test_through_20_tanh_layers_too_small_vanishes_and_too_large_saturates(why):
+    small, _ = _tanh_layers(0.5)
+    assert small[-1] ** 0.5 / 2 < why["deep_std_small_20"] < 2 * small[-1] ** 0.5
+    assert why["deep_std_small_20"] < 1e-5
+    right, _ = _tanh_layers(1.0)
+    assert why["deep_std_right_1"] == pytest.approx(right[0] ** 0.5, rel=0.05)
+    assert why["deep_std_right_20"] == pytest.approx(right[-1] ** 0.5, rel=0.15)
+    assert why["deep_std_right_20"] > 0.1
+    # too large: the share of |tanh z| > 0.99 at layer 20, z ~ N(0, q)
+    _, q = _tanh_layers(4.0)
+    share = math.erfc(math.atanh(0.99) / math.sqrt(2 * q[-1])) * 100
+    assert why["deep_sat_large_20"] == pytest.approx(share, abs=5)
+    assert why["deep_sat_large_20"] > 30
