@@ -1,8 +1,11 @@
 """The findings of the chapter "He", read from the values it glues
 (tests/_glue.py says what a findings test checks)."""
 
+import math
+
 import pytest
 from _glue import glued
+from scipy import stats
 
 
 @pytest.fixture(scope="module")
@@ -12,6 +15,33 @@ def he():
 
 def test_he_relu_halves_the_second_moment(he):
     assert he["he_relu_half"] == pytest.approx(0.5, abs=0.005)
+    assert he["he_half30"] == pytest.approx(2.0 ** -30, rel=0.01)
+
+
+def test_a_deep_relu_network_halves_per_layer_with_one_over_n_and_keeps_with_he(he):
+    assert he["he_net_depth"] == 30
+    assert he["he_net_width"] == 256
+    assert he["he_net_ratio_fanin"] == pytest.approx(0.5, abs=0.03)
+    assert 0.25 * 2.0 ** -30 < he["he_net_last_fanin"] < 4 * 2.0 ** -30
+    for name in ("he_net_last_he", "he_net_min_he", "he_net_max_he"):
+        # a random drift of a few tens of per cent at width 256, no trend
+        assert 0.4 < he[name] < 2.5, name
+    assert he["he_net_min_he"] <= he["he_net_last_he"] <= he["he_net_max_he"]
+
+
+def test_the_truncated_he_normal_keeps_the_variance_and_stops_at_two_underlying_sigmas(he):
+    assert he["he_trunc_var_ratio"] == pytest.approx(1.0, abs=0.03)
+    cut = 2 / stats.truncnorm(-2, 2).std()  # 2 underlying sigmas in units of the final sigma
+    assert cut - 0.1 <= he["he_trunc_max_sigmas"] <= round(cut, 1)
+
+
+def test_the_tutorials_numbers(he):
     assert he["he_cov3"] == pytest.approx(99.73, abs=0.01)
     assert he["he_cov4"] == pytest.approx(99.9937, abs=1e-4)
+    assert he["he_out1"] == pytest.approx(100 * 2 * stats.norm.sf(1), abs=0.05)
     assert 3.0 < he["he_median_extreme"] < 3.6
+    std = math.sqrt(2 / 10)
+    assert he["he_source_min_sigmas"] == pytest.approx(-1.5736761136523203 / std, abs=0.005)
+    assert he["he_source_max_sigmas"] == pytest.approx(1.433348584081719 / std, abs=0.005)
+    assert he["he_std_n20"] == pytest.approx(math.sqrt(2 / 20), abs=5e-4)
+    assert he["he_std_n100"] == pytest.approx(math.sqrt(2 / 100), abs=5e-4)
