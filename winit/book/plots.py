@@ -177,6 +177,14 @@ def weight_layouts(n_in, n_out, *, axes=None):
     ------
     TypeError, ValueError
         If ``n_in`` or ``n_out`` is not an integer from 1 to 12.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> left, right = weight_layouts(4, 2)
+    >>> len(left.patches), len(right.patches)
+    (8, 8)
     """
     from .._validation import check_count
 
@@ -241,6 +249,16 @@ def conv_kernel_fans(in_channels, out_channels, kernel_size, *, ax=None):
     ------
     TypeError, ValueError
         If a count is not a positive integer within its limit.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = conv_kernel_fans(2, 3, 3)
+    >>> len(ax.patches)
+    54
+    >>> ax.get_title().splitlines()[0]
+    'fan_in = 2·3·3 = 18 (filter 1, blue);  fan_out = 3·3·3 = 27 (input channel 1, red)'
     """
     from .._validation import check_count
 
