@@ -46,3 +46,47 @@ def test_frameworks_unit_variance_tanh_gain_is_close_to_five_thirds(frameworks):
     assert frameworks["fw_gain_tanh_unit"] == pytest.approx(1 / math.sqrt(mean_sq), abs=0.005)
     assert frameworks["fw_gain_tanh_unit"] == 1.59
     assert abs(frameworks["fw_gain_tanh_unit"] - 5 / 3) < 0.1  # "close to 5/3"
+
+
+def _wide_tanh(g, depth=50, n_points=120):
+    """The wide-network variance q of each layer's z and the gradient's mean square at layer 1
+    relative to layer 50, by Gauss-Hermite quadrature (independent of winit.meanfield)."""
+    import numpy as np
+
+    nodes, weights = np.polynomial.hermite_e.hermegauss(n_points)
+    weights = weights / math.sqrt(2 * math.pi)
+
+    def mean(f, q):
+        return float(np.sum(weights * f(math.sqrt(q) * nodes)))
+
+    q = [g * g]
+    for _ in range(depth - 1):
+        q.append(g * g * mean(lambda u: np.tanh(u) ** 2, q[-1]))
+    grad_ms = math.prod(g * g * mean(lambda u: np.cosh(u) ** -4, q_l) for q_l in q[:-1])
+    return q, grad_ms
+
+
+def test_frameworks_theory_values_match_an_independent_quadrature(frameworks):
+    q1, ms1 = _wide_tanh(1.0)
+    q53, ms53 = _wide_tanh(5 / 3)
+    assert frameworks["fw_q50_gain1"] == pytest.approx(q1[-1], rel=0.06)
+    assert frameworks["fw_q_tanh53"] == pytest.approx(q53[-1], abs=0.006)  # settled by layer 50
+    assert frameworks["fw_grad_ms_tanh53"] == pytest.approx(ms53, rel=0.06)
+    assert frameworks["fw_grad_ms_gain1"] == pytest.approx(ms1, rel=0.06)
+
+
+def test_frameworks_measured_network_follows_the_wide_network(frameworks):
+    # the 50-layer, 400-wide tanh network of the figure: its layer-50 variance and its
+    # layer-1 / layer-50 gradient standard deviation, against the wide-network values
+    q1, ms1 = _wide_tanh(1.0)
+    qu, msu = _wide_tanh(1.59)
+    q53, ms53 = _wide_tanh(5 / 3)
+    assert frameworks["fw_meas_var50_gain1"] == pytest.approx(q1[-1], rel=0.3)
+    assert frameworks["fw_meas_var50_unit"] == pytest.approx(1.0, abs=0.1) and qu[-1] == pytest.approx(1.0, abs=0.02)
+    assert frameworks["fw_meas_var50_tanh53"] == pytest.approx(q53[-1], abs=0.1)
+    assert frameworks["fw_meas_grad_std_tanh53"] == pytest.approx(math.sqrt(ms53), rel=0.3)
+    assert frameworks["fw_meas_grad_std_unit"] == pytest.approx(math.sqrt(msu), rel=0.3)
+    assert frameworks["fw_meas_grad_std_gain1"] == pytest.approx(math.sqrt(ms1), rel=0.3)
+    # the text's order: 5/3 grows the gradients more than 1.59, and gain 1 shrinks them
+    assert frameworks["fw_meas_grad_std_tanh53"] > frameworks["fw_meas_grad_std_unit"] > 1
+    assert frameworks["fw_meas_grad_std_gain1"] < 0.2

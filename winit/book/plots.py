@@ -144,3 +144,146 @@ def drawn(fig):
                     "ylabel": ax.get_ylabel(), "lines": lines, "bars": bars,
                     "errorbars": errorbars})
     return out
+
+
+def _cell(ax, x, y, *, face, edge="0.45", lw=0.6, size=1.0):
+    from matplotlib.patches import Rectangle
+
+    ax.add_patch(Rectangle((x, y), size, size, facecolor=face, edgecolor=edge, linewidth=lw))
+
+
+def weight_layouts(n_in, n_out, *, axes=None):
+    """Draw a dense layer's weight matrix in both layouts, one output unit's weights coloured.
+
+    Left: Keras, JAX and winit store the kernel as ``(n_in, n_out)`` and
+    compute ``x @ W``; one output unit's ``n_in`` weights (its fan-in) are a
+    column.  Right: PyTorch stores ``weight`` as ``(n_out, n_in)`` and computes
+    ``x @ W.T``; the same weights are a row.
+
+    Parameters
+    ----------
+    n_in, n_out : int
+        The layer's inputs and outputs (each at most 12, to stay legible).
+    axes : sequence of two matplotlib Axes, optional
+        Where to draw; a new figure of two panels when None.
+
+    Returns
+    -------
+    numpy.ndarray of Axes
+        The two panels, left then right.  Each cell is a ``Rectangle`` patch;
+        the coloured ones (face ``"C0"``) are output unit 1's weights.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``n_in`` or ``n_out`` is not an integer from 1 to 12.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> left, right = weight_layouts(4, 2)
+    >>> len(left.patches), len(right.patches)
+    (8, 8)
+    """
+    from .._validation import check_count
+
+    n_in = check_count(n_in, "n_in", "the layer's number of inputs", high=12)
+    n_out = check_count(n_out, "n_out", "the layer's number of outputs", high=12)
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        _, axes = plt.subplots(1, 2, figsize=(7.5, 3.4), layout="constrained")
+    axes = np.asarray(axes, dtype=object).ravel()
+    panels = (
+        (axes[0], n_in, n_out, "Keras, JAX, winit: W is (n_in, n_out),  y = x @ W",
+         "rows: the $n_{in}$ inputs", "columns: the $n_{out}$ outputs", "column"),
+        (axes[1], n_out, n_in, "PyTorch: weight is (n_out, n_in),  y = x @ W.T",
+         "rows: the $n_{out}$ outputs", "columns: the $n_{in}$ inputs", "row"),
+    )
+    for ax, rows, cols, title, ylabel, xlabel, which in panels:
+        for r in range(rows):
+            for c in range(cols):
+                first = (c == 0) if which == "column" else (r == 0)
+                _cell(ax, c, rows - 1 - r, face="C0" if first else "0.92")
+        ax.set_xlim(-0.5, cols + 0.5)
+        ax.set_ylim(-1.6, rows + 0.5)
+        ax.set_aspect("equal")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for side in ax.spines.values():
+            side.set_visible(False)
+        ax.set_title(title, fontsize="medium")
+        ax.set_ylabel(ylabel)
+        ax.set_xlabel(xlabel)
+        ax.text(cols / 2, -0.9, f"blue: output 1's {n_in} weights (its fan-in), a {which}",
+                ha="center", va="center", fontsize="small", color="C0")
+    return axes
+
+
+def conv_kernel_fans(in_channels, out_channels, kernel_size, *, ax=None):
+    """Draw a 2-D convolution's kernel as one filter per output channel, with its two fans.
+
+    Each output channel has a filter of ``in_channels`` slices of
+    ``kernel_size x kernel_size`` weights (drawn as a stack).  One output
+    value adds up a whole filter: fan-in ``in_channels * k * k`` (filter 1,
+    filled blue).  One input channel is read by its slice in every filter:
+    fan-out ``out_channels * k * k`` (slice 1 of every filter, outlined red).
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+        Channels in and out (each at most 6).
+    kernel_size : int
+        The side ``k`` of the square kernel (at most 5).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+        Every weight is a ``Rectangle`` patch; those of filter 1 have face
+        ``"C0"``, those of input channel 1 have a red (``"C3"``) edge.  The
+        title gives both fans and both shapes.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a count is not a positive integer within its limit.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = conv_kernel_fans(2, 3, 3)
+    >>> len(ax.patches)
+    54
+    >>> ax.get_title().splitlines()[0]
+    'fan_in = 2·3·3 = 18 (filter 1, blue);  fan_out = 3·3·3 = 27 (input channel 1, red)'
+    """
+    from .._validation import check_count
+
+    c_in = check_count(in_channels, "in_channels", "the input channels", high=6)
+    c_out = check_count(out_channels, "out_channels", "the output channels", high=6)
+    k = check_count(kernel_size, "kernel_size", "the side of the square kernel", high=5)
+    ax = _axes(ax, figsize=(7.5, 3.0))
+    step = 0.45 * k / 3
+    gap = k + (c_in - 1) * step + 1.5
+    for o in range(c_out):
+        x0 = o * gap
+        for i in reversed(range(c_in)):  # back slices first, so slice 1 is in front
+            for r in range(k):
+                for c in range(k):
+                    _cell(ax, x0 + i * step + c, i * step + r,
+                          face="C0" if o == 0 else "0.92",
+                          edge="C3" if i == 0 else "0.45", lw=1.6 if i == 0 else 0.6)
+        ax.text(x0 + k / 2, -0.7, f"filter {o + 1}", ha="center", va="top", fontsize="small")
+    fan_in, fan_out = c_in * k * k, c_out * k * k
+    ax.set_xlim(-0.5, c_out * gap)
+    ax.set_ylim(-2.0, k + (c_in - 1) * step + 0.5)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(f"fan_in = {c_in}·{k}·{k} = {fan_in} (filter 1, blue);  "
+                 f"fan_out = {c_out}·{k}·{k} = {fan_out} (input channel 1, red)\n"
+                 f"PyTorch shape ({c_out}, {c_in}, {k}, {k});  Keras/JAX shape ({k}, {k}, {c_in}, {c_out})",
+                 fontsize="medium")
+    return ax
