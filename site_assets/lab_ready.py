@@ -181,9 +181,11 @@ def lab_term(body: str, known: dict[str, str]) -> str:
     text, term = text.strip(), term.strip()
     if term.lower() not in known:
         raise KeyError(f"no term {term!r} in glossary.md")
-    if not text or re.search(r"[\[\]\n]", text) or '"' in term:
+    if not text or re.search(r"[\[\]\n$]", text) or '"' in term:
+        # math: Sphinx shows a role's text as it is, so the site would show the raw TeX
         raise KeyError(f"the term role {{term}}`{body}` cannot be a link: its text must not be "
-                       "empty nor hold brackets or line breaks, nor its term a quote")
+                       "empty nor hold brackets, line breaks or math ($: write the math beside "
+                       "the role), nor its term a quote")
     return f'[{text}]({GLOSSARY} "glossary: {term}")'
 
 

@@ -83,10 +83,10 @@ def test_where_winit_is_installed_the_install_cell_does_nothing():
 
 def test_a_term_becomes_its_text_linked_to_the_glossary():
     nb = lab_ready.prepare(_nb("Its {term}`fan-in` and {term}`fan-outs <fan-out>`, "
-                               "{term}`$\\chi_1$ <chi_1>`."), repo=("", "main"))
+                               "$\\chi_1$ ({term}`chi_1`)."), repo=("", "main"))
     assert _text(nb)[-1] == ('Its [fan-in](../glossary.md "glossary: fan-in") and '
                              '[fan-outs](../glossary.md "glossary: fan-out"), '
-                             '[$\\chi_1$](../glossary.md "glossary: chi_1").')
+                             '$\\chi_1$ ([chi_1](../glossary.md "glossary: chi_1")).')
 
 
 def test_an_unknown_term_is_refused():
@@ -101,6 +101,9 @@ def test_an_unknown_term_is_refused():
 def test_a_term_whose_text_cannot_be_a_link_is_refused():
     with pytest.raises(KeyError, match="cannot be a link"):
         lab_ready.prepare(_nb("{term}`[n] <fan-in>`"), repo=("", "main"))
+    # the site shows a role's text as it is: math there would be raw TeX
+    with pytest.raises(KeyError, match="cannot be a link"):
+        lab_ready.prepare(_nb("{term}`$\\chi_1$ <chi_1>`"), repo=("", "main"))
 
 
 def test_prepare_is_idempotent_with_terms():
@@ -128,8 +131,8 @@ class _App:
 
 
 def test_the_site_reads_the_term_back_from_the_notebook_json():
-    written = ("A {term}`fan-in`, {term}`fan-outs <fan-out>`, {term}`$\\chi_1$ <chi_1>` and "
-               "{cite}`he2015`.")
+    written = ('A {term}`fan-in`, {term}`fan-outs <fan-out>`, $\\chi_1$ ({term}`chi_1`), '
+               '{term}`"the" \\ gain <gain>` and {cite}`he2015`.')
     nb = lab_ready.prepare(_nb(written), repo=("", "main"))
     app = _App(ROOT)
     lab_ready.setup(app)
