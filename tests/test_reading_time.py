@@ -49,7 +49,8 @@ def test_a_short_chapter_is_at_least_five_minutes(tmp_path):
 
 def test_every_chapter_of_the_toc_has_a_row_with_its_title():
     rows = reading_time.table().splitlines()[2:]
-    assert len(rows) == len(reading_time.chapters()) == 15
+    toc = (reading_time.ROOT / "_toc.yml").read_text()
+    assert len(rows) == toc.count("- file: chapters/") > 0
     assert rows[0].startswith("| [Why initialisation matters](chapters/why_initialisation.ipynb) |")
     assert not any("$" in row for row in rows)  # "Xavier: $...$" is shown as "Xavier"
 
