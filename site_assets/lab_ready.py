@@ -29,6 +29,12 @@ What JupyterLab does not know, and what this script gives it, in the notebook it
   linked to the work itself (its URL or DOI). On the site, :func:`setup` turns it back into
   ``{cite}`key``` before the chapter is parsed (a warning, an error under ``-W``, if the label is
   not the entry's label any more).
+- glossary terms: jupyterlab-myst cannot resolve a ``{term}`` role (the glossary is another
+  page), so ``{term}`Term``` and ``{term}`text <Term>``` become ``[Term](../glossary.md
+  "glossary: Term")`` and ``[text](../glossary.md "glossary: Term")``: the text, linked to
+  `glossary.md`. A term that `glossary.md` does not define is refused (KeyError). On the site,
+  :func:`setup` turns the link back into the ``{term}`` role before the chapter is parsed, so
+  Sphinx links it to the term's entry (and warns, an error under ``-W``, if there is none).
 
 Code cells, their outputs and the widget state are never changed (only the metadata of solution
 code cells). Idempotent, and composable with gate_solutions.py in either order.
@@ -69,6 +75,14 @@ CITE_ROLE = re.compile(r"\{cite(?::p)?\}`(?P<key>[^`,\s]+)`")
 # the notebook's form of a citation; the quotes may be JSON-escaped (the site reads raw JSON)
 LAB_CITE = re.compile(r'\[\[(?P<label>[^\]\n]+)\]\((?P<url>[^\s)]+) \\?"references\.bib: '
                       r'(?P<key>[^"\s\\]+)\\?"\)\]')
+TERM_ROLE = re.compile(r"\{term\}`(?P<body>[^`]+)`")
+TERM_BODY = re.compile(r"^(?P<text>.*?)\s*<(?P<term>[^<>]+)>$", re.S)  # "text <Term>"
+GLOSSARY = "../glossary.md"  # from a chapter (chapters/NAME.ipynb)
+# the notebook's form of a glossary term; the quotes may be JSON-escaped (the site reads raw JSON)
+LAB_TERM = re.compile(r'\[(?P<text>[^\[\]\n]+)\]\(\.\./glossary\.md \\?"glossary: '
+                      r'(?P<term>[^"\\\n]+)\\?"\)')
+GLOSSARY_BLOCK = re.compile(
+    r"^(?P<fence>`{3,}|:{3,})\{glossary\}[^\n]*\n(?P<body>.*?)^(?P=fence)\s*$", re.S | re.M)
 
 RUN_FIRST = """\
 ```{tip}
@@ -145,6 +159,46 @@ def lab_citation(key: str, refs: dict[str, tuple[str, str]]) -> str:
     return f'[[{label}]({url} "references.bib: {key}")]'
 
 
+def terms(glossary: Path = ROOT / "glossary.md") -> dict[str, str]:
+    """{term in lower case: term} of every term the ``{glossary}`` blocks of `glossary.md` define.
+
+    A term is an unindented line of the block (not an option such as ``:sorted:``); Sphinx
+    matches a ``{term}`` role to it ignoring case, and so does :func:`lab_term`.
+    """
+    found = {}
+    for block in GLOSSARY_BLOCK.finditer(glossary.read_text(encoding="utf-8")):
+        for line in block.group("body").splitlines():
+            if line.strip() and not line[0].isspace() and not line.startswith((":", ".. ")):
+                term = line.split(" : ")[0].strip()
+                found[term.lower()] = term
+    return found
+
+
+def lab_term(body: str, known: dict[str, str]) -> str:
+    """The notebook's form of ``{term}`body```: the text, linked to the glossary."""
+    parts = TERM_BODY.match(body)
+    text, term = (parts.group("text"), parts.group("term")) if parts else (body, body)
+    text, term = text.strip(), term.strip()
+    if term.lower() not in known:
+        raise KeyError(f"no term {term!r} in glossary.md")
+    if not text or re.search(r"[\[\]\n$]", text) or '"' in term:
+        # math: Sphinx shows a role's text as it is, so the site would show the raw TeX
+        raise KeyError(f"the term role {{term}}`{body}` cannot be a link: its text must not be "
+                       "empty nor hold brackets, line breaks or math ($: write the math beside "
+                       "the role), nor its term a quote")
+    return f'[{text}]({GLOSSARY} "glossary: {term}")'
+
+
+def term_role(text: str, term: str) -> str:
+    """The ``{term}`` role whose notebook form is the link ``[text](... "glossary: term")``."""
+    return f"{{term}}`{term}`" if text == term else f"{{term}}`{text} <{term}>`"
+
+
+def _term_body(m: re.Match) -> str:
+    """The body of the ``{term}`` role whose notebook form `m` (a :data:`LAB_TERM` match) is."""
+    return TERM_ROLE.fullmatch(term_role(m.group("text"), m.group("term"))).group("body")
+
+
 def format_text(text: str, key_fmt: str, values: dict[str, str]) -> str:
     """What the site shows for `{glue:text}`key_fmt`` (myst-nb's formatting of text/plain)."""
     key, _, fmt = key_fmt.partition(":")
@@ -184,11 +238,16 @@ def _lab_cell(nb: dict, defs: dict[str, str]) -> dict:
 
 def prepare(nb: dict, defs: dict[str, str] | None = None,
             refs: dict[str, tuple[str, str]] | None = None,
-            repo: tuple[str, str] | None = None) -> dict:
-    """Convert notebook `nb` (nbformat 4 JSON) in place; return `nb`."""
+            repo: tuple[str, str] | None = None,
+            known: dict[str, str] | None = None) -> dict:
+    """Convert notebook `nb` (nbformat 4 JSON) in place; return `nb`.
+
+    `known` is {term in lower case: term} of the glossary (default: :func:`terms`).
+    """
     defs = macros() if defs is None else defs
     refs = references() if refs is None else refs
     repo = repository() if repo is None else repo
+    known = terms() if known is None else known
     values = glue_texts(nb)
     cells = [c for c in nb["cells"] if not c.get("metadata", {}).get(MARK)]
     in_solution = False
@@ -215,6 +274,8 @@ def prepare(nb: dict, defs: dict[str, str] | None = None,
             new = new.replace("On this site", "On the book's web pages")
             new = CITE_ROLE.sub(lambda m: lab_citation(m.group("key"), refs), new)
             new = LAB_CITE.sub(lambda m: lab_citation(m.group("key"), refs), new)
+            new = TERM_ROLE.sub(lambda m: lab_term(m.group("body"), known), new)
+            new = LAB_TERM.sub(lambda m: lab_term(_term_body(m), known), new)
             if new != src:
                 cell["source"] = as_lines(new)
             bodies = list(dict.fromkeys(m.group("body") for m in EVAL_ROLE.finditer(new)))
@@ -256,16 +317,16 @@ def _ends_with_solution(src: str) -> bool:
 
 
 @functools.cache
-def _settings() -> tuple[dict, dict, tuple[str, str]]:
-    """(macros, references, repository) of the book, read once."""
-    return macros(), references(), repository()
+def _settings() -> tuple[dict, dict, tuple[str, str], dict]:
+    """(macros, references, repository, glossary terms) of the book, read once."""
+    return macros(), references(), repository(), terms()
 
 
 def step(nb: dict) -> str | None:
     """:func:`prepare` with the book's settings, as a step of ``store.py``.
 
     Returns what it did when `nb` changes (the caller compares), else None. A missing glue
-    value or citation raises KeyError.
+    value, citation or glossary term raises KeyError.
     """
     before = json.dumps(nb, sort_keys=True)
     prepare(nb, *_settings())
@@ -339,8 +400,14 @@ def setup(app):
 
         source[0] = LAB_CITE.sub(back, source[0])
 
+    def terms_back(app_, docname, source):
+        if '"glossary: ' not in source[0]:
+            return
+        source[0] = LAB_TERM.sub(lambda m: term_role(m.group("text"), m.group("term")), source[0])
+
     app.connect("source-read", check_install_cell)
     app.connect("source-read", citations_back)
+    app.connect("source-read", terms_back)
 
     # myst-nb registers its own `eval` role when it loads; ours must come after it.
     app.connect("config-inited", override, priority=900)

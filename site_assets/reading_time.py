@@ -1,0 +1,118 @@
+"""How long each chapter takes a student, for the reading path of `intro.md`.
+
+The rule (stated in `intro.md` too): a chapter's minutes are
+
+- its words at 150 words a minute: the prose (markdown cells, solutions included, a number
+  counted as the one word the page shows) and the code the student sees (code cells without
+  the ``remove-input``, ``remove-cell`` or ``hide-input`` tag);
+- plus 2 minutes for each code cell the student sees (run it, look at what it prints or draws);
+- plus 10 minutes for each exercise (try it before opening the solution);
+
+rounded to the nearest 5 minutes.
+
+    python site_assets/reading_time.py            # print the table
+    python site_assets/reading_time.py --write    # write it into intro.md, between the markers
+    python site_assets/reading_time.py --check    # exit 1 if intro.md's table is out of date
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORDS_PER_MINUTE = 150
+MINUTES_PER_CODE_CELL = 2
+MINUTES_PER_EXERCISE = 10
+HIDDEN = {"remove-input", "remove-cell", "hide-input"}
+# MyST comments around the table in intro.md (the text after a marker stays as it is)
+START, END = "% reading-times: start", "% reading-times: end"
+EVAL = re.compile(r"\{eval\}`(?P<value>.*?)\s+#[^`]*`")
+LINK = re.compile(r"\]\([^)\s]+(?: \"[^\"]*\")?\)")  # a link's target, not its text
+EXERCISE = re.compile(r"^(`{3,}|:{3,})\{exercise\}", re.M)
+
+
+def _source(cell: dict) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def measure(path: Path) -> dict[str, int]:
+    """{"words", "code_cells", "exercises", "minutes"} of the chapter at `path`."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    words = code_cells = exercises = 0
+    for cell in nb["cells"]:
+        meta = cell.get("metadata", {})
+        if meta.get("lab_ready") or HIDDEN & set(meta.get("tags", [])):
+            continue
+        text = _source(cell)
+        if cell["cell_type"] == "markdown":
+            exercises += len(EXERCISE.findall(text))
+            text = LINK.sub("]", EVAL.sub(r"\g<value>", text))
+        elif cell["cell_type"] == "code":
+            code_cells += 1
+        else:
+            continue
+        words += len(text.split())
+    minutes = (words / WORDS_PER_MINUTE + MINUTES_PER_CODE_CELL * code_cells
+               + MINUTES_PER_EXERCISE * exercises)
+    return {"words": words, "code_cells": code_cells, "exercises": exercises,
+            "minutes": 5 * max(1, round(minutes / 5))}
+
+
+def chapters() -> list[tuple[str, str]]:
+    """(file, title) of every chapter, in the order of `_toc.yml`."""
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    found = []
+    for part in toc["parts"]:
+        for entry in part["chapters"]:
+            if entry["file"].startswith("chapters/"):
+                nb = json.loads((ROOT / f"{entry['file']}.ipynb").read_text(encoding="utf-8"))
+                title = next(_source(c) for c in nb["cells"] if c["cell_type"] == "markdown"
+                             and not c.get("metadata", {}).get("lab_ready")
+                             and _source(c).startswith("# "))
+                # "Xavier: $\U[...]$" -> "Xavier": the formula is the chapter's to show
+                found.append((entry["file"], title.splitlines()[0][2:].split(": $")[0].strip()))
+    return found
+
+
+def table() -> str:
+    """The markdown table of `intro.md`: chapter, words, exercises, minutes."""
+    rows = ["| chapter | words | exercises | minutes |", "|---|---:|---:|---:|"]
+    for file, title in chapters():
+        m = measure(ROOT / f"{file}.ipynb")
+        rows.append(f"| [{title}]({file}.ipynb) | {m['words']:,} | {m['exercises']} | "
+                    f"{m['minutes']} |")
+    return "\n".join(rows)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="write the table into intro.md")
+    parser.add_argument("--check", action="store_true", help="exit 1 if intro.md is out of date")
+    args = parser.parse_args(argv)
+    new = table()
+    if not (args.write or args.check):
+        print(new)
+        return 0
+    intro = ROOT / "intro.md"
+    text = intro.read_text(encoding="utf-8")
+    start, end = text.index("\n", text.index(START)), text.index(END)
+    updated = f"{text[:start]}\n\n{new}\n\n{text[end:]}"
+    if args.check:
+        if updated != text:
+            print("intro.md's reading times are out of date: run "
+                  "python site_assets/reading_time.py --write", file=sys.stderr)
+            return 1
+        return 0
+    intro.write_text(updated, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""site_assets/reading_time.py: the rule behind intro.md's reading times, and that intro.md
+states the times of the chapters as they are."""
+
+from __future__ import annotations
+
+import json
+
+from site_assets import reading_time
+
+
+def _write(tmp_path, cells):
+    path = tmp_path / "c.ipynb"
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}
+    path.write_text(json.dumps(nb))
+    return path
+
+
+def _md(text, **meta):
+    return {"cell_type": "markdown", "metadata": meta, "source": text}
+
+
+def _code(text, *tags):
+    return {"cell_type": "code", "metadata": {"tags": list(tags)}, "outputs": [],
+            "execution_count": None, "source": text}
+
+
+def test_words_code_cells_and_exercises_are_counted_by_the_rule(tmp_path):
+    prose = " ".join(["word"] * 1490)
+    path = _write(tmp_path, [
+        _md("ignored " * 50, lab_ready=True),  # the JupyterLab cell the site leaves out
+        _md(prose + " {eval}`0.25  # some_key:.2f` [a link](https://example.org/x \"t\")"),
+        _md("```{exercise}\n:label: predict-a\n\nOne two.\n```\n\n:::{exercise}\nThree.\n:::"),
+        _code("x = 1", "remove-input"), _code("glue('a', 1)", "remove-cell"),
+        _code("y = 2  # folded", "hide-input"),
+        _code("print(x)"), _code("a = b"),
+    ])
+    got = reading_time.measure(path)
+    # 1490 + "0.25" + "[a" + "link]" = 1493; the exercises' markdown: 9 words (fences and
+    # options included); the code seen: "print(x)" and "a = b", 1 + 3
+    assert got["words"] == 1493 + 9 + 4
+    assert got["code_cells"] == 2 and got["exercises"] == 2
+    # 1506/150 + 2*2 + 2*10 = 34.04 minutes -> 35
+    assert got["minutes"] == 35
+
+
+def test_a_short_chapter_is_at_least_five_minutes(tmp_path):
+    assert reading_time.measure(_write(tmp_path, [_md("# Title")]))["minutes"] == 5
+
+
+def test_every_chapter_of_the_toc_has_a_row_with_its_title():
+    rows = reading_time.table().splitlines()[2:]
+    toc = (reading_time.ROOT / "_toc.yml").read_text()
+    assert len(rows) == toc.count("- file: chapters/") > 0
+    assert rows[0].startswith("| [Why initialisation matters](chapters/why_initialisation.ipynb) |")
+    assert not any("$" in row for row in rows)  # "Xavier: $...$" is shown as "Xavier"
+
+
+def test_intro_states_the_chapters_reading_times():
+    # after changing a chapter: python site_assets/reading_time.py --write
+    assert reading_time.main(["--check"]) == 0
