@@ -23,7 +23,9 @@ is a SyntaxError in the console of every page.
 
 from __future__ import annotations
 
+import base64
 import filecmp
+import hashlib
 import json
 import os
 import re
@@ -194,6 +196,38 @@ def reachable_state(state: dict, views: set[str]) -> dict:
     return {k: v for k, v in state.items() if k in keep}
 
 
+#: Where the explorers' pictures are served from, under the site's folder.
+PICTURES = "_images/explorers"
+_DATA_URI = re.compile(r"data:image/(webp|png);base64,([A-Za-z0-9+/=]+)")
+
+
+def _pictures_to_files(state: dict, outdir: Path, pagename: str) -> None:
+    """Serve the pictures in the widget state (explorers' images, as ``data:`` URIs in their
+    HTML widgets' values) as files of the site, each named by its content's hash.
+
+    A data URI is base64, a third larger than the file, and the whole state of a page is read
+    before any widget renders; a file is fetched in its own right, as a figure is. The notebooks
+    keep their data URIs (JupyterLab shows them with no site)."""
+    up = "../" * pagename.count("/")
+    folder = outdir / PICTURES
+    for model in state.values():
+        fields = model.get("state", {})
+        value = fields.get("value")
+        if model.get("model_name") != "HTMLModel" or not isinstance(value, str) or "data:image/" not in value:
+            continue
+
+        def to_file(match):
+            data = base64.b64decode(match.group(2))
+            name = f"{hashlib.sha256(data).hexdigest()[:20]}.{match.group(1)}"
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / name
+            if not path.is_file():
+                path.write_bytes(data)
+            return f"{up}{PICTURES}/{name}"
+
+        fields["value"] = _DATA_URI.sub(to_file, value)
+
+
 def defer_widget_state(app: Sphinx, pagename, templatename, context, doctree) -> None:
     """Ship only the widget state the page's views use, at the end of the body.
 
@@ -215,6 +249,7 @@ def defer_widget_state(app: Sphinx, pagename, templatename, context, doctree) ->
         data["state"] = reachable_state(data.get("state", {}), views)
         if not data["state"]:
             continue
+        _pictures_to_files(data["state"], Path(app.outdir), pagename)
         text = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
         context["body"] = body + f'\n<script type="{WIDGET_STATE}">{text}</script>\n'
 

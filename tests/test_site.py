@@ -630,12 +630,17 @@ def test_pictures_are_encoded_compactly(site):
                 if "image/png" in out.get("data", {}):
                     png = base64.b64decode("".join(out["data"]["image/png"]))
                     assert Image.open(io.BytesIO(png)).mode == "P", nb.name
-    pictures = {}
+    # the explorers' pictures: files of the site (site_assets/offline_site.py), not data URIs
+    pictures, missing = {}, []
     for name in _pages(site):
         html = (site / name).read_text(encoding="utf-8")
-        for kind in re.findall(r"data:image/(\w+);base64", html):
+        assert "data:image/" not in html, f"{name}: a picture inlined as a data URI"
+        for up, path, kind in re.findall(r'src=\\"((?:\.\./)*)(_images/explorers/[0-9a-f]+\.(\w+))\\"', html):
             pictures[kind] = pictures.get(kind, 0) + 1
+            if not (site / name).parent.joinpath(up + path).resolve().is_file():
+                missing.append(path)
     assert pictures.get("webp", 0) > 100 and pictures.get("png", 0) == 0, pictures
+    assert missing == []
 
 
 def test_no_unused_widget_state_is_shipped(site):
