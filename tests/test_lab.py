@@ -197,12 +197,14 @@ def test_chapter_renders_like_the_site(ran, chapter):
             continue
         source = "".join(cell["source"])
         assert "{glue:" not in source, f"{chapter}: a {{glue:text}} role JupyterLab cannot show"
-        folded = in_solution or "{solution-start}" in source or "{solution}" in source
+        # a solution, or a dropdown ("Checking the tutorial"): folded until the student opens it
+        folded = (in_solution or "{solution-start}" in source or "{solution}" in source
+                  or "{dropdown}" in source or ":class: dropdown" in source)
         in_solution = (in_solution or "{solution-start}" in source) and "{solution-end}" not in source
         if folded:
             stored = {e["expression"] for e in cell["metadata"].get("user_expressions", [])}
             assert all(e in stored for e in re.findall(r"\{eval\}`([^`]+)`", source)), (
-                f"{chapter}: a folded solution's {{eval}} role has no stored value")
+                f"{chapter}: a folded cell's {{eval}} role has no stored value")
             continue
         shown_sources.append(source)
         stored = {e["expression"] for e in cell["metadata"].get("user_expressions", [])}
