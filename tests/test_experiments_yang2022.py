@@ -70,12 +70,13 @@ def test_ensemble_members_follow_the_table():
     assert [m.lr_mult for m in mup] == pytest.approx([4.0, 1.0, 0.25])
 
 
-def test_coord_check_measures_the_change_of_forward_pre_activations():
-    # One step of each member by hand: forward/backward of winit.networks, the update with
-    # the member's per-layer rates, then the std of the change of each layer's z on the probe.
-    kw = dict(widths=(8, 16), base_width=8, lr=0.3, steps=1, batch_size=5, probe_size=4,
-              seeds=1, gain=math.sqrt(2.0))
-    cc = yang2022.coord_check(rng=7, **kw)
+def _check_one_step_by_hand(optimizer, lr, update):
+    """coord_check's first step against one written out: forward/backward of winit.networks,
+    ``update(a, g, rate)`` with each member's per-layer rates, then the std of the change of
+    each layer's z on the probe (the same draws, minibatch and probe as coord_check's)."""
+    cc = yang2022.coord_check(rng=7, widths=(8, 16), base_width=8, lr=lr, steps=1, batch_size=5,
+                              probe_size=4, seeds=1, gain=math.sqrt(2.0), optimizer=optimizer)
+    assert cc.settings["optimizer"] == optimizer
     rng = np.random.default_rng(7)
     data = digits(rng=rng)
     x, y = data.x_train, data.y_train
@@ -84,50 +85,30 @@ def test_coord_check_measures_the_change_of_forward_pre_activations():
     for i, n in enumerate((8, 16)):
         draws = [rng.standard_normal(s) for s in ((64, n), (n, n), (n, 10))]
         for which, p in ((cc.sp, "sp"), (cc.mup, "mup")):
-            rows = mup_mlp([64, n, n, 10], base_width=8, parametrization=p)
+            rows = mup_mlp([64, n, n, 10], base_width=8, parametrization=p, optimizer=optimizer)
             params = [(d * row.init_std, np.zeros(d.shape[1])) for d, row in zip(draws, rows)]
             grads = backward(params, forward(params, x[batch], "relu"), y[batch])
-            after = [(W - 0.3 * row.lr_mult * gW, b - 0.3 * row.bias_lr_mult * gb)
+            after = [(update(W, gW, lr * row.lr_mult), update(b, gb, lr * row.bias_lr_mult))
                      for (W, b), row, gW, gb in zip(params, rows, grads.grad_weights,
                                                     grads.grad_biases)]
             z0 = forward(params, probe, "relu", output=None).pre_activations
             z1 = forward(after, probe, "relu", output=None).pre_activations
             want = [np.std(b - a) for a, b in zip(z0, z1)]
             np.testing.assert_allclose(which[0, 0, i], want, rtol=1e-9)
+
+
+def test_coord_check_measures_the_change_of_forward_pre_activations():
+    # One SGD step of each member by hand, with the member's per-layer rates.
+    _check_one_step_by_hand("sgd", 0.3, lambda a, g, rate: a - rate * g)
 
 
 def test_adam_coord_check_measures_one_adam_step_by_hand():
     # Adam's first step, written out: m_hat = g and v_hat = g^2, so each entry moves by
     # lr_mult * lr * g / (|g| + eps), with Table 3's Adam multipliers; same draws as SGD's.
-    kw = dict(widths=(8, 16), base_width=8, lr=0.01, steps=1, batch_size=5, probe_size=4,
-              seeds=1, gain=math.sqrt(2.0), optimizer="adam")
-    cc = yang2022.coord_check(rng=7, **kw)
-    assert cc.settings["optimizer"] == "adam"
-    rng = np.random.default_rng(7)
-    data = digits(rng=rng)
-    x, y = data.x_train, data.y_train
-    probe = x[rng.choice(x.shape[0], 4, replace=False)]
-    batch = rng.permutation(x.shape[0])[:5]
-
-    def step(a, g, rate):
-        return a - rate * g / (np.abs(g) + 1e-8)
-
-    for i, n in enumerate((8, 16)):
-        draws = [rng.standard_normal(s) for s in ((64, n), (n, n), (n, 10))]
-        for which, p in ((cc.sp, "sp"), (cc.mup, "mup")):
-            rows = mup_mlp([64, n, n, 10], base_width=8, parametrization=p, optimizer="adam")
-            if p == "mup" and n == 16:
-                assert [r.lr_mult for r in rows] == [1.0, 0.5, 0.5]
-                assert [r.bias_lr_mult for r in rows] == [1.0, 1.0, 1.0]
-            params = [(d * row.init_std, np.zeros(d.shape[1])) for d, row in zip(draws, rows)]
-            grads = backward(params, forward(params, x[batch], "relu"), y[batch])
-            after = [(step(W, gW, 0.01 * row.lr_mult), step(b, gb, 0.01 * row.bias_lr_mult))
-                     for (W, b), row, gW, gb in zip(params, rows, grads.grad_weights,
-                                                    grads.grad_biases)]
-            z0 = forward(params, probe, "relu", output=None).pre_activations
-            z1 = forward(after, probe, "relu", output=None).pre_activations
-            want = [np.std(b - a) for a, b in zip(z0, z1)]
-            np.testing.assert_allclose(which[0, 0, i], want, rtol=1e-9)
+    rows = mup_mlp([64, 16, 16, 10], base_width=8, parametrization="mup", optimizer="adam")
+    assert [r.lr_mult for r in rows] == [1.0, 0.5, 0.5]
+    assert [r.bias_lr_mult for r in rows] == [1.0, 1.0, 1.0]
+    _check_one_step_by_hand("adam", 0.01, lambda a, g, rate: a - rate * g / (np.abs(g) + 1e-8))
 
 
 def test_adam_coord_check_hidden_and_output_grow_in_sp_only():
