@@ -167,3 +167,20 @@ def test_chaotic_circle_folds_ordered_stays_flat(oc):
     assert oc["circle_pc2_min_ordered"] >= 90
     assert oc["circle_pc2_max_chaotic"] < 60
     assert oc["circle_pc2_max_chaotic"] < oc["circle_pc2_min_edge"] <= oc["circle_pc2_max_edge"] < oc["circle_pc2_min_ordered"]
+
+
+def test_two_inputs_picture_ordered_pulls_together_chaotic_pushes_apart(oc):
+    """The first picture: two inputs through one tanh network (sigma_b^2 = 0.05)."""
+    assert oc["pair_width"] >= 300 and oc["pair_depth"] >= 30
+    # small weights (sigma_w^2 = 1): an unrelated pair ends up far closer than it started
+    assert 0 < oc["pair_far_shrink_ordered"] < 0.05
+    # large weights (sigma_w^2 = 4): a pair 99% alike (distance sqrt(2 * 0.01) per unit) is
+    # pushed apart many times over, up to about the unrelated pair's distance
+    assert 5 <= oc["pair_near_growth_chaotic"] < 40
+    assert 0.6 <= oc["pair_near_over_far_chaotic"] <= 1.5
+
+
+def test_pytorch_linear_default_is_ordered_for_tanh(oc):
+    # nn.Linear draws U[-1/sqrt(n), 1/sqrt(n)]: sigma_w^2 = 1/3; no bias, so q* = 0 and
+    # chi_1 = sigma_w^2 * tanh'(0)^2 = 1/3
+    assert oc["mf_chi1_torch_linear"] == pytest.approx(1 / 3, abs=1e-4)
