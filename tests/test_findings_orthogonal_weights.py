@@ -207,3 +207,30 @@ def test_the_mean_stays_near_one_only_for_orthogonal_tanh_at_small_q_star(ch):
     # 0.36-3.28), and Gaussian networks stray further
     assert ch["iso_orth_mean_min"] < 0.6 and ch["iso_orth_mean_max"] > 1.5
     assert ch["iso_gauss_mean_min"] < ch["iso_mean_q001_min"] and ch["iso_gauss_mean_max"] > 2
+
+
+# --- the opening picture: a product of random matrices -------------------------------------------
+
+def test_a_product_of_gaussian_layers_spreads_its_singular_values_orthogonal_ones_do_not(ch):
+    assert ch["picture_width"] == 64 and ch["picture_layers"] == 8
+    assert ch["picture_orth_isometry"] is True
+    # one 64 x 64 Gaussian matrix of variance 1/n: singular values fill [0, 2] (quarter-circle law)
+    assert 1.5 < ch["picture_gauss_largest_1"] < 2.2 and ch["picture_gauss_smallest_1"] < 0.05
+    # eight layers: the Fuss-Catalan law of order 8 ends at sqrt(9^9 / 8^8) = 4.8; the smallest
+    # falls like exp(L/2 (psi(1/2) + ln(2/n))) = 4e-10 or below
+    edge = math.sqrt(9 ** 9 / 8 ** 8)
+    assert 2 < ch["picture_gauss_largest"] < 1.25 * edge
+    assert ch["picture_gauss_smallest"] < 1e-8
+    # ... while the mean of sigma^2 stays near its expectation, 1
+    assert 0.5 < ch["picture_gauss_mean_square"] < 1.5
+
+
+def test_the_table_of_orthogonal_medians_matches_the_ratio(ch):
+    first, last = ch["saxe_orth_median_first"], ch["saxe_orth_median_last"]
+    assert ch["saxe_orth_median_lowest"] <= first and last <= ch["saxe_orth_median_highest"]
+    assert ch["saxe_time_ratio_orthogonal"] == pytest.approx(last / first, rel=0.05)
+
+
+def test_the_spread_table_gives_128_times_one_layers_spread(ch):
+    for q, name in ((0.1, "iso_q01_theory_orthogonal"), (1.0, "iso_q1_theory_orthogonal")):
+        assert ch[name] == pytest.approx(128 * (_mu(2, q) / _mu(1, q) ** 2 - 1), rel=0.02)
