@@ -121,6 +121,10 @@ def test_tanh_gain_53_wins_shallow_gain_1_deeper_neither_deepest(ch):
     assert one[i_deep] < five[i_deep] - 0.1
     assert ch["practice_tanh_wins1_deep"] == n - wins[i_deep] == n
     assert ch["practice_tanh_wins53_mixed"] == wins[i_mixed]
+    # the sweep's table: the seeds where gain 5/3 ended lower, one glued count per depth
+    assert ch["practice_tanh_wins53_shallow"] == n and ch["practice_tanh_wins53_deep"] == 0
+    assert 0 <= ch["practice_tanh_wins53_deepest"] <= n
+    assert [ch[f"practice_tanh_wins53_{t}"] for t in ("shallow", "mixed", "deep", "deepest")] == wins
     # deepest: no run of either gain trained (log 10 = 2.303 is a uniform guess)
     assert ch["practice_tanh_deepest_min"] > ch["practice_tanh_untrained_threshold"] >= 1.0
     assert min(one[i_deepest], five[i_deepest]) >= ch["practice_tanh_deepest_min"] - 0.05
