@@ -81,6 +81,7 @@ def test_fixed_gains_settle_at_the_mean_field_fixed_points(ch):
         assert abs(ch[f"fixed_gain_var_{act}"] / ch[f"fixed_gain_theory_{act}"] - 1) < 0.1
     assert abs(ch["fixed_gain_var_tanh"] - 1) > 0.1 and ch["fixed_gain_var_sigmoid"] < 0.35
     assert abs(ch["fixed_gain_var_relu"] - ch["fixed_gain_theory_relu"]) > 0.1  # "wanders away"
+    assert abs(ch["fixed_gain_var_leaky_relu"] - ch["fixed_gain_theory_leaky_relu"]) > 0.1
 
 
 def test_post_activation_lsuv_converges_only_for_homogeneous_activations(ch):
