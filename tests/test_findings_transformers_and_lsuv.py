@@ -81,6 +81,7 @@ def test_fixed_gains_settle_at_the_mean_field_fixed_points(ch):
         assert abs(ch[f"fixed_gain_var_{act}"] / ch[f"fixed_gain_theory_{act}"] - 1) < 0.1
     assert abs(ch["fixed_gain_var_tanh"] - 1) > 0.1 and ch["fixed_gain_var_sigmoid"] < 0.35
     assert abs(ch["fixed_gain_var_relu"] - ch["fixed_gain_theory_relu"]) > 0.1  # "wanders away"
+    assert abs(ch["fixed_gain_var_leaky_relu"] - ch["fixed_gain_theory_leaky_relu"]) > 0.1
 
 
 def test_post_activation_lsuv_converges_only_for_homogeneous_activations(ch):
@@ -201,3 +202,12 @@ def test_w2_gradient_along_the_blocks_and_pre_ln_stream_growth(ch):
     assert 0.3 <= ch["tfm_preln_var_step_min"] <= ch["tfm_preln_var_step_max"] < 3 * ch["tfm_preln_var_step_min"]
     assert ch["tfm_preln_var_last"] > 4 * ch["tfm_preln_var_first"]
     assert abs(ch["tfm_postln_var_last"] - 1) < 0.01  # Post-LN: LayerNorm after every sum
+
+
+def test_stream_variance_grows_by_each_branch_variance(ch):
+    # independent branches of variance c^2 add to a unit stream: 1 + N c^2 after N branches
+    n = ch["idea_branches"]
+    assert n == 24
+    assert abs(ch["idea_var_full_last"] - (1 + n)) < 0.05 * (1 + n)
+    assert abs(ch["idea_var_scaled_last"] - 2) < 0.1
+    assert abs(ch["idea_var_zero_last"] - 1) < 0.05
