@@ -219,3 +219,63 @@ def test_gain_five_thirds_pushes_nearby_inputs_apart_and_gain_one_does_not(signa
     assert signals["corr_mf_gain53_20"] == pytest.approx(_tanh_pair_correlation(5 / 3, 20), abs=0.01)
     assert signals["corr_mf_gain53_50"] == pytest.approx(_tanh_pair_correlation(5 / 3, 50), abs=0.01)
     assert _tanh_pair_correlation(1.0, 50) > 0.99          # the theory keeps gain 1's pair together
+
+
+def test_tanh_and_sigmoid_at_zero(signals):
+    """The figure of the two curves and their tangent lines: tanh(0) = 0 with slope 1, the
+    sigmoid 1/2 with slope 1/4 (sigma' = sigma (1 - sigma))."""
+    assert signals["sig_tanh_at0"] == 0.0 and signals["sig_tanh_slope0"] == 1.0
+    assert signals["sig_sigmoid_at0"] == 0.5
+    assert signals["sig_sigmoid_slope0"] == 0.5 * (1 - 0.5) == 0.25
+
+
+def test_sigmoid_signal_shrinks_by_sqrt48_per_layer(signals):
+    """Why not sigmoid (moved here from the errata chapter): slope 1/4 and n Var[w] = 1/3 make
+    the input-dependent std fall by 1/sqrt(48) per layer; every layer starts at a mean of 1/2."""
+    theory = 1 / math.sqrt(48)
+    assert signals["err_sig_theory_ratio"] == pytest.approx(theory, abs=1e-3)
+    assert (theory - 0.02 < signals["err_sig_ratio_min"] <= signals["err_sig_ratio_max"]
+            < theory + 0.02)
+    assert signals["err_sig_mean_max_dev"] <= 0.02
+    assert signals["err_sig_top_spread"] < signals["err_tanh_top_spread"] / 100
+
+
+def test_sigmoid_top_layer_drifts_to_zero_in_every_seed(signals):
+    # the top hidden layer's mean falls well below 1/2 in every seed; the first stays near 1/2
+    assert signals["err_sig_top_end_max"] < 0.4
+    assert signals["err_sig_top_end_min"] <= signals["err_sig_top_end_max"]
+    assert signals["err_sig_first_end_min"] > 0.45
+    assert signals["err_sig_steps"] == 600
+
+
+def test_equal_starting_weights_stay_equal(signals):
+    """Why not all zeros: from all 0 nothing moves; from all 0.05 the weights move but every
+    hidden layer keeps one distinct unit; from random weights all units differ."""
+    width = signals["zero_width"]
+    assert width == 32 and signals["zero_steps"] == 300
+    assert signals["zero_moved_zero"] == 0.0
+    assert signals["zero_moved_equal"] > 0
+    assert signals["zero_distinct_zero"] == [1, 1]
+    assert signals["zero_distinct_equal"] == [1, 1]
+    assert signals["zero_distinct_random"] == [width, width]
+
+
+def _tanh_sizes(gain, depth):
+    """E[z^2] of layers 1..depth of a wide tanh network (no bias, unit inputs), by quadrature."""
+    from _quad import gauss
+
+    q = [gain * gain]
+    for _ in range(depth - 1):
+        q.append(gain * gain * gauss(lambda u: math.tanh(u) ** 2, q[-1]))
+    return q
+
+
+def test_gain_five_thirds_settles_and_gain_one_fades(signals):
+    """The size panel: gain 5/3 starts at 25/9 and settles near 1.18; gain 1 fades towards 0."""
+    q53, q1 = _tanh_sizes(5 / 3, 50), _tanh_sizes(1.0, 50)
+    assert signals["tanh_size_gain_5_3_l1"] == pytest.approx(25 / 9, rel=0.05)
+    assert signals["tanh_size_gain_5_3_l50"] == pytest.approx(q53[-1], rel=0.05)
+    assert 1.1 < signals["tanh_size_gain_5_3_l50"] < 1.3
+    assert signals["tanh_size_gain_1_l1"] == pytest.approx(1.0, rel=0.05)
+    assert signals["tanh_size_gain_1_l50"] == pytest.approx(q1[-1], rel=0.2)
+    assert signals["tanh_size_gain_1_l50"] < 0.02
