@@ -55,3 +55,15 @@ def test_old_single_run_figures_are_gone(training):
     for name in ("he30_loss_initial", "he30_loss_final_he", "he30_loss_final_xavier",
                  "he22_loss_final_he", "he22_loss_final_xavier"):
         assert name not in training
+
+
+def test_the_hand_written_sgd_loop_learns_from_he_and_not_from_one_over_n(training):
+    import math
+    # the network the visible loop trains: 30 weight layers, 29 hidden ReLU layers of 32 units
+    assert training["loop_depth"] == 30 and training["loop_hidden"] == training["loop_depth"] - 1
+    assert training["loop_steps"] == 300 and training["loop_width"] == 32
+    # both start at the loss of a uniform guess over ten classes, log 10 = 2.30
+    assert abs(training["loop_first"] - math.log(10)) < 0.1
+    # "Xavier" (1/n) has not moved after 300 steps; He has clearly left log 10
+    assert training["loop_xavier_last"] == round(math.log(10), 1)
+    assert training["loop_he_last"] < math.log(10) - 0.3
