@@ -184,3 +184,39 @@ def test_pytorch_linear_default_is_ordered_for_tanh(oc):
     # nn.Linear draws U[-1/sqrt(n), 1/sqrt(n)]: sigma_w^2 = 1/3; no bias, so q* = 0 and
     # chi_1 = sigma_w^2 * tanh'(0)^2 = 1/3
     assert oc["mf_chi1_torch_linear"] == pytest.approx(1 / 3, abs=1e-4)
+
+
+def _tanh_correlation_map(c, sw2, sb2, q):
+    """c -> c_{l+1} of tanh by a 2-D Gauss-Hermite sum in plain numpy (independent of winit)."""
+    import numpy as np
+    z, w = np.polynomial.hermite_e.hermegauss(80)
+    w = w / w.sum()
+    z1, z2 = np.meshgrid(z, z, indexing="ij")
+    u1 = math.sqrt(q) * z1
+    u2 = math.sqrt(q) * (c * z1 + math.sqrt(1 - c * c) * z2)
+    return (sw2 * np.sum(np.outer(w, w) * np.tanh(u1) * np.tanh(u2)) + sb2) / q
+
+
+def test_on_the_edge_nearby_pairs_keep_far_pairs_are_pulled_together_slowly(oc):
+    from _quad import tanh_chi_1
+    sw2 = oc["mf_sw2_edge_sb005"]
+    chi, q = tanh_chi_1(sw2, 0.05)
+    assert chi == pytest.approx(1.0, abs=1e-3)   # the glued point is on the edge
+    traces = {}
+    for c0 in (0.0, 0.99):
+        c, trace = c0, {}
+        for layer in range(1, 41):
+            c = min(1.0, _tanh_correlation_map(c, sw2, 0.05, q))
+            trace[layer] = c
+        traces[c0] = trace
+    for layer in (10, 20, 40):
+        assert oc[f"mf_edge_c0_at_{layer}"] == pytest.approx(traces[0.0][layer], abs=0.011)
+    assert oc["mf_edge_c099_at_40"] == pytest.approx(traces[0.99][40], abs=0.002)
+    # a nearby pair keeps its correlation; an unrelated one is pulled together, but slowly
+    assert abs(oc["mf_edge_c099_at_40"] - 0.99) < 0.005
+    assert 0.4 < oc["mf_edge_c0_at_10"] < oc["mf_edge_c0_at_20"] < oc["mf_edge_c0_at_40"] < 0.95
+
+
+def test_chaotic_side_inside_the_line_not_every_seed_trained(oc):
+    # sigma_w^2 = 4 at 32 layers: inside 6 xi_c, yet not all three seeds trained
+    assert oc["mf_train_sw4_d32"] in (0, 1, 2)

@@ -234,3 +234,14 @@ def test_the_table_of_orthogonal_medians_matches_the_ratio(ch):
 def test_the_spread_table_gives_128_times_one_layers_spread(ch):
     for q, name in ((0.1, "iso_q01_theory_orthogonal"), (1.0, "iso_q1_theory_orthogonal")):
         assert ch[name] == pytest.approx(128 * (_mu(2, q) / _mu(1, q) ** 2 - 1), rel=0.02)
+
+
+def test_gaussian_spreads_add_one_per_layer_on_top_of_the_units_share(ch):
+    # one Gaussian layer's spread: 1 (the Fuss-Catalan law at L = 1: mean 1, mean square 2)
+    # plus the units' mu2/mu1^2 - 1; 128 layers add up
+    for q, tag in ((0.01, "critical"), (0.1, "q01"), (1.0, "q1")):
+        expected = 128 * (1 + _mu(2, q) / _mu(1, q) ** 2 - 1)
+        assert ch[f"iso_{tag}_theory_gaussian"] == pytest.approx(expected, rel=0.01)
+    assert ch["iso_q1_theory_gaussian"] == pytest.approx(128 * (1 + ch["iso_q1_per_layer_orthogonal"]), rel=0.01)
+    # at depth 128 the finite-width networks measure less than the sum (text: 158 against 203)
+    assert ch["iso_q1_spread_gaussian"] < ch["iso_q1_theory_gaussian"]
