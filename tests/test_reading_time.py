@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from site_assets import reading_time
 
 
@@ -39,8 +41,8 @@ def test_words_code_cells_and_exercises_are_counted_by_the_rule(tmp_path):
     # options included); the code seen: "print(x)" and "a = b", 1 + 3
     assert got["words"] == 1493 + 9 + 4
     assert got["code_cells"] == 2 and got["exercises"] == 2
-    # 1506/150 + 2*2 + 2*10 = 34.04 minutes -> 35
-    assert got["minutes"] == 35
+    # 1506/120 + 2*1 + 2*5 = 24.55 minutes -> 25
+    assert got["minutes"] == 25
 
 
 def test_a_short_chapter_is_at_least_five_minutes(tmp_path):
@@ -53,6 +55,30 @@ def test_every_chapter_of_the_toc_has_a_row_with_its_title():
     assert len(rows) == toc.count("- file: chapters/") > 0
     assert rows[0].startswith("| [Why initialisation matters](chapters/why_initialisation.ipynb) |")
     assert not any("$" in row for row in rows)  # "Xavier: $...$" is shown as "Xavier"
+
+
+def test_a_box_states_the_measured_time_and_write_puts_it_there(tmp_path, monkeypatch):
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "_toc.yml").write_text(
+        "format: jb-book\nroot: intro\nparts:\n  - caption: P\n    chapters:\n"
+        "      - file: chapters/c\n")
+    box = "# T\n\n```{admonition} In this chapter\n- **Time**: about 99 minutes.\n```\n"
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+          "cells": [_md(box + " ".join(["word"] * 1200))]}
+    path = tmp_path / "chapters" / "c.ipynb"
+    path.write_text(json.dumps(nb, indent=1))
+    monkeypatch.setattr(reading_time, "ROOT", tmp_path)
+    assert reading_time.box_times() == ["chapters/c"]
+    assert reading_time.box_times(write=True) == ["chapters/c"]
+    # 1200 words + 13 in the title and box = 1213 words: 10.1 minutes -> 10
+    assert "**Time**: about 10 minutes." in path.read_text()
+    assert reading_time.box_times() == []
+    # the other spelling of the box's line is read too; a chapter without one is refused
+    path.write_text(path.read_text().replace("**Time**:", "**Time:**"))
+    assert reading_time.box_times() == []
+    path.write_text(path.read_text().replace("**Time:** about", "About"))
+    with pytest.raises(ValueError, match="must state its time once"):
+        reading_time.box_times()
 
 
 def test_intro_states_the_chapters_reading_times():
