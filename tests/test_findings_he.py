@@ -45,3 +45,11 @@ def test_the_tutorials_numbers(he):
     assert he["he_source_max_sigmas"] == pytest.approx(1.433348584081719 / std, abs=0.005)
     assert he["he_std_n20"] == pytest.approx(math.sqrt(2 / 20), abs=5e-4)
     assert he["he_std_n100"] == pytest.approx(math.sqrt(2 / 100), abs=5e-4)
+
+
+def test_the_tutorials_notation_misread_as_a_variance(he):
+    """"G(0.0, sqrt(2/n))" read as N(mean, variance) gives the std (2/n)^(1/4), not sqrt(2/n):
+    for n = 100, 0.376 against 0.141, more than twice too wide."""
+    assert he["he_misread_n100"] == round((2 / 100) ** 0.25, 3) == 0.376
+    assert he["he_std_n100"] == round(math.sqrt(2 / 100), 3) == 0.141
+    assert he["he_misread_n100"] > 2 * he["he_std_n100"]

@@ -102,7 +102,8 @@ def test_he_rule_holds_the_signal_on_average_not_in_every_network(signals):
 
 def _tanh_gain_costs(gain, depth):
     """Mean-field forward and backward costs of the first `depth` tanh layers (no bias, unit
-    inputs), by adaptive quadrature (tests/_quad.py), independent of winit.meanfield."""
+    inputs), by adaptive quadrature (tests/_quad.py), independent of winit.meanfield. Both are
+    ratios of standard deviations: sqrt(E[z^2]) forwards, the std of dL/dz backwards."""
     from _quad import gauss
 
     sw2 = gain * gain
@@ -111,7 +112,7 @@ def _tanh_gain_costs(gain, depth):
     for _ in range(depth - 1):
         log_bwd += 0.5 * math.log(sw2 * gauss(lambda u: (1 - math.tanh(u) ** 2) ** 2, q))
         q = sw2 * gauss(lambda u: math.tanh(u) ** 2, q)
-    return q1 / q, math.exp(abs(log_bwd))
+    return math.sqrt(q1 / q), math.exp(abs(log_bwd))
 
 
 def test_each_gain_trades_one_pass_for_the_other_only_beyond_a_depth(signals):
@@ -133,8 +134,9 @@ def test_each_gain_trades_one_pass_for_the_other_only_beyond_a_depth(signals):
         for measured, gain, k in ((f1, 1.0, 0), (f53, 5 / 3, 0), (b1, 1.0, 1), (b53, 5 / 3, 1)):
             assert measured == pytest.approx(_tanh_gain_costs(gain, d)[k], rel=0.3)
     assert signals["trade_bwd_gain53_10"] < signals["trade_bwd_gain1_10"]
-    assert signals["trade_fwd_gain53_50"] == pytest.approx(25 / 9 / 1.1779, rel=0.05)
-    assert signals["trade_fwd_gain1_50"] > 50
+    # gain 5/3's forward cost is its step from 25/9 at layer 1 down to its steady size 1.18
+    assert signals["trade_fwd_gain53_50"] == pytest.approx(math.sqrt(25 / 9 / 1.1779), rel=0.05)
+    assert signals["trade_fwd_gain1_50"] > math.sqrt(50)
 
 
 def test_the_mean_field_trade_sets_in_between_the_measured_depths(signals):
@@ -279,3 +281,21 @@ def test_gain_five_thirds_settles_and_gain_one_fades(signals):
     assert signals["tanh_size_gain_1_l1"] == pytest.approx(1.0, rel=0.05)
     assert signals["tanh_size_gain_1_l50"] == pytest.approx(q1[-1], rel=0.2)
     assert signals["tanh_size_gain_1_l50"] < 0.02
+
+
+def test_gain_one_fades_fast_then_slowly(signals):
+    """Gain 1: E[z^2] falls from 1 to about 0.06 in ten layers, then only to about 0.01 by 50."""
+    q1 = _tanh_sizes(1.0, 50)
+    assert signals["tanh_size_gain_1_l10"] == pytest.approx(q1[9], rel=0.2)
+    assert signals["tanh_size_gain_1_l10"] < 0.1
+    first = signals["tanh_size_gain_1_l1"] / signals["tanh_size_gain_1_l10"]
+    rest = signals["tanh_size_gain_1_l10"] / signals["tanh_size_gain_1_l50"]
+    assert first > 10 and rest < first  # a factor over 10 in the first ten layers, less in forty
+
+
+def test_figure_seven_cut_is_the_top_tenth_of_a_percent(signals):
+    """The normalized panel of Figure 7 is cut at the 99.9% quantile of |dL/dz| of its widest
+    layer: about 3.29 standard deviations of a normal, 2 * Phi(3.29) - 1 = 0.999."""
+    widest = max(signals["glorot_grad_std_normalized"])
+    assert math.erf(3.29 / math.sqrt(2)) == pytest.approx(0.999, abs=1e-4)
+    assert signals["glorot_fig7_clip_normalized"] == pytest.approx(3.29 * widest, rel=0.15)
