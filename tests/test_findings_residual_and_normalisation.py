@@ -115,6 +115,17 @@ def test_one_sgd_step_flat_for_zero_branches_growing_for_sqrt_depth(ch):
     assert ch["fixup_preln_4"] == preln[0] and ch["fixup_preln_256"] == preln[-1]
 
 
+def test_one_step_change_with_and_without_the_layernorm_at_64_blocks(ch):
+    # "grows for both; smaller with the LN on every seed; larger than the logits on every seed;
+    # yet only the un-normalised network diverged in training"
+    preln = ch["fixup_one_step_preln"]
+    assert ch["fixup_preln_64"] == preln[2]
+    assert 1 < ch["fixup_preln_64_min"] <= ch["fixup_preln_64"] <= ch["fixup_preln_64_max"]
+    assert ch["fixup_preln_64_max"] < ch["fixup_sqrt_depth_64_min"]
+    assert ch["train_sqrt_depth_diverged"] == ch["train_seeds"]
+    assert ch["res_preln_sqrt_depth_diverged"] == 0
+
+
 def test_sqrt_depth_one_step_change_median_and_range_over_the_seeds(ch):
     # The text: median 3000-ish at 256 blocks, range over 3 seeds, "more than a hundred times"
     # the logits on every seed at 256 blocks and more than their own size on every seed at 64.
@@ -186,3 +197,7 @@ def test_pre_layernorm_gradient_factor_grows_like_a_power_of_depth(ch):
     assert 0.25 < p < 0.55
     assert ch["res_bn_grad_closed_200_log10"] == math.floor(199 * math.log10(math.sqrt(math.pi / (math.pi - 1))))
     assert ratios[-1] < 20
+    # "the heuristic overestimates it ... at 200 blocks by a factor of X" (X from the glued values)
+    over = ch["res_preln_grad_law_over_measured_200"]
+    assert over == pytest.approx(ch["res_preln_grad_law_200"] / ch["res_preln_grad_first_last_200"], abs=0.06)
+    assert over > 1.3

@@ -77,10 +77,16 @@ def test_adam_coordinate_check_follows_the_sign_step_argument(g):
         <= g["adam_coord_slope_sp_hidden_max"] <= 1.15
     assert 1.1 <= g["adam_coord_slope_sp_out_min"] <= g["adam_coord_slope_sp_out"] \
         <= g["adam_coord_slope_sp_out_max"] <= 1.6
-    assert g["adam_coord_out_minus_hidden_sp_min"] > 0.1  # "larger ... in every seed"
+    # "at least D above the hidden layer's in every seed", after the FIRST step (the table's):
+    # the least per-seed difference lies between the extremes of the step-1 ranges, and is
+    # well above the fourth step's (about 0.2)
+    d = g["adam_coord_out_minus_hidden_sp_min"]
+    assert g["adam_coord_slope_sp_out_min"] - g["adam_coord_slope_sp_hidden_max"] - 0.011 <= d \
+        <= g["adam_coord_slope_sp_out_max"] - g["adam_coord_slope_sp_hidden_min"] + 0.011
+    assert d > 0.3
     assert g["adam_coord_growth_sp_hidden"] > 10  # 32x the width: about 32x the change
     assert g["adam_coord_growth_sp_out"] > g["adam_coord_growth_sp_hidden"]
-    assert g["adam_coord_input_slope_sp_absmax"] <= 0.1
+    assert g["adam_coord_input_slope_sp_absmax"] <= 0.03  # step 1: flat (the 64 pixels are fixed)
     assert g["adam_coord_slope_mup_absmax"] <= 0.15
     # the fourth step: SP still grows, muP still flat
     assert g["adam_coord_slope_sp_hidden_step4"] >= 0.6 and g["adam_coord_slope_sp_out_step4"] >= 0.8
@@ -114,3 +120,25 @@ def test_every_glued_value_is_a_plain_number(g):
     for name, value in g.items():
         assert type(value) in (int, float), name
         assert math.isfinite(value), name
+
+
+def test_copying_the_narrow_rate_per_seed(g):
+    # every seed: SP's best rate is 2^-2 at width 64 and 2^-6 at width 2048
+    assert g["sweep_seeds"] == 3
+    assert g["mup_seed_best_log2_sp_narrow_min"] == g["mup_seed_best_log2_sp_narrow_max"] == -2
+    assert g["mup_seed_best_log2_sp_wide_min"] == g["mup_seed_best_log2_sp_wide_max"] == -6
+    assert g["mup_best_lr_sp_narrow"] == 0.25 and g["mup_best_lr_sp_wide"] == 2.0 ** -6
+    # SP: the copied rate's loss against each seed's best at width 2048
+    assert g["mup_best_loss_wide_sp_min"] <= g["mup_best_loss_wide_sp_max"] < 0.5
+    assert g["mup_transfer_loss_sp_min"] <= g["mup_transfer_loss_sp"] <= g["mup_transfer_loss_sp_max"]
+    assert g["mup_transfer_loss_sp_min"] > 2 * g["mup_best_loss_wide_sp_max"]
+    assert 2 <= g["mup_transfer_ratio_sp_min"] \
+        <= g["mup_transfer_loss_sp_min"] / g["mup_best_loss_wide_sp_min"] + 0.1
+    # muP: the copied rate is every seed's best at width 2048, and beats SP's best there
+    assert g["mup_transfer_is_best_mup_seeds"] == 3 and g["mup_beats_sp_wide_seeds"] == 3
+    assert g["mup_transfer_loss_mup_min"] <= g["mup_transfer_loss_mup"] <= g["mup_transfer_loss_mup_max"] < 0.5
+    # the clipped curve: finite (no run overflowed), far above log 10 = the uniform guess
+    assert g["mup_sweep_overflow_runs"] == 0
+    assert g["uniform_guess_loss"] == round(math.log(10), 2)
+    assert g["mup_sweep_ylim"] < g["mup_sp_wide_loss_half"] < g["mup_sp_wide_loss_one"]
+    assert g["mup_sp_wide_loss_half"] > 2 * math.log(10)
