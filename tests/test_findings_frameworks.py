@@ -90,3 +90,25 @@ def test_frameworks_measured_network_follows_the_wide_network(frameworks):
     # the text's order: 5/3 grows the gradients more than 1.59, and gain 1 shrinks them
     assert frameworks["fw_meas_grad_std_tanh53"] > frameworks["fw_meas_grad_std_unit"] > 1
     assert frameworks["fw_meas_grad_std_gain1"] < 0.2
+
+
+def test_frameworks_settled_layers_forward_and_backward_averages(frameworks):
+    # at gain 5/3 the settled variance q* and the two averages over z ~ N(0, q*), by quadrature
+    import numpy as np
+
+    q53, _ = _wide_tanh(5 / 3)
+    q_star = q53[-1]
+    nodes, weights = np.polynomial.hermite_e.hermegauss(120)
+    weights = weights / math.sqrt(2 * math.pi)
+    t = np.tanh(math.sqrt(q_star) * nodes)
+    fwd, bwd = float(np.sum(weights * t ** 2)), float(np.sum(weights * (1 - t ** 2) ** 2))
+    assert frameworks["fw_settle_from"] == 20
+    assert frameworks["fw_meas_var_settled_tanh53"] == pytest.approx(q_star, abs=0.08)
+    assert frameworks["fw_meas_fwd_avg_tanh53"] == pytest.approx(fwd, abs=0.03)
+    assert frameworks["fw_meas_bwd_avg_tanh53"] == pytest.approx(bwd, abs=0.03)
+    assert frameworks["fw_meas_fwd_gain_tanh53"] == pytest.approx(25 / 9 * fwd, abs=0.08)
+    assert frameworks["fw_meas_bwd_gain_tanh53"] == pytest.approx(25 / 9 * bwd, abs=0.08)
+    # the text's point: forward factor ~ q* (the signal holds), backward factor > 1 (gradients grow)
+    assert frameworks["fw_meas_bwd_gain_tanh53"] > 1.1
+    assert frameworks["fw_meas_grad_factor_tanh53"] == pytest.approx(25 / 9 * bwd, abs=0.08)
+    assert frameworks["fw_meas_grad_factor_tanh53"] > 1.1

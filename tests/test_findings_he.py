@@ -33,6 +33,17 @@ def test_the_truncated_he_normal_keeps_the_variance_and_stops_at_two_underlying_
     assert he["he_trunc_var_ratio"] == pytest.approx(1.0, abs=0.03)
     cut = 2 / stats.truncnorm(-2, 2).std()  # 2 underlying sigmas in units of the final sigma
     assert cut - 0.1 <= he["he_trunc_max_sigmas"] <= round(cut, 1)
+    # the cut in the result's standard deviations: 2 / (std of N(0, 1) cut to [-2, 2])
+    trunc_std = stats.truncnorm(-2, 2).std()
+    assert he["he_trunc_std"] == pytest.approx(0.8796, abs=1e-4) == round(trunc_std, 4)
+    assert he["he_trunc_cut"] == pytest.approx(2 / trunc_std, abs=0.005)
+
+
+def test_he_gradients_halve_too_and_ten_layers_vary_around_two_to_the_minus_ten(he):
+    assert 0.1 * 2.0 ** -30 < he["he_grad_ratio_fanin"] < 10 * 2.0 ** -30
+    # 20 seeds of a 10-layer ReLU net at Var[w] = 1/n: a spread around 2^-10 containing 1
+    assert 0.25 < he["he_ten_ratio_min"] < 1 < he["he_ten_ratio_max"] < 4
+    assert he["he_ten_ratio_min"] <= he["he_ten_ratio_seed1"] <= he["he_ten_ratio_max"]
 
 
 def test_the_tutorials_numbers(he):

@@ -24,6 +24,9 @@ def test_fixed_ranges_saturate_more_as_n_grows(why):
     assert why["heur_sat_03_10"] < 1.0 < 50.0 < why["heur_sat_03_1000"]
     assert why["heur_sat_11_100"] > 50.0
     assert why["heur_corr_01"] == pytest.approx(0.75, abs=0.03)  # E[w]^2 / E[w^2] = (1/4) / (1/3)
+    # the scatter plots' single pair of units, one sample: near 0.75 for U[0, 1], near 0 for U[-1, 1]
+    assert 0.6 < why["heur_pair_corr_01"] < 0.9
+    assert abs(why["heur_pair_corr_11"]) < 0.1
 
 
 def test_a_fixed_range_lets_the_sum_grow_like_sqrt_n(why):
@@ -56,6 +59,7 @@ def test_through_20_tanh_layers_too_small_vanishes_and_too_large_saturates(why):
     assert why["deep_std_right_1"] == pytest.approx(right[0] ** 0.5, rel=0.05)
     assert why["deep_std_right_20"] == pytest.approx(right[-1] ** 0.5, rel=0.15)
     assert why["deep_std_right_20"] > 0.1
+    assert why["deep_std_right_20"] < 0.5 * why["deep_std_right_1"]  # "narrow too, but slowly"
     # too large: the share of |tanh z| > 0.99 at layer 20, z ~ N(0, q)
     _, q = _tanh_layers(4.0)
     share = math.erfc(math.atanh(0.99) / math.sqrt(2 * q[-1])) * 100
