@@ -211,3 +211,36 @@ def test_stream_variance_grows_by_each_branch_variance(ch):
     assert abs(ch["idea_var_full_last"] - (1 + n)) < 0.05 * (1 + n)
     assert abs(ch["idea_var_scaled_last"] - 2) < 0.1
     assert abs(ch["idea_var_zero_last"] - 1) < 0.05
+
+
+def test_gpt2_width_blocks_dilute_the_tied_self_logit(ch):
+    # the embedding alone at d = 768, sigma = 0.02: self-logit d * sigma (15.4), loss far above log V
+    log_v = math.log(1000)
+    assert ch["gw_log_vocab"] == round(log_v, 2)
+    assert abs(ch["gw_bare_self_logit"] - 768 * 0.02) < 0.6 and ch["gw_bare_loss"] > log_v + 5
+    # with GPT-2's 12 blocks the token's own embedding is a small part of the final stream
+    assert ch["gw_full_self_logit"] < 2 and abs(ch["gw_full_loss"] - log_v) < 0.3
+    assert ch["gw_full_excess"] == round(ch["gw_full_loss"] - log_v, 1)
+    assert abs(ch["gw_var_first"] - (0.02 ** 2 + 0.01 ** 2)) < 1e-4 and ch["gw_var_last"] > 100 * ch["gw_var_first"]
+
+
+def test_survey_details_the_text_explains(ch):
+    log_v = math.log(1000)
+    # GPT-2/3 paper and muP draw positions with 0.02: the stream starts at 2 * 0.02^2
+    assert abs(ch["tfm_gpt2_scaled_var_first"] - 2 * 0.02 ** 2) < 1e-4
+    assert ch["tfm_neox_growth"] > 10
+    # after eight Post-LN blocks little of the token's own embedding is left (bare: sqrt(d) = 8)
+    assert ch["tfm_vaswani_self_logit_blocks"] < 2 < 5 < ch["tfm_deepnorm_self_logit_blocks"] < 8.5
+    assert ch["tfm_log_v_plus_half"] == round(log_v + 0.5, 2)
+    assert abs(ch["tfm_vaswani_initial_loss"] - (log_v + 0.5)) < 0.2  # unit-variance logits
+    assert ch["tfm_deepnorm_entropy_later_max"] < ch["tfm_uniform_entropy"] - 0.2
+    assert ch["tfm_deepnorm_entropy_later_max"] - ch["tfm_deepnorm_entropy_later_min"] < 0.1
+    assert ch["tfm_deepnorm_grad_ratio"] > 1 > 0.6 > ch["tfm_gpt2_code_grad_ratio"]
+
+
+def test_lsuv_batch_exact_other_data_near_one(ch):
+    assert ch["lsuv_max_abs_var_error_text"] == "0.000"
+    assert 1.0 < ch["lsuv_relu_all_min"] <= ch["lsuv_relu_all_max"] < 1 + ch["lsuv_max_abs_var_error_all"] + 0.01
+    assert ch["ex_orth_before_he"] + ch["ex_orth_after_he"] <= ch["ex_seeds"]
+    assert ch["ex_lsuv_before_orth"] + ch["ex_lsuv_after_orth"] <= ch["ex_seeds"]
+    assert int(ch["fresh_len_cv"].rstrip("%")) > 100  # digit lengths vary more than their mean
