@@ -63,3 +63,4 @@ def test_narrow_he_networks_typically_shrink_and_wide_ones_stay_level(explorer):
     assert explorer["width10_min"] <= explorer["width10_median"] <= explorer["width10_max"]
     assert 0.5 < explorer["width100_median"] < 2
     assert explorer["width100_min"] <= explorer["width100_median"] <= explorer["width100_max"]
+    assert explorer["width_wide"] == 100 and explorer["width_depth"] == 20
