@@ -64,3 +64,5 @@ def test_narrow_he_networks_typically_shrink_and_wide_ones_stay_level(explorer):
     assert 0.5 < explorer["width100_median"] < 2
     assert explorer["width100_min"] <= explorer["width100_median"] <= explorer["width100_max"]
     assert explorer["width_wide"] == 100 and explorer["width_depth"] == 20
+    # "in most of them the last layer's spread is less than half the first's" (median < 0.5)
+    assert explorer["width_seeds"] / 2 <= explorer["width10_below_half"] <= explorer["width_seeds"]
