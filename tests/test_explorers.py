@@ -144,7 +144,7 @@ from winit.book.explorers import DEPTH_GRID, DEPTH_INITS, MAX_DEPTH_WEIGHTS, dep
 def test_he_relu_is_stable_and_standard_relu_vanishes_at_depth_50():
     he = depth_view(50, 200, "relu", "he")
     std = depth_view(50, 200, "relu", "standard")
-    assert he.status == "ok" and 0.1 < he.activation_std[-1] / he.activation_std[0] < 10
+    assert he.status == "level" and 0.1 < he.activation_std[-1] / he.activation_std[0] < 10
     assert std.status == "vanishing"
     # U[±1/√n] gives n·Var[w] = 1/3; ReLU halves the second moment: std × 1/√6 per layer
     per_layer = (std.activation_std[-1] / std.activation_std[0]) ** (1 / 49)
@@ -179,7 +179,7 @@ def test_too_large_a_network_gets_a_message_before_any_work():
 def test_extreme_settings_always_give_a_view(depth, width, activation):
     for init in ("he", "unit"):
         v = depth_view(depth, width, activation, init)
-        assert v.status in ("ok", "shrinking", "growing", "vanishing", "exploding", "overflow",
+        assert v.status in ("level", "shrinking", "growing", "vanishing", "exploding", "overflow",
                             "too large")
         assert v.message and v.activation_std.shape == (depth,)
         assert "nan" not in v.message.lower() and " inf" not in v.message
@@ -217,7 +217,7 @@ def test_depth_grid_reaches_100_and_inits_include_the_exploding_one():
 
 def test_the_widest_network_under_the_limit_is_drawn():
     v = depth_view(1, 7000, "relu", "he")  # 49 million weights, under the limit
-    assert v.status == "ok" and v.activation_std.shape == (1,)
+    assert v.status == "level" and v.activation_std.shape == (1,)
 
 
 # --- verdicts: a band of 2x, never NaN ------------------------------------
@@ -232,7 +232,7 @@ def _stds(act_ratio, grad_ratio, depth=20):
 
 
 @pytest.mark.parametrize("act,grad,status", [
-    (1.0, 1.0, "ok"), (1.9, 0.6, "ok"), (0.55, 1.0, "ok"),
+    (1.0, 1.0, "level"), (1.9, 0.6, "level"), (0.55, 1.0, "level"),
     (1.0, 1 / 9.5, "shrinking"),  # a 9.5x fall of the gradients is not level
     (1.0, 9.5, "growing"), (2.5, 1.0, "growing"), (0.3, 1.0, "shrinking"),
     (1.0, 1e-3, "vanishing"), (1e4, 1.0, "exploding"), (0.5, 150.0, "exploding"),
@@ -242,7 +242,7 @@ def test_verdict_calls_level_only_within_a_factor_two(act, grad, status):
     got, message = _verdict(a, g)
     assert got == status
     assert LEVEL_BAND == 2.0 and EXTREME_BAND == 100.0
-    if status != "ok":
+    if status != "level":
         assert "/layer)" in message  # the per-layer factor is given
 
 
@@ -270,7 +270,7 @@ def test_dead_relu_units_are_said_to_be_zero():
 
 def test_one_layer_has_nothing_to_compare():
     v = depth_view(1, 50, "tanh", "he")
-    assert v.status == "ok" and "no change across depth" in v.message
+    assert v.status == "level" and "no change across depth" in v.message
 
 
 # --- what a chapter may glue is a Python float -----------------------------

@@ -31,3 +31,38 @@ def test_depth_explorer_first_picture_and_the_compounding_examples(explorer):
     assert 16 <= explorer["first_std_drop_exp"] <= 22
     # ReLU with He's rule stays level over 100 layers
     assert 1 / explorer["band_level"] < explorer["look_relu_he_act_100"] < explorer["band_level"]
+
+
+def _tanh_backward_factor_at_he():
+    """√(2 E[tanh'(z)²]) at the fixed point q = 2 E[tanh(z)²], z ~ N(0, q): Gauss-Hermite."""
+    import numpy as np
+    t, w = np.polynomial.hermite_e.hermegauss(101)
+    w = w / w.sum()
+    q = 1.0
+    for _ in range(500):
+        q = 2 * np.sum(w * np.tanh(np.sqrt(q) * t) ** 2)
+    return float(np.sqrt(2 * np.sum(w / np.cosh(np.sqrt(q) * t) ** 4)))
+
+
+def test_tanh_with_he_the_gradients_factor_exceeds_one_as_the_slope_predicts(explorer):
+    theory = _tanh_backward_factor_at_he()
+    assert 1.03 < theory < 1.07
+    assert abs(explorer["tanh_he_grad_theory"] - theory) < 0.006
+    assert abs(explorer["look_tanh_he_grad_per_layer_100"] - theory) < 0.02
+    # Glorot with tanh: close to 1 per layer, less than a tenth left after 100 layers
+    assert 0.95 < explorer["look_tanh_norm_act_per_layer_100"] < 1
+    assert explorer["look_tanh_norm_act_100"] < 0.1
+    assert explorer["remember_0999_100"] == round(0.999 ** 100, 2)
+
+
+def test_narrow_he_networks_typically_shrink_and_wide_ones_stay_level(explorer):
+    # He's rule sets the mean of the squared factor to 1; the product of 20 random factors is
+    # skewed, so at width 10 the median network shrinks; at width 100 it stays near 1
+    assert explorer["width_narrow"] == 10 and explorer["width_seeds"] >= 10
+    assert explorer["width10_max"] < 1 and explorer["width10_median"] < 0.5
+    assert explorer["width10_min"] <= explorer["width10_median"] <= explorer["width10_max"]
+    assert 0.5 < explorer["width100_median"] < 2
+    assert explorer["width100_min"] <= explorer["width100_median"] <= explorer["width100_max"]
+    assert explorer["width_wide"] == 100 and explorer["width_depth"] == 20
+    # "in most of them the last layer's spread is less than half the first's" (median < 0.5)
+    assert explorer["width_seeds"] / 2 <= explorer["width10_below_half"] <= explorer["width_seeds"]

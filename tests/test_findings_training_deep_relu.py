@@ -67,3 +67,10 @@ def test_the_hand_written_sgd_loop_learns_from_he_and_not_from_one_over_n(traini
     # "Xavier" (1/n) has not moved after 300 steps; He has clearly left log 10
     assert training["loop_xavier_last"] == round(math.log(10), 1)
     assert training["loop_he_last"] < math.log(10) - 0.3
+
+
+def test_the_first_layers_gradient_is_smaller_from_one_over_n_by_about_root_two_to_the_29(training):
+    # the same random numbers: 29 transposed weight matrices above layer 1, each √2 larger with
+    # He's rule, and softmax gradients at the logits of about the same size (both near uniform)
+    assert 2 ** 14 < training["he_grad_ratio"] < 2 ** 15
+    assert training["he_logit_ratio"] == 2 ** 15

@@ -455,7 +455,7 @@ class DepthView(NamedTuple):
     activation_std: np.ndarray  # per hidden layer; empty if not computed
     gradient_std: np.ndarray
     samples: dict  # layer number -> a few thousand activations of that layer
-    status: str  # "ok" (level), "shrinking", "growing", "vanishing", "exploding",
+    status: str  # "level", "shrinking", "growing", "vanishing", "exploding",
     #              "overflow" or "too large": see :func:`_verdict`
     message: str
 
@@ -548,7 +548,7 @@ def _verdict(act_std, grad_std):
     The activations are compared from the first hidden layer to the last, the
     gradients from the last down to the first (the way back-propagation goes).
     Within a factor :data:`LEVEL_BAND` either way both are "level" (status
-    "ok"); the larger change names the verdict: "shrinking"/"growing", or
+    "level"); the larger change names the verdict: "shrinking"/"growing", or
     beyond :data:`EXTREME_BAND` "vanishing"/"exploding".  Signals that are
     exactly zero (dead ReLU units) or not finite get their own message; no
     message ever holds "nan" or "inf".
@@ -564,12 +564,12 @@ def _verdict(act_std, grad_std):
         return "vanishing", (f"Vanishing: the {' and the '.join(zero)} are exactly zero in some "
                              "layers (every unit inactive for every input).")
     if depth == 1:
-        return "ok", "One hidden layer: no change across depth to measure."
+        return "level", "One hidden layer: no change across depth to measure."
     ratios = {"activations": float(act_std[-1] / act_std[0]),
               "gradients": float(grad_std[0] / grad_std[-1])}
     worst = max(ratios.values(), key=lambda r: abs(math.log(r)))
     if 1 / LEVEL_BAND <= worst <= LEVEL_BAND:
-        status, word = "ok", "Level"
+        status, word = "level", "Level"
     elif worst < 1 / EXTREME_BAND:
         status, word = "vanishing", "Vanishing"
     elif worst < 1:
