@@ -13,7 +13,10 @@ rounded to the nearest 5 minutes. The rates were set against the study times tha
 readers of the book reported for each chapter (2026-12-07): within about 10 minutes of theirs
 on average.
 
-    python site_assets/reading_time.py            # print the table
+It also plans the two-week course of `intro.md` (:data:`COURSE`: ten sessions of the chapters
+in the book's order) and writes each session's minutes beside it.
+
+    python site_assets/reading_time.py            # print the tables
     python site_assets/reading_time.py --write    # write it into intro.md and the chapters' boxes
     python site_assets/reading_time.py --check    # exit 1 if either is out of date
 """
@@ -31,8 +34,23 @@ WORDS_PER_MINUTE = 120
 MINUTES_PER_CODE_CELL = 1
 MINUTES_PER_EXERCISE = 5
 HIDDEN = {"remove-input", "remove-cell", "hide-input"}
-# MyST comments around the table in intro.md (the text after a marker stays as it is)
+# MyST comments around the tables in intro.md (the text after a marker stays as it is)
 START, END = "% reading-times: start", "% reading-times: end"
+COURSE_START, COURSE_END = "% course-plan: start", "% course-plan: end"
+# The two-week course: (the chapters of a session, what the session is for). A chapter comes
+# after every chapter its box asks for; the chapters left out are optional.
+COURSE = [
+    (["why_initialisation"], "why the scale of the weights must depend on $n$"),
+    (["xavier", "normalized_xavier"], "two rules for tanh; the forward and backward compromise"),
+    (["he", "training_deep_relu"], "ReLU's factor 2, and what it changes in training"),
+    (["signals_through_depth"], "the variance argument through many layers, forwards and backwards"),
+    (["depth_explorer", "frameworks"], "a lab with the explorer; the names you will type"),
+    (["order_and_chaos"], "mean-field theory: why tanh's gain is a choice"),
+    (["residual_and_normalisation"], "skip connections and normalisation layers"),
+    (["width_and_learning_rate"], "muP: one learning rate for every width"),
+    (["transformers_and_lsuv"], "attention, embeddings, eight transformer recipes, LSUV"),
+    (["initialisation_in_practice"], "the decision table and the checks for your own network"),
+]
 EVAL = re.compile(r"\{eval\}`(?P<value>.*?)\s+#[^`]*`")
 LINK = re.compile(r"\]\([^)\s]+(?: \"[^\"]*\")?\)")  # a link's target, not its text
 EXERCISE = re.compile(r"^(`{3,}|:{3,})\{exercise\}", re.M)
@@ -97,6 +115,22 @@ def table() -> str:
     return "\n".join(rows)
 
 
+def course_table() -> str:
+    """The markdown table of the two-week course: session, chapters, what for, minutes."""
+    titles = {file.split("/")[-1]: title for file, title in chapters()}
+    rows = ["| session | chapters | what for | minutes |", "|---:|---|---|---:|"]
+    for k, (names, what) in enumerate(COURSE, start=1):
+        links = " and ".join(f"[{titles[n]}](chapters/{n}.ipynb)" for n in names)
+        minutes = sum(measure(ROOT / "chapters" / f"{n}.ipynb")["minutes"] for n in names)
+        rows.append(f"| {k} | {links} | {what} | {minutes} |")
+    return "\n".join(rows)
+
+
+def _between(text: str, start: str, end: str, new: str) -> str:
+    a, b = text.index("\n", text.index(start)), text.index(end)
+    return f"{text[:a]}\n\n{new}\n\n{text[b:]}"
+
+
 def box_times(write: bool = False) -> list[str]:
     """The chapters whose box states a time other than :func:`measure`'s (all are rewritten
     with `write`). A chapter must state its time exactly once."""
@@ -123,14 +157,13 @@ def main(argv=None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="exit 1 if intro.md or a box is out of date")
     args = parser.parse_args(argv)
-    new = table()
+    new, course = table(), course_table()
     if not (args.write or args.check):
-        print(new)
+        print(f"{new}\n\n{course}")
         return 0
     intro = ROOT / "intro.md"
     text = intro.read_text(encoding="utf-8")
-    start, end = text.index("\n", text.index(START)), text.index(END)
-    updated = f"{text[:start]}\n\n{new}\n\n{text[end:]}"
+    updated = _between(_between(text, START, END, new), COURSE_START, COURSE_END, course)
     if args.check:
         stale = ["intro.md"] * (updated != text) + [f"{f}.ipynb" for f in box_times()]
         if stale:

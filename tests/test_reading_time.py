@@ -4,6 +4,7 @@ states the times of the chapters as they are."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -84,3 +85,33 @@ def test_a_box_states_the_measured_time_and_write_puts_it_there(tmp_path, monkey
 def test_intro_states_the_chapters_reading_times():
     # after changing a chapter: python site_assets/reading_time.py --write
     assert reading_time.main(["--check"]) == 0
+
+
+def _box_needs(name):
+    """The chapters a chapter's "In this chapter" box asks for ("need first" to the box's end)."""
+    nb = json.loads((reading_time.ROOT / "chapters" / f"{name}.ipynb").read_text())
+    box = next("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"
+               and "{admonition} In this chapter" in "".join(c["source"]))
+    box = box[box.index("need first"):box.index("```", box.index("need first"))]
+    return set(re.findall(r"\]\(([a-z_]+)\.ipynb\)", box))
+
+
+def test_the_course_reads_each_chapter_after_the_chapters_its_box_asks_for():
+    order = [name for names, _ in reading_time.COURSE for name in names]
+    assert len(order) == len(set(order)) == 10 + 3  # ten sessions, three of two chapters
+    for k, name in enumerate(order):
+        needs = _box_needs(name)
+        assert needs, name  # every box says what it needs
+        missing = {n for n in needs if n in order and order.index(n) > k}
+        assert not missing, f"{name} is read before {missing}, which its box asks for"
+
+
+def test_the_course_table_is_in_intro_and_sums_the_chapters():
+    table = reading_time.course_table().splitlines()
+    assert len(table) == 2 + 10
+    # session 2 is Xavier and Normalized Xavier: its minutes are the sum of theirs
+    xavier, nx = (reading_time.measure(reading_time.ROOT / "chapters" / f"{n}.ipynb")["minutes"]
+                  for n in ("xavier", "normalized_xavier"))
+    assert table[3].startswith("| 2 | [Xavier](chapters/xavier.ipynb) and ")
+    assert table[3].endswith(f"| {xavier + nx} |")
+    assert "\n".join(table) in (reading_time.ROOT / "intro.md").read_text()
