@@ -1,0 +1,85 @@
+"""The chapters keep the book's teaching form (issue 19): a box "In this chapter" under each
+title; exercises with a difficulty mark and a title in one format, at least three prediction
+questions and one "implement it" task per chapter; no mean-field vocabulary before the chapter
+that defines it."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from site_assets import reading_time
+
+CHAPTERS = [file.split("/")[-1] for file, _ in reading_time.chapters()]
+APPENDIX = {"errata"}  # a table of the tutorial's errata: no exercises
+OPENING = re.compile(r"^(`{3,}|:{3,})\{exercise\}(?P<title>[^\n]*)\n(?P<body>.*?)^\1\s*$",
+                     re.M | re.S)
+TITLE = re.compile(r"^(Easy|Medium|Hard) · (?P<rest>\S.*)$")
+MEAN_FIELD = re.compile(r"q\^\*|q\^\{\*\}|\\chi_1|chi_1|length map|correlation map|chaotic phase|"
+                        r"ordered phase|mean[- ]field|edge of chaos", re.I)
+
+
+def _markdown(name):
+    nb = json.loads((reading_time.ROOT / "chapters" / f"{name}.ipynb").read_text())
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"
+            and not c.get("metadata", {}).get("lab_ready")]
+
+
+def _exercises(name):
+    """(title, label, body) of every exercise of a chapter."""
+    found = []
+    for text in _markdown(name):
+        for m in OPENING.finditer(text):
+            label = re.search(r"^:label:\s*(\S+)", m.group("body"), re.M)
+            found.append((m.group("title").strip(), label.group(1) if label else None,
+                          m.group("body")))
+    return found
+
+
+def test_the_pattern_reads_an_exercise_and_refuses_the_old_marks():
+    text = "```{exercise} Easy · Predict: one\n:label: predict-x\n\nWhat?\n```\n"
+    (m,) = OPENING.finditer(text)
+    assert TITLE.match(m.group("title").strip()).group("rest") == "Predict: one"
+    assert not TITLE.match("(easy) Predict: one") and not TITLE.match("Predict: one")
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_box_under_the_title(name):
+    first = next(t for t in _markdown(name) if t.lstrip().startswith("# "))
+    assert "{admonition} In this chapter" in first, name
+    assert "**You will" in first and "**Time" in first, name  # what for, and how long
+
+
+@pytest.mark.parametrize("name", [c for c in CHAPTERS if c not in APPENDIX])
+def test_exercises_have_a_mark_and_test_the_point(name):
+    exercises = _exercises(name)
+    for title, label, body in exercises:
+        m = TITLE.match(title)
+        assert m, f"{name}: exercise {label!r} title {title!r} is not 'Easy|Medium|Hard · title'"
+        assert label, f"{name}: exercise {title!r} has no :label:"
+        assert "`" not in title, f"{name}: a fence's info string cannot hold backticks: {title!r}"
+        assert not re.search(r"^\s*\((easy|medium|hard)\)", body.split(":label:")[-1].split(
+            "\n", 2)[-1], re.I | re.M), f"{name}: {label} keeps an old mark in its body"
+        if label.startswith("predict-"):
+            assert m.group("rest").startswith("Predict:"), (name, label, title)
+    predict = [lb for _, lb, _ in exercises if lb and lb.startswith("predict-")]
+    implement = [t for t, _, _ in exercises if TITLE.match(t) and
+                 TITLE.match(t).group("rest").startswith("Implement it:")]
+    assert len(predict) >= 3, f"{name}: {len(predict)} prediction questions"
+    assert implement, f"{name}: no 'Implement it:' exercise"
+    labels = [lb for _, lb, _ in exercises]
+    assert len(labels) == len(set(labels)), name
+
+
+def test_no_mean_field_words_before_order_and_chaos_defines_them():
+    before = CHAPTERS[:CHAPTERS.index("order_and_chaos")]
+    assert "signals_through_depth" in before and "frameworks" in before
+    for name in before:
+        for text in _markdown(name):
+            # a link to the chapter that explains, by its title, is the pointer the book wants
+            words = re.sub(r"\[[^\]]*\]\([^)]*\)", "", text)
+            hit = MEAN_FIELD.search(words)
+            assert not hit, f"{name}: {hit.group(0)!r} before Order and chaos: " \
+                            f"{words[max(0, hit.start() - 60):hit.end() + 60]!r}"
