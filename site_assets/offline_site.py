@@ -228,6 +228,19 @@ def _pictures_to_files(state: dict, outdir: Path, pagename: str) -> None:
         fields["value"] = _DATA_URI.sub(to_file, value)
 
 
+def drop_unset_layout(state: dict) -> None:
+    """Leave out of `state` what the widget manager fills in itself: every unset (null) field of a
+    ``LayoutModel`` (all of a layout's fields default to null in the manager) and every model's
+    null ``_view_count``. ipywidgets writes each layout's 40-odd fields out in full: on an
+    explorer's page they are half of the widget state's bytes."""
+    for model in state.values():
+        fields = model.get("state", {})
+        unset = [k for k, v in fields.items() if v is None and (
+            k == "_view_count" or model.get("model_name") == "LayoutModel")]
+        for key in unset:
+            del fields[key]
+
+
 def defer_widget_state(app: Sphinx, pagename, templatename, context, doctree) -> None:
     """Ship only the widget state the page's views use, at the end of the body.
 
@@ -250,6 +263,7 @@ def defer_widget_state(app: Sphinx, pagename, templatename, context, doctree) ->
         if not data["state"]:
             continue
         _pictures_to_files(data["state"], Path(app.outdir), pagename)
+        drop_unset_layout(data["state"])
         text = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
         context["body"] = body + f'\n<script type="{WIDGET_STATE}">{text}</script>\n'
 
