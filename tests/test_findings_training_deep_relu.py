@@ -10,6 +10,8 @@ above ``he30_xavier_test_error`` from "Xavier", where 0.9 is chance for ten
 classes.
 """
 
+import math
+
 import pytest
 from _glue import glued
 
@@ -74,3 +76,8 @@ def test_the_first_layers_gradient_is_smaller_from_one_over_n_by_about_root_two_
     # He's rule, and softmax gradients at the logits of about the same size (both near uniform)
     assert 2 ** 14 < training["he_grad_ratio"] < 2 ** 15
     assert training["he_logit_ratio"] == 2 ** 15
+
+
+def test_both_loop_networks_start_a_little_above_log_10(training):
+    assert math.log(10) < training["loop_he_start"] < math.log(10) + 1.0
+    assert training["loop_xavier_start"] == round(math.log(10), 2)  # 2 decimals
