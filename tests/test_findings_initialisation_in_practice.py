@@ -214,7 +214,8 @@ def test_deepest_minimum_is_a_floor(ch):
     assert x <= min(ch["practice_tanh_gain1_loss"][-1], ch["practice_tanh_gain53_loss"][-1])
 
 
-def test_relu_depth_factor_is_two_to_minus_twelve_on_average(ch):
-    # shrink / 2^-12 over eight seeds: about 1 in the median, any one seed off by up to ~2
+def test_leaky_relu_depth_factor_is_0625_to_the_twelfth_on_average(ch):
+    # leaky ReLU (slope 0.5), n Var[w] = 1: shrink / ((1 + 0.25) / 2)^12 over eight seeds: about 1
+    # in the median, any one seed off by up to ~2
     assert 0.7 < ch["practice_relu_depth_median"] < 1.4
     assert 0.3 < ch["practice_relu_depth_min"] < 1 < ch["practice_relu_depth_max"] < 3

@@ -109,7 +109,8 @@ def test_one_relu_networks_mean_strays_once_depth_is_comparable_with_width(ch):
     assert ranges[0] < ranges[1] < ranges[2] and ranges[2] > 3
     assert 0.3 < med[0] < 1.5 and med[2] < 0.3                  # the typical network falls below 1
     assert hi[2] > 1                                            # while a few lie far above it
-    assert ch["iso_seed_relu_below_half_128"] > 10              # "16 of the 20 networks"
+    # "16 of the 20 networks": well over half below 0.5 (the median alone gives 10), not all (max > 1)
+    assert 11 <= ch["iso_seed_relu_below_half_128"] <= 19
     # the orthogonal tanh networks on the edge of chaos stay within a factor 2 of 1
     assert 0.5 < ch["iso_seed_tanh_min"] <= 1 <= ch["iso_seed_tanh_max"] < 2
 
