@@ -219,4 +219,4 @@ def test_on_the_edge_nearby_pairs_keep_far_pairs_are_pulled_together_slowly(oc):
 
 def test_chaotic_side_inside_the_line_not_every_seed_trained(oc):
     # sigma_w^2 = 4 at 32 layers: inside 6 xi_c, yet not all three seeds trained
-    assert oc["mf_train_sw4_d32"] in (0, 1, 2)
+    assert oc["mf_train_sw4_d32"] == "not all"
