@@ -105,23 +105,29 @@ def chapters() -> list[tuple[str, str]]:
     return found
 
 
-def table() -> str:
+def measured() -> list[tuple[str, str, dict[str, int]]]:
+    """(file, title, :func:`measure` of it) of every chapter, in the order of `_toc.yml`: read
+    once, for the tables and the boxes alike."""
+    return [(file, title, measure(ROOT / f"{file}.ipynb")) for file, title in chapters()]
+
+
+def table(chapters_measured=None) -> str:
     """The markdown table of `intro.md`: chapter, words, exercises, minutes."""
     rows = ["| chapter | words | exercises | minutes |", "|---|---:|---:|---:|"]
-    for file, title in chapters():
-        m = measure(ROOT / f"{file}.ipynb")
+    for file, title, m in chapters_measured or measured():
         rows.append(f"| [{title}]({file}.ipynb) | {m['words']:,} | {m['exercises']} | "
                     f"{m['minutes']} |")
     return "\n".join(rows)
 
 
-def course_table() -> str:
+def course_table(chapters_measured=None) -> str:
     """The markdown table of the two-week course: session, chapters, what for, minutes."""
-    titles = {file.split("/")[-1]: title for file, title in chapters()}
+    by_name = {file.split("/")[-1]: (title, m)
+               for file, title, m in chapters_measured or measured()}
     rows = ["| session | chapters | what for | minutes |", "|---:|---|---|---:|"]
     for k, (names, what) in enumerate(COURSE, start=1):
-        links = " and ".join(f"[{titles[n]}](chapters/{n}.ipynb)" for n in names)
-        minutes = sum(measure(ROOT / "chapters" / f"{n}.ipynb")["minutes"] for n in names)
+        links = " and ".join(f"[{by_name[n][0]}](chapters/{n}.ipynb)" for n in names)
+        minutes = sum(by_name[n][1]["minutes"] for n in names)
         rows.append(f"| {k} | {links} | {what} | {minutes} |")
     return "\n".join(rows)
 
@@ -131,18 +137,18 @@ def _between(text: str, start: str, end: str, new: str) -> str:
     return f"{text[:a]}\n\n{new}\n\n{text[b:]}"
 
 
-def box_times(write: bool = False) -> list[str]:
+def box_times(write: bool = False, chapters_measured=None) -> list[str]:
     """The chapters whose box states a time other than :func:`measure`'s (all are rewritten
     with `write`). A chapter must state its time exactly once."""
     wrong = []
-    for file, _ in chapters():
+    for file, _, m in chapters_measured or measured():
         path = ROOT / f"{file}.ipynb"
         raw = path.read_text(encoding="utf-8")
         stated = BOX_TIME.findall(raw)
         if len(stated) != 1:
             raise ValueError(f"{file}.ipynb must state its time once in its box "
                              f"('**Time**: about N minutes'); found {len(stated)}")
-        minutes = measure(path)["minutes"]
+        minutes = m["minutes"]
         if int(stated[0][1]) != minutes:
             wrong.append(file)
             if write:
@@ -157,7 +163,8 @@ def main(argv=None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="exit 1 if intro.md or a box is out of date")
     args = parser.parse_args(argv)
-    new, course = table(), course_table()
+    found = measured()
+    new, course = table(found), course_table(found)
     if not (args.write or args.check):
         print(f"{new}\n\n{course}")
         return 0
@@ -165,14 +172,14 @@ def main(argv=None) -> int:
     text = intro.read_text(encoding="utf-8")
     updated = _between(_between(text, START, END, new), COURSE_START, COURSE_END, course)
     if args.check:
-        stale = ["intro.md"] * (updated != text) + [f"{f}.ipynb" for f in box_times()]
+        stale = ["intro.md"] * (updated != text) + [f"{f}.ipynb" for f in box_times(False, found)]
         if stale:
             print(f"reading times out of date in {', '.join(stale)}: run "
                   "python site_assets/reading_time.py --write", file=sys.stderr)
             return 1
         return 0
     intro.write_text(updated, encoding="utf-8")
-    box_times(write=True)
+    box_times(True, found)
     return 0
 
 
