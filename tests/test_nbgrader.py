@@ -1,0 +1,193 @@
+"""The nbgrader course (site_assets/nbgrader_course.py), checked with nbgrader itself.
+
+The round trip, on two short chapters with checks: ``nbgrader generate_assignment`` releases no
+solution and keeps the figures; ``nbgrader autograde`` gives the source notebooks (handed in as
+a student's) full marks and the released ones, handed in unanswered, none of the exercises'
+points. Then every chapter's source notebook: one answer cell and one test cell per exercise,
+the right points, and nbgrader's metadata validator and release steps accept it.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+from nbgrader.nbgraderformat import MetadataValidator
+from nbgrader.preprocessors import (CheckCellMetadata, ClearHiddenTests, ClearSolutions,
+                                    ComputeChecksums, LockCells)
+
+from site_assets import nbgrader_course
+from site_assets.notebooks import load, source
+from winit.book.checks import describe, labels
+
+ROOT = Path(__file__).resolve().parents[1]
+POINTS = {"Easy": 1, "Medium": 2, "Hard": 3}
+EXERCISE = re.compile(r"```\{exercise\} (Easy|Medium|Hard) · [^\n]*\n:label: ([\w-]+)\n")
+STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
+
+# he, and the shortest chapter (README's run times) that has checks by now
+SHORT = ["frameworks", "why_initialisation", "orthogonal_weights", "xavier"]
+ROUND_TRIP = ["he"] + [name for name in SHORT if labels(name)][:1]
+
+
+def stored_exercises(name):
+    """(points, label) of each exercise of the stored chapter, read from its titles."""
+    text = "\n".join(source(c) for c in load(ROOT / "chapters" / f"{name}.ipynb")["cells"]
+                     if c["cell_type"] == "markdown")
+    return [(POINTS[level], label) for level, label in EXERCISE.findall(text)]
+
+
+WITH_EXERCISES = [name for name in nbgrader_course.chapters_in_order() if stored_exercises(name)]
+
+
+def chapter_figures(name):
+    """The figures of the stored chapter that its pages show outside the solutions."""
+    figures = []
+    for cell in load(ROOT / "chapters" / f"{name}.ipynb")["cells"]:
+        hidden = cell["metadata"].get("jupyter", {})
+        if (set(cell["metadata"].get("tags", [])) & {"remove-cell", "remove-output"}
+                or hidden.get("source_hidden") and hidden.get("outputs_hidden")):
+            continue  # left out of the page, or a solution's (folded) cell
+        figures += [out for out in cell.get("outputs", []) if "image/png" in out.get("data", {})]
+    return figures
+
+
+def nbgrader(course, *args):
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
+    done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return done
+
+
+def role(cell):
+    meta = cell["metadata"].get("nbgrader", {})
+    return "solution" if meta.get("solution") else "test" if meta.get("grade") else None
+
+
+def texts(nb):
+    """Every cell's source and every text output of ``nb``, one string."""
+    parts = []
+    for cell in nb["cells"]:
+        parts.append(source(cell))
+        for out in cell.get("outputs", []):
+            parts.append("".join(out.get("text", "")))
+            for kind, data in out.get("data", {}).items():
+                if kind.startswith("text/"):
+                    parts.append("".join(data))
+    return "\n".join(parts)
+
+
+def region(text, begin, end):
+    """The lines of ``text`` between the lines holding ``begin`` and ``end``."""
+    lines = text.split("\n")
+    first = next(i for i, line in enumerate(lines) if begin in line)
+    last = next(i for i, line in enumerate(lines) if end in line)
+    return lines[first + 1:last]
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    course = tmp_path_factory.mktemp("course")
+    nbgrader_course.write(course, ROUND_TRIP)
+    for name in ROUND_TRIP:
+        nbgrader(course, "generate_assignment", name, "--force")
+        for student, folder in (("teacher", "source"), ("blank", "release")):
+            handed_in = course / "submitted" / student / name
+            handed_in.mkdir(parents=True)
+            shutil.copy(course / folder / name / f"{name}.ipynb", handed_in)
+        nbgrader(course, "autograde", name, "--force")
+    return course
+
+
+@pytest.mark.parametrize("name", ROUND_TRIP)
+def test_the_release_holds_no_solution_and_keeps_the_figures(course, name):
+    src = load(course / "source" / name / f"{name}.ipynb")
+    released = load(course / "release" / name / f"{name}.ipynb")
+    shown = texts(released)
+    for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "_verdict"):
+        assert marker not in shown
+    secret = []
+    for cell in src["cells"]:
+        if role(cell) == "solution":
+            secret += region(source(cell), "### BEGIN SOLUTION", "### END SOLUTION")
+        elif role(cell) == "test":
+            secret += region(source(cell), "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
+    secret = {line.strip() for line in secret if len(line.strip()) > 12}
+    assert len(secret) > 3 * len(stored_exercises(name))
+    leaked = [line for line in secret if line in shown]
+    assert not leaked, f"the release shows solution or test lines: {leaked[:5]}"
+    for cell in released["cells"]:
+        if role(cell) == "solution":
+            assert source(cell).endswith(STUB) and not cell["outputs"]
+            assert source(cell).startswith("# Define ")
+        if role(cell) == "test":
+            assert not cell["outputs"] and "assert" not in source(cell)
+    figures = [out for cell in released["cells"] for out in cell.get("outputs", [])
+               if "image/png" in out.get("data", {})]
+    stored = [out for cell in src["cells"] for out in cell.get("outputs", [])
+              if "image/png" in out.get("data", {})]
+    assert figures and len(figures) == len(stored) == len(chapter_figures(name))
+
+
+@pytest.mark.parametrize("name", ROUND_TRIP)
+def test_autograde_gives_the_source_full_marks_and_the_unanswered_release_none(course, name):
+    points = sum(p for p, label in stored_exercises(name) if label in labels(name))
+    assert points >= len(labels(name))
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        teacher = gb.find_submission_notebook(name, name, "teacher")
+        blank = gb.find_submission_notebook(name, name, "blank")
+        assert teacher.max_score == points
+        assert teacher.score == points, [(g.name, g.score) for g in teacher.grades]
+        assert blank.score == 0, [(g.name, g.score) for g in blank.grades]
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sources")
+    nbgrader_course.write(out)
+    return out
+
+
+def test_the_course_has_every_chapter_with_exercises_and_its_config(sources):
+    assert sorted(p.name for p in (sources / "source").iterdir()) == sorted(WITH_EXERCISES)
+    config = (sources / "nbgrader_config.py").read_text()
+    assert "c.ClearOutput.enabled = False" in config
+
+
+@pytest.mark.parametrize("name", WITH_EXERCISES)
+def test_every_exercise_has_an_answer_cell_and_a_test_with_its_points(sources, name):
+    if not labels(name):
+        pytest.skip(f"{name} has no checks yet (winit.book.checks.labels is empty)")
+    nb = nbformat.read(sources / "source" / name / f"{name}.ipynb", as_version=4)
+    nbformat.validate(nb)
+    MetadataValidator().validate_nb(nb)
+    cells = [cell for cell in nb.cells if role(cell)]
+    expected = stored_exercises(name)
+    assert [role(c) for c in cells] == ["solution", "test"] * len(expected)
+    for (points, label), answer, test in zip(expected, cells[::2], cells[1::2]):
+        assert test.metadata.nbgrader.points == points and test.metadata.nbgrader.locked
+        assert f'_check("{label}", ' in test.source
+        for key in describe(label):
+            assert f"{key}={key}" in test.source
+        assert not answer.outputs and not test.outputs
+    ids = [c.metadata.nbgrader.grade_id for c in nb.cells if "nbgrader" in c.metadata]
+    assert len(ids) == len(set(ids)) and all(c.get("id") for c in nb.cells)
+    for cell in nb.cells:   # the site's hidden cells: runnable, read-only and folded
+        if set(cell.metadata.get("tags", [])) & {"remove-cell", "remove-input"}:
+            assert cell.metadata.nbgrader.locked and cell.metadata.jupyter.source_hidden
+    for marker in ("{exercise}", "{solution-start}", "{solution-end}"):
+        assert marker not in texts(nb)
+    # nbgrader's release steps (generate_assignment's, less its gradebook) accept it
+    resources = {"nbgrader": {"notebook": name, "assignment": name}}
+    for step in (LockCells(), ClearSolutions(), CheckCellMetadata(), ComputeChecksums(),
+                 ClearHiddenTests(), ComputeChecksums(), CheckCellMetadata()):
+        nb, resources = step.preprocess(nb, resources)
+    assert "BEGIN SOLUTION" not in texts(nb) and "BEGIN HIDDEN TESTS" not in texts(nb)
