@@ -100,7 +100,9 @@ def chapters() -> dict[str, dict]:
 @pytest.fixture(scope="module")
 def built(chapters) -> dict[tuple[str, str], dict]:
     """{(edition, chapter): notebook} of both editions of every chapter."""
-    return {(edition, name): editions.portable(nb, solutions=edition == "portable")
+    numbers = editions.chapter_numbers(ROOT)
+    return {(edition, name): editions.portable(nb, solutions=edition == "portable",
+                                               number=numbers.get(name))
             for edition in ("portable", "student-portable") for name, nb in chapters.items()}
 
 
@@ -146,6 +148,8 @@ def _markdown(nb: dict) -> str:
 
 def test_every_chapter_of_the_toc_is_written(tmp_path):
     assert "he" in NAMES and len(NAMES) >= 12
+    numbers = editions.chapter_numbers(ROOT)
+    assert numbers["why_initialisation"] == "1" and numbers["he"] == "4" and "errata" not in numbers
     assert editions.main(["student-portable", str(tmp_path)]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in CHAPTERS)
     assert all(notebooks.load(p)["cells"] for p in tmp_path.iterdir())
@@ -341,11 +345,13 @@ def test_every_exercise_is_a_headed_question(chapters, built, pages, edition):
         markdown = _markdown(built[edition, name])
         page = _words(pages[edition, name, False])
         defs = editions.macros(chapters[name])
+        chapter = editions.chapter_numbers(ROOT).get(name)
+        chapter = f"{chapter}." if chapter else ""
         for number, (label, title, body) in enumerate(_exercises(chapters[name]), 1):
             plain = editions.plain_markdown(body, macros=defs)
             assert plain.strip() and plain.strip() in markdown, f"{name}: exercise {label} missing"
             difficulty = title.split(" · ")[0]
-            heading = f"### Exercise {number} ("
+            heading = f"### Exercise {chapter}{number} ("
             assert re.search(rf"^{re.escape(heading)}[^\n]*{re.escape(difficulty)}", markdown, re.M), \
                 f"{name}: exercise {label} has no heading with its difficulty ({difficulty})"
             assert _words(plain)[:200] in page, f"{name}: exercise {label} not on the page"
@@ -375,6 +381,22 @@ def test_code_cells_are_the_chapters(chapters, built, edition):
         hidden = [c for c in built[edition, name]["cells"] if c["cell_type"] == "code"
                   and "from myst_nb import glue" in editions.portable_code(notebooks.source(c))]
         assert not hidden, name
+
+
+def test_figures_keep_their_alt_text(chapters, built):
+    """A figure's alt text (the chapter's `mystnb.image.alt`) goes with its image: in the output's
+    metadata, or in the markdown image of a folded solution."""
+    count = 0
+    for name in NAMES:
+        markdown = _markdown(built["portable", name])
+        alts = {json.dumps(o.get("metadata", {}).get("image/png", {}).get("alt"))
+                for _, _, o in notebooks.outputs(built["portable", name])}
+        for cell in chapters[name]["cells"]:
+            alt = cell.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt")
+            if alt and any("image/png" in o.get("data", {}) for o in cell.get("outputs", [])):
+                assert json.dumps(alt) in alts or f"![{editions.markdown_alt(alt)}](data:image/png;base64," in markdown, name
+                count += 1
+    assert count > 30
 
 
 def test_portable_code_replaces_the_glue_import():
@@ -417,6 +439,10 @@ def test_plain_markdown_of_each_construct():
     assert "\nvariance\n" in out and "`\\Var` stays in code." in out
     student = editions.plain_markdown(text, macros=defs, solutions=False)
     assert "Answer." not in student and "Question?" in student
+    gated = "Question?\n\n```{solution-start} ex-a\n:class: dropdown\n```\n\nThe answer, $\\E[x]$."
+    assert editions.plain_markdown(gated, macros=defs, solutions=False) == "Question?"
+    assert editions.plain_markdown(gated, macros=defs).endswith(
+        "<details><summary>Solution</summary>\n\nThe answer, $\\operatorname{E}[x]$.\n\n</details>")
 
 
 def test_macros_of_a_chapter_add_to_the_books():
@@ -455,3 +481,48 @@ def test_a_portable_notebook_runs_without_myst_nb(built, tmp_path, name):
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
     assert any(o.output_type == "stream" for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+
+
+# ---------------------------------------------------------------------------------------------
+# the site's download button (site_assets/book_site.py)
+
+
+class _App:
+    """What book_site.portable_sources reads of a Sphinx application."""
+
+    def __init__(self, outdir: Path, hide_solutions: bool):
+        self.outdir, self.srcdir = str(outdir), str(ROOT)
+        self.builder = type("Builder", (), {"format": "html"})()
+        self.config = type("Config", (), {"hide_solutions": hide_solutions})()
+
+
+@pytest.mark.parametrize("hide_solutions", [False, True])
+def test_the_download_button_serves_the_portable_notebook(tmp_path, chapters, built, hide_solutions):
+    from site_assets.book_site import portable_sources
+
+    sources = tmp_path / "_sources" / "chapters"
+    sources.mkdir(parents=True)
+    for name in ("he", "errata"):
+        shutil.copyfile(ROOT / "chapters" / f"{name}.ipynb", sources / f"{name}.ipynb")
+    (tmp_path / "_sources" / "intro.md.txt").write_text("# Intro\n")
+    portable_sources(_App(tmp_path, hide_solutions), None)
+    edition = "student-portable" if hide_solutions else "portable"
+    for name in ("he", "errata"):
+        assert notebooks.load(sources / f"{name}.ipynb") == built[edition, name]
+    assert (tmp_path / "_sources" / "intro.md.txt").read_text() == "# Intro\n"
+    portable_sources(_App(tmp_path, hide_solutions), RuntimeError("the build failed"))  # no-op
+
+
+@pytest.mark.browser
+def test_the_student_sites_download_button_serves_no_solution(chapters, built):
+    """The student edition, built from the stored outputs: every chapter's downloadable notebook
+    is its student-portable one (site_assets/build_student.py; about a minute)."""
+    from site_assets import build_student
+
+    done = build_student.build(stored=True, capture=True)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    sources = build_student.OUT / "_build" / "html" / "_sources" / "chapters"
+    for name in NAMES:
+        served = notebooks.load(sources / f"{name}.ipynb")
+        assert served == built["student-portable", name], name
+        assert "<summary>Solution" not in json.dumps(served), name
