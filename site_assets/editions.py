@@ -288,7 +288,18 @@ def _quote(text: str) -> str:
 def _convert(text: str, macros: dict[str, str], context: dict) -> str:
     """MyST ``text`` (blocks and running text) as plain Markdown; see :func:`plain_markdown`."""
     out = []
-    for kind, name, arg, body, _ in _split_blocks(text):
+    blocks = _split_blocks(text)
+    while blocks:
+        kind, name, arg, body, _ = blocks.pop(0)
+        if name == "solution-start":
+            # a gated solution within one text (portable() cuts them out of the cells before):
+            # what follows, up to its solution-end, is the solution
+            end = next((j for j, b in enumerate(blocks) if b[1] == "solution-end"), len(blocks))
+            inner = _convert("\n".join(b[4] for b in blocks[:end]), macros, context).strip("\n")
+            del blocks[: end + 1]
+            if context["solutions"]:
+                out.append(f"<details>{SOLUTION_SUMMARY}\n\n{inner}\n\n</details>")
+            continue
         if kind == "text":
             out.append(_inline(arg, macros, context))
             continue
@@ -302,7 +313,7 @@ def _convert(text: str, macros: dict[str, str], context: dict) -> str:
             label = opts.get("label", "")
             number = context["exercises"].get(label) or len(context["exercises"]) + 1
             context["exercises"].setdefault(label or f"#{number}", number)
-            heading = f"### Exercise {number}" + (f" ({title})" if title else "")
+            heading = f"### Exercise {context.get('prefix', '')}{number}" + (f" ({title})" if title else "")
             anchor = f'<a id="{label}"></a>\n\n' if label else ""
             out.append(f"{anchor}{heading}\n\n{inner}")
         elif name == "solution":
@@ -319,8 +330,8 @@ def _convert(text: str, macros: dict[str, str], context: dict) -> str:
             out.append(f"![{alt}]({arg})" + (f"\n\n{inner}" if inner else ""))
         elif name in ("code-block", "code", "code-cell", "sourcecode"):
             out.append("\n".join([f"```{arg}".rstrip(), *rest, "```"]))
-        elif name in ("solution-start", "solution-end", "exercise-end"):
-            continue  # handled by portable(): spans of cells
+        elif name in ("solution-end", "exercise-end"):
+            continue
         else:  # notes, tips, admonitions and any other directive: a quote with a bold title
             head = title if name == "admonition" else TITLES.get(name, name.replace("-", " ").title())
             if name != "admonition" and title:
@@ -344,7 +355,9 @@ def plain_markdown(text: str, *, macros: dict[str, str], glued: dict[str, str] |
         {key: text} of the chapter's glued values, for ``{glue:text}`` roles (the stored chapters
         hold ``{eval}`VALUE  # key``` instead, which needs nothing).
     solutions : bool, default True
-        False: a ``{solution}`` block is left out (its text is not in the result).
+        True: a ``{solution}`` block, or what follows a ``solution-start`` up to its
+        ``solution-end`` (or the end of ``text``), is folded in ``<details><summary>Solution
+        </summary>``; False: it is left out.
     context : dict, optional
         State shared by the cells of one notebook (exercise numbers, labels); :func:`portable`
         passes one.
@@ -512,6 +525,11 @@ def _portable_outputs(cell: dict) -> list[dict]:
     return kept
 
 
+def markdown_alt(alt: str) -> str:
+    """``alt`` as the text of a Markdown image: one line, its brackets escaped."""
+    return re.sub(r"\s+", " ", alt).strip().replace("[", "\\[").replace("]", "\\]")
+
+
 def _fenced(text: str, info: str = "") -> str:
     ticks = "```"
     while ticks in text:
@@ -534,10 +552,10 @@ def _outputs_markdown(cell: dict) -> list[str]:
             if image:
                 b64 = re.sub(r"\s", "", _text(data[image]))
                 alt = out.get("metadata", {}).get(image, {}).get("alt") or _alt(cell) or "figure"
-                parts.append(f"![{alt}](data:{image};base64,{b64})")
+                parts.append(f"![{markdown_alt(alt)}](data:{image};base64,{b64})")
             elif "image/svg+xml" in data:
                 svg = _text(data["image/svg+xml"]).encode()
-                parts.append(f"![{_alt(cell) or 'figure'}](data:image/svg+xml;base64,"
+                parts.append(f"![{markdown_alt(_alt(cell) or 'figure')}](data:image/svg+xml;base64,"
                              f"{base64.b64encode(svg).decode()})")
             elif "text/markdown" in data:
                 parts.append(_text(data["text/markdown"]))
@@ -554,7 +572,7 @@ def _book_tip(solutions: bool) -> str:
             "explorers appear, and work, once their cells have run." + fold)
 
 
-def _labels(nb: dict) -> dict[str, tuple[str, str]]:
+def _labels(nb: dict, prefix: str = "") -> dict[str, tuple[str, str]]:
     """{label: (kind, text shown for a reference)} of the targets in ``nb``."""
     found, number = {}, 0
     for cell in nb.get("cells", []):
@@ -566,13 +584,13 @@ def _labels(nb: dict) -> dict[str, tuple[str, str]]:
             block = text[m.end():]
             label = re.match(r"\s*\n:label:\s*(\S+)", block)
             if label:
-                found[label.group(1)] = ("exercise", f"Exercise {number}")
+                found[label.group(1)] = ("exercise", f"Exercise {prefix}{number}")
         for m in re.finditer(r"^\((?P<label>[^()\s]+)\)=\s*\n+#+\s*(?P<title>.+)$", text, re.M):
             found[m.group("label")] = ("section", m.group("title").strip())
     return found
 
 
-def portable(nb: dict, *, solutions: bool) -> dict:
+def portable(nb: dict, *, solutions: bool, number: str | None = None) -> dict:
     """The portable notebook of chapter ``nb`` (as :func:`site_assets.notebooks.load` gives it).
 
     Parameters
@@ -582,6 +600,9 @@ def portable(nb: dict, *, solutions: bool) -> dict:
     solutions : bool
         True: the portable edition (each solution folded in one ``<details>`` markdown cell);
         False: the student-portable edition (no solution at all).
+    number : str, optional
+        The chapter's number on the site (:func:`chapter_numbers`): its exercises are numbered
+        as the site numbers them, "Exercise 4.2"; without it, "Exercise 2".
 
     Returns
     -------
@@ -589,8 +610,9 @@ def portable(nb: dict, *, solutions: bool) -> dict:
         A new nbformat 4 notebook.
     """
     defs = macros(nb)
-    context = _context_defaults({"glued": glue_texts(nb), "labels": _labels(nb),
-                                 "solutions": solutions})
+    prefix = f"{number}." if number else ""
+    context = _context_defaults({"glued": glue_texts(nb), "labels": _labels(nb, prefix),
+                                 "solutions": solutions, "prefix": prefix})
     with_ids = notebooks.has_cell_ids(nb)
     cells: list[dict] = []
     solution: list[str] | None = None  # the parts of the solution being read
@@ -703,14 +725,31 @@ def chapters(root: Path = ROOT) -> list[Path]:
     return found
 
 
+def chapter_numbers(root: Path = ROOT) -> dict[str, str]:
+    """{chapter's file stem: its number on the site} ("he": "4"): the chapters of the numbered
+    parts of ``_toc.yml``, counted on from part to part (Sphinx's numbering of a Jupyter Book)."""
+    import yaml
+
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    numbers, count = {}, 0
+    for part in toc.get("parts", []):
+        if not part.get("numbered"):
+            continue
+        for chapter in part.get("chapters", []):
+            count += 1
+            numbers[Path(chapter["file"]).stem] = str(count)
+    return numbers
+
+
 def write(edition: str, out: Path, root: Path = ROOT) -> list[Path]:
     """Write ``edition`` ("portable" or "student-portable") of every chapter into ``out``."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    written = []
+    written, numbers = [], chapter_numbers(root)
     for path in chapters(root):
         target = out / path.name
-        notebooks.save(target, portable(notebooks.load(path), solutions=edition == "portable"))
+        notebooks.save(target, portable(notebooks.load(path), solutions=edition == "portable",
+                                        number=numbers.get(path.stem)))
         written.append(target)
     return written
 
