@@ -4,7 +4,8 @@ import math
 
 import numpy as np
 
-from . import Hint, choice as _choice, close, exercise, number, run
+from . import Hint, close, exercise, number, run
+from ._letters import expect, offered, register as _register
 
 _SLOPE = "chi_1 is sigma_w^2 times the mean of the activation's slope squared."
 
@@ -33,24 +34,19 @@ def _slope_sq(h):
 @exercise("predict-oc-sigmoid", choice="the phase: 'a', 'b' or 'c'",
           chi_1_bound="an upper bound on chi_1, from the slope's bound")
 def _sigmoid(choice, chi_1_bound):
-    if _choice(choice, "abc") != "a":
-        raise Hint(f"choice: {_SLOPE} Is it below 1, at 1 or above 1 here?")
+    expect(choice, "abc", "a", f"choice: {_SLOPE} Is it below 1, at 1 or above 1 here?")
     if not close(chi_1_bound, 1.0 * (1 / 4) ** 2, "chi_1_bound", rel=0.05):
         raise Hint(f"chi_1_bound: {_SLOPE} Put the slope's largest value into it.")
 
 
-@exercise("predict-oc-gradient", choice="your prediction: 'a', 'b' or 'c'")
-def _gradient(choice):
-    if _choice(choice, "abc") != "b":
-        raise Hint("Each layer back multiplies the gradient's mean square by chi_1. Raise it to "
-                   "the number of layers, and take the power of 10 through a logarithm.")
-
-
-@exercise("predict-oc-relu-pair", choice="your prediction: 'a', 'b' or 'c'")
-def _relu_pair(choice):
-    if _choice(choice, "abc") != "c":
-        raise Hint("Iterate ReLU's correlation map from c = 0. Where does the first layer take "
-                   "the pair? Is the map above or below the diagonal between 0 and 1?")
+_register(__name__, {   # label: (the right letter, the letters offered, the hint)
+    "predict-oc-gradient": (
+        "b", "abc", "Each layer back multiplies the gradient's mean square by chi_1. Raise it "
+        "to the number of layers, and take the power of 10 through a logarithm."),
+    "predict-oc-relu-pair": (
+        "c", "abc", "Iterate ReLU's correlation map from c = 0. Where does the first layer take "
+        "the pair? Is the map above or below the diagonal between 0 and 1?"),
+})
 
 
 def _judge(function, name, args, right, mistakes, hint):
@@ -66,7 +62,8 @@ def _judge(function, name, args, right, mistakes, hint):
     raise Hint(hint)
 
 
-_SQRT = "The pre-activations have variance q: scale the unit normal draws by sqrt(q), not by q."
+_SQRT = ("The pre-activations have variance {q}: scale the unit normal draws by sqrt({q}), "
+         "not by {q}.")
 
 
 @exercise("ex-oc-length-map",
@@ -80,7 +77,7 @@ def _length_map(length_map_mc, chi_1_mc):
     for q, sigma_w2, sigma_b2 in ((1.0, gain, 0.5), (0.25, 2.0, 0.0)):
         right = sigma_w2 * _mean(_tanh_sq, math.sqrt(q)) + sigma_b2
         mistakes = [(right - sigma_b2, "sigma_b2: the bias adds its variance to the map."),
-                    (sigma_w2 * _mean(_tanh_sq, q) + sigma_b2, _SQRT),
+                    (sigma_w2 * _mean(_tanh_sq, q) + sigma_b2, _SQRT.format(q="q")),
                     (_mean(_tanh_sq, math.sqrt(q)) + sigma_b2,
                      "The weights multiply the mean of tanh^2 by sigma_w2.")]
         _judge(length_map_mc, "length_map_mc", (q, sigma_w2, sigma_b2), right, mistakes,
@@ -90,8 +87,7 @@ def _length_map(length_map_mc, chi_1_mc):
         right = sigma_w2 * _mean(_slope_sq, math.sqrt(q))
         mistakes = [(sigma_w2 * _mean(_slope, math.sqrt(q)),
                      f"{_SLOPE} tanh's slope is 1 - tanh^2: square it, then average."),
-                    (sigma_w2 * _mean(_slope_sq, q), ("The pre-activations have variance q_star: scale the unit normal draws by "
-                      "sqrt(q_star), not by q_star.")),
+                    (sigma_w2 * _mean(_slope_sq, q), _SQRT.format(q="q_star")),
                     (right / sigma_w2, _SLOPE)]
         _judge(chi_1_mc, "chi_1_mc", (q, sigma_w2), right, mistakes,
                f"{_SLOPE} Average it over the draws scaled by sqrt(q_star).")

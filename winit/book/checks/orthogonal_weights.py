@@ -2,29 +2,25 @@
 
 import numpy as np
 
-from . import Hint, choice as _choice, close, exercise, run
+from . import Hint, close, exercise, run
+from ._letters import expect, offered, register as _register
 
 
-@exercise("predict-orth-one-layer", choice="your prediction: 'a', 'b' or 'c'")
-def _one_layer(choice):
-    if _choice(choice, "abc") != "b":
-        raise Hint("Use the hint's law with n = 128 inputs and m = 32 outputs: work out "
-                   "sqrt(m/n), then the two ends of the range.")
+_register(__name__, {   # label: (the right letter, the letters offered, the hint)
+    "predict-orth-one-layer": (
+        "b", "abc", "Use the hint's law with n = 128 inputs and m = 32 outputs: work out "
+        "sqrt(m/n), then the two ends of the range."),
+    "predict-orth-gain": (
+        "b", "abc", "gain times an orthogonal matrix stretches every direction by the same "
+        "factor. What is a product of 32 such matrices?"),
+})
 
 
-@exercise("predict-orth-gain", choice="your prediction: 'a', 'b' or 'c'")
-def _gain(choice):
-    if _choice(choice, "abc") != "b":
-        raise Hint("gain times an orthogonal matrix stretches every direction by the same "
-                   "factor. What is a product of 32 such matrices?")
-
-
-@exercise("predict-orth-relu-layer", choice="your prediction: 'a', 'b' or 'c'",
+@exercise("predict-orth-relu-layer", choice=offered("abc"),
           all_equal="True if the non-zero singular values are all equal, else False")
 def _relu_layer(choice, all_equal):
-    if _choice(choice, "abc") != "b":
-        raise Hint("choice: W_1 is invertible, so J has the rank of D_1 W_2 D_2. Which rows "
-                   "and columns of W_2 does it keep?")
+    expect(choice, "abc", "b", "choice: W_1 is invertible, so J has the rank of D_1 W_2 D_2. "
+           "Which rows and columns of W_2 does it keep?")
     if not isinstance(all_equal, (bool, np.bool_)):
         raise Hint(f"all_equal must be True or False; got {all_equal!r}")
     if all_equal:
@@ -32,12 +28,11 @@ def _relu_layer(choice, all_equal):
                    "an orthogonal matrix itself orthogonal?")
 
 
-@exercise("predict-orth-small-q", choice="your prediction: 'a', 'b' or 'c'",
+@exercise("predict-orth-small-q", choice=offered("abc"),
           spread="the spread you computed at depth 128")
 def _small_q(choice, spread):
-    if _choice(choice, "abc") != "c":
-        raise Hint("choice: take one layer's spread from the text's Taylor step at q* = 0.001, "
-                   "then add the spreads of the 128 layers.")
+    expect(choice, "abc", "c", "choice: take one layer's spread from the text's Taylor step at "
+           "q* = 0.001, then add the spreads of the 128 layers.")
     # The Taylor step: 8 q*^2 per layer, 128 layers; the quadrature differs by about 1%.
     if not close(spread, 128 * 8 * 0.001 ** 2, "spread", rel=0.05):
         raise Hint("spread: average tanh's slope squared, (1 - tanh^2)^2 at sqrt(q*) z, to "
@@ -101,7 +96,7 @@ def _haar(n, rng):
 
 
 @exercise("ex-orth-det", steps_to_learn="your function steps_to_learn(ws, lr, max_steps)",
-          choice="your prediction: 'a', 'b', 'c' or 'd'")
+          choice=offered("abcd"))
 def _det(steps_to_learn, choice):
     rng = np.random.default_rng(0)
     ws = [_haar(16, rng) for _ in range(4)]
@@ -124,6 +119,5 @@ def _det(steps_to_learn, choice):
     if run(steps_to_learn, flipped, 0.05, 300, name="steps_to_learn") != 300:
         raise Hint("steps_to_learn must return max_steps when the loss stays above 1% of "
                    "|I|^2 for max_steps steps")
-    if _choice(choice, "abcd") != "b":
-        raise Hint("choice: gradient descent changes P smoothly. What must det P do to go from "
-                   "-1 to det I = +1?")
+    expect(choice, "abcd", "b", "choice: gradient descent changes P smoothly. What must det P do "
+           "to go from -1 to det I = +1?")

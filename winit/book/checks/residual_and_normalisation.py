@@ -2,47 +2,34 @@
 
 import numpy as np
 
-from . import Hint, choice as _choice, close, exercise, run, within_factor
+from . import Hint, close, exercise, run, within_factor
+from ._letters import expect, offered, register as _register
 
 
-@exercise("predict-resnet-lecun", choice="your prediction: 'a', 'b', 'c' or 'd'",
+@exercise("predict-resnet-lecun", choice=offered("abcd"),
           after_50="the stream's mean square after 50 blocks, over its start")
 def _lecun(choice, after_50):
-    if _choice(choice, "abcd") != "b":
-        raise Hint("choice: a block adds the branch's mean square to the stream's. Follow "
-                   "|x|^2 through the branch's two layers with Var[W] = 1/n: the ReLU halves it.")
+    expect(choice, "abcd", "b", "choice: a block adds the branch's mean square to the stream's. "
+           "Follow |x|^2 through the branch's two layers with Var[W] = 1/n: the ReLU halves it.")
     if not within_factor(after_50, 1.5 ** 50, "after_50", 4):   # "about": within 4x
         raise Hint("after_50: the factor applies once per block, 50 times over.")
 
 
-@exercise("predict-preln-stream", choice="your prediction: 'a', 'b', 'c' or 'd'")
-def _preln(choice):
-    if _choice(choice, "abcd") != "b":
-        raise Hint("The LayerNorm gives every branch an input of mean square 1, whatever the "
-                   "stream's size. So does a block add to the stream's mean square, or "
-                   "multiply it?")
-
-
-@exercise("predict-bn-growth", choice="your prediction: 'a', 'b', 'c' or 'd'")
-def _bn_growth(choice):
-    if _choice(choice, "abcd") != "a":
-        raise Hint("Follow one layer back: the weights multiply the gradient's scale by "
-                   "sigma_w, and the BatchNorm divides by the batch's standard deviation. "
-                   "Without ReLU, what is that standard deviation?")
-
-
-@exercise("predict-resnet-lr", choice="your prediction: 'a' or 'b'")
-def _resnet_lr(choice):
-    if _choice(choice, "ab") != "b":
-        raise Hint("The 1/sqrt(L) scaling already keeps the forward pass in range; the "
-                   "divergence at 0.02 came from the size of the steps. Run the cell.")
-
-
-@exercise("predict-bn-negate", choice="your prediction: 'a' or 'b'")
-def _bn_negate(choice):
-    if _choice(choice, "ab") != "b":
-        raise Hint("W -> -W negates z and the batch mean mu_B. What does it do to sigma_B, "
-                   "and so to the normalised unit? What does the ReLU after it keep?")
+_register(__name__, {   # label: (the right letter, the letters offered, the hint)
+    "predict-preln-stream": (
+        "b", "abcd", "The LayerNorm gives every branch an input of mean square 1, whatever the "
+        "stream's size. So does a block add to the stream's mean square, or multiply it?"),
+    "predict-bn-growth": (
+        "a", "abcd", "Follow one layer back: the weights multiply the gradient's scale by "
+        "sigma_w, and the BatchNorm divides it by the batch's standard deviation. Without "
+        "ReLU, what is that standard deviation?"),
+    "predict-resnet-lr": (
+        "b", "ab", "Which made the networks diverge at 0.02: the forward pass or the size of "
+        "the steps? What does a quarter of the learning rate change?"),
+    "predict-bn-negate": (
+        "b", "ab", "W -> -W negates z and the batch mean mu_B. What does it do to sigma_B, and "
+        "so to the normalised unit? What does the ReLU after it keep?"),
+})
 
 
 @exercise("ex-branch-budget",
