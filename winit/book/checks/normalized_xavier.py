@@ -15,8 +15,8 @@ def _which_m(half, same_range):
         raise Hint("half: set normalized Xavier's variance 2/(n+m) equal to half of 1/n, and "
                    "solve for m.")
     if _choice(same_range, "abcd", "same_range") != "d":
-        raise Hint("same_range: a uniform U[-a, a] has variance a^2 / 3, so normalized Xavier's bound a has a^2 / 3 = "
-                   "2/(n + m). Set a = 1/sqrt(n) and solve for m.")
+        raise Hint("same_range: a uniform U[-a, a] has variance a^2 / 3, so normalized "
+                   "Xavier's bound a has a^2 / 3 = 2/(n + m). Set a = 1/sqrt(n) and solve for m.")
 
 
 @exercise("predict-nx-bound", bound="the bound a, to three decimals",
