@@ -9,6 +9,9 @@ import numpy as np
 
 from . import Hint, close, run
 
+#: The fact every uniform rule's bound comes from.
+UNIFORM_VARIANCE = "A uniform U[-a, a] has variance a^2 / 3."
+
 
 def uniform_draw(function, args, *, shape, var, name, var_hint):
     """Check the weights ``function(*args, rng)`` returns; a :class:`Hint` at the first fault.
@@ -28,7 +31,7 @@ def uniform_draw(function, args, *, shape, var, name, var_hint):
         raise Hint(f"draw from the rng you are given: two calls of {name} with the same seed "
                    "must return the same weights")
     if not close(w.var() / var, 1.0, "the variance of the weights", rel=0.03):
-        raise Hint(f"{call}: the weights' variance is off. {var_hint}")
+        raise Hint(f"{call}: the weights' variance is off. {var_hint} {UNIFORM_VARIANCE}")
     bound = np.sqrt(3 * var)
     if not 0.98 * bound <= np.abs(w).max() <= bound * (1 + 1e-9):
         raise Hint(f"draw from a uniform U[-a, a], not a normal: the weights of {call} must fill "

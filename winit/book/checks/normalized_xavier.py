@@ -3,10 +3,7 @@
 import math
 
 from . import Hint, choice as _choice, close, exercise, number
-from ._draws import uniform_draw
-
-_UNIFORM = "A uniform U[-a, a] has variance a^2 / 3."
-
+from ._draws import UNIFORM_VARIANCE as _UNIFORM, uniform_draw
 
 @exercise("predict-nx-which-m", half="the m that halves the variance: 'a', 'b', 'c' or 'd'",
           same_range="the m that gives the 'xavier' range: 'a', 'b', 'c' or 'd'")
@@ -48,7 +45,7 @@ def _narrow(forward, backward):
           "in_channels, kh, kw, rng)")
 def _conv(glorot_uniform_conv):
     hint = ("Var[w] must be 2/(fan_in + fan_out), and both fans count the kernel's kh * kw "
-            f"positions once per channel. {_UNIFORM}")
+            "positions once per channel.")
     for out_ch, in_ch, kh, kw in ((64, 32, 3, 3), (16, 128, 5, 3)):
         fans = (in_ch + out_ch) * kh * kw
         uniform_draw(glorot_uniform_conv, (out_ch, in_ch, kh, kw), shape=(out_ch, in_ch, kh, kw),

@@ -3,9 +3,9 @@
 import math
 
 from . import Hint, choice as _choice, close, exercise, number
-from ._draws import uniform_draw
+from ._draws import UNIFORM_VARIANCE, uniform_draw
 
-_RULE = "Var[z] = n Var[w] Var[x], and a uniform U[-a, a] has variance a^2 / 3."
+_RULE = f"Var[z] = n Var[w] Var[x]. {UNIFORM_VARIANCE}"
 
 
 @exercise("predict-why-std", std="the standard deviation of z, to two decimals")
@@ -45,8 +45,7 @@ def _half_random(distinct_units):
 
 @exercise("ex-why-scale", scaled_uniform="your function scaled_uniform(n_in, n_out, rng)")
 def _scale(scaled_uniform):
-    hint = ("n Var[w] must be 1 for every n, with n the number of inputs (n_in, not n_out). "
-            "A uniform U[-a, a] has variance a^2 / 3.")
     for n_in, n_out in ((100, 400), (1000, 40)):
         uniform_draw(scaled_uniform, (n_in, n_out), shape=(n_in, n_out), var=1 / n_in,
-                     name="scaled_uniform", var_hint=hint)
+                     name="scaled_uniform", var_hint="n Var[w] must be 1 for every n, with n "
+                     "the number of inputs (n_in, not n_out).")

@@ -1,7 +1,7 @@
 """Checks of the exercises of the chapter xavier (chapters/xavier.ipynb)."""
 
 from . import Hint, choice as _choice, exercise
-from ._draws import uniform_draw
+from ._draws import UNIFORM_VARIANCE, uniform_draw
 
 _CHOICE = "your prediction: 'a', 'b', 'c' or 'd'"
 
@@ -9,8 +9,8 @@ _CHOICE = "your prediction: 'a', 'b', 'c' or 'd'"
 @exercise("predict-xavier-std", choice=_CHOICE)
 def _std(choice):
     if _choice(choice, "abcd") != "b":
-        raise Hint("Work out the range U[-a, a] of 'xavier' weights for n = 300. A uniform "
-                   "U[-a, a] has variance a^2 / 3; the question asks for the standard deviation.")
+        raise Hint("Work out the range U[-a, a] of 'xavier' weights for n = 300. "
+                   f"{UNIFORM_VARIANCE} The question asks for the standard deviation.")
 
 
 @exercise("predict-xavier-inputs", choice=_CHOICE)
@@ -37,9 +37,8 @@ def _tanh(choice):
 
 @exercise("ex-xavier-conv", xavier_conv="your function xavier_conv(shape, rng)")
 def _conv(xavier_conv):
-    hint = ("3 n Var[w] must be 1, with n the fan-in of one output: in * kh * kw (not "
-            "out * kh * kw, and not in alone). A uniform U[-a, a] has variance a^2 / 3.")
     for shape in ((64, 32, 3, 3), (128, 16, 5, 3)):
-        n = shape[1] * shape[2] * shape[3]
-        uniform_draw(xavier_conv, (shape,), shape=shape, var=1 / (3 * n), name="xavier_conv",
-                     var_hint=hint)
+        fan_in = shape[1] * shape[2] * shape[3]
+        uniform_draw(xavier_conv, (shape,), shape=shape, var=1 / (3 * fan_in), name="xavier_conv",
+                     var_hint="3 n Var[w] must be 1, with n the fan-in of one output: "
+                     "in * kh * kw (not out * kh * kw, and not in alone).")
