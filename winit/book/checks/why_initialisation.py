@@ -28,8 +28,8 @@ def _double(choice):
 def _depth(choice):
     if _choice(choice, "abcd") != "b":
         raise Hint("Deep in the network the activations are small, and for small z, tanh z is "
-                   "about z: the layer acts as a linear one. A linear layer multiplies the "
-                   "standard deviation by sqrt(n Var[w]), with Var[w] = s^2 / n.")
+                   "about z: the layer acts as a linear one. By what does a linear layer multiply "
+                   "the standard deviation, when its weights have standard deviation s / sqrt(n)?")
 
 
 @exercise("predict-why-half-random", distinct_units="the number of distinct hidden units after "
