@@ -80,7 +80,7 @@ def _lsuv(my_lsuv):
                        "positive number); it keeps their orthogonal direction")
         if abs(np.var(h @ w) - 1) >= 0.1:
             where = f"layer {layer}: the variance of h_(l-1) W_l on the batch must end within tol of 1."
-            if np.var(h @ w) > np.var(h @ start) > 1:      # grown, when it had to shrink
+            if scale > 1.2 and np.var(h @ start) > 1.2:     # grown, when it had to shrink
                 raise Hint(f"{where} Measure it before the activation, not after it.")
             if layer > 1 and abs(np.var(x @ w) - 1) < 0.1:
                 raise Hint(f"{where} Each layer sees the previous layer's output phi(h W), "
