@@ -27,7 +27,7 @@ def test_right_answers_pass():
     assert check("predict-toy-max-lr", sp="(c)", mup="A")
     assert check("predict-toy-adam", choice="c", layer="V")
     assert check("predict-toy-adam", choice="c", layer="output")
-    assert check("predict-mup-step-vs-start", at_64="smaller", at_2048="Larger")
+    assert check("predict-mup-step-vs-start", at_64="smaller", at_2048="Larger.")
     assert check("ex-mup-rule", mup_sgd_rule=_rule)
 
 

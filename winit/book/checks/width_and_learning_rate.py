@@ -7,7 +7,7 @@ from . import Hint, choice as _choice, close, exercise, run
 
 def _word(value, options, name):
     """The word the reader gave, lower case, from ``options``; a :class:`Hint` if it is none of them."""
-    got = value.strip().strip("'\"()").strip().lower() if isinstance(value, str) else None
+    got = value.strip().strip("'\"().").strip().lower() if isinstance(value, str) else None
     if got not in options:
         raise Hint(f"{name} must be one of {', '.join(repr(o) for o in options)}; got {value!r}")
     return got
