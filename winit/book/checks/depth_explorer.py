@@ -32,8 +32,7 @@ def _sigmoid(choice):
 @exercise("predict-depth-thousand", choice="your prediction: 'a', 'b', 'c' or 'd'")
 def _thousand(choice):
     if _choice(choice, "abcd") != "b":
-        raise Hint("Solve (1/sqrt(2))^k = 1/1000 for k: two layers halve the std, and 1000 is "
-                   "about 2^10.")
+        raise Hint("The factors multiply: solve (1/sqrt(2))^k = 1/1000 for k, with logarithms.")
 
 
 @exercise("ex-depth-width", width_10="'a' or 'b' for the network 10 units wide",

@@ -31,9 +31,8 @@ def _conv_fans(shape, fan_in, fan_out, std):
           ratio="Glorot's weight variance over PyTorch's default one, to two decimals")
 def _default_vs_glorot(ratio):
     if not close(ratio, 6 * 784 / 1040, "ratio", abs=0.006):
-        raise Hint("PyTorch's default draws U[-1/sqrt(n), 1/sqrt(n)], whose variance is 1/(3n); "
-                   "Glorot's rule has variance 2/(n + m). Divide Glorot's by the default's, with "
-                   "n = 784 and m = 256, and give two decimals.")
+        raise Hint("PyTorch's default draws U[-1/sqrt(n), 1/sqrt(n)]: what is its variance? "
+                   "Glorot's rule counts the fan-out too. Give the ratio to two decimals.")
 
 @exercise("predict-fw-he-normal-max", max_abs="the largest absolute weight it can draw, "
           "three significant digits")
