@@ -12,10 +12,12 @@ outputs kept, with each exercise turned into three cells:
 1. the exercise's text, read-only (an nbgrader "read-only" cell), ending with the names the
    answer defines (``winit.book.checks.describe``) and the exercise's points;
 2. the answer cell (nbgrader ``solution``): a comment naming what to define, then the
-   solution's code between ``### BEGIN SOLUTION`` and ``### END SOLUTION``, its last line
-   ``check("LABEL", name=EXPR, ...)`` turned into the assignments ``name = EXPR``. The solution's
-   explanation is a comment inside that region, so it stays in the source only. nbgrader
-   releases the cell as "# YOUR CODE HERE";
+   solution's code cells between ``### BEGIN SOLUTION`` and ``### END SOLUTION``, the check they
+   end with, ``check("LABEL", name=EXPR, ...)``, turned into the assignments ``name = EXPR``. The
+   solution's explanation is a comment inside that region, so it stays in the source only.
+   nbgrader releases the cell as "# YOUR CODE HERE". (An answer whose name the chapter's code
+   has defined above, a module say, is asked for as NAME_answer: the answer replaces nothing
+   the chapter uses, and an unanswered test cannot find a value.);
 3. the test cell (nbgrader ``grade``, locked): points by the exercise's level (Easy 1,
    Medium 2, Hard 3), its body between ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS``:
    ``check("LABEL", name=name, ...)`` must be right. The released cell shows a comment only.
@@ -79,8 +81,8 @@ c.CourseDirectory.course_id = "winit-book"
 # replaces the outputs a student hands in.)
 c.ClearOutput.enabled = False
 
-# A chapter's cells take seconds; a slow hub gets ten minutes per cell before a timeout.
-c.Execute.timeout = 600
+# Every chapter runs in under 30 s in all; a slow hub gets 2 minutes per cell (default 30 s).
+c.Execute.timeout = 120
 '''
 
 
@@ -93,6 +95,8 @@ class Exercise:
     body: str
     explanation: str = ""
     code: list[str] = field(default_factory=list)
+    #: answer name (as the check takes it) -> the name the answer cell defines
+    variables: dict[str, str] = field(default_factory=dict)
 
     @property
     def points(self) -> int:
@@ -187,9 +191,10 @@ def split(nb: dict) -> list:
     return items
 
 
-def answers_from_check(code: str, label: str, names: list[str]) -> str:
+def answers_from_check(code: str, label: str, variables: dict[str, str]) -> str:
     """The solution's ``code`` with its last statement, ``check(label, name=EXPR, ...)``, made
-    into the assignments ``name = EXPR`` (``name = name`` left out)."""
+    into the assignments ``variables[name] = EXPR`` (``x = x`` left out)."""
+    names = list(variables)
     tree = ast.parse(code)
     last = tree.body[-1] if tree.body else None
     call = getattr(last, "value", None)
@@ -203,21 +208,44 @@ def answers_from_check(code: str, label: str, names: list[str]) -> str:
                          f"got {', '.join(map(str, given))}")
     lines = code.split("\n")
     assignments = []
-    for name in names:
+    for name, variable in variables.items():
         expr = ast.get_source_segment(code, given[name])
-        if expr == name:
+        if expr == variable:
             continue
-        assignments.append(f"{name} = ({expr})" if "\n" in expr else f"{name} = {expr}")
+        assignments.append(f"{variable} = ({expr})" if "\n" in expr else f"{variable} = {expr}")
     return "\n".join(lines[:last.lineno - 1] + assignments + lines[last.end_lineno:]).rstrip()
 
 
 def _comment(text: str, width: int = 96) -> list[str]:
-    out = []
-    for paragraph in text.split("\n\n"):
-        flat = " ".join(paragraph.split())
+    """Markdown ``text`` as comment lines: paragraphs wrapped, fenced code kept line by line."""
+    out, prose, fence = [], [], None
+
+    def flush():
+        flat = " ".join(" ".join(prose).split())
         if flat:
-            out += ["# " + line for line in textwrap.wrap(flat, width - 2)] + ["#"]
-    return out[:-1]
+            out.extend("# " + line for line in textwrap.wrap(flat, width - 2))
+            out.append("#")
+        prose.clear()
+
+    for line in text.split("\n"):
+        marker = re.match(r"^\s*(`{3,}|~{3,})", line)
+        if fence is not None:
+            if marker and marker.group(1) == fence:
+                fence = None
+                out.append("#")
+            else:
+                out.append(("#     " + line).rstrip())
+        elif marker:
+            flush()
+            fence = marker.group(1)
+        elif line.strip():
+            prose.append(line)
+        else:
+            flush()
+    flush()
+    while out and out[-1] == "#":
+        out.pop()
+    return out
 
 
 def _meta(grade_id: str, *, grade=False, solution=False, locked=False, points=None) -> dict:
@@ -253,18 +281,39 @@ def _names_defined(cells: list[dict]) -> set[str]:
     return names
 
 
-def _task(ex: Exercise, chapter: str) -> str:
-    """The exercise as a MyST exercise block, its check line naming the answers, and after it
-    the line that says what the answer cell defines."""
+def answer_variables(chapter: str, label: str, before: list[dict]) -> dict[str, str]:
+    """Answer name -> the name the answer cell defines: the check's own name, or NAME_answer if
+    the chapter's code cells ``before`` the exercise define NAME (a module, a function, a value
+    its later cells use: the answer must not replace it, nor may an unanswered test find it).
+    Empty if exercise ``label`` has no check."""
     from winit.book.checks import describe, labels
 
-    answers = describe(ex.label) if ex.label in labels(chapter) else {}
-    given = ", ".join(f"{name}={name}" for name in answers)
+    if label not in labels(chapter):
+        return {}
+    taken = _names_defined([cell for cell in before if cell.get("cell_type") == "code"])
+    variables = {}
+    for name in describe(label):
+        variable = name
+        while variable in taken:
+            variable += "_answer"
+        variables[name] = variable
+    return variables
+
+
+def _task(ex: Exercise) -> str:
+    """The exercise as a MyST exercise block, its check line naming the answers, and after it
+    the line that says what the answer cell defines."""
+    from winit.book.checks import describe
+
+    answers = {ex.variables[name]: meaning for name, meaning in describe(ex.label).items()
+               } if ex.variables else {}
+    given = ", ".join(f"{name}={var}" for name, var in ex.variables.items())
     body = _CHECK_LINE.sub(lambda m: f'Check your answer: `check("{m.group("label")}", {given})`.',
                            ex.body)
     block = f"```{{exercise}} {ex.title}\n:label: {ex.label}\n\n{body}\n```"
     if answers:
-        defines = " and ".join(f"`{name}` ({meaning})" for name, meaning in answers.items())
+        named = [f"`{name}` ({meaning})" for name, meaning in answers.items()]
+        defines = " and ".join([", ".join(named[:-1]), named[-1]] if len(named) > 1 else named)
         points = f"{ex.points} point" + "s" * (ex.points > 1)
         task = f"**Your answer** ({points}): in the cell below, define {defines}."
     else:
@@ -272,31 +321,31 @@ def _task(ex: Exercise, chapter: str) -> str:
     return f"{block}\n\n{task}"
 
 
-def _answer_and_test(chapter: str, ex: Exercise, explanation: str,
-                     before: list[dict]) -> list[dict]:
+def _answer_and_test(chapter: str, ex: Exercise, explanation: str) -> list[dict]:
     """The answer cell and (if the exercise has a check) the test cell of exercise ``ex``."""
-    from winit.book.checks import describe, labels
-
-    checked = ex.label in labels(chapter)
-    names = list(describe(ex.label)) if checked else []
-    code = "\n\n\n".join(c.strip("\n") for c in ex.code)
-    if checked:
-        code = answers_from_check(code, ex.label, names)
+    checked = bool(ex.variables)
+    names = list(ex.variables.values())
+    cells = [c.strip("\n") for c in ex.code]
+    if checked:  # the solution's code cell that ends with the check (one of them does)
+        calls = [i for i, c in enumerate(cells) if f'check("{ex.label}"' in c]
+        if len(calls) != 1:
+            raise ValueError(f"the solution of {ex.label} must call its check once; "
+                             f"its code cells call it {len(calls)} times")
+        cells[calls[0]] = answers_from_check(cells[calls[0]], ex.label, ex.variables)
+    code = "\n\n\n".join(cells)
     code = _editions().portable_code(code).strip("\n")
-    # an answer name the chapter's code has defined above would pass an unanswered test
-    shadowed = [n for n in names if n in _names_defined(before)]
     head = [f"# Define {', '.join(names)} (see the exercise above)." if names
             else "# Your answer (see the exercise above)."]
-    head += [f"{n} = None  # (the chapter used this name above)" for n in shadowed]
     region = [BEGIN_SOLUTION, *_comment(explanation), *([""] if explanation else []), code,
               END_SOLUTION]
     gid = f"{chapter}-{ex.label}"
     cells = [_cell("code", "\n".join(head + region), f"{ex.label}-answer"[:64],
                    nbgrader=_meta(f"{gid}-answer", solution=True))]
     if checked:
-        given = ", ".join(f"{n}={n}" for n in names)
-        test = [f"# The autograder's test of {ex.label} ({ex.points} points): hidden until "
-                "grading.", BEGIN_TESTS, "from winit.book.checks import check as _check", "",
+        given = ", ".join(f"{name}={var}" for name, var in ex.variables.items())
+        points = f"{ex.points} point" + "s" * (ex.points > 1)
+        test = [f"# The autograder's test of {ex.label} ({points}): hidden until grading.",
+                BEGIN_TESTS, "from winit.book.checks import check as _check", "",
                 f'_verdict = _check("{ex.label}", {given})', "assert _verdict, _verdict",
                 END_TESTS]
         cells.append(_cell("code", "\n".join(test), f"{ex.label}-test"[:64],
@@ -316,9 +365,10 @@ def course_notebook(chapter: str, nb: dict | None = None) -> dict:
     cells, exercises = [], {}
     for item in split(nb):
         if isinstance(item, Exercise):
+            item.variables = answer_variables(chapter, item.label, cells)
             cell_id = f"{item.label}-text"[:64]
             exercises[cell_id] = item
-            cells.append(_cell("markdown", _task(item, chapter), cell_id))
+            cells.append(_cell("markdown", _task(item), cell_id))
         else:
             cells.append(item)
     portable = editions.portable({**nb, "cells": cells}, solutions=False)
@@ -330,9 +380,7 @@ def course_notebook(chapter: str, nb: dict | None = None) -> dict:
         if ex is not None:
             meta["nbgrader"] = _meta(f"{chapter}-{ex.label}-text", locked=True)
             explanation = editions.plain_markdown(ex.explanation, macros=defs, glued=glued)
-            before = [c for c in out if c["cell_type"] == "code" and not
-                      c["metadata"].get("nbgrader", {}).get("solution")]
-            out += [cell, *_answer_and_test(chapter, ex, explanation, before)]
+            out += [cell, *_answer_and_test(chapter, ex, explanation)]
             continue
         original = stored.get(cell.get("id"), {})
         if cell["cell_type"] == "code" and (_HIDDEN & set(tags(original))

@@ -120,7 +120,9 @@ def test_the_release_holds_no_solution_and_keeps_the_figures(course, name):
             secret += region(source(cell), "### BEGIN SOLUTION", "### END SOLUTION")
         elif role(cell) == "test":
             secret += region(source(cell), "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
-    secret = {line.strip() for line in secret if len(line.strip()) > 12}
+    answers = {line.strip() for line in secret if re.match(r"\w+ = ", line)}
+    secret = {line.strip() for line in secret if len(line.strip()) > 12} | answers
+    assert answers, "each solution region defines its answers"
     assert len(secret) > 3 * len(stored_exercises(name))
     leaked = [line for line in secret if line in shown]
     assert not leaked, f"the release shows solution or test lines: {leaked[:5]}"
@@ -147,6 +149,13 @@ def test_autograde_gives_the_source_full_marks_and_the_unanswered_release_none(c
         assert teacher.max_score == points
         assert teacher.score == points, [(g.name, g.score) for g in teacher.grades]
         assert blank.score == 0, [(g.name, g.score) for g in blank.grades]
+    # the source runs top to bottom; the release fails only in the answers and their tests
+    for student in ("teacher", "blank"):
+        graded = load(course / "autograded" / student / name / f"{name}.ipynb")
+        failed = [(cell.get("id"), out["ename"]) for cell in graded["cells"]
+                  for out in cell.get("outputs", []) if out["output_type"] == "error"]
+        allowed = {cell.get("id") for cell in graded["cells"] if role(cell)}
+        assert not failed if student == "teacher" else failed and {i for i, _ in failed} <= allowed
 
 
 @pytest.fixture(scope="module")
@@ -174,20 +183,48 @@ def test_every_exercise_has_an_answer_cell_and_a_test_with_its_points(sources, n
     assert [role(c) for c in cells] == ["solution", "test"] * len(expected)
     for (points, label), answer, test in zip(expected, cells[::2], cells[1::2]):
         assert test.metadata.nbgrader.points == points and test.metadata.nbgrader.locked
-        assert f'_check("{label}", ' in test.source
-        for key in describe(label):
-            assert f"{key}={key}" in test.source
+        call = re.search(rf'_check\("{label}", (.*)\)', test.source)
+        assert re.findall(r"(\w+)=", call.group(1)) == list(describe(label))
         assert not answer.outputs and not test.outputs
     ids = [c.metadata.nbgrader.grade_id for c in nb.cells if "nbgrader" in c.metadata]
     assert len(ids) == len(set(ids)) and all(c.get("id") for c in nb.cells)
     for cell in nb.cells:   # the site's hidden cells: runnable, read-only and folded
         if set(cell.metadata.get("tags", [])) & {"remove-cell", "remove-input"}:
             assert cell.metadata.nbgrader.locked and cell.metadata.jupyter.source_hidden
-    for marker in ("{exercise}", "{solution-start}", "{solution-end}"):
+    for marker in ("{exercise}", "{solution-start}", "{solution-end}", "{eval}", "{glue"):
         assert marker not in texts(nb)
+    assert not any("myst_nb" in c.source for c in nb.cells if c.cell_type == "code")
     # nbgrader's release steps (generate_assignment's, less its gradebook) accept it
     resources = {"nbgrader": {"notebook": name, "assignment": name}}
     for step in (LockCells(), ClearSolutions(), CheckCellMetadata(), ComputeChecksums(),
                  ClearHiddenTests(), ComputeChecksums(), CheckCellMetadata()):
         nb, resources = step.preprocess(nb, resources)
     assert "BEGIN SOLUTION" not in texts(nb) and "BEGIN HIDDEN TESTS" not in texts(nb)
+
+
+def test_the_check_becomes_the_answers():
+    code = 'x = 2\ny = 3\ncheck("ex-a", a=x * y,\n      b=(x\n         + 1), f=f, g=g)'
+    variables = {"a": "a", "b": "b", "f": "f", "g": "g_answer"}
+    assert nbgrader_course.answers_from_check(code, "ex-a", variables) == (
+        "x = 2\ny = 3\na = x * y\nb = (x\n         + 1)\ng_answer = g")
+    with pytest.raises(ValueError, match="must end with check"):
+        nbgrader_course.answers_from_check('check("ex-a", a=1)\nprint(1)', "ex-a", {"a": "a"})
+    with pytest.raises(ValueError, match="must check a, b; got a"):
+        nbgrader_course.answers_from_check('check("ex-a", a=1)', "ex-a", {"a": "a", "b": "b"})
+
+
+def test_an_answer_named_as_the_chapter_names_something_gets_a_name_of_its_own():
+    before = [{"cell_type": "code", "source": "import numpy as n_var_w\nfrom x import y"},
+              {"cell_type": "markdown", "source": "choice = 1"}]
+    assert nbgrader_course.answer_variables("he", "predict-he-leaky", before) == {
+        "n_var_w": "n_var_w_answer"}
+    assert nbgrader_course.answer_variables("he", "predict-he-mixed", before) == {
+        "choice": "choice"}
+    ex = nbgrader_course.Exercise("Easy · Predict", "predict-he-leaky", "Which?",
+                                  code=['check("predict-he-leaky", n_var_w=1.923)'],
+                                  variables={"n_var_w": "n_var_w_answer"})
+    answer, test = nbgrader_course._answer_and_test("he", ex, "")
+    assert "n_var_w_answer = 1.923\n" in answer["source"]
+    assert answer["source"][0] == "# Define n_var_w_answer (see the exercise above).\n"
+    assert '_verdict = _check("predict-he-leaky", n_var_w=n_var_w_answer)\n' in test["source"]
+    assert test["metadata"]["nbgrader"]["points"] == 1
