@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -124,22 +125,57 @@ def html(built) -> dict[tuple[str, str], str]:
 @pytest.fixture(scope="module")
 def pages(html) -> dict[tuple[str, str, bool], str]:
     """{(edition, chapter, solutions left out): the text of the page}."""
-    return {(*key, drop): _text_of(page, drop_solutions=drop)
-            for key, page in html.items() for drop in (False, True)}
+    found = {}
+    for key, page in html.items():
+        found[(*key, False)], found[(*key, True)] = _texts_of(page)
+    return found
 
 
-def _text_of(page: str, *, drop_solutions: bool = False) -> str:
-    from bs4 import BeautifulSoup
+class _PageText(HTMLParser):
+    """The text of a page (no script or style), and the text outside its solutions (the
+    `<details>` whose `<summary>` is "Solution")."""
 
-    soup = BeautifulSoup(page, "html.parser")
-    for tag in soup(["script", "style", "head"]):
-        tag.decompose()
-    if drop_solutions:
-        for details in soup.find_all("details"):
-            summary = details.find("summary")
-            if summary is not None and summary.get_text(strip=True) == "Solution":
-                details.decompose()
-    return soup.get_text()
+    def __init__(self):
+        super().__init__()
+        self.all, self.outside, self.summaries, self.skip, self.in_summary = [], [[]], [], 0, False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self.skip += 1
+        elif tag == "details":
+            self.outside.append([])
+            self.summaries.append(None)
+        elif tag == "summary" and self.summaries:
+            self.summaries[-1], self.in_summary = "", True
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self.skip -= 1
+        elif tag == "summary":
+            self.in_summary = False
+        elif tag == "details" and self.summaries:
+            inner, summary = self.outside.pop(), self.summaries.pop()
+            if (summary or "").strip() != "Solution":
+                self.outside[-1].extend(inner)
+
+    def handle_data(self, data):
+        if self.skip:
+            return
+        self.all.append(data)
+        self.outside[-1].append(data)
+        if self.in_summary and self.summaries:
+            self.summaries[-1] += data
+
+
+def _texts_of(page: str) -> tuple[str, str]:
+    """(the text of `page`, its text without the solutions' <details>)."""
+    parser = _PageText()
+    parser.feed(page)
+    parser.close()
+    while len(parser.outside) > 1:  # unclosed <details>
+        inner = parser.outside.pop()
+        parser.outside[-1].extend(inner)
+    return "".join(parser.all), "".join(parser.outside[0])
 
 
 def _markdown(nb: dict) -> str:
