@@ -44,7 +44,7 @@ if __name__ == "__main__" and not __package__:  # python site_assets/editions.py
 
 from . import notebooks  # noqa: E402
 from .lab_ready import EVAL_BODY, EVAL_ROLE, LAB_CITE, MARK, _shown, format_text  # noqa: E402
-from .notebooks import WIDGET_STATE, WIDGET_VIEW, glue_texts, set_source, source, tags  # noqa: E402
+from .notebooks import WIDGET_VIEW, glue_texts, set_source, source, tags  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 EDITIONS = ("portable", "student-portable", "nbgrader")

@@ -520,7 +520,8 @@ def test_a_portable_notebook_runs_without_myst_nb(built, tmp_path, name):
 
 
 # ---------------------------------------------------------------------------------------------
-# the site's download button (site_assets/book_site.py)
+# the site's download button (site_assets/book_site.py); tests/test_site.py checks it on the
+# built site (either edition)
 
 
 class _App:
@@ -547,18 +548,3 @@ def test_the_download_button_serves_the_portable_notebook(tmp_path, chapters, bu
         assert notebooks.load(sources / f"{name}.ipynb") == built[edition, name]
     assert (tmp_path / "_sources" / "intro.md.txt").read_text() == "# Intro\n"
     portable_sources(_App(tmp_path, hide_solutions), RuntimeError("the build failed"))  # no-op
-
-
-@pytest.mark.browser
-def test_the_student_sites_download_button_serves_no_solution(chapters, built):
-    """The student edition, built from the stored outputs: every chapter's downloadable notebook
-    is its student-portable one (site_assets/build_student.py; about a minute)."""
-    from site_assets import build_student
-
-    done = build_student.build(stored=True, capture=True)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    sources = build_student.OUT / "_build" / "html" / "_sources" / "chapters"
-    for name in NAMES:
-        served = notebooks.load(sources / f"{name}.ipynb")
-        assert served == built["student-portable", name], name
-        assert "<summary>Solution" not in json.dumps(served), name
