@@ -597,8 +597,19 @@ def portable(nb: dict, *, solutions: bool, number: str | None = None) -> dict:
     pending: list[str] = []  # markdown text not yet written as a cell
     pending_id: list[str | None] = [None]
 
+    # the JupyterLab tip (with the front matter) becomes a plain tip under the chapter's title,
+    # and the install cell goes just before the first code cell
+    tip = [_book_tip(solutions)] if any(c.get("metadata", {}).get(MARK) is True
+                                        for c in nb.get("cells", [])) else []
+    install = [c for c in nb.get("cells", []) if c.get("metadata", {}).get(MARK) == "install"]
+
     def flush():
         text = "\n\n".join(p for p in pending if p.strip()).strip("\n")
+        if text and tip:
+            title, _, rest = text.partition("\n")
+            text = (f"{title}\n\n{tip[0]}\n\n{rest.lstrip(chr(10))}".rstrip("\n")
+                    if re.match(r"# \S", title) else f"{tip[0]}\n\n{text}")
+            tip.clear()
         if text:
             cells.append(_cell("markdown", text, pending_id[0] if with_ids else None))
         pending.clear()
@@ -606,8 +617,7 @@ def portable(nb: dict, *, solutions: bool, number: str | None = None) -> dict:
 
     for index, cell in enumerate(nb.get("cells", [])):
         meta = cell.get("metadata", {})
-        if meta.get(MARK) is True:  # the JupyterLab tip and front matter
-            cells.append(_cell("markdown", _book_tip(solutions), "book-tip" if with_ids else None))
+        if meta.get(MARK):  # the cells lab_ready adds: see above
             continue
         if cell.get("cell_type") == "markdown":
             for kind, text in _solution_spans(source(cell)):
@@ -641,10 +651,14 @@ def portable(nb: dict, *, solutions: bool, number: str | None = None) -> dict:
                 solution.append(_fenced(portable_code(source(cell)).rstrip("\n"), "python"))
                 solution.extend(_outputs_markdown(cell))
             continue
+        if install:
+            cells.append(_portable_code_cell(install.pop()))
         cells.append(_portable_code_cell(cell))
     if solution is not None:
         raise ValueError("a solution-start with no solution-end after it")
     flush()
+    if tip:  # a notebook without markdown
+        cells.insert(0, _cell("markdown", tip[0], "book-tip" if with_ids else None))
     meta = {k: copy.deepcopy(v) for k, v in nb.get("metadata", {}).items()
             if k in ("kernelspec", "language_info")}
     return {"cells": cells, "metadata": meta, "nbformat": nb.get("nbformat", 4),
