@@ -419,6 +419,38 @@ def test_code_cells_are_the_chapters(chapters, built, edition):
         assert not any("myst_nb" in notebooks.source(c) for c in cells), name
 
 
+def _names(code: str) -> tuple[set[str], set[str]]:
+    """(the names a cell's code binds, the names it reads), IPython's magics left out."""
+    import ast
+
+    tree = ast.parse("\n".join(line for line in code.splitlines()
+                               if not line.lstrip().startswith(("%", "!"))))
+    bound, read = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+    return bound, read
+
+
+def test_no_code_cell_needs_a_solutions_code(chapters, built):
+    """Solutions' code does not run in the editions (folded as text, or left out): no other code
+    cell of any chapter reads a name that only a solution's code binds."""
+    for name in NAMES:
+        _, codes, _ = _solution_cells(chapters[name])
+        solution_only = set().union(set(), *(_names(c)[0] for c in codes))
+        cells = [notebooks.source(c) for c in built["student-portable", name]["cells"]
+                 if c["cell_type"] == "code"]
+        solution_only -= set().union(set(), *(_names(c)[0] for c in cells))
+        for code in cells:
+            assert not _names(code)[1] & solution_only, f"{name}: {code[:200]!r}"
+
+
 def test_figures_keep_their_alt_text(chapters, built):
     """A figure's alt text (the chapter's `mystnb.image.alt`) goes with its image: in the output's
     metadata, or in the markdown image of a folded solution."""
