@@ -515,29 +515,38 @@ def _fenced(text: str, info: str = "") -> str:
 
 
 def _outputs_markdown(cell: dict) -> list[str]:
-    """A solution code cell's outputs as Markdown: text blocks and data-URI images."""
-    parts = []
+    """A solution code cell's outputs as Markdown: its printed text in one text block (as a
+    front end shows consecutive text outputs), and its figures as data-URI images."""
+    parts, text = [], []
+
+    def flush_text():
+        if text:
+            parts.append(_fenced("".join(t if t.endswith("\n") else t + "\n" for t in text), "text"))
+            text.clear()
+
     for out in _portable_outputs(cell):
         kind = out.get("output_type")
+        data = out.get("data", {})
+        image = next((m for m in ("image/png", "image/jpeg", "image/gif") if m in data), None)
         if kind == "stream":
-            parts.append(_fenced(_text(out.get("text", "")), "text"))
+            text.append(_text(out.get("text", "")))
         elif kind == "error":
-            parts.append(_fenced(f"{out.get('ename')}: {out.get('evalue')}", "text"))
-        else:
-            data = out.get("data", {})
-            image = next((m for m in ("image/png", "image/jpeg", "image/gif") if m in data), None)
+            text.append(f"{out.get('ename')}: {out.get('evalue')}")
+        elif image or "image/svg+xml" in data:
+            flush_text()
             if image:
                 b64 = re.sub(r"\s", "", _text(data[image]))
-                alt = out.get("metadata", {}).get(image, {}).get("alt") or _alt(cell) or "figure"
-                parts.append(f"![{markdown_alt(alt)}](data:{image};base64,{b64})")
-            elif "image/svg+xml" in data:
-                svg = _text(data["image/svg+xml"]).encode()
-                parts.append(f"![{markdown_alt(_alt(cell) or 'figure')}](data:image/svg+xml;base64,"
-                             f"{base64.b64encode(svg).decode()})")
-            elif "text/markdown" in data:
-                parts.append(_text(data["text/markdown"]))
-            elif "text/plain" in data:
-                parts.append(_fenced(_text(data["text/plain"]), "text"))
+            else:
+                image, b64 = "image/svg+xml", base64.b64encode(
+                    _text(data["image/svg+xml"]).encode()).decode()
+            alt = out.get("metadata", {}).get(image, {}).get("alt") or _alt(cell) or "figure"
+            parts.append(f"![{markdown_alt(alt)}](data:{image};base64,{b64})")
+        elif "text/markdown" in data:
+            flush_text()
+            parts.append(_text(data["text/markdown"]))
+        elif "text/plain" in data:
+            text.append(_text(data["text/plain"]))
+    flush_text()
     return parts
 
 
