@@ -12,6 +12,10 @@ A local Sphinx extension (listed under `sphinx: local_extensions:` in _config.ym
 2. **Launch and repository buttons only for a real repository.** The one setting is
    `repository: url:` in _config.yml. Empty: no Binder, Colab or repository button anywhere.
    A URL: the repository button and the Binder and Colab buttons of `launch_buttons`.
+   Colab shows MyST as raw text, so its button opens a chapter's *portable* notebook (what the
+   page's download button serves, `_sources/<page>.ipynb`) from the branch where the built
+   site is published (`launch_buttons: colab_branch:`, ghp-import's `gh-pages`); without that
+   branch, no Colab button.
 3. **Titles without raw TeX.** Chapter titles hold math (`$\\U[...]$`), which MathJax typesets in
    the page but not in the browser's tab title, in the `<link rel=prev/next>` titles or in the
    search results. The `<title>` of every page and the titles in the search index get a plain
@@ -64,6 +68,33 @@ def configure_theme(app: Sphinx, config) -> None:
                     "use_source_button"):
             options[key] = False
         options.pop("repository_url", None)
+
+
+_COLAB = re.compile(r"^(?P<head>.+/github/[^/]+/[^/]+/blob/)[^/]+/.+$")
+
+
+def colab_url(url: str, branch: str, pagename: str) -> str:
+    """The theme's Colab link to a page's notebook in the repository (``.../blob/BRANCH/PATH``)
+    -> the same page's portable notebook in the published site's branch
+    (``.../blob/{branch}/_sources/{pagename}.ipynb``)."""
+    match = _COLAB.match(url)
+    if match is None:
+        raise ValueError(f"url must be a Colab link to a GitHub notebook; got {url!r}")
+    return f"{match['head']}{branch}/_sources/{pagename}.ipynb"
+
+
+def portable_colab_button(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """Point the page's Colab button at its portable notebook, or drop it (see 2 above)."""
+    launch = app.config.html_theme_options.get("launch_buttons") or {}
+    branch = str(launch.get("colab_branch") or "").strip()
+    for group in context.get("header_buttons") or []:
+        buttons = group.get("buttons") if isinstance(group, dict) else None
+        for button in list(buttons or []):
+            if button.get("text") == "Colab":
+                if branch:
+                    button["url"] = colab_url(button["url"], branch, pagename)
+                else:
+                    buttons.remove(button)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -318,6 +349,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", configure_theme, priority=900)
     app.connect("builder-inited", add_stylesheet)
     app.connect("html-page-context", plain_titles, priority=950)
+    # after the theme's launch buttons (priority 501)
+    app.connect("html-page-context", portable_colab_button, priority=600)
     app.connect("build-finished", plain_search_titles)
     app.connect("build-finished", plain_link_titles)
     app.connect("build-finished", add_favicon_ico)

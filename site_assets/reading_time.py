@@ -14,10 +14,11 @@ readers of the book reported for each chapter (2026-12-07): within about 10 minu
 on average.
 
 It also plans the two-week course of `intro.md` (:data:`COURSE`: ten sessions of the chapters
-in the book's order) and writes each session's minutes beside it.
+in the book's order) and writes each session's minutes beside it; the README's section for
+teachers gets the same table.
 
     python site_assets/reading_time.py            # print the tables
-    python site_assets/reading_time.py --write    # write it into intro.md and the chapters' boxes
+    python site_assets/reading_time.py --write    # into intro.md, README.md and the chapters' boxes
     python site_assets/reading_time.py --check    # exit 1 if either is out of date
 """
 
@@ -37,6 +38,8 @@ HIDDEN = {"remove-input", "remove-cell", "hide-input"}
 # MyST comments around the tables in intro.md (the text after a marker stays as it is)
 START, END = "% reading-times: start", "% reading-times: end"
 COURSE_START, COURSE_END = "% course-plan: start", "% course-plan: end"
+# the same in README.md, as HTML comments (GitHub shows MyST comments as text)
+README_START, README_END = "<!-- course-plan: start", "<!-- course-plan: end"
 # The two-week course: (the chapters of a session, what the session is for). A chapter comes
 # after every chapter its box asks for; the chapters left out are optional.
 COURSE = [
@@ -159,26 +162,31 @@ def box_times(write: bool = False, chapters_measured=None) -> list[str]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true",
-                        help="write the table into intro.md and each chapter's box")
+                        help="write the tables into intro.md (and the course plan into README.md) "
+                             "and each chapter's box")
     parser.add_argument("--check", action="store_true",
-                        help="exit 1 if intro.md or a box is out of date")
+                        help="exit 1 if intro.md, README.md or a box is out of date")
     args = parser.parse_args(argv)
     found = measured()
     new, course = table(found), course_table(found)
     if not (args.write or args.check):
         print(f"{new}\n\n{course}")
         return 0
-    intro = ROOT / "intro.md"
-    text = intro.read_text(encoding="utf-8")
+    intro, readme = ROOT / "intro.md", ROOT / "README.md"
+    text, readme_text = intro.read_text(encoding="utf-8"), readme.read_text(encoding="utf-8")
     updated = _between(_between(text, START, END, new), COURSE_START, COURSE_END, course)
+    # the README's section for teachers gives the same two-week plan
+    readme_updated = _between(readme_text, README_START, README_END, course)
     if args.check:
-        stale = ["intro.md"] * (updated != text) + [f"{f}.ipynb" for f in box_times(False, found)]
+        stale = (["intro.md"] * (updated != text) + ["README.md"] * (readme_updated != readme_text)
+                 + [f"{f}.ipynb" for f in box_times(False, found)])
         if stale:
             print(f"reading times out of date in {', '.join(stale)}: run "
                   "python site_assets/reading_time.py --write", file=sys.stderr)
             return 1
         return 0
     intro.write_text(updated, encoding="utf-8")
+    readme.write_text(readme_updated, encoding="utf-8")
     box_times(True, found)
     return 0
 

@@ -99,10 +99,14 @@ def _chapter_exercises(name):
     return exercises, solutions
 
 
-CHECKED = [name for name in checks.CHAPTERS if checks.labels(name)]
+def test_every_chapter_with_exercises_has_its_checks():
+    chapters = sorted(p.stem for p in (ROOT / "chapters").glob("*.ipynb")
+                      if "```{exercise}" in p.read_text(encoding="utf-8"))
+    assert chapters == sorted(checks.CHAPTERS)
+    assert all(labels(name) for name in checks.CHAPTERS)
 
 
-@pytest.mark.parametrize("name", CHECKED)
+@pytest.mark.parametrize("name", checks.CHAPTERS)
 def test_every_exercise_has_its_check_line_and_its_solution_passes_it(name):
     exercises, solutions = _chapter_exercises(name)
     assert [label for label, _ in exercises] == labels(name), "checks and exercises, in order"

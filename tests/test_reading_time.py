@@ -107,7 +107,7 @@ def test_the_course_reads_each_chapter_after_the_chapters_its_box_asks_for():
         assert not missing, f"{name} is read before {missing}, which its box asks for"
 
 
-def test_the_course_table_is_in_intro_and_sums_the_chapters():
+def test_the_course_table_is_in_intro_and_the_readme_and_sums_the_chapters():
     table = reading_time.course_table().splitlines()
     assert len(table) == 2 + 10
     # session 2 is Xavier and Normalized Xavier: its minutes are the sum of theirs
@@ -116,3 +116,4 @@ def test_the_course_table_is_in_intro_and_sums_the_chapters():
     assert table[3].startswith("| 2 | [Xavier](chapters/xavier.ipynb) and ")
     assert table[3].endswith(f"| {xavier + nx} |")
     assert "\n".join(table) in (reading_time.ROOT / "intro.md").read_text()
+    assert "\n".join(table) in (reading_time.ROOT / "README.md").read_text()
