@@ -9,7 +9,6 @@ A package, so its modules import each other and the tests import them without to
 - scripts, run from the book's folder as ``python -m site_assets.NAME`` or as files,
   ``python site_assets/NAME.py`` (:mod:`site_assets._script`): ``store`` (execute a chapter and
   run every step below), ``gate_solutions``, ``lab_ready``, ``compact_figures``,
-  ``build_student``, ``build_pdf``, ``editions`` (the portable, student-portable and nbgrader
-  editions of the chapters);
+  ``build_student``, ``build_pdf``;
 - ``notebooks``: reading and writing a chapter's JSON as the book stores it.
 """
