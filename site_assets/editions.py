@@ -222,6 +222,7 @@ def _inline(text: str, macros: dict[str, str], context: dict) -> str:
     text = CITE_ROLE.sub(lambda m: _citations(m.group("keys")), text)
     text = REF_ROLE.sub(lambda m: _ref_text(m.group("body"), context), text)
     text = TERM_ROLE.sub(lambda m: _role_text(m.group("body")), text)
+    text = re.sub(r"\{math\}`(?P<body>[^`]+)`", lambda m: f"${m.group('body')}$", text)
     text = ANY_ROLE.sub(lambda m: m.group("body"), text)
     text = _TARGET.sub(lambda m: f'<a id="{m.group("label")}"></a>', text)
     text = LAB_CITE.sub(lambda m: f"[[{m.group('label')}]({m.group('url')})]"

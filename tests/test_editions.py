@@ -490,6 +490,7 @@ def test_plain_markdown_of_each_construct():
         "```{solution} ex-a", ":class: dropdown", "", "Answer.", "```",
         "[[Glorot and Bengio, 2010](https://x.org/a \"references.bib: glorot2010\")]",
         "[variance](../glossary.md \"glossary: variance\")", "`\\Var` stays in code.",
+        "Inline {math}`\\Var[y]` and {abbr}`MLP (multilayer perceptron)`.",
     ])
     ctx = {"labels": {"sec-x": ("section", "A section")}}
     out = editions.plain_markdown(text, macros=defs, context=ctx)
@@ -505,6 +506,7 @@ def test_plain_markdown_of_each_construct():
     assert "<details><summary>Solution</summary>\n\nAnswer.\n\n</details>" in out
     assert "[[Glorot and Bengio, 2010](https://x.org/a)]" in out
     assert "\nvariance\n" in out and "`\\Var` stays in code." in out
+    assert "Inline $\\operatorname{Var}[y]$ and MLP (multilayer perceptron)." in out
     student = editions.plain_markdown(text, macros=defs, solutions=False)
     assert "Answer." not in student and "Question?" in student
     gated = "Question?\n\n```{solution-start} ex-a\n:class: dropdown\n```\n\nThe answer, $\\E[x]$."
