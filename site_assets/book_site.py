@@ -21,7 +21,8 @@ A local Sphinx extension (listed under `sphinx: local_extensions:` in _config.ym
    the `{solution}` boxes, but the cells of a gated solution (between `solution-start` and
    `solution-end`) would stay in the page. Here the gated directives are replaced: with
    `hide_solutions` the whole gated span, its cells included, is cut. `site_assets/build_student.py`
-   builds that edition.
+   builds that edition. It also gets the Sphinx tag `student`, so a page can word a sentence
+   for each edition: ```` ```{only} student ```` / ```` ```{only} not student ```` (intro.md).
 """
 
 from __future__ import annotations
@@ -164,6 +165,13 @@ def add_stylesheet(app: Sphinx) -> None:
 # 5: the student edition
 
 
+def tag_student(app: Sphinx, config) -> None:
+    """The tag `student` in the student edition, for ```{only} student``` blocks (Sphinx leaves
+    the other edition's blocks out of the page and its search index)."""
+    if config.hide_solutions:
+        app.tags.add("student")
+
+
 class cut_start(nodes.Element):
     """Where a gated solution starts, in an edition without solutions."""
 
@@ -290,6 +298,7 @@ def _skip(self, node):
 def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinx_exercise")
     app.connect("config-inited", configure_theme, priority=900)
+    app.connect("config-inited", tag_student)
     app.connect("builder-inited", add_stylesheet)
     app.connect("html-page-context", plain_titles, priority=950)
     app.connect("build-finished", plain_search_titles)
