@@ -172,6 +172,23 @@ def tag_student(app: Sphinx, config) -> None:
         app.tags.add("student")
 
 
+_ONLY = re.compile(r"^(?P<fence>`{3,}|:{3,})\{only\}[ \t]*(?P<arg>[^\n]*)\n.*?^(?P=fence)[ \t]*\n?",
+                   re.M | re.S)
+
+
+def edition_sources(app: Sphinx, exception) -> None:
+    """A page's source as a reader downloads it (`_sources/*.md`) without the other edition's
+    ```{only}``` blocks (the edition's own blocks stay as written)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for path in (Path(app.outdir) / "_sources").rglob("*.md*"):
+        text = path.read_text(encoding="utf-8")
+        kept = _ONLY.sub(lambda m: m.group(0) if app.tags.eval_condition(m.group("arg")) else "",
+                         text)
+        if kept != text:
+            path.write_text(kept, encoding="utf-8")
+
+
 class cut_start(nodes.Element):
     """Where a gated solution starts, in an edition without solutions."""
 
@@ -304,6 +321,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("build-finished", plain_search_titles)
     app.connect("build-finished", plain_link_titles)
     app.connect("build-finished", add_favicon_ico)
+    app.connect("build-finished", edition_sources)
     app.add_node(cut_start, html=(_skip, None), latex=(_skip, None), text=(_skip, None))
     app.add_directive("solution-start", _gated_start_directive(), override=True)
     app.add_transform(CutGatedSolutions)

@@ -47,11 +47,14 @@ def edition_config(*, student: bool, stored: bool) -> Path:
     return path
 
 
-def build(stored: bool = False, capture: bool = False) -> subprocess.CompletedProcess:
+def build(stored: bool = False, capture: bool = False, student: bool = True
+          ) -> subprocess.CompletedProcess:
+    """Build the student edition into ``_build/student/`` (``student=False``: the full edition,
+    into ``_build/``, as the README's build command does)."""
     script = Path(sys.executable).with_name("jupyter-book")
     command = [str(script) if script.is_file() else shutil.which("jupyter-book") or "jupyter-book",
-               "build", str(ROOT), "--config", str(edition_config(student=True, stored=stored)),
-               "--path-output", str(OUT), "-W", "-n", "--keep-going"]
+               "build", str(ROOT), "--config", str(edition_config(student=student, stored=stored)),
+               *(["--path-output", str(OUT)] if student else []), "-W", "-n", "--keep-going"]
     return subprocess.run(command, capture_output=capture, text=True, timeout=1800)
 
 
