@@ -50,7 +50,9 @@ def full_site(testrun_uid) -> Path:
 
 
 def _report(found, limit=25) -> str:
-    return "\n".join(f"{leak.file}: {leak.origin}: {leak.phrase!r}" for leak in found[:limit])
+    files = sorted({leak.file for leak in found})
+    return (f"{len(found)} phrases in {len(files)} files: {', '.join(files)}; the first:\n"
+            + "\n".join(f"{leak.file}: {leak.origin}: {leak.phrase!r}" for leak in found[:limit]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -139,7 +141,7 @@ def test_no_file_of_the_student_build_holds_solution_text(student_site, secrets)
     assert all(Path(name).suffix in solution_leaks.BINARY for name in unread)  # images, fonts
     assert any(name.startswith("_sources/chapters/") for name in files)
     found = solution_leaks.find(files, secrets)
-    assert not found, f"{len(found)} leaks, the first:\n{_report(found)}"
+    assert not found, _report(found)
 
 
 def test_the_student_search_index_has_no_word_that_only_solutions_have(student_site):
