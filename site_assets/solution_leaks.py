@@ -43,8 +43,10 @@ ROOT = Path(__file__).resolve().parents[1]
 #: The book's pages besides the chapters (their {only} blocks are edition wording).
 PAGES = ("intro.md", "glossary.md", "api.md", "references.md")
 #: Files whose text reaches the site although they are no page: the API reference's
-#: docstrings, the bibliography, the book's settings (title, footer).
+#: docstrings, the bibliography, the book's settings (title, footer). Not the self-checks
+#: (winit/book/checks): the site shows none of them, and they know the answers.
 OTHER_SOURCES = ("winit/**/*.py", "references.bib", "_config.yml", "_toc.yml")
+NOT_SHOWN = "winit/book/checks/"
 BINARY = {".png", ".webp", ".jpg", ".jpeg", ".gif", ".ico", ".woff", ".woff2", ".ttf", ".otf",
           ".eot", ".pdf", ".pickle", ".doctree", ".zip", ".gz"}
 #: What the book says of solutions that is false in the student edition, wherever it stands.
@@ -151,7 +153,8 @@ def read_pages(root: Path = ROOT, *, student: bool = True) -> dict[str, Page]:
     for the student edition (or, ``student=False``, the full one, which shows the solutions).
     The name "" holds the text that reaches the site from elsewhere (:data:`OTHER_SOURCES`)."""
     pages = {"": Page([p.read_text(encoding="utf-8") for pattern in OTHER_SOURCES
-                       for p in sorted(root.glob(pattern))], [], [])}
+                       for p in sorted(root.glob(pattern))
+                       if not p.relative_to(root).as_posix().startswith(NOT_SHOWN)], [], [])}
 
     def page_text(markdown: str, page: Page) -> str:
         kept, cut = _split_blocks(markdown, lambda name, arg: name != "only"
