@@ -253,9 +253,16 @@ def secrets(root: Path = ROOT, *, student: bool = True) -> dict[str, list[str]]:
 
 def secret_words(root: Path = ROOT, *, student: bool = True) -> dict[str, set[str]]:
     """By page, the search index's stems of the words that only the page's left-out text has
-    (words the page shows elsewhere in the edition are no secret)."""
-    return {name: stems("\n".join(page.left_out(student))) - stems("\n".join(page.shown))
-            for name, page in read_pages(root, student=student).items() if name}
+    (a word the page also shows is no secret); under "" the words that only the left-out text
+    of the whole book has (no page may list them)."""
+    pages = read_pages(root, student=student)
+    found = {"": stems("\n".join(t for page in pages.values() for t in page.left_out(student)))
+             - stems("\n".join(t for page in pages.values() for t in page.shown))}
+    for name, page in pages.items():
+        if name:
+            found[name] = (stems("\n".join(page.left_out(student)))
+                           - stems("\n".join(page.shown)))
+    return found
 
 
 def stems(text: str) -> set[str]:
@@ -377,18 +384,19 @@ def leaks(site: Path, root: Path = ROOT, *, student: bool = True) -> list[Leak]:
 
 def index_leaks(site: Path, root: Path = ROOT, *, student: bool = True) -> dict[str, set[str]]:
     """By page, the words of the site's search index (`searchindex.js`) listed for that page
-    that only the page's left-out text has."""
+    that only the page's left-out text has; under "" those listed for any page that only the
+    book's left-out text has."""
     data = _json((Path(site) / "searchindex.js").read_text(encoding="utf-8"))
     docs = data["docnames"]
     found = {}
     for name, secret in secret_words(root, student=student).items():
-        if name not in docs:
+        if name and name not in docs:
             continue
-        number = docs.index(name)
         for terms in (data["terms"], data["titleterms"]):
             for term in secret & terms.keys():
                 places = terms[term]
-                if number in (places if isinstance(places, list) else [places]):
+                places = places if isinstance(places, list) else [places]
+                if not name or docs.index(name) in places:
                     found.setdefault(name, set()).add(term)
     return found
 
@@ -405,7 +413,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{leak.file}: {leak.origin}: {leak.phrase!r}")
     words_found = index_leaks(args.site, student=student)
     for name, terms in words_found.items():
-        print(f"searchindex.js: {name}: words only its left-out text has: {sorted(terms)}")
+        print(f"searchindex.js: {name or 'any page'}: words only what is left out has: "
+              f"{sorted(terms)}")
     return 1 if found or words_found else 0
 
 
