@@ -600,6 +600,22 @@ def test_the_site_fits_in_20_mb(site):
     assert total < 20e6, f"the built site is {total / 1e6:.1f} MB"
 
 
+def test_the_download_button_serves_the_portable_notebook(site):
+    """Each chapter's "Download source file (.ipynb)" serves its portable notebook
+    (site_assets/editions.py: plain Markdown, no MyST, solutions folded in <details>); the
+    student edition's serves the student-portable one, which holds no solution."""
+    from site_assets import editions
+
+    numbers = editions.chapter_numbers(ROOT)
+    for path in editions.chapters(ROOT):
+        served = json.loads((site / "_sources" / "chapters" / path.name).read_text(encoding="utf-8"))
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        assert served == editions.portable(stored, solutions=EDITION == "book",
+                                           number=numbers.get(path.stem)), path.name
+        if EDITION == "student":
+            assert "<summary>Solution</summary>" not in json.dumps(served), path.name
+
+
 def test_pictures_are_encoded_compactly(site):
     """Chapter figures as palette PNGs (site_assets/compact_figures.py), in the pages' folder and
     in the downloadable notebooks; explorer pictures as lossless WebP (winit.book.widgets)."""
