@@ -20,9 +20,6 @@ import json
 import math
 import os
 import re
-import shutil
-import subprocess
-import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -30,7 +27,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from site_assets import build_student
+from _site_build import built_site
 
 pytestmark = pytest.mark.browser
 
@@ -118,24 +115,14 @@ def _require(what: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def site(playwright_api) -> Path:
+def site(playwright_api, testrun_uid) -> Path:
     """Build the book as the README does (warnings as errors), but from the outputs stored in
     the chapters rather than by running them again: nbval checks, in the same test command,
     that a fresh run reproduces every stored output, and CI runs the README's build as well.
+    Built once per test run for every test file that reads it (tests/_site_build.py).
     Returns the site's folder."""
-    if EDITION == "student":
-        done = build_student.build(stored=True, capture=True)
-    else:
-        script = Path(sys.executable).with_name("jupyter-book")
-        command = [str(script) if script.is_file() else shutil.which("jupyter-book") or "jupyter-book"]
-        assert "execute_notebooks: force" in (ROOT / "_config.yml").read_text()
-        stored = build_student.edition_config(student=False, stored=True)
-        done = subprocess.run(
-            [*command, "build", str(ROOT), "--config", str(stored), "-W", "-n", "--keep-going"],
-            capture_output=True, text=True, timeout=1800,
-        )
-    if done.returncode != 0:
-        pytest.fail(f"the book build failed ({done.returncode}):\n{done.stdout[-4000:]}{done.stderr[-4000:]}")
+    assert "execute_notebooks: force" in (ROOT / "_config.yml").read_text()
+    assert built_site(EDITION, testrun_uid) == SITE
     return SITE
 
 
