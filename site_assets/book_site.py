@@ -25,7 +25,9 @@ A local Sphinx extension (listed under `sphinx: local_extensions:` in _config.ym
    the `{solution}` boxes, but the cells of a gated solution (between `solution-start` and
    `solution-end`) would stay in the page. Here the gated directives are replaced: with
    `hide_solutions` the whole gated span, its cells included, is cut. `site_assets/build_student.py`
-   builds that edition.
+   builds that edition. It also gets the Sphinx tag `student`, so a page can word a sentence
+   for each edition: ```` ```{only} student ```` / ```` ```{only} not student ```` (intro.md);
+   a page's source in `_sources/*.md` keeps only its edition's blocks.
 6. **The download button serves the portable notebook.** "Download source file (.ipynb)" links
    `_sources/chapters/NAME.ipynb`, Sphinx's copy of the stored chapter (MyST, front matter, every
    solution in plain view outside JupyterLab with jupyterlab-myst). When the build finishes,
@@ -200,6 +202,30 @@ def add_stylesheet(app: Sphinx) -> None:
 # 5: the student edition
 
 
+def tag_student(app: Sphinx, config) -> None:
+    """The tag `student` in the student edition, for ```{only} student``` blocks (Sphinx leaves
+    the other edition's blocks out of the page and its search index)."""
+    if config.hide_solutions:
+        app.tags.add("student")
+
+
+_ONLY = re.compile(r"^(?P<fence>`{3,}|:{3,})\{only\}[ \t]*(?P<arg>[^\n]*)\n.*?^(?P=fence)[ \t]*\n?",
+                   re.M | re.S)
+
+
+def edition_sources(app: Sphinx, exception) -> None:
+    """A page's source as a reader downloads it (`_sources/*.md`) without the other edition's
+    ```{only}``` blocks (the edition's own blocks stay as written)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for path in (Path(app.outdir) / "_sources").rglob("*.md*"):
+        text = path.read_text(encoding="utf-8")
+        kept = _ONLY.sub(lambda m: m.group(0) if app.tags.eval_condition(m.group("arg")) else "",
+                         text)
+        if kept != text:
+            path.write_text(kept, encoding="utf-8")
+
+
 class cut_start(nodes.Element):
     """Where a gated solution starts, in an edition without solutions."""
 
@@ -347,6 +373,7 @@ def _skip(self, node):
 def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinx_exercise")
     app.connect("config-inited", configure_theme, priority=900)
+    app.connect("config-inited", tag_student)
     app.connect("builder-inited", add_stylesheet)
     app.connect("html-page-context", plain_titles, priority=950)
     # after the theme's launch buttons (priority 501)
@@ -354,6 +381,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("build-finished", plain_search_titles)
     app.connect("build-finished", plain_link_titles)
     app.connect("build-finished", add_favicon_ico)
+    app.connect("build-finished", edition_sources)
     # before compact_figures and offline_site's trim (priority 500), which then see the new files
     app.connect("build-finished", portable_sources, priority=400)
     app.add_node(cut_start, html=(_skip, None), latex=(_skip, None), text=(_skip, None))

@@ -7,7 +7,13 @@ It runs the README's build (`jupyter-book build . -W -n --keep-going`, every cha
 again unless --stored) with one setting changed, sphinx-exercise's `hide_solutions: true`, and
 the output in `_build/student/`. With it, sphinx-exercise drops each solution box and
 `site_assets/book_site.py` drops each gated solution's cells and outputs (what sits between
-`solution-start` and `solution-end`). The exercises stay. The browser tests apply to it:
+`solution-start` and `solution-end`). The exercises stay. The pages get the Sphinx tag `student`:
+intro.md's ```{only} student``` blocks say what is true without solutions. Each chapter's
+"Download source file" serves its student-portable notebook (site_assets/editions.py).
+
+After building, it searches every file of the build (pages, `_sources`, scripts, the search
+index) for the solutions' text and the full edition's wording (site_assets/solution_leaks.py)
+and fails if it finds any. The browser tests apply to it too:
 `WINIT_SITE_EDITION=student .venv/bin/python -m pytest -n0 tests/test_site.py`.
 """
 
@@ -18,6 +24,10 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+if __name__ == "__main__" and not __package__:  # python site_assets/build_student.py ...
+    import _script
+    _script.run_as_module(__file__)
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "_build" / "student"
@@ -47,11 +57,14 @@ def edition_config(*, student: bool, stored: bool) -> Path:
     return path
 
 
-def build(stored: bool = False, capture: bool = False) -> subprocess.CompletedProcess:
+def build(stored: bool = False, capture: bool = False, student: bool = True
+          ) -> subprocess.CompletedProcess:
+    """Build the student edition into ``_build/student/`` (``student=False``: the full edition,
+    into ``_build/``, as the README's build command does)."""
     script = Path(sys.executable).with_name("jupyter-book")
     command = [str(script) if script.is_file() else shutil.which("jupyter-book") or "jupyter-book",
-               "build", str(ROOT), "--config", str(edition_config(student=True, stored=stored)),
-               "--path-output", str(OUT), "-W", "-n", "--keep-going"]
+               "build", str(ROOT), "--config", str(edition_config(student=student, stored=stored)),
+               *(["--path-output", str(OUT)] if student else []), "-W", "-n", "--keep-going"]
     return subprocess.run(command, capture_output=capture, text=True, timeout=1800)
 
 
@@ -60,9 +73,16 @@ def main() -> int:
     parser.add_argument("--stored", action="store_true",
                         help="build from the outputs stored in the chapters instead of running them")
     done = build(parser.parse_args().stored)
-    if done.returncode == 0:
-        print(f"student edition: {OUT / '_build' / 'html' / 'index.html'}")
-    return done.returncode
+    if done.returncode != 0:
+        return done.returncode
+    from . import solution_leaks
+
+    site = OUT / "_build" / "html"
+    if solution_leaks.main([str(site)]) != 0:
+        print(f"the student edition in {site} holds the solution text above", file=sys.stderr)
+        return 1
+    print(f"student edition: {site / 'index.html'}")
+    return 0
 
 
 if __name__ == "__main__":

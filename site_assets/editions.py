@@ -43,10 +43,10 @@ if __name__ == "__main__" and not __package__:  # python site_assets/editions.py
     _script.run_as_module(__file__)
 
 from . import notebooks  # noqa: E402
-from .notebooks import WIDGET_STATE, WIDGET_VIEW, glue_texts, set_source, source, tags  # noqa: E402
+from .lab_ready import EVAL_BODY, EVAL_ROLE, LAB_CITE, MARK, _shown, format_text  # noqa: E402
+from .notebooks import WIDGET_VIEW, glue_texts, set_source, source, tags  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-MARK = "lab_ready"  # cell metadata key of the cells site_assets/lab_ready.py adds
 EDITIONS = ("portable", "student-portable", "nbgrader")
 
 # ---------------------------------------------------------------------------------------------
@@ -57,8 +57,6 @@ _OPEN = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|:{3,})\s*(?:\{(?P<name>[
                    r"(?P<arg>[^`\n]*?)\s*$")
 _OPTION = re.compile(r"^\s*:(?P<key>[\w-]+):\s*(?P<value>.*)$")
 _TARGET = re.compile(r"^\((?P<label>[^()\s]+)\)=\s*$", re.M)
-EVAL_ROLE = re.compile(r"\{eval\}`(?P<body>[^`]+)`")
-EVAL_BODY = re.compile(r"^(?P<value>.*?)\s+#\s*(?P<key>[^\s#]+)\s*$")
 GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`(?P<key>[^`]+)`")
 CITE_ROLE = re.compile(r"\{cite(?::[pt])?\}`(?P<keys>[^`]+)`")
 REF_ROLE = re.compile(r"\{(?:ref|numref|eq|doc)\}`(?P<body>[^`]+)`")
@@ -69,10 +67,6 @@ ROLE_BODY = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.S)  # "text
 # files beside a handed-out notebook, so the link text stays, as plain words
 BOOK_PAGE_LINK = re.compile(r'\[(?P<text>[^\[\]\n]+)\]\(\.\./(?P<page>[\w-]+)\.md(?:#[^\s)]*)?'
                             r'(?: \\?"[^"\n]*\\?")?\)')
-# a citation as site_assets/lab_ready.py writes it: the label, linked to the work; its title
-# ("references.bib: key") is the book's own bookkeeping
-LAB_CITE = re.compile(r'\[\[(?P<label>[^\]\n]+)\]\((?P<url>[^\s)]+) \\?"references\.bib: '
-                      r'(?P<key>[^"\s\\]+)\\?"\)\]')
 INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 TITLES = {"note": "Note", "tip": "Tip", "hint": "Hint", "important": "Important",
           "warning": "Warning", "caution": "Caution", "attention": "Attention", "danger": "Danger",
@@ -196,28 +190,6 @@ def _restore_code(text: str, spans: list[str]) -> str:
     return re.sub(r"\x00(\d+)\x00", lambda m: spans[int(m.group(1))], text)
 
 
-def _shown(value: str) -> str:
-    """The text the site shows for the literal ``value`` of an eval role (a str's text, unquoted)."""
-    import ast
-
-    try:
-        parsed = ast.literal_eval(value)
-    except (ValueError, SyntaxError):
-        return value
-    return parsed if isinstance(parsed, str) else value
-
-
-def _glued_text(key_fmt: str, glued: dict[str, str]) -> str:
-    key, _, fmt = key_fmt.partition(":")
-    if key not in glued:
-        raise KeyError(f"no stored glue output named {key!r} (store the chapter first)")
-    if not fmt:
-        return glued[key]
-    from myst_nb.core.variables import format_plain_text
-
-    return format_plain_text(glued[key], fmt)
-
-
 def _role_text(body: str) -> str:
     """The text a role ``{term}`text <target>``` or ``{term}`target``` shows."""
     parts = ROLE_BODY.match(body)
@@ -238,13 +210,19 @@ def _inline(text: str, macros: dict[str, str], context: dict) -> str:
     # roles first (their bodies sit in backticks, as code spans do), then the maths
     def eval_value(m):
         parts = EVAL_BODY.match(m.group("body"))
-        return _shown(parts.group("value")) if parts else m.group("body")
+        if parts is None:
+            return m.group("body")
+        try:
+            return _shown(parts.group("value"))
+        except (ValueError, SyntaxError):  # not a literal: the text as written
+            return parts.group("value")
 
     text = EVAL_ROLE.sub(eval_value, text)
-    text = GLUE_ROLE.sub(lambda m: _glued_text(m.group("key"), context["glued"]), text)
+    text = GLUE_ROLE.sub(lambda m: format_text("", m.group("key"), context["glued"]), text)
     text = CITE_ROLE.sub(lambda m: _citations(m.group("keys")), text)
     text = REF_ROLE.sub(lambda m: _ref_text(m.group("body"), context), text)
     text = TERM_ROLE.sub(lambda m: _role_text(m.group("body")), text)
+    text = re.sub(r"\{math\}`(?P<body>[^`]+)`", lambda m: f"${m.group('body')}$", text)
     text = ANY_ROLE.sub(lambda m: m.group("body"), text)
     text = _TARGET.sub(lambda m: f'<a id="{m.group("label")}"></a>', text)
     text = LAB_CITE.sub(lambda m: f"[[{m.group('label')}]({m.group('url')})]"
@@ -538,29 +516,38 @@ def _fenced(text: str, info: str = "") -> str:
 
 
 def _outputs_markdown(cell: dict) -> list[str]:
-    """A solution code cell's outputs as Markdown: text blocks and data-URI images."""
-    parts = []
+    """A solution code cell's outputs as Markdown: its printed text in one text block (as a
+    front end shows consecutive text outputs), and its figures as data-URI images."""
+    parts, text = [], []
+
+    def flush_text():
+        if text:
+            parts.append(_fenced("".join(t if t.endswith("\n") else t + "\n" for t in text), "text"))
+            text.clear()
+
     for out in _portable_outputs(cell):
         kind = out.get("output_type")
+        data = out.get("data", {})
+        image = next((m for m in ("image/png", "image/jpeg", "image/gif") if m in data), None)
         if kind == "stream":
-            parts.append(_fenced(_text(out.get("text", "")), "text"))
+            text.append(_text(out.get("text", "")))
         elif kind == "error":
-            parts.append(_fenced(f"{out.get('ename')}: {out.get('evalue')}", "text"))
-        else:
-            data = out.get("data", {})
-            image = next((m for m in ("image/png", "image/jpeg", "image/gif") if m in data), None)
+            text.append(f"{out.get('ename')}: {out.get('evalue')}")
+        elif image or "image/svg+xml" in data:
+            flush_text()
             if image:
                 b64 = re.sub(r"\s", "", _text(data[image]))
-                alt = out.get("metadata", {}).get(image, {}).get("alt") or _alt(cell) or "figure"
-                parts.append(f"![{markdown_alt(alt)}](data:{image};base64,{b64})")
-            elif "image/svg+xml" in data:
-                svg = _text(data["image/svg+xml"]).encode()
-                parts.append(f"![{markdown_alt(_alt(cell) or 'figure')}](data:image/svg+xml;base64,"
-                             f"{base64.b64encode(svg).decode()})")
-            elif "text/markdown" in data:
-                parts.append(_text(data["text/markdown"]))
-            elif "text/plain" in data:
-                parts.append(_fenced(_text(data["text/plain"]), "text"))
+            else:
+                image, b64 = "image/svg+xml", base64.b64encode(
+                    _text(data["image/svg+xml"]).encode()).decode()
+            alt = out.get("metadata", {}).get(image, {}).get("alt") or _alt(cell) or "figure"
+            parts.append(f"![{markdown_alt(alt)}](data:{image};base64,{b64})")
+        elif "text/markdown" in data:
+            flush_text()
+            parts.append(_text(data["text/markdown"]))
+        elif "text/plain" in data:
+            text.append(_text(data["text/plain"]))
+    flush_text()
     return parts
 
 
@@ -620,8 +607,19 @@ def portable(nb: dict, *, solutions: bool, number: str | None = None) -> dict:
     pending: list[str] = []  # markdown text not yet written as a cell
     pending_id: list[str | None] = [None]
 
+    # the JupyterLab tip (with the front matter) becomes a plain tip under the chapter's title,
+    # and the install cell goes just before the first code cell
+    tip = [_book_tip(solutions)] if any(c.get("metadata", {}).get(MARK) is True
+                                        for c in nb.get("cells", [])) else []
+    install = [c for c in nb.get("cells", []) if c.get("metadata", {}).get(MARK) == "install"]
+
     def flush():
         text = "\n\n".join(p for p in pending if p.strip()).strip("\n")
+        if text and tip:
+            title, _, rest = text.partition("\n")
+            text = (f"{title}\n\n{tip[0]}\n\n{rest.lstrip(chr(10))}".rstrip("\n")
+                    if re.match(r"# \S", title) else f"{tip[0]}\n\n{text}")
+            tip.clear()
         if text:
             cells.append(_cell("markdown", text, pending_id[0] if with_ids else None))
         pending.clear()
@@ -629,8 +627,7 @@ def portable(nb: dict, *, solutions: bool, number: str | None = None) -> dict:
 
     for index, cell in enumerate(nb.get("cells", [])):
         meta = cell.get("metadata", {})
-        if meta.get(MARK) is True:  # the JupyterLab tip and front matter
-            cells.append(_cell("markdown", _book_tip(solutions), "book-tip" if with_ids else None))
+        if meta.get(MARK):  # the cells lab_ready adds: see above
             continue
         if cell.get("cell_type") == "markdown":
             for kind, text in _solution_spans(source(cell)):
@@ -664,10 +661,14 @@ def portable(nb: dict, *, solutions: bool, number: str | None = None) -> dict:
                 solution.append(_fenced(portable_code(source(cell)).rstrip("\n"), "python"))
                 solution.extend(_outputs_markdown(cell))
             continue
+        if install:
+            cells.append(_portable_code_cell(install.pop()))
         cells.append(_portable_code_cell(cell))
     if solution is not None:
         raise ValueError("a solution-start with no solution-end after it")
     flush()
+    if tip:  # a notebook without markdown
+        cells.insert(0, _cell("markdown", tip[0], "book-tip" if with_ids else None))
     meta = {k: copy.deepcopy(v) for k, v in nb.get("metadata", {}).items()
             if k in ("kernelspec", "language_info")}
     return {"cells": cells, "metadata": meta, "nbformat": nb.get("nbformat", 4),

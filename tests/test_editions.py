@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -124,22 +125,57 @@ def html(built) -> dict[tuple[str, str], str]:
 @pytest.fixture(scope="module")
 def pages(html) -> dict[tuple[str, str, bool], str]:
     """{(edition, chapter, solutions left out): the text of the page}."""
-    return {(*key, drop): _text_of(page, drop_solutions=drop)
-            for key, page in html.items() for drop in (False, True)}
+    found = {}
+    for key, page in html.items():
+        found[(*key, False)], found[(*key, True)] = _texts_of(page)
+    return found
 
 
-def _text_of(page: str, *, drop_solutions: bool = False) -> str:
-    from bs4 import BeautifulSoup
+class _PageText(HTMLParser):
+    """The text of a page (no script or style), and the text outside its solutions (the
+    `<details>` whose `<summary>` is "Solution")."""
 
-    soup = BeautifulSoup(page, "html.parser")
-    for tag in soup(["script", "style", "head"]):
-        tag.decompose()
-    if drop_solutions:
-        for details in soup.find_all("details"):
-            summary = details.find("summary")
-            if summary is not None and summary.get_text(strip=True) == "Solution":
-                details.decompose()
-    return soup.get_text()
+    def __init__(self):
+        super().__init__()
+        self.all, self.outside, self.summaries, self.skip, self.in_summary = [], [[]], [], 0, False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self.skip += 1
+        elif tag == "details":
+            self.outside.append([])
+            self.summaries.append(None)
+        elif tag == "summary" and self.summaries:
+            self.summaries[-1], self.in_summary = "", True
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self.skip -= 1
+        elif tag == "summary":
+            self.in_summary = False
+        elif tag == "details" and self.summaries:
+            inner, summary = self.outside.pop(), self.summaries.pop()
+            if (summary or "").strip() != "Solution":
+                self.outside[-1].extend(inner)
+
+    def handle_data(self, data):
+        if self.skip:
+            return
+        self.all.append(data)
+        self.outside[-1].append(data)
+        if self.in_summary and self.summaries:
+            self.summaries[-1] += data
+
+
+def _texts_of(page: str) -> tuple[str, str]:
+    """(the text of `page`, its text without the solutions' <details>)."""
+    parser = _PageText()
+    parser.feed(page)
+    parser.close()
+    while len(parser.outside) > 1:  # unclosed <details>
+        inner = parser.outside.pop()
+        parser.outside[-1].extend(inner)
+    return "".join(parser.all), "".join(parser.outside[0])
 
 
 def _markdown(nb: dict) -> str:
@@ -364,7 +400,7 @@ def test_code_cells_are_the_chapters(chapters, built, edition):
     """The code cells are the chapter's, but the solutions' (and the install cell kept hidden)."""
     for name in NAMES:
         _, codes, _ = _solution_cells(chapters[name])
-        want, seen_codes = [], list(codes)
+        want, hidden, seen_codes = [], [], list(codes)
         for cell in chapters[name]["cells"]:
             if cell["cell_type"] != "code" or cell.get("metadata", {}).get(editions.MARK):
                 continue
@@ -373,14 +409,46 @@ def test_code_cells_are_the_chapters(chapters, built, edition):
                 seen_codes.remove(src)
                 continue
             want.append(editions.portable_code(src))
-        got = [notebooks.source(c) for c in built[edition, name]["cells"]
-               if c["cell_type"] == "code" and c["metadata"].get("jupyter", {}).get("source_hidden")
-               is not None or c["cell_type"] == "code"]
+            hidden.append(bool({"remove-cell", "remove-input", "hide-input"} & set(notebooks.tags(cell))))
+        cells = [c for c in built[edition, name]["cells"] if c["cell_type"] == "code"]
         install = [c for c in chapters[name]["cells"] if c.get("metadata", {}).get(editions.MARK) == "install"]
-        assert got[len(install):] == want, name
-        hidden = [c for c in built[edition, name]["cells"] if c["cell_type"] == "code"
-                  and "from myst_nb import glue" in editions.portable_code(notebooks.source(c))]
-        assert not hidden, name
+        assert len(install) <= 1 and cells, name
+        cells = cells[len(install):]
+        assert [notebooks.source(c) for c in cells] == want, name
+        assert [bool(c["metadata"].get("jupyter", {}).get("source_hidden")) for c in cells] == hidden, name
+        assert not any("myst_nb" in notebooks.source(c) for c in cells), name
+
+
+def _names(code: str) -> tuple[set[str], set[str]]:
+    """(the names a cell's code binds, the names it reads), IPython's magics left out."""
+    import ast
+
+    tree = ast.parse("\n".join(line for line in code.splitlines()
+                               if not line.lstrip().startswith(("%", "!"))))
+    bound, read = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+    return bound, read
+
+
+def test_no_code_cell_needs_a_solutions_code(chapters, built):
+    """Solutions' code does not run in the editions (folded as text, or left out): no other code
+    cell of any chapter reads a name that only a solution's code binds."""
+    for name in NAMES:
+        _, codes, _ = _solution_cells(chapters[name])
+        solution_only = set().union(set(), *(_names(c)[0] for c in codes))
+        cells = [notebooks.source(c) for c in built["student-portable", name]["cells"]
+                 if c["cell_type"] == "code"]
+        solution_only -= set().union(set(), *(_names(c)[0] for c in cells))
+        for code in cells:
+            assert not _names(code)[1] & solution_only, f"{name}: {code[:200]!r}"
 
 
 def test_figures_keep_their_alt_text(chapters, built):
@@ -422,6 +490,7 @@ def test_plain_markdown_of_each_construct():
         "```{solution} ex-a", ":class: dropdown", "", "Answer.", "```",
         "[[Glorot and Bengio, 2010](https://x.org/a \"references.bib: glorot2010\")]",
         "[variance](../glossary.md \"glossary: variance\")", "`\\Var` stays in code.",
+        "Inline {math}`\\Var[y]` and {abbr}`MLP (multilayer perceptron)`.",
     ])
     ctx = {"labels": {"sec-x": ("section", "A section")}}
     out = editions.plain_markdown(text, macros=defs, context=ctx)
@@ -437,6 +506,7 @@ def test_plain_markdown_of_each_construct():
     assert "<details><summary>Solution</summary>\n\nAnswer.\n\n</details>" in out
     assert "[[Glorot and Bengio, 2010](https://x.org/a)]" in out
     assert "\nvariance\n" in out and "`\\Var` stays in code." in out
+    assert "Inline $\\operatorname{Var}[y]$ and MLP (multilayer perceptron)." in out
     student = editions.plain_markdown(text, macros=defs, solutions=False)
     assert "Answer." not in student and "Question?" in student
     gated = "Question?\n\n```{solution-start} ex-a\n:class: dropdown\n```\n\nThe answer, $\\E[x]$."
@@ -484,7 +554,8 @@ def test_a_portable_notebook_runs_without_myst_nb(built, tmp_path, name):
 
 
 # ---------------------------------------------------------------------------------------------
-# the site's download button (site_assets/book_site.py)
+# the site's download button (site_assets/book_site.py); tests/test_site.py checks it on the
+# built site (either edition)
 
 
 class _App:
@@ -511,18 +582,3 @@ def test_the_download_button_serves_the_portable_notebook(tmp_path, chapters, bu
         assert notebooks.load(sources / f"{name}.ipynb") == built[edition, name]
     assert (tmp_path / "_sources" / "intro.md.txt").read_text() == "# Intro\n"
     portable_sources(_App(tmp_path, hide_solutions), RuntimeError("the build failed"))  # no-op
-
-
-@pytest.mark.browser
-def test_the_student_sites_download_button_serves_no_solution(chapters, built):
-    """The student edition, built from the stored outputs: every chapter's downloadable notebook
-    is its student-portable one (site_assets/build_student.py; about a minute)."""
-    from site_assets import build_student
-
-    done = build_student.build(stored=True, capture=True)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    sources = build_student.OUT / "_build" / "html" / "_sources" / "chapters"
-    for name in NAMES:
-        served = notebooks.load(sources / f"{name}.ipynb")
-        assert served == built["student-portable", name], name
-        assert "<summary>Solution" not in json.dumps(served), name

@@ -20,9 +20,6 @@ import json
 import math
 import os
 import re
-import shutil
-import subprocess
-import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -30,7 +27,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from site_assets import build_student
+from _site_build import built_site
 
 pytestmark = pytest.mark.browser
 
@@ -118,24 +115,14 @@ def _require(what: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def site(playwright_api) -> Path:
+def site(playwright_api, testrun_uid) -> Path:
     """Build the book as the README does (warnings as errors), but from the outputs stored in
     the chapters rather than by running them again: nbval checks, in the same test command,
     that a fresh run reproduces every stored output, and CI runs the README's build as well.
+    Built once per test run for every test file that reads it (tests/_site_build.py).
     Returns the site's folder."""
-    if EDITION == "student":
-        done = build_student.build(stored=True, capture=True)
-    else:
-        script = Path(sys.executable).with_name("jupyter-book")
-        command = [str(script) if script.is_file() else shutil.which("jupyter-book") or "jupyter-book"]
-        assert "execute_notebooks: force" in (ROOT / "_config.yml").read_text()
-        stored = build_student.edition_config(student=False, stored=True)
-        done = subprocess.run(
-            [*command, "build", str(ROOT), "--config", str(stored), "-W", "-n", "--keep-going"],
-            capture_output=True, text=True, timeout=1800,
-        )
-    if done.returncode != 0:
-        pytest.fail(f"the book build failed ({done.returncode}):\n{done.stdout[-4000:]}{done.stderr[-4000:]}")
+    assert "execute_notebooks: force" in (ROOT / "_config.yml").read_text()
+    assert built_site(EDITION, testrun_uid) == SITE
     return SITE
 
 
@@ -611,6 +598,22 @@ def test_first_paint_within_1_5_s_at_20_mbit(visits):
 def test_the_site_fits_in_20_mb(site):
     total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
     assert total < 20e6, f"the built site is {total / 1e6:.1f} MB"
+
+
+def test_the_download_button_serves_the_portable_notebook(site):
+    """Each chapter's "Download source file (.ipynb)" serves its portable notebook
+    (site_assets/editions.py: plain Markdown, no MyST, solutions folded in <details>); the
+    student edition's serves the student-portable one, which holds no solution."""
+    from site_assets import editions
+
+    numbers = editions.chapter_numbers(ROOT)
+    for path in editions.chapters(ROOT):
+        served = json.loads((site / "_sources" / "chapters" / path.name).read_text(encoding="utf-8"))
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        assert served == editions.portable(stored, solutions=EDITION == "book",
+                                           number=numbers.get(path.stem)), path.name
+        if EDITION == "student":
+            assert "<summary>Solution</summary>" not in json.dumps(served), path.name
 
 
 def test_pictures_are_encoded_compactly(site):
