@@ -40,7 +40,8 @@ def test_every_row_of_the_decision_table_is_on_the_page():
         cells = [c.strip() for c in row.strip().strip("|").split("|")]
         first = re.sub(r"\{eval\}`(\S+)\s+#[^`]*`", r"\1", cells[0])
         assert f"| {first} |" in page, first
-        assert f"| {cells[2]} |" in page, cells[2]  # the code column, as the chapter has it
+        if cells[2]:  # the code column, as the chapter has it
+            assert f"| {cells[2]} |" in page, cells[2]
 
 
 def test_chapter_links_are_numbered_as_the_toc_numbers_them():
