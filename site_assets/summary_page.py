@@ -39,13 +39,13 @@ CHAPTER_LINK = re.compile(r"\[[^\]]*\]\((?P<name>[a-z_]+)\.ipynb\)")
 # The schemes of the formulas table, in its order: (label, SCALINGS key, the label of its line
 # in the frameworks chapter's code blocks).
 SCHEMES = [
-    ("Glorot (Xavier) uniform", "glorot_uniform", "Glorot uniform"),
-    ("Glorot (Xavier) normal", "glorot_normal", "Glorot normal"),
+    ("Glorot uniform", "glorot_uniform", "Glorot uniform"),
+    ("Glorot normal", "glorot_normal", "Glorot normal"),
     ("LeCun normal", "lecun_normal", "LeCun normal"),
     ("LeCun uniform", "lecun_uniform", "LeCun uniform"),
-    ("He (Kaiming) normal", "he_normal", "He normal"),
-    ("He (Kaiming) uniform", "he_uniform", "He uniform"),
-    ('the tutorial\'s "xavier"', "xavier", '"xavier"'),
+    ("He normal", "he_normal", "He normal"),
+    ("He uniform", "he_uniform", "He uniform"),
+    ('"xavier" (tutorial)', "xavier", '"xavier"'),
 ]
 FANS = {"fan_in": "n", "fan_out": "m", "fan_avg": "(n + m)/2"}
 # PyTorch's gains (winit.calculate_gain) as the page writes them: (names, exact form, value)
@@ -161,15 +161,16 @@ def formulas_table() -> str:
     return "\n".join(rows)
 
 
-def gains_table() -> str:
+def gains_sentence() -> str:
+    """PyTorch's gains (:func:`winit.calculate_gain`), as one sentence."""
     from winit import calculate_gain
 
-    rows = ["| activation | gain $g$ |", "|---|---|"]
+    parts = []
     for label, name, tex, value in GAINS:
         if value is not None and not math.isclose(calculate_gain(name), value, rel_tol=1e-12):
             raise ValueError(f"the gain of {name} is {calculate_gain(name)}, not {tex}")
-        rows.append(f"| {label} | ${tex}$ |")
-    return "\n".join(rows)
+        parts.append(f"{label} ${tex}$")
+    return "; ".join(parts)
 
 
 def generated() -> str:
@@ -186,17 +187,16 @@ $n$ is a layer's fan-in (its inputs per output), $m$ its fan-out (its outputs pe
 A dense layer `Linear(256, 64)` has $n = {dense[0]}$, $m = {dense[1]}$. A $3 \\times 3$
 convolution from 16 to 32 channels has $n = 3 \\cdot 3 \\cdot 16 = {conv[0]}$,
 $m = 3 \\cdot 3 \\cdot 32 = {conv[1]}$. PyTorch stores the weight as (out, in), Keras and JAX
-as (in, out). Every scheme draws $\\Var[w] = \\text{{scale}}/\\text{{fan}}$; a uniform
+as (in, out). Glorot is also called Xavier, He Kaiming. Every scheme draws $\\Var[w] = \\text{{scale}}/\\text{{fan}}$; a uniform
 $\\U[\\pm b]$ has $b = \\sqrt{{3 \\Var[w]}}$.
 
 {formulas_table()}
 
 PyTorch's normals are not cut; Keras's and JAX's named normals are cut at two standard
-deviations and rescaled to the same variance. **Gain**: $\\N(0, g^2/n)$ is
-`kaiming_normal_(w, nonlinearity=...)`. **Orthogonal**: $W = g\\,Q$ with $Q$ orthogonal
-($W^\\top W = g^2 I$): `orthogonal_(w, gain=g)`, `"orthogonal"`, `orthogonal()`.
-
-{gains_table()}
+deviations and rescaled to the same variance. **Gain** $g$ (PyTorch's `calculate_gain`):
+{gains_sentence()}. $\\N(0, g^2/n)$ is `kaiming_normal_(w, nonlinearity=...)`.
+**Orthogonal**: $W = g\\,Q$ with $Q$ orthogonal ($W^\\top W = g^2 I$):
+`orthogonal_(w, gain=g)`, `"orthogonal"`, `orthogonal()`.
 
 ## What to use
 

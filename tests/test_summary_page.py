@@ -55,10 +55,10 @@ def test_chapter_links_are_numbered_as_the_toc_numbers_them():
 def test_the_formulas_follow_the_variance_rule():
     # Var[w] = scale / fan; a uniform U[-b, b] has variance b^2 / 3
     page = summary_page.generated()
-    assert r"| Glorot (Xavier) uniform | $\U[\pm\sqrt{6/(n + m)}]$ | `xavier_uniform_(w)` |" in page
-    assert r"| He (Kaiming) normal | $\N(0, 2/n)$ | `kaiming_normal_(w, nonlinearity=" in page
+    assert r"| Glorot uniform | $\U[\pm\sqrt{6/(n + m)}]$ | `xavier_uniform_(w)` |" in page
+    assert r"| He normal | $\N(0, 2/n)$ | `kaiming_normal_(w, nonlinearity=" in page
     assert r"| LeCun uniform | $\U[\pm\sqrt{3/n}]$ |" in page
     assert r'"xavier" | $\U[\pm\sqrt{1/n}]$ | `kaiming_uniform_(w, a=math.sqrt(5))`' in page
-    assert "| tanh | $5/3$ |" in page and r"| ReLU | $\sqrt{2}$ |" in page
+    assert "tanh $5/3$; ReLU $\\sqrt{2}$;" in page
     assert "n = 3 \\cdot 3 \\cdot 16 = 144" in page  # a 3x3 convolution from 16 to 32 channels
     assert math.isclose(3 * 3 * 16, 144)
