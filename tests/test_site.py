@@ -14,6 +14,7 @@ tests on the student edition (site_assets/build_student.py: every solution left 
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import http.server
 import json
@@ -122,7 +123,15 @@ def site(playwright_api) -> Path:
     """Build the book as the README does (warnings as errors), but from the outputs stored in
     the chapters rather than by running them again: nbval checks, in the same test command,
     that a fresh run reproduces every stored output, and CI runs the README's build as well.
-    Returns the site's folder."""
+    Returns the site's folder. tests/test_pdf.py uses this fixture too: in another pytest
+    worker it waits for this build (a lock file), then builds again (nothing out of date)."""
+    (ROOT / "_build").mkdir(exist_ok=True)
+    with open(ROOT / "_build" / ".site-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _build_site()
+
+
+def _build_site() -> Path:
     if EDITION == "student":
         done = build_student.build(stored=True, capture=True)
     else:

@@ -4,7 +4,6 @@ summary.md is what it writes now."""
 from __future__ import annotations
 
 import json
-import math
 import re
 
 from site_assets import summary_page
@@ -58,7 +57,6 @@ def test_the_formulas_follow_the_variance_rule():
     assert r"| Glorot uniform | $\U[\pm\sqrt{6/(n + m)}]$ | `xavier_uniform_(w)` |" in page
     assert r"| He normal | $\N(0, 2/n)$ | `kaiming_normal_(w, nonlinearity=" in page
     assert r"| LeCun uniform | $\U[\pm\sqrt{3/n}]$ |" in page
-    assert r'"xavier" | $\U[\pm\sqrt{1/n}]$ | `kaiming_uniform_(w, a=math.sqrt(5))`' in page
+    assert r'"xavier" (tutorial) | $\U[\pm\sqrt{1/n}]$ | `kaiming_uniform_(w, a=math.sqrt(5))`' in page
     assert "tanh $5/3$; ReLU $\\sqrt{2}$;" in page
     assert "n = 3 \\cdot 3 \\cdot 16 = 144" in page  # a 3x3 convolution from 16 to 32 channels
-    assert math.isclose(3 * 3 * 16, 144)
