@@ -37,6 +37,7 @@ A local Sphinx extension (listed under `sphinx: local_extensions:` in _config.ym
 
 from __future__ import annotations
 
+import filecmp
 import json
 import re
 import shutil
@@ -186,6 +187,16 @@ def add_favicon_ico(app: Sphinx, exception) -> None:
     index.html) and for browsers that ask for it anyway."""
     if exception is None and app.builder.format == "html":
         shutil.copyfile(HERE / "favicon.ico", Path(app.outdir) / "favicon.ico")
+
+
+def stylesheet_changed(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """Sphinx copies the static files only when it writes a page: with no page out of date, a
+    changed book.css never reached the site. Then the root page is read again, and written."""
+    built = Path(app.outdir) / "_static" / STATIC / "book.css"
+    if app.builder.format != "html" or not built.is_file() or \
+            filecmp.cmp(built, HERE / "book.css", shallow=False):
+        return []
+    return [app.config.root_doc]
 
 
 def add_stylesheet(app: Sphinx) -> None:
@@ -375,6 +386,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", configure_theme, priority=900)
     app.connect("config-inited", tag_student)
     app.connect("builder-inited", add_stylesheet)
+    app.connect("env-get-outdated", stylesheet_changed)
     app.connect("html-page-context", plain_titles, priority=950)
     # after the theme's launch buttons (priority 501)
     app.connect("html-page-context", portable_colab_button, priority=600)
