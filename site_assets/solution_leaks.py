@@ -40,8 +40,28 @@ if __name__ == "__main__" and not __package__:  # python site_assets/solution_le
 from .notebooks import load, source  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-#: The book's pages besides the chapters (their {only} blocks are edition wording).
-PAGES = ("intro.md", "glossary.md", "api.md", "references.md")
+
+
+def toc_pages(root: Path) -> list[str]:
+    """The book's markdown pages (``intro.md``, ``summary.md``, ...): the files of ``_toc.yml``
+    that are not chapters. Their {only} blocks are edition wording."""
+    import yaml
+
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            name = node.get("file") or node.get("root")
+            if isinstance(name, str) and (root / f"{name}.md").is_file():
+                found.append(f"{name}.md")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8")))
+    return found
 #: Files whose text reaches the site although they are no page: the API reference's
 #: docstrings, the bibliography, the book's settings (title, footer). Not the self-checks
 #: (winit/book/checks): the site shows none of them, and they know the answers.
@@ -162,7 +182,7 @@ def read_pages(root: Path = ROOT, *, student: bool = True) -> dict[str, Page]:
         page.other_wording.extend(body for _, body in cut)
         return kept
 
-    for name in PAGES:
+    for name in toc_pages(root):
         if (root / name).is_file():
             page = pages[name.removesuffix(".md")] = Page([], [], [])
             page.shown.append(page_text((root / name).read_text(encoding="utf-8"), page))
