@@ -116,9 +116,10 @@ def repository(config: Path = ROOT / "_config.yml") -> tuple[str, str]:
 
 def install_cell_source(url: str, branch: str = "main") -> str:
     """The code of the cell that installs winit where it is missing."""
+    says = ("# (Colab, say), this cell installs it from the book's repository." if url else
+            "# (Colab, say), this cell stops and says how to install it.")
     lines = ["# winit, the book's package, comes with the book (README). Where it is missing",
-             "# (Colab, say), this cell installs it from the book's repository.",
-             "import importlib.util", "",
+             says, "import importlib.util", "",
              'if importlib.util.find_spec("winit") is None:']
     if url:
         lines.append(f'    %pip install --quiet "winit[book] @ git+{url}@{branch}"')
