@@ -3,7 +3,9 @@
 The round trip, on two short chapters with checks: ``nbgrader generate_assignment`` releases no
 solution and keeps the figures; ``nbgrader autograde`` gives the source notebooks (handed in as
 a student's) full marks and the released ones, handed in unanswered, none of the exercises'
-points. Then every chapter's source notebook: one answer cell and one test cell per exercise,
+points; a release with one exercise answered scores that exercise's points if right and 0 if
+wrong, even where later exercises read the same answer name; autograde reports a changed
+checksum for the hidden-test cells only (nbgrader's own warning). Then every chapter's source notebook: one answer cell and one test cell per exercise,
 the right points, and nbgrader's metadata validator and release steps accept it.
 """
 
