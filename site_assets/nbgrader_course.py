@@ -6,13 +6,15 @@
     OUT/source/<chapter>/<chapter>.ipynb      (one per chapter with exercises, in _toc.yml's order)
 
 Each notebook is the stored chapter in its portable form (plain Markdown and maths, the numbers
-written in, code that runs without myst_nb: ``site_assets/editions.py``), figures and printed
+written in, code that runs without myst_nb, exercises numbered as on the site, "Exercise 4.2":
+``site_assets/editions.py``), figures and printed
 outputs kept, with each exercise turned into three cells:
 
 1. the exercise's text, read-only (an nbgrader "read-only" cell), ending with the names the
    answer defines (``winit.book.checks.describe``) and the exercise's points;
-2. the answer cell (nbgrader ``solution``): a comment naming what to define, then the
-   solution's code cells between ``### BEGIN SOLUTION`` and ``### END SOLUTION``, the check they
+2. the answer cell (nbgrader ``solution``): a comment naming what to define and each name set
+   to None (released too: a test passes only on what its own answer cell defines, never on a
+   value an earlier exercise's answer left under the same name), then the solution's code cells between ``### BEGIN SOLUTION`` and ``### END SOLUTION``, the check they
    end with, ``check("LABEL", name=EXPR, ...)``, turned into the assignments ``name = EXPR``. The
    solution's explanation is a comment inside that region, so it stays in the source only.
    nbgrader releases the cell as "# YOUR CODE HERE". (An answer whose name the chapter's code
@@ -334,8 +336,12 @@ def _answer_and_test(chapter: str, ex: Exercise, explanation: str) -> list[dict]
         cells[calls[0]] = answers_from_check(cells[calls[0]], ex.label, ex.variables)
     code = "\n\n\n".join(cells)
     code = _editions().portable_code(code).strip("\n")
-    head = [f"# Define {', '.join(names)} (see the exercise above)." if names
-            else "# Your answer (see the exercise above)."]
+    # each name starts as None, outside the solution region (so in the release too): a test
+    # passes only on what its own answer cell defines, not on a value an earlier answer left
+    head = ([f"# Define {', '.join(names)} (see the exercise above). "
+             f"{'It is' if len(names) == 1 else 'They are'} None until you do.",
+             *(f"{name} = None" for name in names)] if names
+            else ["# Your answer (see the exercise above)."])
     region = [BEGIN_SOLUTION, *_comment(explanation), *([""] if explanation else []), code,
               END_SOLUTION]
     gid = f"{chapter}-{ex.label}"
@@ -371,7 +377,11 @@ def course_notebook(chapter: str, nb: dict | None = None) -> dict:
             cells.append(_cell("markdown", _task(item), cell_id))
         else:
             cells.append(item)
-    portable = editions.portable({**nb, "cells": cells}, solutions=False)
+    number = editions.chapter_numbers(ROOT).get(chapter)  # "Exercise 4.2", as on the site
+    portable = editions.portable({**nb, "cells": cells}, solutions=False, number=number)
+    # the explanations' references to exercises: numbered as in the text
+    prefix = f"{number}." if number else ""
+    context = {"labels": editions._labels(nb, prefix), "prefix": prefix}
     stored = {cell.get("id"): cell for cell in nb["cells"]}
     out = []
     for cell in portable["cells"]:
@@ -379,7 +389,8 @@ def course_notebook(chapter: str, nb: dict | None = None) -> dict:
         ex = exercises.get(cell.get("id"))
         if ex is not None:
             meta["nbgrader"] = _meta(f"{chapter}-{ex.label}-text", locked=True)
-            explanation = editions.plain_markdown(ex.explanation, macros=defs, glued=glued)
+            explanation = editions.plain_markdown(ex.explanation, macros=defs, glued=glued,
+                                                  context=dict(context))
             out += [cell, *_answer_and_test(chapter, ex, explanation)]
             continue
         original = stored.get(cell.get("id"), {})

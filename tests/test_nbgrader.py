@@ -3,7 +3,9 @@
 The round trip, on two short chapters with checks: ``nbgrader generate_assignment`` releases no
 solution and keeps the figures; ``nbgrader autograde`` gives the source notebooks (handed in as
 a student's) full marks and the released ones, handed in unanswered, none of the exercises'
-points. Then every chapter's source notebook: one answer cell and one test cell per exercise,
+points; a release with one exercise answered scores that exercise's points if right and 0 if
+wrong, even where later exercises read the same answer name; autograde reports a changed
+checksum for the hidden-test cells only (nbgrader's own warning). Then every chapter's source notebook: one answer cell and one test cell per exercise,
 the right points, and nbgrader's metadata validator and release steps accept it.
 """
 
@@ -21,8 +23,8 @@ from nbgrader.nbgraderformat import MetadataValidator
 from nbgrader.preprocessors import (CheckCellMetadata, ClearHiddenTests, ClearSolutions,
                                     ComputeChecksums, LockCells)
 
-from site_assets import nbgrader_course
-from site_assets.notebooks import load, source
+from site_assets import editions, nbgrader_course
+from site_assets.notebooks import dumps, load, source
 from winit.book.checks import describe, labels
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,6 +35,22 @@ STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 # he, and the shortest chapter (README's run times) that has checks by now
 SHORT = ["frameworks", "why_initialisation", "orthogonal_weights", "xavier"]
 ROUND_TRIP = ["he"] + [name for name in SHORT if labels(name)][:1]
+
+
+def shared_answer(name):
+    """(a, b, names): the first checked exercise ``a`` of chapter ``name`` whose answer names
+    (``names``) a later exercise ``b`` defines too (several read ``choice``); None if none."""
+    found = labels(name)
+    for i, a in enumerate(found):
+        for b in found[i + 1:]:
+            names = [n for n in describe(a) if n in describe(b)]
+            if names:
+                return a, b, names
+    return None
+
+
+# a chapter whose exercises share an answer name: hand-ins answering one exercise only
+SHARED = next(name for name in SHORT if labels(name) and shared_answer(name))
 
 
 def stored_exercises(name):
@@ -93,10 +111,37 @@ def region(text, begin, end):
     return lines[first + 1:last]
 
 
+def solution_lines(cell):
+    """The answer cell's code with the solution markers taken out: the source's answer."""
+    return [line for line in source(cell).split("\n")
+            if line.strip() not in (nbgrader_course.BEGIN_SOLUTION, nbgrader_course.END_SOLUTION)]
+
+
+def one_answered(course, right):
+    """The released SHARED notebook with only exercise ``a`` of :func:`shared_answer` answered:
+    ``right``, its source's answer; otherwise the answer of the later exercise ``b`` that
+    defines the same names (wrong for ``a``, right for ``b``, whose own cell is unanswered)."""
+    a, b, names = shared_answer(SHARED)
+    src = {c.get("id"): c for c in load(course / "source" / SHARED / f"{SHARED}.ipynb")["cells"]}
+    nb = load(course / "release" / SHARED / f"{SHARED}.ipynb")
+    cell = next(c for c in nb["cells"] if c.get("id") == f"{a}-answer")
+    if right:
+        lines = solution_lines(src[f"{a}-answer"])
+    else:  # each shared name as b's source answer sets it last
+        given = [next(line for line in reversed(solution_lines(src[f"{b}-answer"]))
+                      if line.startswith(f"{name} = ")) for name in names]
+        mine = [line for line in solution_lines(src[f"{a}-answer"])
+                if any(line.startswith(f"{name} = ") for name in names)]
+        assert set(given) - set(mine), f"{a} and {b} must not have the same answer"
+        lines = [line for line in source(cell).split("\n") if line not in STUB.split("\n")] + given
+    cell["source"] = "\n".join(lines)
+    return nb
+
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     course = tmp_path_factory.mktemp("course")
-    nbgrader_course.write(course, ROUND_TRIP)
+    nbgrader_course.write(course, ROUND_TRIP + [SHARED])
     # every assignment of the folder at once ("*": one nbgrader run for the chapters)
     nbgrader(course, "generate_assignment", "*", "--force")
     for name in ROUND_TRIP:
@@ -104,8 +149,13 @@ def course(tmp_path_factory):
             handed_in = course / "submitted" / student / name
             handed_in.mkdir(parents=True)
             shutil.copy(course / folder / name / f"{name}.ipynb", handed_in)
-    nbgrader(course, "autograde", "*", "--force")
-    assert sorted(p.name for p in (course / "release").iterdir()) == sorted(ROUND_TRIP)
+    for student, right in (("one-right", True), ("one-wrong", False)):
+        handed_in = course / "submitted" / student / SHARED / f"{SHARED}.ipynb"
+        handed_in.parent.mkdir(parents=True)
+        handed_in.write_text(dumps(one_answered(course, right)), encoding="utf-8")
+    done = nbgrader(course, "autograde", "*", "--force")
+    (course / "autograde.log").write_text(done.stdout + done.stderr, encoding="utf-8")
+    assert sorted(p.name for p in (course / "release").iterdir()) == sorted(ROUND_TRIP + [SHARED])
     return course
 
 
@@ -160,6 +210,35 @@ def test_autograde_gives_the_source_full_marks_and_the_unanswered_release_none(c
         assert not failed if student == "teacher" else failed and {i for i, _ in failed} <= allowed
 
 
+@pytest.mark.parametrize("right", [True, False], ids=["right", "wrong"])
+def test_a_hand_in_with_one_answer_scores_that_answer_only(course, right):
+    # exercise a answered (right, or with the answer of the later exercise b that reads the
+    # same names), every other left as released: b's test must not pass on a's leftover value
+    a, b, names = shared_answer(SHARED)
+    points = dict((label, p) for p, label in stored_exercises(SHARED))
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        graded = gb.find_submission_notebook(SHARED, SHARED, f"one-{'right' if right else 'wrong'}")
+        scores = {g.name: g.score for g in graded.grades if g.name.endswith("-test")}
+        total = graded.score
+    assert sorted(scores) == sorted(f"{SHARED}-{label}-test" for label in labels(SHARED))
+    assert scores == {name: (points[a] if right and name == f"{SHARED}-{a}-test" else 0)
+                      for name in scores}, (a, b, names)
+    assert total == (points[a] if right else 0)
+
+
+def test_autograde_warns_of_changed_checksums_only_for_the_hidden_tests(course):
+    # nbgrader saves a test cell's checksum before clearing its hidden tests (generate_assignment:
+    # ComputeChecksums, SaveCells, ClearHiddenTests), so autograde's OverwriteCells finds every
+    # released test cell "changed" and puts the hidden tests back (nbgrader issue #1961). No other
+    # cell we write may be reported: not a text, answer or hidden chapter cell, nor points or locks.
+    log = (course / "autograde.log").read_text(encoding="utf-8")
+    changed = re.findall(r"Attribute '(\w+)' for cell (\S+) has changed", log)
+    assert changed, "autograde's log is the one expected (nbgrader's warnings shown)"
+    assert {attribute for attribute, _ in changed} == {"checksum"}
+    tests = {f"{name}-{label}-test" for name in ROUND_TRIP + [SHARED] for label in labels(name)}
+    assert {cell for _, cell in changed} == tests
+
+
 @pytest.fixture(scope="module")
 def sources(tmp_path_factory):
     out = tmp_path_factory.mktemp("sources")
@@ -182,6 +261,10 @@ def test_every_exercise_has_an_answer_cell_and_a_test_with_its_points(sources, n
     MetadataValidator().validate_nb(nb)
     cells = [cell for cell in nb.cells if role(cell)]
     expected = stored_exercises(name)
+    # numbered as the site and the portable edition number them: "Exercise 4.2"
+    number = editions.chapter_numbers()[name]
+    headings = re.findall(r"^### (Exercise [\d.]+) \(", texts(nb), re.M)
+    assert headings == [f"Exercise {number}.{i}" for i in range(1, len(expected) + 1)]
     assert [role(c) for c in cells] == ["solution", "test"] * len(expected)
     for (points, label), answer, test in zip(expected, cells[::2], cells[1::2]):
         assert test.metadata.nbgrader.points == points and test.metadata.nbgrader.locked
@@ -227,6 +310,8 @@ def test_an_answer_named_as_the_chapter_names_something_gets_a_name_of_its_own()
                                   variables={"n_var_w": "n_var_w_answer"})
     answer, test = nbgrader_course._answer_and_test("he", ex, "")
     assert "n_var_w_answer = 1.923\n" in answer["source"]
-    assert answer["source"][0] == "# Define n_var_w_answer (see the exercise above).\n"
+    assert answer["source"][:3] == ["# Define n_var_w_answer (see the exercise above). It is None "
+                                    "until you do.\n", "n_var_w_answer = None\n",
+                                    "### BEGIN SOLUTION\n"]
     assert '_verdict = _check("predict-he-leaky", n_var_w=n_var_w_answer)\n' in test["source"]
     assert test["metadata"]["nbgrader"]["points"] == 1
