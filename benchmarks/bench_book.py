@@ -5,7 +5,8 @@ One command, one table:
 - every notebook in ``chapters/``, executed on its own from a temporary copy of the
   directory (nbclient, a fresh kernel per notebook: the current environment's ipykernel,
   the one ``nbval --nbval-current-env`` uses), timed from kernel start to the last cell,
-  with its slowest cell; the repository's notebooks are only read;
+  with its slowest cell and its kernel's peak resident memory (what a hub must allow each
+  student); the repository's notebooks are only read;
 - the README's test command, ``python -m pytest`` from the project root with nothing
   excluded (this interpreter's ``python``), with its final summary line;
 - a clean build, the README's ``jupyter-book build . -W -n --keep-going``, run in a
@@ -88,6 +89,9 @@ def _cell_seconds(cell):
 def time_notebook(path, workdir):
     """Execute one notebook (a copy in ``workdir``) in a fresh kernel; wall time in seconds."""
     nb = nbformat.read(path, as_version=4)
+    # a last cell that prints the kernel's peak resident memory (Linux: KiB), for sizing a hub
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"))
     km = AsyncKernelManager(kernel_name=CURRENT_ENV_KERNEL_NAME, kernel_spec_manager=NbvalKernelspecManager())
     client = NotebookClient(
         nb, km=km, timeout=CELL_TIMEOUT, store_widget_state=True, record_timing=True,
@@ -103,7 +107,11 @@ def time_notebook(path, workdir):
     cells = [(i, _cell_seconds(c)) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     cells = [(i, s) for i, s in cells if s is not None]
     slowest = max(cells, key=lambda c: c[1]) if cells else None
-    return elapsed, slowest, error
+    try:
+        peak_mib = int(nb.cells[-1].outputs[0]["text"].strip()) / 1024
+    except (IndexError, KeyError, ValueError):
+        peak_mib = None
+    return elapsed, slowest, error, peak_mib
 
 
 def run_tests():
@@ -160,12 +168,14 @@ def main(argv=None):
         shutil.copytree(CHAPTERS, workdir, ignore=COPY_IGNORE)
         for path in sorted(workdir.glob("*.ipynb")):
             load = load1()
-            elapsed, slowest, error = time_notebook(path, workdir)
+            elapsed, slowest, error, peak_mib = time_notebook(path, workdir)
             status = "ok" if elapsed <= NOTEBOOK_TARGET else "OVER"
             if error:
                 status = f"ERROR: {error}"
             failed |= status != "ok"
             detail = f"slowest cell: #{slowest[0]}, {slowest[1]:.1f} s" if slowest else ""
+            if peak_mib is not None:
+                detail += f"; kernel's peak memory {peak_mib:.0f} MiB"
             rows.append((f"chapters/{path.name}", elapsed, f"< {NOTEBOOK_TARGET:.0f} s", load, status, detail))
             print(f"  ran {path.name}: {elapsed:.1f} s", file=sys.stderr, flush=True)
 
