@@ -5,34 +5,27 @@ import math
 import numpy as np
 
 from . import Hint, choice as _choice, close, exercise, run
+from ._letters import letter as _letter
 
 _RELU = "A ReLU layer with weights N(0, c/n) multiplies the variance by c/2, the std by its square root."
 
 
-@exercise("predict-depth-lecun", choice="your prediction: 'a', 'b', 'c' or 'd'")
-def _lecun(choice):
-    if _choice(choice, "abcd") != "c":
-        raise Hint(f"{_RELU} Set that factor in standard deviation to 0.9 and solve for c.")
+_letter(__name__, "predict-depth-lecun", "c", "abcd",
+        f"{_RELU} Set that factor in standard deviation to 0.9 and solve for c.")
 
 
-@exercise("predict-depth-unit", choice="your prediction: 'a', 'b' or 'c'")
-def _unit(choice):
-    if _choice(choice, "abc") != "b":
-        raise Hint("How large is a sum of 100 terms with weights of variance 1, against the inputs? "
-                   "And what does tanh do with large inputs?")
+_letter(__name__, "predict-depth-unit", "b", "abc",
+        "How large is a sum of 100 terms with weights of variance 1, against the inputs? "
+        "And what does tanh do with large inputs?")
 
 
-@exercise("predict-depth-sigmoid", choice="your prediction: 'a', 'b', 'c' or 'd'")
-def _sigmoid(choice):
-    if _choice(choice, "abcd") != "b":
-        raise Hint("Look at each pass alone. The sigmoid's outputs sit near 0.5 and keep a spread; "
-                   "going back, each layer multiplies by the sigmoid's slope, which is at most 1/4.")
+_letter(__name__, "predict-depth-sigmoid", "b", "abcd",
+        "Look at each pass alone. The sigmoid's outputs sit near 0.5 and keep a spread; "
+        "going back, each layer multiplies by the sigmoid's slope, which is at most 1/4.")
 
 
-@exercise("predict-depth-thousand", choice="your prediction: 'a', 'b', 'c' or 'd'")
-def _thousand(choice):
-    if _choice(choice, "abcd") != "b":
-        raise Hint("The factors multiply: solve (1/sqrt(2))^k = 1/1000 for k, with logarithms.")
+_letter(__name__, "predict-depth-thousand", "b", "abcd",
+        "The factors multiply: solve (1/sqrt(2))^k = 1/1000 for k, with logarithms.")
 
 
 @exercise("ex-depth-width", width_10="'a' or 'b' for the network 10 units wide",

@@ -4,7 +4,8 @@ import math
 
 import numpy as np
 
-from . import Hint, choice as _choice, close, exercise
+from . import Hint, close, exercise
+from ._letters import letter as _letter
 
 _TRUNC_STD = 0.8796256610342398   # std of N(0, 1) cut to [-2, 2]; the chapter derives it
 
@@ -42,11 +43,9 @@ def _he_normal_max(max_abs):
                    "the spread. So the normal before the cut is wider than sqrt(2/500), by the "
                    "factor that undoes the shrinking. Give three significant digits.")
 
-@exercise("predict-fw-tanh-depth", choice="your prediction: 'a', 'b' or 'c'")
-def _tanh_depth(choice):
-    if _choice(choice, "abc") != "b":
-        raise Hint("Follow a small variance and a large one. For small z, tanh(z) is about z, so "
-                   "a layer multiplies a small variance by g^2 > 1. A large one tanh squeezes.")
+_letter(__name__, "predict-fw-tanh-depth", "b", "abc",
+        "Follow a small variance and a large one. For small z, tanh(z) is about z, so "
+        "a layer multiplies a small variance by g^2 > 1. A large one tanh squeezes.")
 
 @exercise("implement-fw-call", scale="the scale that Keras and Flax take",
           mode="the mode that Keras and Flax take", w="the weights you drew with winit.variance_scaling")

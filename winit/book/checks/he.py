@@ -4,16 +4,15 @@ import math
 
 import numpy as np
 
-from . import Hint, choice as _choice, close, exercise, run, within_factor
+from . import Hint, close, exercise, run, within_factor
+from ._letters import letter as _letter
 
 _PER_LAYER = "A ReLU layer multiplies the second moment by n Var[w] / 2 on average."
 
 
-@exercise("predict-he-mixed", choice="your prediction: 'a', 'b', 'c' or 'd'")
-def _mixed(choice):
-    if _choice(choice, "abcd") != "b":
-        raise Hint(f"{_PER_LAYER} Work out that factor for the first 6 layers and for the "
-                   "last 6, then multiply the 12 factors.")
+_letter(__name__, "predict-he-mixed", "b", "abcd",
+        f"{_PER_LAYER} Work out that factor for the first 6 layers and for the "
+        "last 6, then multiply the 12 factors.")
 
 
 @exercise("predict-he-too-big", factor="the factor per layer",

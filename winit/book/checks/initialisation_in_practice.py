@@ -4,40 +4,33 @@ import math
 
 import numpy as np
 
-from . import Hint, choice as _choice, close, exercise, run
+from . import Hint, close, exercise, run
+from ._letters import letter as _letter
 
 _CHOICE = "your prediction: 'a', 'b', 'c' or 'd'"
 
 
-@exercise("predict-practice-relu-depth", choice=_CHOICE)
-def _relu_depth(choice):
-    if _choice(choice, "abcd") != "b":
-        raise Hint("Half of the pre-activations keep their square, the other half keep 0.5^2 of "
-                   "it. Average the two for the factor of one layer with n Var[w] = 1, then "
-                   "apply it 12 times.")
+_letter(__name__, "predict-practice-relu-depth", "b", "abcd",
+        "Half of the pre-activations keep their square, the other half keep 0.5^2 of "
+        "it. Average the two for the factor of one layer with n Var[w] = 1, then "
+        "apply it 12 times.")
 
 
-@exercise("predict-practice-quiet-loss", choice=_CHOICE)
-def _quiet_loss(choice):
-    if _choice(choice, "abcd") != "c":
-        raise Hint("With those biases the softmax predicts each class's frequency p_k, whatever "
-                   "the input. Average -log p_k over the labels: 90% of them have p = 0.9.")
+_letter(__name__, "predict-practice-quiet-loss", "c", "abcd",
+        "With those biases the softmax predicts each class's frequency p_k, whatever "
+        "the input. Average -log p_k over the labels: 90% of them have p = 0.9.")
 
 
-@exercise("predict-practice-pytorch-tanh", choice=_CHOICE)
-def _pytorch_tanh(choice):
-    if _choice(choice, "abcd") != "d":
-        raise Hint("Near 0, tanh z is about z, so each layer multiplies the variance by "
-                   "n Var[w]. Count the layers from hidden layer 1 to hidden layer 20, and take "
-                   "the square root for the standard deviation.")
+_letter(__name__, "predict-practice-pytorch-tanh", "d", "abcd",
+        "Near 0, tanh z is about z, so each layer multiplies the variance by "
+        "n Var[w]. Count the layers from hidden layer 1 to hidden layer 20, and take "
+        "the square root for the standard deviation.")
 
 
-@exercise("predict-practice-tanh-grads", choice="your prediction: 'a', 'b' or 'c'")
-def _tanh_grads(choice):
-    if _choice(choice, "abc") != "b":
-        raise Hint("chi_1 is the factor per layer of the gradients' mean square, going back. "
-                   "Take its square root for the standard deviation, and compound it over the "
-                   "9 layers between the last hidden layer and the first.")
+_letter(__name__, "predict-practice-tanh-grads", "b", "abc",
+        "chi_1 is the factor per layer of the gradients' mean square, going back. "
+        "Take its square root for the standard deviation, and compound it over the "
+        "9 layers between the last hidden layer and the first.")
 
 
 def _layers(mean_squares):

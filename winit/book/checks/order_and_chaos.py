@@ -5,7 +5,7 @@ import math
 import numpy as np
 
 from . import Hint, close, exercise, number, run
-from ._letters import expect, offered, register as _register
+from ._letters import expect, register as _register
 
 _SLOPE = "chi_1 is sigma_w^2 times the mean of the activation's slope squared."
 

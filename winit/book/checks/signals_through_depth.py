@@ -5,6 +5,7 @@ import math
 import numpy as np
 
 from . import Hint, choice as _choice, close, exercise, run
+from ._letters import letter as _letter
 from ...networks import activate
 
 
@@ -19,18 +20,14 @@ def _depth(choice, layers_xavier):
                    "Find that factor for Var[w] = 1/(3n), then how many times it takes to reach 1e-6.")
 
 
-@exercise("predict-sig-sigmoid", choice="your prediction: 'a', 'b', 'c' or 'd'")
-def _sigmoid(choice):
-    if _choice(choice, "abcd") != "b":
-        raise Hint("Where do sigmoid units sit? Their inputs all have a mean near 1/2, so each unit "
-                   "gets a fixed offset, and the slope there is not the slope at 0.")
+_letter(__name__, "predict-sig-sigmoid", "b", "abcd",
+        "Where do sigmoid units sit? Their inputs all have a mean near 1/2, so each unit "
+        "gets a fixed offset, and the slope there is not the slope at 0.")
 
 
-@exercise("predict-sig-zeros", choice="your prediction: 'a' or 'b'")
-def _zeros(choice):
-    if _choice(choice, "ab") != "b":
-        raise Hint("The first step moves the output weights. Is each one's gradient the same? "
-                   "It is the error times a hidden unit's output, and the hidden units are random.")
+_letter(__name__, "predict-sig-zeros", "b", "ab",
+        "The first step moves the output weights. Is each one's gradient the same? "
+        "It is the error times a hidden unit's output, and the hidden units are random.")
 
 
 def _exact_gain(activation):

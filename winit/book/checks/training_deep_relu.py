@@ -2,45 +2,36 @@
 
 import numpy as np
 
-from . import Hint, choice as _choice, close, exercise, run
+from . import Hint, close, exercise, run
+from ._letters import letter as _letter
 
 _HOMOGENEOUS = ("ReLU is positively homogeneous, relu(cz) = c relu(z) for c > 0, and every He weight "
                 "matrix is sqrt(2) times the other network's.")
 
 
-@exercise("predict-train-initial-loss", choice="your prediction: 'a', 'b' or 'c'")
-def _initial_loss(choice):
-    if _choice(choice, "abc") != "c":
-        raise Hint("The loss is log(sum of e^{z_k}) minus the right class's logit. Compare the log "
-                   "of a sum of ten exponentials with log 10 plus the mean of the ten logits, "
-                   "when the logits are unequal and know nothing about the label.")
+_letter(__name__, "predict-train-initial-loss", "c", "abc",
+        "The loss is log(sum of e^{z_k}) minus the right class's logit. Compare the log "
+        "of a sum of ten exponentials with log 10 plus the mean of the ten logits, "
+        "when the logits are unequal and know nothing about the label.")
 
 
-@exercise("predict-train-logits-20", choice="your prediction: 'a', 'b', 'c' or 'd'")
-def _logits_20(choice):
-    if _choice(choice, "abcd") != "c":
-        raise Hint(f"{_HOMOGENEOUS} Multiply one factor per weight matrix.")
+_letter(__name__, "predict-train-logits-20", "c", "abcd",
+        f"{_HOMOGENEOUS} Multiply one factor per weight matrix.")
 
 
-@exercise("predict-train-ten-layers", choice="your prediction: 'a', 'b' or 'c'")
-def _ten_layers(choice):
-    if _choice(choice, "abc") != "b":
-        raise Hint("A smaller start makes smaller gradients, so the first steps move the weights "
-                   "less. Is a factor 2^-5 a stall or a delay, within 2000 steps?")
+_letter(__name__, "predict-train-ten-layers", "b", "abc",
+        "A smaller start makes smaller gradients, so the first steps move the weights "
+        "less. Is a factor 2^-5 a stall or a delay, within 2000 steps?")
 
 
-@exercise("predict-train-input-scale", choice="your prediction: 'a', 'b', 'c' or 'd'")
-def _input_scale(choice):
-    if _choice(choice, "abcd") != "c":
-        raise Hint(f"{_HOMOGENEOUS} Scaling the input by c scales every pre-activation by c. "
-                   "How much larger are He's logits over 22 layers?")
+_letter(__name__, "predict-train-input-scale", "c", "abcd",
+        f"{_HOMOGENEOUS} Scaling the input by c scales every pre-activation by c. "
+        "How much larger are He's logits over 22 layers?")
 
 
-@exercise("ex-train-threshold", choice="your answer: 'a', 'b', 'c' or 'd'")
-def _threshold(choice):
-    if _choice(choice, "abcd") != "b":
-        raise Hint("Recount each of the four counts with the new line. Can a count of every seed go "
-                   "up? Which \"Xavier\" networks had started to leave log 10 by the end?")
+_letter(__name__, "ex-train-threshold", "b", "abcd",
+        "Recount each of the four counts with the new line. Can a count of every seed go "
+        "up? Which \"Xavier\" networks had started to leave log 10 by the end?")
 
 
 @exercise("ex-train-he-init", he_init="your function he_init(sizes, rng)")

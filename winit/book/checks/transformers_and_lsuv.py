@@ -4,32 +4,27 @@ import math
 
 import numpy as np
 
-from . import Hint, choice as _choice, close, exercise, run
+from . import Hint, close, exercise, run
+from ._letters import letter as _letter
 
 _CHOICE = "your prediction: 'a', 'b', 'c' or 'd'"
 
 
-@exercise("predict-attn-logit-variance", choice=_CHOICE)
-def _attn_logit(choice):
-    if _choice(choice, "abcd") != "c":
-        raise Hint("Go step by step: the variance of one component of q (256 terms of variance "
-                   "2/256), then of one product q_i k_i, then of the sum of 64 of them, and last "
-                   "the division by sqrt(d_k).")
+_letter(__name__, "predict-attn-logit-variance", "c", "abcd",
+        "Go step by step: the variance of one component of q (256 terms of variance "
+        "2/256), then of one product q_i k_i, then of the sum of 64 of them, and last "
+        "the division by sqrt(d_k).")
 
 
-@exercise("predict-uniform-loss", choice=_CHOICE)
-def _uniform_loss(choice):
-    if _choice(choice, "abcd") != "b":
-        raise Hint("The loss is log Z minus the target's logit, with Z the sum of e^logit over "
-                   "all 1,000 tokens. How many of those terms are e^0, and how big is e^5 beside "
-                   "their sum?")
+_letter(__name__, "predict-uniform-loss", "b", "abcd",
+        "The loss is log Z minus the target's logit, with Z the sum of e^logit over "
+        "all 1,000 tokens. How many of those terms are e^0, and how big is e^5 beside "
+        "their sum?")
 
 
-@exercise("predict-stream-branches", choice=_CHOICE)
-def _stream_branches(choice):
-    if _choice(choice, "abcd") != "c":
-        raise Hint("Independent variances add. A block has two branches, and each adds c^2 "
-                   "with c = 1/sqrt(L): count the branches after 12 blocks and after 48.")
+_letter(__name__, "predict-stream-branches", "c", "abcd",
+        "Independent variances add. A block has two branches, and each adds c^2 "
+        "with c = 1/sqrt(L): count the branches after 12 blocks and after 48.")
 
 
 # (n_layer, branches_per_block) the reader's function is called on
@@ -89,17 +84,13 @@ def _lsuv(my_lsuv):
         h = np.tanh(h @ w)
 
 
-@exercise("predict-lsuv-orthogonal", choice="your prediction: 'a', 'b' or 'c'")
-def _lsuv_orthogonal(choice):
-    if _choice(choice, "abc") != "a":
-        raise Hint("Three medians: He's Gaussian, orthogonal at the fixed gain sqrt(2), and LSUV. "
-                   "The first gap is what the orthogonal start brings; the second is what the "
-                   "measured scale adds. Which gap is larger?")
+_letter(__name__, "predict-lsuv-orthogonal", "a", "abc",
+        "Three medians: He's Gaussian, orthogonal at the fixed gain sqrt(2), and LSUV. "
+        "The first gap is what the orthogonal start brings; the second is what the "
+        "measured scale adds. Which gap is larger?")
 
 
-@exercise("predict-lsuv-fresh-batches", choice="your prediction: 'a' (yes) or 'b' (no)")
-def _fresh_batches(choice):
-    if _choice(choice, "ab") != "b":
-        raise Hint("After a division the variance is exactly 1 on the batch it was measured on. "
+_letter(__name__, "predict-lsuv-fresh-batches", "b", "ab",
+        "After a division the variance is exactly 1 on the batch it was measured on. "
                    "The next trial measures 16 new digits: how much can their variance differ, "
                    "when images differ a lot in how much ink they have?")

@@ -2,7 +2,8 @@
 
 import math
 
-from . import Hint, choice as _choice, close, exercise, number
+from . import Hint, close, exercise, number
+from ._letters import letter as _letter
 from ._draws import UNIFORM_VARIANCE, uniform_draw
 
 _RULE = f"Var[z] = n Var[w] Var[x]. {UNIFORM_VARIANCE}"
@@ -17,19 +18,15 @@ def _std(std):
         raise Hint(f"{_RULE} The standard deviation is the square root of the variance.")
 
 
-@exercise("predict-why-double", choice="your prediction: 'a', 'b', 'c' or 'd'")
-def _double(choice):
-    if _choice(choice, "abcd") != "c":
-        raise Hint(f"{_RULE} Follow what each of the two changes does to Var[z], then take "
-                   "the square root.")
+_letter(__name__, "predict-why-double", "c", "abcd",
+        f"{_RULE} Follow what each of the two changes does to Var[z], then take "
+        "the square root.")
 
 
-@exercise("predict-why-depth", choice="your prediction: 'a', 'b', 'c' or 'd'")
-def _depth(choice):
-    if _choice(choice, "abcd") != "b":
-        raise Hint("Deep in the network the activations are small, and for small z, tanh z is "
-                   "about z: the layer acts as a linear one. By what does a linear layer multiply "
-                   "the standard deviation, when its weights have standard deviation s / sqrt(n)?")
+_letter(__name__, "predict-why-depth", "b", "abcd",
+        "Deep in the network the activations are small, and for small z, tanh z is "
+        "about z: the layer acts as a linear one. By what does a linear layer multiply "
+        "the standard deviation, when its weights have standard deviation s / sqrt(n)?")
 
 
 @exercise("predict-why-half-random", distinct_units="the number of distinct hidden units after "

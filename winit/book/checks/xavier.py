@@ -1,38 +1,31 @@
 """Checks of the exercises of the chapter xavier (chapters/xavier.ipynb)."""
 
-from . import Hint, choice as _choice, exercise
+from . import exercise
+from ._letters import letter as _letter
 from ._draws import UNIFORM_VARIANCE, uniform_draw
 
 _CHOICE = "your prediction: 'a', 'b', 'c' or 'd'"
 
 
-@exercise("predict-xavier-std", choice=_CHOICE)
-def _std(choice):
-    if _choice(choice, "abcd") != "b":
-        raise Hint("Work out the range U[-a, a] of 'xavier' weights for n = 300. "
-                   f"{UNIFORM_VARIANCE} The question asks for the standard deviation.")
+_letter(__name__, "predict-xavier-std", "b", "abcd",
+        "Work out the range U[-a, a] of 'xavier' weights for n = 300. "
+        f"{UNIFORM_VARIANCE} The question asks for the standard deviation.")
 
 
-@exercise("predict-xavier-inputs", choice=_CHOICE)
-def _inputs(choice):
-    if _choice(choice, "abcd") != "b":
-        raise Hint("Var[z] = n Var[w] Var[x]. The rule's Var[w] cancels n, but not the inputs' "
-                   "own variance. Then take the square root.")
+_letter(__name__, "predict-xavier-inputs", "b", "abcd",
+        "Var[z] = n Var[w] Var[x]. The rule's Var[w] cancels n, but not the inputs' "
+        "own variance. Then take the square root.")
 
 
-@exercise("predict-xavier-depth", choice=_CHOICE)
-def _depth(choice):
-    if _choice(choice, "abcd") != "c":
-        raise Hint("A linear layer multiplies the variance by n Var[w]: work that out for 'xavier' "
-                   "weights, apply it 6 times, then take the square root for the standard "
-                   "deviation.")
+_letter(__name__, "predict-xavier-depth", "c", "abcd",
+        "A linear layer multiplies the variance by n Var[w]: work that out for 'xavier' "
+        "weights, apply it 6 times, then take the square root for the standard "
+        "deviation.")
 
 
-@exercise("predict-xavier-tanh", choice="your prediction: 'a', 'b' or 'c'")
-def _tanh(choice):
-    if _choice(choice, "abc") != "b":
-        raise Hint("How large can a tanh unit's output be, whatever its input? Start from what "
-                   "layer 1 outputs, then follow the layers after it.")
+_letter(__name__, "predict-xavier-tanh", "b", "abc",
+        "How large can a tanh unit's output be, whatever its input? Start from what "
+        "layer 1 outputs, then follow the layers after it.")
 
 
 @exercise("ex-xavier-conv", xavier_conv="your function xavier_conv(shape, rng)")
