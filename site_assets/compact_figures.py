@@ -4,8 +4,9 @@ matplotlib writes a figure as a full-colour PNG (about 70 KB for a chapter figur
 a few flat colours and their antialiased edges, so a 256-colour palette shows the same image in
 about a quarter of the bytes (the site's figures: 2.5 MB -> 0.7 MB). Used two ways:
 
-- as a Sphinx extension (listed in ``_config.yml``): when the build has finished, every PNG in
-  ``_images/`` and every figure inside the downloadable notebooks in ``_sources/`` is compacted;
+- as a Sphinx extension (listed in ``_config.yml``): when the build has finished, the pictures
+  no page names are dropped from ``_images/`` (:func:`drop_unused_images`), and every PNG there
+  and every figure inside the downloadable notebooks in ``_sources/`` is compacted;
 - as a script, on stored chapters (the repository and a reader's download get small too)::
 
       python site_assets/compact_figures.py chapters/*.ipynb          # rewrite in place
@@ -81,11 +82,34 @@ def compact_notebook(path: Path) -> int:
     return changed
 
 
+#: Files of a built site that can name a picture of ``_images/``.
+_NAMING = {".html", ".js", ".json", ".css", ".txt"}
+
+
+def drop_unused_images(site: Path) -> list[Path]:
+    """Delete the files directly in ``site/_images`` that no page or script of ``site`` names,
+    and return them. Sphinx never removes a picture it copied there: a figure that changed, or a
+    second build into the same folder (the stored-output build, then the README's), leaves the
+    old file behind, unreferenced but served and counted in the site's size."""
+    images = [p for p in sorted((Path(site) / "_images").glob("*")) if p.is_file()]
+    if not images:
+        return []
+    named = "\n".join(p.read_text(encoding="utf-8", errors="ignore")
+                      for p in Path(site).rglob("*")
+                      if p.suffix in _NAMING and p.is_file() and "_images" not in p.parts)
+    unused = [p for p in images if p.name not in named]
+    for p in unused:
+        p.unlink()
+    return unused
+
+
 def compact_site(app, exception) -> None:
-    """Sphinx ``build-finished`` handler: compact ``_images/*.png`` and ``_sources/**/*.ipynb``."""
+    """Sphinx ``build-finished`` handler: drop the pictures no page names, compact
+    ``_images/*.png`` and ``_sources/**/*.ipynb``."""
     if exception is not None or app.builder.format != "html":
         return
     out = Path(app.outdir)
+    drop_unused_images(out)
     for png in sorted((out / "_images").glob("*.png")):
         data = png.read_bytes()
         small = compact_png(data)

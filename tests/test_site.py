@@ -595,6 +595,15 @@ def test_first_paint_within_1_5_s_at_20_mbit(visits):
     assert _failures(visits, lambda rec: rec["first_paint"] if rec["first_paint"]["seconds"] >= FIRST_PAINT_S else None) == {}
 
 
+def test_every_picture_of_the_site_is_shown_somewhere(site):
+    """No leftover picture (an old figure, another build's) is served: compact_figures drops
+    what no page names."""
+    from site_assets.compact_figures import drop_unused_images
+
+    before = sorted(p.name for p in (site / "_images").iterdir() if p.is_file())
+    assert before and drop_unused_images(site) == []
+
+
 def test_the_site_fits_in_20_mb(site):
     total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
     assert total < 20e6, f"the built site is {total / 1e6:.1f} MB"
