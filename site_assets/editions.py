@@ -699,12 +699,13 @@ def _portable_code_cell(cell: dict) -> dict:
 # the command
 
 
-def chapters(root: Path = ROOT) -> list[Path]:
-    """The stored chapters (``chapters/*.ipynb``) that ``_toc.yml`` lists, in its order."""
+def toc_files(root: Path = ROOT) -> list[str]:
+    """Every file of ``_toc.yml`` (its root, then each ``file:``), as written there (no suffix),
+    in its order."""
     import yaml
 
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    files = []
+    files = [toc["root"]] if isinstance(toc.get("root"), str) else []
 
     def walk(node):
         if isinstance(node, dict):
@@ -717,8 +718,13 @@ def chapters(root: Path = ROOT) -> list[Path]:
                 walk(value)
 
     walk(toc)
+    return files
+
+
+def chapters(root: Path = ROOT) -> list[Path]:
+    """The stored chapters (``chapters/*.ipynb``) that ``_toc.yml`` lists, in its order."""
     found = []
-    for name in files:
+    for name in toc_files(root):
         path = root / name
         path = path if path.suffix else path.with_suffix(".ipynb")
         if path.suffix == ".ipynb" and path.is_file():

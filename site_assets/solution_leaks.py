@@ -37,6 +37,7 @@ if __name__ == "__main__" and not __package__:  # python site_assets/solution_le
     import _script
     _script.run_as_module(__file__)
 
+from .editions import toc_files  # noqa: E402
 from .notebooks import load, source  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,23 +46,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def toc_pages(root: Path) -> list[str]:
     """The book's markdown pages (``intro.md``, ``summary.md``, ...): the files of ``_toc.yml``
     that are not chapters. Their {only} blocks are edition wording."""
-    import yaml
+    return [f"{name}.md" for name in toc_files(root) if (root / f"{name}.md").is_file()]
 
-    found = []
 
-    def walk(node):
-        if isinstance(node, dict):
-            name = node.get("file") or node.get("root")
-            if isinstance(name, str) and (root / f"{name}.md").is_file():
-                found.append(f"{name}.md")
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8")))
-    return found
 #: Files whose text reaches the site although they are no page: the API reference's
 #: docstrings, the bibliography, the book's settings (title, footer). Not the self-checks
 #: (winit/book/checks): the site shows none of them, and they know the answers.

@@ -26,6 +26,12 @@ import sys
 from fractions import Fraction
 from pathlib import Path
 
+if __name__ == "__main__" and not __package__:  # python site_assets/summary_page.py ...
+    import _script
+    _script.run_as_module(__file__)
+
+from .editions import chapter_numbers  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "summary.md"
 PRACTICE = ROOT / "chapters" / "initialisation_in_practice.ipynb"
@@ -62,16 +68,6 @@ def _cells(path: Path) -> list[str]:
     nb = json.loads(path.read_text(encoding="utf-8"))
     return ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
             for c in nb["cells"] if c["cell_type"] == "markdown"]
-
-
-def chapter_numbers() -> dict[str, int]:
-    """{file stem: chapter number} of the numbered parts of `_toc.yml`, as the book numbers them."""
-    import yaml
-
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [entry["file"] for part in toc["parts"] if part.get("numbered")
-             for entry in part["chapters"]]
-    return {Path(file).name: k for k, file in enumerate(files, start=1)}
 
 
 def decision_tables() -> str:
