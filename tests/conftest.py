@@ -37,3 +37,18 @@ def playwright_api():
         require(f"{CHROMIUM} (apt-get install -y chromium)")
     with sync_playwright() as api:
         yield api
+
+
+@pytest.fixture(scope="module")
+def js_page(playwright_api):
+    """A blank page in headless Chromium with no network, for the explorers' module tests
+    (tests/_browser.py loads an explorer's ES module into it)."""
+    browser = playwright_api.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+    context = browser.new_context()
+    context.route("**/*", lambda route: route.abort())
+    page = context.new_page()
+    page.set_content("<!doctype html><html lang='en'><head><title>module test</title></head><body></body></html>")
+    try:
+        yield page
+    finally:
+        browser.close()

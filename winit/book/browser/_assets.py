@@ -1,0 +1,121 @@
+"""The explorers' front-end code: JavaScript files in ``js/``, assembled into one ES module.
+
+An anywidget module is imported from a Blob URL, so it cannot import files beside it: every
+explorer's ``_esm`` is one string holding all the code it runs. The files in ``js/`` are
+fragments of that one module. Each declares its functions and constants at top level (no
+``import``, no ``export``) and names what it offers in a first-line comment::
+
+    // @exports rng normal uniform
+
+:func:`esm` joins the shared fragments (``core.js``, ``plot.js``, ``ui.js``) and one kind's
+fragment (``scheme.js``, ``depth.js``, ``training.js``, which defines ``render``), then
+exports every name listed, and ``{render}`` as the default export that anywidget calls.
+The tests import the very string a widget carries, so what they check is what the reader runs.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from importlib import resources
+
+import anywidget
+
+SHARED = ("core.js", "plot.js", "ui.js")
+_EXPORTS = re.compile(r"\A// @exports((?: [A-Za-z_$][\w$]*)*)\n")
+
+
+def js_source(name):
+    """The text of one fragment in ``winit/book/browser/js/``.
+
+    Parameters
+    ----------
+    name : str
+        The file's name, for example ``"core.js"``.
+
+    Returns
+    -------
+    str
+        Its text.
+
+    Raises
+    ------
+    ValueError
+        If there is no such file, or its first line is not ``// @exports name ...``.
+    """
+    path = resources.files(__package__).joinpath("js", name)
+    if not name.endswith((".js", ".css")) or "/" in name or not path.is_file():
+        raise ValueError(f"name must be a file in winit/book/browser/js; got {name!r}")
+    text = path.read_text(encoding="utf-8")
+    if name.endswith(".js") and not _EXPORTS.match(text):
+        raise ValueError(f"{name} must start with a line '// @exports name ...'")
+    return text
+
+
+def _exports(text):
+    return _EXPORTS.match(text).group(1).split()
+
+
+@functools.cache
+def esm(kind=None):
+    """One ES module: the shared fragments, then ``js/<kind>.js``, with their exports.
+
+    Parameters
+    ----------
+    kind : str or None
+        ``"scheme"``, ``"depth"`` or ``"training"``: that explorer's module, whose default
+        export ``{render}`` anywidget calls. ``None``: the shared fragments only, for tests.
+
+    Returns
+    -------
+    str
+        The module's source.
+
+    Raises
+    ------
+    ValueError
+        If ``js/<kind>.js`` does not exist or does not export ``render``.
+    """
+    names = list(SHARED) + ([] if kind is None else [f"{kind}.js"])
+    texts = [js_source(name) for name in names]
+    exported = [name for text in texts for name in _exports(text)]
+    if len(set(exported)) != len(exported):
+        raise ValueError(f"two fragments export the same name: {sorted(exported)}")
+    parts = [f"// ---- {name}\n{text}" for name, text in zip(names, texts)]
+    parts.append(f"export {{ {', '.join(exported)} }};\n")
+    if kind is not None:
+        if "render" not in exported:
+            raise ValueError(f"{kind}.js must export render")
+        parts.append("export default { render };\n")
+    return "\n".join(parts)
+
+
+class BrowserExplorer(anywidget.AnyWidget):
+    """Base of the explorers: the module of ``kind``, the shared style sheet, a first picture.
+
+    A subclass sets ``kind`` and its traits, and may define ``first_state_png()`` returning
+    the PNG of its first state (drawn with matplotlib). The widget's output then carries that
+    picture beside the widget, for front ends that show outputs before the code runs.
+    """
+
+    kind = None
+
+    def __init_subclass__(cls, **kwargs):
+        if cls.__dict__.get("kind") is not None:
+            cls._esm = esm(cls.kind)
+            cls._css = js_source("explorer.css")
+        super().__init_subclass__(**kwargs)
+
+    def first_state_png(self):
+        """The PNG of the explorer's first state, or None (no picture)."""
+        return None
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is None:
+            return None
+        data, metadata = bundle
+        png = self.first_state_png()
+        if png is not None:
+            data = {**data, "image/png": png}
+        return data, metadata

@@ -1,0 +1,3 @@
+// @exports VERSION
+// Shared numerics: seeded generator, samplers, schemes, activations, network passes, theory.
+const VERSION = "0";

@@ -1,0 +1,2 @@
+// @exports
+// Drawing: SVG charts (axes, lines, histograms) and a canvas heat map.
