@@ -7,7 +7,7 @@ fragments of that one module. Each declares its functions and constants at top l
 
     // @exports rng normal uniform
 
-:func:`esm` joins the shared fragments (``core.js``, ``plot.js``, ``ui.js``) and one kind's
+:func:`esm` joins the shared fragments (``random.js``, ``net.js``, ``plot.js``, ``ui.js``) and one kind's
 fragment (``scheme.js``, ``depth.js``, ``training.js``, which defines ``render``), then
 exports every name listed, and ``{render}`` as the default export that anywidget calls.
 The tests import the very string a widget carries, so what they check is what the reader runs.
@@ -21,7 +21,7 @@ from importlib import resources
 
 import anywidget
 
-SHARED = ("core.js", "plot.js", "ui.js")
+SHARED = ("random.js", "net.js", "plot.js", "ui.js")
 _EXPORTS = re.compile(r"\A// @exports((?: [A-Za-z_$][\w$]*)*)\n")
 
 

@@ -1,3 +1,0 @@
-// @exports VERSION
-// Shared numerics: seeded generator, samplers, schemes, activations, network passes, theory.
-const VERSION = "0";

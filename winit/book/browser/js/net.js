@@ -1,0 +1,2 @@
+// @exports
+// Network passes, activations, layer statistics and the mean-field theory lines.

@@ -1,0 +1,2 @@
+// @exports
+// Seeded generator, samplers, initialisation schemes, the normal distribution.
