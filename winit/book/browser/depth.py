@@ -1,0 +1,490 @@
+"""The depth explorer: signals through a deep network at initialisation, computed in the page.
+
+:class:`DepthExplorer` is an anywidget whose front-end code (``js/depth.js`` on the shared
+fragments) draws the weights of ``depth`` square hidden layers of ``width`` units with a seeded
+generator, sends a batch of standard normal inputs forward and the gradient of a softmax
+cross-entropy (random labels, 10 classes) backward, and draws, layer by layer, the spread of
+the activations and of the gradients with the mean-field theory lines, and histograms of three
+layers' activations. Every setting redraws in the page, with no Python behind it.
+
+The Python side holds the settings (traits tagged ``setting=True``), hands the front end the
+data it needs (the quadrature rule of :mod:`winit.meanfield`, the limits, the labels), and
+draws the first state with numpy and matplotlib (:func:`depth_signals`,
+:func:`draw_depth_signals`) for front ends that show outputs before the code runs.
+
+The theory lines are those of the mean-field picture (:mod:`winit.meanfield`; Poole et al.
+2016, Schoenholz et al. 2017 section 4). With :math:`\\sigma_w^2` the fan-in times the
+weights' variance and :math:`\\sigma_b^2` the biases' variance, the pre-activations of layer
+:math:`l` have variance :math:`q_l`, with :math:`q_1 = \\sigma_w^2 + \\sigma_b^2` (standard
+normal inputs) and :math:`q_{l+1} = \\sigma_w^2 E[\\phi(\\sqrt{q_l} z)^2] + \\sigma_b^2` (the
+length map); the activations' spread is :math:`\\sqrt{E[\\phi^2] - E[\\phi]^2}` at
+:math:`q_l`. Going back, the gradient's mean square changes from layer :math:`l + 1` to
+:math:`l` by :math:`\\chi_1(q_l) = \\sigma_w^2 E[\\phi'(\\sqrt{q_l} z)^2]`: the line starts at
+the last hidden layer's measured spread (what the loss and the output layer give it).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import NamedTuple
+
+import numpy as np
+import traitlets
+
+from ... import meanfield
+from ..._numerics import std as _std
+from ..._validation import check_choice, check_count, check_real
+from ._assets import BrowserExplorer
+
+__all__ = ["ACTIVATIONS", "INITS", "DepthExplorer", "DepthSignals", "depth_signals",
+           "draw_depth_signals", "sigma_w2", "theory_lines"]
+
+#: The activations offered, in the order of the menu, with their labels.
+ACTIVATIONS = {"tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU",
+               "sigmoid": "sigmoid", "gelu": "GELU", "linear": "linear"}
+
+#: The initialisations offered, by the names of :data:`winit.schemes.SCALINGS` (and
+#: ``"orthogonal"``), with their labels. One entry per variance and shape that the
+#: explorer can tell apart: every hidden layer is square (n = m), so Keras's
+#: ``glorot_uniform`` is ``normalized_xavier`` itself, and ``he_uniform``,
+#: ``he_normal`` (truncated), ``lecun_uniform``, ``lecun_normal`` and ``glorot_normal``
+#: only change the shape of a distribution whose variance ``he`` or ``lecun`` already
+#: has; after one layer the sums are Gaussian whatever that shape, so the lines would
+#: be the same.
+INITS = {"xavier": "U[±1/√n] (tutorial's xavier)",
+         "normalized_xavier": "U[±√6/√(n+m)] (Glorot, normalized xavier)",
+         "lecun": "N(0, 1/n) (LeCun)",
+         "he": "N(0, 2/n) (He)",
+         "orthogonal": "orthogonal (QR of a Gaussian)"}
+
+#: The settings' ranges: (low, high).
+DEPTH_RANGE = (1, 100)
+WIDTH_RANGE = (10, 1000)
+GAIN_RANGE = (0.1, 10.0)
+BIAS_RANGE = (0.0, 1.0)
+#: Seeds are those of the page's generator (random.js: 0 <= seed < 2**32).
+SEED_HIGH = 2 ** 32 - 1
+
+#: Inputs sent through the network at once (the page's forward and backward pass cost
+#: batch x depth x width**2 multiply-adds each).
+BATCH = 8
+#: Classes of the output layer (random labels), as in :func:`winit.book.explorers.depth_view`.
+CLASSES = 10
+#: The most weights the page keeps in memory (float64): beyond, it draws each layer's
+#: weights again for the backward pass from the layer's own seed.
+MAX_FLOATS = 60_000_000
+#: The most work (depth x width**3 multiply-adds) the page spends on orthogonal weights
+#: (a QR factorisation per layer); beyond, it says to choose fewer or narrower layers.
+MAX_ORTHOGONAL_WORK = 2_000_000_000
+#: The verdict's bands (:func:`winit.book.explorers._verdict`).
+LEVEL_BAND = 2.0
+EXTREME_BAND = 100.0
+
+
+def _check_seed(seed):
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"seed must be an integer (the page generator's seed); got {seed!r} "
+                        f"of type {type(seed).__name__}")
+    if not 0 <= seed <= SEED_HIGH:
+        raise ValueError(f"seed must be an integer in [0, 2**32) (the page generator's seed); "
+                         f"got {seed!r}")
+    return int(seed)
+
+
+def _check_settings(depth, width, activation, init, gain, bias_std, seed):
+    """The settings, checked: ValueError/TypeError naming the argument."""
+    depth = check_count(depth, "depth", "the number of hidden layers", high=DEPTH_RANGE[1])
+    width = check_count(width, "width", "the units per hidden layer", low=WIDTH_RANGE[0],
+                        high=WIDTH_RANGE[1])
+    activation = check_choice(activation, "activation", tuple(ACTIVATIONS))
+    init = check_choice(init, "init", tuple(INITS))
+    gain = check_real(gain, "gain", "the factor on the scheme's weights", low=GAIN_RANGE[0],
+                      high=GAIN_RANGE[1])
+    bias_std = check_real(bias_std, "bias_std", "the biases' standard deviation",
+                          low=BIAS_RANGE[0], high=BIAS_RANGE[1])
+    return depth, width, activation, init, gain, bias_std, _check_seed(seed)
+
+
+def sigma_w2(init, width, gain=1.0):
+    """:math:`\\sigma_w^2`, the fan-in times the weights' variance, of a square hidden layer.
+
+    Parameters
+    ----------
+    init : str
+        One of :data:`INITS`.
+    width : int
+        The layer's units (its fan-in and fan-out).
+    gain : float, default 1.0
+        The factor on the weights.
+
+    Returns
+    -------
+    float
+        ``gain**2 * width * scheme_std(init, width, width)**2``: ``gain**2 / 3`` for
+        ``"xavier"``, ``gain**2`` for ``"normalized_xavier"``, ``"lecun"`` and
+        ``"orthogonal"``, ``2 gain**2`` for ``"he"``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If an argument is not one of the explorer's settings.
+
+    Examples
+    --------
+    >>> from winit.book.browser.depth import sigma_w2
+    >>> round(sigma_w2("xavier", 100), 12), sigma_w2("he", 100, 0.5), sigma_w2("orthogonal", 10)
+    (0.333333333333, 0.5, 1.0)
+    """
+    from ...schemes import scheme_std
+
+    init = check_choice(init, "init", tuple(INITS))
+    width = check_count(width, "width", "the units per hidden layer")
+    gain = check_real(gain, "gain", "the factor on the scheme's weights", positive=True)
+    if init == "orthogonal":  # W.T W = gain**2 I: each weight has variance gain**2 / n
+        return gain * gain
+    return gain * gain * width * scheme_std(init, width, width) ** 2
+
+
+def theory_lines(depth, activation, sigma_w2, sigma_b2=0.0, grad_last=1.0):
+    """The mean-field lines of the activations' and the gradients' spread, layer by layer.
+
+    Parameters
+    ----------
+    depth : int
+        Hidden layers.
+    activation : str
+        One of :data:`ACTIVATIONS`.
+    sigma_w2 : float
+        Fan-in times the weights' variance (:func:`sigma_w2`), positive.
+    sigma_b2 : float, default 0.0
+        The biases' variance.
+    grad_last : float, default 1.0
+        The gradients' spread at the last hidden layer, where the line starts.
+
+    Returns
+    -------
+    q, act, grad : numpy.ndarray, each of shape (depth,)
+        The pre-activations' variance :math:`q_l` (from :math:`q_1 = \\sigma_w^2 +
+        \\sigma_b^2`, unit inputs, by :func:`winit.meanfield.length_map`), the
+        activations' standard deviation :math:`\\sqrt{E[\\phi^2] - E[\\phi]^2}` at
+        :math:`q_l`, and the gradients' root mean square, ``grad_last`` at the last layer
+        and times :math:`\\sqrt{\\chi_1(q_l)}` (:func:`winit.meanfield.chi_1` at ``q``)
+        from layer :math:`l + 1` down to :math:`l`. Where a value leaves float64's range
+        the lines hold NaN from there on.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If an argument is out of range.
+
+    Examples
+    --------
+    >>> from winit.book.browser.depth import theory_lines
+    >>> q, act, grad = theory_lines(3, "relu", 2.0, 0.0, grad_last=1.0)
+    >>> q.round(12).tolist(), grad.round(12).tolist()
+    ([2.0, 2.0, 2.0], [1.0, 1.0, 1.0])
+    """
+    depth = check_count(depth, "depth", "the number of hidden layers")
+    activation = check_choice(activation, "activation", tuple(ACTIVATIONS))
+    sigma_w2 = check_real(sigma_w2, "sigma_w2", "the weights' variance times the fan-in",
+                          positive=True)
+    sigma_b2 = check_real(sigma_b2, "sigma_b2", "the biases' variance", nonnegative=True)
+    grad_last = check_real(grad_last, "grad_last", "the last layer's gradient spread",
+                           positive=True)
+    from ...activations import get
+
+    phi = get(activation).function
+    q = np.full(depth, np.nan)
+    act = np.full(depth, np.nan)
+    grad = np.full(depth, np.nan)
+    try:
+        q[0] = sigma_w2 + sigma_b2
+        for l in range(1, depth):
+            q[l] = meanfield.length_map(q[l - 1], sigma_w2, sigma_b2, activation)
+    except ValueError:  # the length map overflowed or underflowed: the line stops there
+        pass
+    for l in range(depth):
+        if not np.isfinite(q[l]):
+            break
+        scale = math.sqrt(max(q[l], 1.0))  # phi / scale: its square cannot overflow
+        mean = meanfield.expect(lambda u: phi(u) / scale, q[l])
+        second = meanfield.expect(lambda u: (phi(u) / scale) ** 2, q[l])
+        act[l] = scale * math.sqrt(max(second - mean * mean, 0.0))
+    grad[-1] = grad_last
+    for l in range(depth - 2, -1, -1):
+        if not np.isfinite(q[l]):
+            break
+        try:
+            factor = meanfield.chi_1(sigma_w2, sigma_b2, activation, q=q[l])
+        except ValueError:
+            break
+        value = grad[l + 1] * math.sqrt(factor)
+        if not 0.0 < value < math.inf:
+            break
+        grad[l] = value
+    return q, act, grad
+
+
+class DepthSignals(NamedTuple):
+    """One forward and backward pass through a deep network, summarised layer by layer."""
+
+    depth: int
+    width: int
+    activation: str
+    init: str
+    gain: float
+    bias_std: float
+    activation_std: np.ndarray  # (depth,): numpy's std of each hidden layer's activations
+    gradient_std: np.ndarray  # (depth,): of dL/dz, times the batch (one input's gradient)
+    theory_act: np.ndarray  # (depth,): theory_lines
+    theory_grad: np.ndarray
+    samples: dict  # layer number -> that layer's activations (batch x width values)
+    status: str  # as winit.book.explorers._verdict
+    message: str
+
+
+def depth_signals(depth, width, activation, init, *, gain=1.0, bias_std=0.0, seed=0,
+                  batch=BATCH, layer=None):
+    """What the explorer shows for one setting, computed with numpy and :mod:`winit.networks`.
+
+    The inputs are ``batch`` standard normal vectors, the labels random among
+    :data:`CLASSES` classes, the weights drawn by the scheme ``init`` times ``gain``
+    (biases :math:`N(0, \\text{bias\\_std}^2)`), the hidden layers ``width`` units wide and
+    the output layer :data:`CLASSES` wide, linear, under a softmax cross-entropy. The
+    statistics are those of :func:`winit.book.explorers.depth_view`; the generator is
+    numpy's, so the numbers are the page's in distribution, not draw for draw.
+
+    Parameters
+    ----------
+    depth, width, activation, init, gain, bias_std, seed
+        The explorer's settings (:class:`DepthExplorer`).
+    batch : int, default :data:`BATCH`
+        Inputs.
+    layer : int, optional
+        The middle histogram's layer (clipped to ``depth``); by default the middle layer.
+
+    Returns
+    -------
+    DepthSignals
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a setting is out of the explorer's range.
+
+    Examples
+    --------
+    >>> from winit.book.browser.depth import depth_signals
+    >>> s = depth_signals(5, 100, "relu", "he", seed=0)
+    >>> s.activation_std.shape, sorted(s.samples), s.status
+    ((5,), [1, 3, 5], 'level')
+    """
+    from ...networks import backward, forward, init_weights
+    from ...schemes import SCALINGS, orthogonal, scheme_rule
+    from ..explorers import _blas_threads, _verdict
+
+    depth, width, activation, init, gain, bias_std, seed = _check_settings(
+        depth, width, activation, init, gain, bias_std, seed)
+    batch = check_count(batch, "batch", "the number of inputs")
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((batch, width))
+    y = rng.integers(0, CLASSES, size=batch)
+    sizes = [width] * (depth + 1) + [CLASSES]
+    if init == "orthogonal":
+        params = init_weights(sizes, sampler=lambda i, o, r: orthogonal((i, o), gain, rng=r),
+                              rng=rng)
+    else:
+        rule, distribution = scheme_rule(init)
+        assert SCALINGS[init][2] == distribution in ("uniform", "normal")
+        params = init_weights(sizes, std=lambda i, o: gain * rule(i, o),
+                              distribution=distribution, rng=rng)
+    if bias_std > 0:
+        params = [(w, rng.normal(0.0, bias_std, size=w.shape[1])) for w, _ in params]
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"), _blas_threads(width):
+        rec = forward(params, x, activation)
+        grads = backward(params, rec, y)
+        acts = rec.activations
+        act_std = np.array([_std(a) for a in acts])
+        grad_std = np.array([_std(g) for g in grads.grad_pre_activations[:-1]]) * batch
+    if not rec.finite:
+        grad_std = np.full(depth, np.nan)
+    status, message = _verdict(act_std, grad_std)
+    anchor = grad_std[-1]
+    _, theory_act, theory_grad = theory_lines(
+        depth, activation, sigma_w2(init, width, gain), bias_std ** 2,
+        anchor if 0 < anchor < math.inf else 1.0)
+    if not 0 < anchor < math.inf:
+        theory_grad[:] = np.nan
+    middle = (depth + 1) // 2 if layer is None else min(check_count(layer, "layer", "a hidden layer"),
+                                                       depth)
+    samples = {k: acts[k - 1].ravel().copy() for k in sorted({1, middle, depth})}
+    return DepthSignals(depth, width, activation, init, gain, bias_std, act_std, grad_std,
+                        theory_act, theory_grad, samples, status, message)
+
+
+def draw_depth_signals(signals):
+    """Draw :class:`DepthSignals` as the explorer does: the spreads by layer (log scale) with
+    the theory lines dashed, and below them the three layers' histograms; returns the figure
+    (5 inches wide)."""
+    import textwrap
+
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    from ..explorers import (_STYLE, _autoscale, _autoscale_log, _figure, _log_ticks,
+                             _update_samples, STD_FLOOR)
+
+    s = signals
+    title = textwrap.fill(f"{s.depth} layers of {s.width} {ACTIVATIONS[s.activation]} units, "
+                          f"{INITS[s.init]}, gain {s.gain:.3g}, bias std {s.bias_std:.3g}", 56)
+    message = "\n".join(textwrap.fill(line, 56) for line in s.message.split("\n"))
+    text = f"{title}\n{message}"
+    lines = text.count("\n") + 1
+    height = 0.6 + 2.3 + 0.95 + 2.5 + 0.4 + 0.19 * lines
+    fig, (ax_std, ax_hist) = _figure(5.0, height, ((0.95, 3.85, 3.9, 2.5), (0.95, 0.6, 3.9, 2.3)))
+    layers = np.arange(1, s.depth + 1)
+    marker = "o" if s.depth <= 20 else "None"
+    extent = []
+    with plt.rc_context(_STYLE):
+        fig.suptitle(text, y=1 - 0.08 / height, va="top")
+        for values, theory, label, color in (
+                (s.activation_std, s.theory_act, "activations h", "C0"),
+                (s.gradient_std, s.theory_grad, "gradients ∂L/∂z", "C3")):
+            shown = np.where(np.isfinite(values), np.maximum(values, STD_FLOOR), np.nan)
+            ax_std.semilogy(layers, shown, marker=marker, markersize=4, color=color, label=label)
+            ax_std.semilogy(layers, theory, "--", color=color, linewidth=1, label="theory")
+            extent += [v for v in shown if v == v] + [v for v in theory if v == v and v > 0]
+        ax_std.xaxis.set_major_locator(MaxNLocator(integer=True))
+        _log_ticks(ax_std.yaxis)
+        ax_std.set(xlabel="hidden layer", ylabel="standard deviation",
+                   title="Spread by layer (log scale), theory dashed")
+        ax_std.legend(ncols=2)
+        _autoscale_log(ax_std, extent)
+        hists = [ax_hist.stairs(np.zeros(50), np.linspace(-1.0, 1.0, 51), color=f"C{i}")
+                 for i in range(3)]
+        with np.errstate(over="ignore", invalid="ignore"):
+            normalise = _update_samples(ax_hist, hists, s.samples)
+        _autoscale(ax_hist)
+        ax_hist.xaxis.set_major_locator(MaxNLocator(nbins=5))
+        ax_hist.set(xlabel="activation value", ylabel="density",
+                    title="Three layers' activations, each / its std" if normalise
+                    else "Three layers' activations")
+        ax_hist.legend(handles=[h for h in hists if h.axes is not None])
+    return fig
+
+
+def _meanfield_rule():
+    """The quadrature of :func:`winit.meanfield.expect`, for the page: the Gauss-Legendre
+    nodes and weights of one panel on [-1, 1], the panel edges on the Gaussian's scale, the
+    doublings' bounds, and the rule for q <= 1 (nodes z and weights w, Gaussian included)."""
+    x, w = meanfield._nodes(meanfield.N_POINTS)
+    z, wz = meanfield._rule_small_q(meanfield.N_POINTS)
+    return {"legendre_x": x.tolist(), "legendre_w": w.tolist(),
+            "gauss_edges": meanfield._GAUSS_EDGES.tolist(), "z_max": meanfield._Z_MAX,
+            "nodes": z.tolist(), "weights": wz.tolist()}
+
+
+class DepthExplorer(BrowserExplorer):
+    """The depth explorer: any depth, width, activation, initialisation, gain and bias spread.
+
+    The page draws the network's weights, runs one forward and one backward pass and draws
+    the spread of each hidden layer's activations and gradients (log scale) with the
+    mean-field theory lines, and histograms of the first, a chosen and the last layer's
+    activations; a sentence below says the verdict (a screen reader reads it as it changes).
+
+    Parameters
+    ----------
+    depth : int, default 5
+        Hidden layers, 1 to 100.
+    width : int, default 100
+        Units per hidden layer, 10 to 1,000.
+    activation : str, default "tanh"
+        One of :data:`ACTIVATIONS`.
+    init : str, default "xavier"
+        One of :data:`INITS`.
+    gain : float, default 1.0
+        Factor on the weights, 0.1 to 10.
+    bias_std : float, default 0.0
+        Standard deviation of the biases, 0 to 1.
+    seed : int, default 0
+        Seed of the page's generator (0 to 2**32 - 1).
+    layer : int or None, default None
+        The hidden layer whose histogram is shown between the first and the last (at most
+        100; beyond ``depth``, the last); None: the middle one.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a setting is out of range (the message names it).
+
+    Examples
+    --------
+    >>> from winit.book.browser.depth import DepthExplorer
+    >>> DepthExplorer(depth=17, activation="relu", init="he")
+    DepthExplorer(activation='relu', bias_std=0.0, depth=17, gain=1.0, init='he', layer=None, seed=0, width=100)
+    """
+
+    kind = "depth"
+
+    depth = traitlets.Int(5).tag(sync=True, setting=True)
+    width = traitlets.Int(100).tag(sync=True, setting=True)
+    activation = traitlets.Unicode("tanh").tag(sync=True, setting=True)
+    init = traitlets.Unicode("xavier").tag(sync=True, setting=True)
+    gain = traitlets.Float(1.0).tag(sync=True, setting=True)
+    bias_std = traitlets.Float(0.0).tag(sync=True, setting=True)
+    seed = traitlets.Int(0).tag(sync=True, setting=True)
+    layer = traitlets.Int(None, allow_none=True).tag(sync=True, setting=True)
+
+    #: What the page needs besides the settings (not the reader's to change).
+    batch = traitlets.Int(BATCH).tag(sync=True)
+    limits = traitlets.Dict().tag(sync=True)
+    choices = traitlets.Dict().tag(sync=True)
+    quadrature = traitlets.Dict().tag(sync=True)
+
+    def __init__(self, *, depth=5, width=100, activation="tanh", init="xavier", gain=1.0,
+                 bias_std=0.0, seed=0, layer=None, **kwargs):
+        depth, width, activation, init, gain, bias_std, seed = _check_settings(
+            depth, width, activation, init, gain, bias_std, seed)
+        layer = self._check_layer(layer)
+        super().__init__(depth=depth, width=width, activation=activation, init=init, gain=gain,
+                         bias_std=bias_std, seed=seed, layer=layer, **kwargs)
+        self.limits = {"depth": list(DEPTH_RANGE), "width": list(WIDTH_RANGE),
+                       "gain": list(GAIN_RANGE), "bias_std": list(BIAS_RANGE),
+                       "classes": CLASSES, "max_floats": MAX_FLOATS,
+                       "max_orthogonal_work": MAX_ORTHOGONAL_WORK,
+                       "level_band": LEVEL_BAND, "extreme_band": EXTREME_BAND}
+        self.choices = {"activation": [[k, v] for k, v in ACTIVATIONS.items()],
+                        "init": [[k, v] for k, v in INITS.items()]}
+        self.quadrature = _meanfield_rule()
+
+    @staticmethod
+    def _check_layer(layer):
+        if layer is None:
+            return None
+        return check_count(layer, "layer", "a hidden layer whose histogram is shown",
+                           high=DEPTH_RANGE[1])
+
+    @traitlets.validate("depth", "width", "activation", "init", "gain", "bias_std", "seed",
+                        "layer")
+    def _validate(self, proposal):
+        name, value = proposal["trait"].name, proposal["value"]
+        if name == "layer":
+            return self._check_layer(value)
+        settings = {k: getattr(self, k) for k in
+                    ("depth", "width", "activation", "init", "gain", "bias_std", "seed")}
+        settings[name] = value
+        return _check_settings(**settings)[list(settings).index(name)]
+
+    def signals(self):
+        """:func:`depth_signals` of the current settings."""
+        return depth_signals(self.depth, self.width, self.activation, self.init, gain=self.gain,
+                             bias_std=self.bias_std, seed=self.seed, batch=self.batch,
+                             layer=self.layer)
+
+    def first_state_png(self):
+        """The PNG of the current settings drawn by numpy and matplotlib
+        (:func:`draw_depth_signals`)."""
+        from ..explorers import figure_png
+
+        return figure_png(draw_depth_signals(self.signals()))
