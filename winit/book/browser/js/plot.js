@@ -23,7 +23,7 @@ function _plot_num(v, step) {
   if (a >= 1e5 || a < 1e-3) return v.toExponential(Math.max(0, Math.min(6, Math.round(Math.log10(a / step))))).replace(/\.?0+e/, "e").replace("e+", "e");
   return String(+v.toFixed(Math.max(0, Math.min(12, -Math.floor(Math.log10(step) + 1e-9)))));
 }
-const _plot_pow = (k) => (k >= -2 && k <= 3 ? String(+Math.pow(10, k).toFixed(2)) : "10" + String(k).replace(/./g, (c) => _plot_SUP[c]));
+const _plot_pow = (k) => (k >= -3 && k <= 3 ? String(+Math.pow(10, k).toFixed(3)) : "10" + String(k).replace(/./g, (c) => _plot_SUP[c]));
 
 // One axis: range (auto from data, padded), ticks and the map from data to pixels [p0, p1].
 function _plot_axis(opt, data, p0, p1, count) {
@@ -39,10 +39,10 @@ function _plot_axis(opt, data, p0, p1, count) {
   if (log && b - a >= 1 && !ok(opt.min) && !ok(opt.max)) { a = Math.floor(a); b = Math.ceil(b); }  // whole decades
   if (!log && !ok(opt.min) && !ok(opt.max)) { const s = _plot_step(b - a, count); a = Math.floor(a / s) * s; b = Math.ceil(b / s) * s; }
   if (log && b - a >= 1) {  // whole decades, every 1, 2, 5, 10, ... decades
-    const s = Math.max(1, _plot_step(b - a, count));
-    for (let k = Math.ceil(a / s) * s; k <= b + 1e-9; k += s) ticks.push([k, null]);
+    const s = Math.max(1, _plot_step(b - a, count + 2)), k0 = Math.ceil(a - 1e-9);
+    for (let k = s > 1 && ok(opt.min) ? k0 : Math.ceil(a / s) * s; k <= b + 1e-9; k += s) ticks.push([k, null]);
     const exps = ticks.map((t) => t[0]);
-    const plain = exps.every((k) => k >= -2 && k <= 3);
+    const plain = exps.every((k) => k >= -3 && k <= 3);
     for (const t of ticks) t[1] = plain ? _plot_pow(t[0]) : "10" + String(t[0]).replace(/./g, (c) => _plot_SUP[c]);
     if (s === 1 && b - a <= 8) for (let k = Math.floor(a); k < b; k++)
       for (let m = 2; m < 10; m++) { const u = k + Math.log10(m); if (u > a && u < b) minor.push(u); }
@@ -146,7 +146,8 @@ function svgChart(container, spec) {
   }
   // Y first (its tick labels set the left margin), then X.
   const bottom = H - (xo.label ? 40 : 24);
-  const Y = _plot_axis(yo, yd, bottom, top + 4, Math.max(2, Math.floor((bottom - top) / 45)));
+  top += 4;
+  const Y = _plot_axis(yo, yd, bottom, top, Math.max(2, Math.floor((bottom - top) / 45)));
   const lw = Math.max(...Y.ticks.map((t) => t[1].length), 1) * fs * 0.6;
   const left = Math.ceil(lw + (yo.label ? 28 : 10)), right = W - 14;
   const X = _plot_axis(xo, xd, left, right, Math.max(2, Math.floor((right - left) / 75)));
