@@ -23,7 +23,6 @@ function _plot_num(v, step) {
   if (a >= 1e5 || a < 1e-3) return v.toExponential(Math.max(0, Math.min(6, Math.round(Math.log10(a / step))))).replace(/\.?0+e/, "e").replace("e+", "e");
   return String(+v.toFixed(Math.max(0, Math.min(12, -Math.floor(Math.log10(step) + 1e-9)))));
 }
-const _plot_pow = (k) => (k >= -3 && k <= 3 ? String(+Math.pow(10, k).toFixed(3)) : "10" + String(k).replace(/./g, (c) => _plot_SUP[c]));
 
 // One axis: range (auto from data, padded), ticks and the map from data to pixels [p0, p1].
 function _plot_axis(opt, data, p0, p1, count) {
@@ -35,24 +34,22 @@ function _plot_axis(opt, data, p0, p1, count) {
   if (!(lo <= hi)) { lo = log ? 1 : 0; hi = log ? 10 : 1; }
   let a = log ? Math.log10(lo) : lo, b = log ? Math.log10(hi) : hi;
   if (a === b) { const d = log ? 0.5 : Math.abs(a) * 0.1 || 1; a -= d; b += d; }
-  const ticks = [], minor = [];
-  if (log && b - a >= 1 && !ok(opt.min) && !ok(opt.max)) { a = Math.floor(a); b = Math.ceil(b); }  // whole decades
-  if (!log && !ok(opt.min) && !ok(opt.max)) { const s = _plot_step(b - a, count); a = Math.floor(a / s) * s; b = Math.ceil(b / s) * s; }
+  const ticks = [], minor = [], auto = !ok(opt.min) && !ok(opt.max);
   if (log && b - a >= 1) {  // whole decades, every 1, 2, 5, 10, ... decades
-    const s = Math.max(1, _plot_step(b - a, count + 2)), k0 = Math.ceil(a - 1e-9);
-    for (let k = s > 1 && ok(opt.min) ? k0 : Math.ceil(a / s) * s; k <= b + 1e-9; k += s) ticks.push([k, null]);
-    const exps = ticks.map((t) => t[0]);
-    const plain = exps.every((k) => k >= -3 && k <= 3);
-    for (const t of ticks) t[1] = plain ? _plot_pow(t[0]) : "10" + String(t[0]).replace(/./g, (c) => _plot_SUP[c]);
-    if (s === 1 && b - a <= 8) for (let k = Math.floor(a); k < b; k++)
+    if (auto) { a = Math.floor(a); b = Math.ceil(b); }
+    const s = Math.max(1, _plot_step(b - a, count + 2));
+    for (let k = auto ? Math.ceil(a / s) * s : Math.ceil(a - 1e-9); k <= b + 1e-9; k += s) ticks.push([k]);
+    const plain = ticks.every((t) => t[0] >= -3 && t[0] <= 3);
+    for (const t of ticks) t[1] = plain ? String(+Math.pow(10, t[0]).toFixed(3)) : "10" + String(t[0]).replace(/./g, (c) => _plot_SUP[c]);
+    if (s === 1 && b - a <= 8) for (let k = Math.floor(a); k < b; k++)  // unlabelled 2..9 x 10^k
       for (let m = 2; m < 10; m++) { const u = k + Math.log10(m); if (u > a && u < b) minor.push(u); }
-  } else {  // linear ticks (on a log axis under one decade: 1-2-5 steps between the ends)
-    const lv = log ? lo : a, hv = log ? hi : b;
-    const s = _plot_step((hv - lv) || Math.abs(lv) || 1, log ? Math.max(2, count) : count);
-    for (let i = Math.ceil(lv / s); i * s <= hv * (1 + 1e-12) + s * 1e-9; i++) {
-      const v = i * s;
-      if (ticks.length > 50) break;
-      ticks.push([log ? Math.log10(v) : v, _plot_num(Math.abs(v) < s * 1e-9 ? 0 : v, s)]);
+  } else {  // 1-2-5 steps (on a log axis under one decade too, between its ends)
+    let lv = log ? 10 ** a : a, hv = log ? 10 ** b : b;
+    const s = _plot_step(hv / 2 - lv / 2, (log ? Math.max(4, count) : count) / 2);
+    if (auto && !log) { a = lv = Math.floor(lv / s) * s; b = hv = Math.ceil(hv / s) * s; }
+    for (let i = Math.ceil(lv / s - 1e-9); i * s <= hv + s * 1e-9 && ticks.length < 50; i++) {
+      const v = Math.abs(i * s) < s * 1e-9 ? 0 : i * s;
+      ticks.push([log ? Math.log10(v) : v, _plot_num(v, s)]);
     }
   }
   const half = b / 2 - a / 2, at = (u) => p0 + ((u / 2 - a / 2) / half) * (p1 - p0);  // halves: no overflow
