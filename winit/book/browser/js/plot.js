@@ -4,8 +4,7 @@
 
 const _plot_NS = "http://www.w3.org/2000/svg";
 const _plot_COLORS = ["#0072b2", "#c8510d", "#00805f", "#a4487f", "#7a5c00", "#4b5563"];
-const _plot_SUP = { "-": "\u207b", 0: "\u2070", 1: "\u00b9", 2: "\u00b2", 3: "\u00b3", 4: "\u2074",
-  5: "\u2075", 6: "\u2076", 7: "\u2077", 8: "\u2078", 9: "\u2079" };
+const _plot_sup = (k) => "10" + String(k).replace(/./g, (c) => "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"["-0123456789".indexOf(c)]);  // 10^k
 const _plot_esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 const _plot_r = (v) => Math.round(v * 10) / 10;  // pixel coordinates to 0.1 px
 
@@ -40,7 +39,7 @@ function _plot_axis(opt, data, p0, p1, count) {
     const s = Math.max(1, _plot_step(b - a, count + 2));
     for (let k = auto ? Math.ceil(a / s) * s : Math.ceil(a - 1e-9); k <= b + 1e-9; k += s) ticks.push([k]);
     const plain = ticks.every((t) => t[0] >= -3 && t[0] <= 3);
-    for (const t of ticks) t[1] = plain ? String(+Math.pow(10, t[0]).toFixed(3)) : "10" + String(t[0]).replace(/./g, (c) => _plot_SUP[c]);
+    for (const t of ticks) t[1] = plain ? String(+Math.pow(10, t[0]).toFixed(3)) : _plot_sup(t[0]);
     if (s === 1 && b - a <= 8) for (let k = Math.floor(a); k < b; k++)  // unlabelled 2..9 x 10^k
       for (let m = 2; m < 10; m++) { const u = k + Math.log10(m); if (u > a && u < b) minor.push(u); }
   } else {  // 1-2-5 steps (on a log axis under one decade too, between its ends)
