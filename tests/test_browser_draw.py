@@ -207,6 +207,23 @@ def test_log_slider_takes_exact_integers_and_round_trips(page):
     page.keyboard.press("End")
     assert page.evaluate("window.ctl.get()") == 1000
     page.evaluate("document.querySelector('#box').remove()")
+    with pytest.raises(Exception, match="min > 0"):
+        page.evaluate("M.slider(document.body, { label: 'n', min: 0, max: 10, log: true })")
+
+
+@pytest.mark.parametrize("xaxis", [{"log": True}, {"min": 0, "max": 1234567}, {"min": -0.0031, "max": 0.0047}])
+def test_ticks_at_phone_width_are_full_size_and_apart(page, xaxis):
+    out = page.evaluate("""(x) => {
+      const d = document.createElement("div"); d.style.width = "340px"; document.body.appendChild(d);
+      const r = M.svgChart(d, { x, y: { log: true }, series: [{ xs: [1e-300, 1e-5, 1e300], ys: [1e-300, 0.5, 1e300] }] });
+      const boxes = [...r.svg.querySelectorAll(".wx-ticks text")].map((t) => t.getBoundingClientRect())
+        .filter((b) => Math.abs(b.top - boxes0(r)) < 2);
+      function boxes0(r) { return Math.max(...[...r.svg.querySelectorAll(".wx-ticks text")].map((t) => t.getBoundingClientRect().top)); }
+      const out = { n: boxes.length, gaps: boxes.slice(1).map((b, i) => b.left - boxes[i].right),
+        height: r.svg.querySelector(".wx-ticks text").getBoundingClientRect().height, width: r.svg.getBoundingClientRect().width };
+      d.remove(); return out; }""", xaxis)
+    assert out["width"] == 340 and out["height"] >= 12  # 12 px text at a 1:1 scale
+    assert out["n"] >= 2 and min(out["gaps"]) > 2
 
 
 def test_select_button_say_and_bind_with_a_model(page):

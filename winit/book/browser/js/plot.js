@@ -43,12 +43,15 @@ function _plot_axis(opt, data, p0, p1, count) {
     if (s === 1 && b - a <= 8) for (let k = Math.floor(a); k < b; k++)  // unlabelled 2..9 x 10^k
       for (let m = 2; m < 10; m++) { const u = k + Math.log10(m); if (u > a && u < b) minor.push(u); }
   } else {  // 1-2-5 steps (on a log axis under one decade too, between its ends)
-    let lv = log ? 10 ** a : a, hv = log ? 10 ** b : b;
-    const s = _plot_step(hv / 2 - lv / 2, (log ? Math.max(4, count) : count) / 2);
-    if (auto && !log) { a = lv = Math.floor(lv / s) * s; b = hv = Math.ceil(hv / s) * s; }
-    for (let i = Math.ceil(lv / s - 1e-9); i * s <= hv + s * 1e-9 && ticks.length < 50; i++) {
-      const v = Math.abs(i * s) < s * 1e-9 ? 0 : i * s;
-      ticks.push([log ? Math.log10(v) : v, _plot_num(v, s)]);
+    let lv = log ? 10 ** a : a, hv = log ? 10 ** b : b, n = log ? Math.max(4, count) : count;
+    for (let s; ticks.length < 2 && n < 100; n *= 2) {  // too few ticks between fixed ends: a finer step
+      s = _plot_step(hv / 2 - lv / 2, n / 2);
+      if (auto && !log) { a = lv = Math.floor(lv / s) * s; b = hv = Math.ceil(hv / s) * s; }
+      ticks.length = 0;
+      for (let i = Math.ceil(lv / s - 1e-9); i * s <= hv + s * 1e-9 && ticks.length < 50; i++) {
+        const v = Math.abs(i * s) < s * 1e-9 ? 0 : i * s;
+        ticks.push([log ? Math.log10(v) : v, _plot_num(v, s)]);
+      }
     }
   }
   const half = b / 2 - a / 2, at = (u) => p0 + ((u / 2 - a / 2) / half) * (p1 - p0);  // halves: no overflow

@@ -30,6 +30,7 @@ function explorerRoot(el, title) {
 function slider(parent, opts) {
   const { min, max, log } = opts, step = opts.step || 1, id = opts.id || _ui_uid();
   const fmt = opts.format || String, N = 200;  // log: positions of the range input
+  if (!(min < max) || (log && !(min > 0))) throw new RangeError(`slider ${opts.label}: needs min < max (and min > 0 if log)`);
   const field = _ui_el("div", { class: "wx-field wx-slider" }, parent);
   _ui_el("label", { for: `${id}-range`, text: opts.label }, field);
   const row = _ui_el("div", { class: "wx-row" }, field);
