@@ -161,7 +161,7 @@ def test_heat_map_colours_and_points(page):
 
 SLIDER = """(opts) => {
   window.got = [];
-  const box = document.createElement("div"); box.id = "box"; document.body.appendChild(box);
+  const box = document.createElement("div"); box.id = "box"; box.className = "winit-explorer"; document.body.appendChild(box);
   window.ctl = M.slider(box, { ...opts, onInput: (v) => window.got.push(v) });
   return [...box.querySelectorAll("input")].map((i) => [i.type, i.labels.length, i.labels[0].textContent]);
 }"""
@@ -173,6 +173,8 @@ def test_slider_labels_keyboard_and_clamping(page):
     page.focus("#gain-range")
     page.keyboard.press("ArrowRight")
     assert page.evaluate("window.ctl.get()") == 1.01
+    ring = page.evaluate("[getComputedStyle(document.activeElement).outlineStyle, getComputedStyle(document.activeElement).outlineWidth]")
+    assert ring == ["solid", "3px"]  # a visible focus ring
     page.keyboard.press("End")
     assert page.evaluate("[window.ctl.get(), document.querySelector('#gain-num').value]") == [2, "2"]
     page.fill("#gain-num", "7.5")
@@ -285,8 +287,21 @@ DEMO = """() => {
   M.heatMap(c, { values: v, w, h: w, lo: 0, hi: 1, points: P, label: "Decision boundary" });
   M.say(ui.status, "Activations shrink by 0.9 per layer: std 0.005 at layer 50.");
   const over = [...ui.root.querySelectorAll("*")].filter((e) => e.getBoundingClientRect().right > ui.root.getBoundingClientRect().right + 0.5).map((e) => e.tagName + "." + e.className);
-  return { over, rootRight: ui.root.getBoundingClientRect().right, doc: document.documentElement.scrollWidth, view: innerWidth };
+  const css = (e, k) => getComputedStyle(e)[k];
+  const colours = [...ui.root.querySelectorAll("label, .wx-title, .wx-status, input[type=number], select, button, svg text")].map(
+    (e) => (e.tagName === "text" ? css(e, "fill") : css(e, "color")));
+  return { colours, background: css(ui.root, "backgroundColor"), over, rootRight: ui.root.getBoundingClientRect().right, doc: document.documentElement.scrollWidth, view: innerWidth };
 }"""
+
+
+def contrast(a, b):
+    """WCAG 2.1 contrast ratio of two CSS rgb() colours."""
+    def lum(c):
+        rgb = [int(v) / 255 for v in re.findall(r"\d+", c)[:3]]
+        lin = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    hi, lo = sorted([lum(a), lum(b)], reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -295,8 +310,14 @@ def test_demo_fits_the_width_and_screenshots(page, width):
     try:
         out = page.evaluate(DEMO)
         assert out["over"] == []
+        assert min(contrast(c, out["background"]) for c in out["colours"]) >= 4.5  # WCAG AA text
         assert out["rootRight"] <= width and out["doc"] <= width
         page.locator("#demo").screenshot(path=f"/tmp/i21-draw-{width}.png")
+        page.emulate_media(media="print")
+        shown = page.evaluate("""() => ["input", "select", "button", "svg", "canvas", ".wx-status"].map(
+          (q) => [...document.querySelectorAll("#demo " + q)].some((e) => e.getClientRects().length > 0))""")
+        assert shown == [False, False, False, True, True, True]  # on paper: figures and the sentence
     finally:
+        page.emulate_media(media="screen")
         page.evaluate("document.getElementById('demo').remove()")
         page.set_viewport_size({"width": 1280, "height": 720})
