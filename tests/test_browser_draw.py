@@ -280,6 +280,11 @@ DEMO = """() => {
     series: [{ name: "gain 0.9", kind: "points", xs: L, ys: L.map((l) => Math.pow(0.9, l)) },
              { name: "gain 1.0", xs: L, ys: L.map((l) => 1 + 0.02 * Math.sin(l)) },
              { name: "theory", xs: L, ys: L.map((l) => Math.pow(0.9, l)), dashed: true }] });
+  const f4 = document.createElement("figure"); f4.style.margin = "0"; ui.figures.appendChild(f4);
+  const K = Array.from({ length: 10 }, (_, i) => i + 1);
+  M.svgChart(f4, { title: "Gradient spread by layer", x: { label: "layer", min: 0.5, max: 10.5 }, y: { label: "rms", min: 0 },
+    series: [{ name: "gradients", kind: "bars", xs: K, ys: K.map((l) => 0.1 * Math.pow(1.15, l)) },
+             { name: "theory", xs: K, ys: K.map((l) => 0.1 * Math.pow(1.15, l)), dashed: true }] });
   const c = document.createElement("canvas"); f3.appendChild(c);
   const w = 48, v = new Float64Array(w * w), P = { xs: [], ys: [], labels: [] };
   for (let j = 0; j < w; j++) for (let i = 0; i < w; i++) v[j * w + i] = 1 / (1 + Math.exp(-8 * ((i / w - 0.5) ** 2 + (0.5 - j / w) ** 2 - 0.09)));

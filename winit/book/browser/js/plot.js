@@ -35,7 +35,8 @@ function _plot_axis(opt, data, p0, p1, count) {
   if (a === b) { const d = log ? 0.5 : Math.abs(a) * 0.1 || 1; a -= d; b += d; }
   const ticks = [], minor = [], auto = !ok(opt.min) && !ok(opt.max);
   if (log && b - a >= 1) {  // whole decades, every 1, 2, 5, 10, ... decades
-    if (auto) { a = Math.floor(a); b = Math.ceil(b); }
+    if (!ok(opt.min)) a = Math.floor(a);  // a free end: the next whole decade
+    if (!ok(opt.max)) b = Math.ceil(b);
     const s = Math.max(1, _plot_step(b - a, count + 2));
     for (let k = auto ? Math.ceil(a / s) * s : Math.ceil(a - 1e-9); k <= b + 1e-9; k += s) ticks.push([k]);
     const plain = ticks.every((t) => t[0] >= -3 && t[0] <= 3);
@@ -46,7 +47,8 @@ function _plot_axis(opt, data, p0, p1, count) {
     let lv = log ? 10 ** a : a, hv = log ? 10 ** b : b, n = log ? Math.max(4, count) : count;
     for (let s; ticks.length < 2 && n < 100; n *= 2) {  // too few ticks between fixed ends: a finer step
       s = _plot_step(hv / 2 - lv / 2, n / 2);
-      if (auto && !log) { a = lv = Math.floor(lv / s) * s; b = hv = Math.ceil(hv / s) * s; }
+      if (!log && !ok(opt.min)) a = lv = Math.floor(lv / s) * s;  // a free end: the next tick out
+      if (!log && !ok(opt.max)) b = hv = Math.ceil(hv / s) * s;
       ticks.length = 0;
       for (let i = Math.ceil(lv / s - 1e-9); i * s <= hv + s * 1e-9 && ticks.length < 50; i++) {
         const v = Math.abs(i * s) < s * 1e-9 ? 0 : i * s;
@@ -94,6 +96,10 @@ function _plot_path(s, X, Y, base) {
   }
   return out.join("");
 }
+
+// A series' class and colour: its own colour, or the palette's (which the style sheet may
+// change for a dark theme, by class).
+const _plot_style = (s, i) => (s.color ? ["wx-s", s.color] : [`wx-s wx-c${i % 6}`, _plot_COLORS[i % 6]]);
 
 /**
  * Draw, or redraw in place, a chart in `container` (the same <svg> each time).
@@ -146,10 +152,10 @@ function svgChart(container, spec) {
   // Y first (its tick labels set the left margin), then X.
   const bottom = H - (xo.label ? 40 : 24);
   top += 4;
-  const Y = _plot_axis(yo, yd, bottom, top, Math.max(2, Math.floor((bottom - top) / 45)));
+  const Y = _plot_axis(yo, yd, bottom, top, Math.max(2, Math.floor((bottom - top) / 36)));
   const lw = Math.max(...Y.ticks.map((t) => t[1].length), 1) * fs * 0.6;
   const left = Math.ceil(lw + (yo.label ? 28 : 10)), right = W - 14;
-  const X = _plot_axis(xo, xd, left, right, Math.max(2, Math.floor((right - left) / 75)));
+  const X = _plot_axis(xo, xd, left, right, Math.max(2, Math.floor((right - left) / 60)));
   const base = Y.log ? bottom : Math.max(top, Math.min(bottom, Y.px(Math.max(Y.a, Math.min(Y.b, 0)))));
   // Tick labels that would overlap are dropped (each axis keeps its first).
   const keep = (ticks, at, gap) => { let last = -Infinity; return ticks.filter((t) => { const p = at(t[0]); if (Math.abs(p - last) < gap(t)) return false; last = p; return true; }); };
@@ -175,8 +181,7 @@ function svgChart(container, spec) {
   const paths = [];
   g.push(`<g clip-path="url(#${id}c)" fill="none" stroke-linejoin="round">`);
   series.forEach((s, i) => {
-    const d = _plot_path(s, X, Y, base), col = s.color || _plot_COLORS[i % _plot_COLORS.length];
-    const k = s.kind || "line", cls = s.color ? "wx-s" : `wx-s wx-c${i % _plot_COLORS.length}`;
+    const d = _plot_path(s, X, Y, base), [cls, col] = _plot_style(s, i), k = s.kind || "line";
     const sw = s.width || (k === "points" ? 6 : 2);
     const extra = (k === "bars" ? ` fill="${col}" fill-opacity="0.3"` : "") + (k === "points" ? ' stroke-linecap="round"' : "") + (s.dashed ? ' stroke-dasharray="6 4"' : "");
     paths.push(d);
@@ -187,10 +192,9 @@ function svgChart(container, spec) {
   if (leg.length) {
     g.push(`<g class="wx-legend" font-size="${fs}" aria-hidden="true">`);
     for (const [s, x, y] of leg) {
-      const i = series.indexOf(s), col = s.color || _plot_COLORS[i % _plot_COLORS.length];
-      const cls = s.color ? "wx-s" : `wx-s wx-c${i % _plot_COLORS.length}`;
-      const d = s.kind === "points" ? `M${x + 12} ${y}h0` : `M${x} ${y}h24`;
-      g.push(`<path class="${cls}" d="${d}" stroke="${col}" stroke-width="${s.kind === "points" ? 6 : 2}" stroke-linecap="round"${s.dashed ? ' stroke-dasharray="6 4"' : ""}/><text x="${x + 30}" y="${y + 4}">${_plot_esc(s.name)}</text>`);
+      const [cls, col] = _plot_style(s, series.indexOf(s));
+      const d = { points: `M${x + 12} ${y}h0`, bars: `M${x + 4} ${y - 5}h16v10h-16Z` }[s.kind] || `M${x} ${y}h24`;
+      g.push(`<path class="${cls}" d="${d}" stroke="${col}" stroke-width="${s.kind === "points" ? 6 : 2}" stroke-linecap="round"${s.kind === "bars" ? ` fill="${col}" fill-opacity="0.3"` : ""}${s.dashed ? ' stroke-dasharray="6 4"' : ""}/><text x="${x + 30}" y="${y + 4}">${_plot_esc(s.name)}</text>`);
     }
     g.push("</g>");
   }
@@ -217,6 +221,7 @@ function heatMap(canvas, spec) {
   if (canvas.width !== S || canvas.height !== S) { canvas.width = S; canvas.height = S; }
   // The values, one pixel each, on a small canvas; then scaled up smoothly.
   const small = canvas._plot_small || (canvas._plot_small = document.createElement("canvas"));
+  if (!(w > 0 && h > 0 && values)) return { canvas };
   small.width = w; small.height = h;
   const sc = small.getContext("2d"), img = sc.createImageData(w, h), px = img.data;
   const A = [86, 180, 233], B = [230, 159, 0];  // light blue .. white .. light orange
