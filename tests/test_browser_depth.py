@@ -138,9 +138,148 @@ def test_output_carries_the_settings_and_a_picture_of_the_first_state():
 
 
 def test_page_gets_winit_meanfields_own_rule():
-    from winit.meanfield import expect
+    from winit import meanfield
 
     rule = DepthExplorer().quadrature
-    z, w = np.array(rule["nodes"]), np.array(rule["weights"])
-    for f in (np.tanh, lambda u: np.tanh(u) ** 2, lambda u: u * u):
-        assert float(w @ f(0.7 * z)) == pytest.approx(expect(f, 0.49), rel=1e-15, abs=1e-17)
+    x, w = np.polynomial.legendre.leggauss(meanfield.N_POINTS)
+    assert rule == {"legendre_x": x.tolist(), "legendre_w": w.tolist()}
+
+
+# ---------------------------------------------------------------------------
+# In Chromium: the page's own pipeline, and the widget
+# ---------------------------------------------------------------------------
+
+ACALL_JS = """async ([name, args]) => {
+  const plain = (x) => ArrayBuffer.isView(x) ? Array.from(x)
+    : Array.isArray(x) ? x.map(plain)
+    : (x && typeof x === "object") ? Object.fromEntries(Object.entries(x).map(([k, v]) => [k, plain(v)]))
+    : x;
+  return plain(await window.M[name](...args));
+}"""
+
+
+@pytest.fixture(scope="module")
+def page(js_page):
+    from _browser import load
+    from winit.book.browser import esm
+
+    names = load(js_page, esm("depth"))
+    assert {"render", "depthStats", "depthTheory", "depthVerdict", "default"} <= set(names)
+    return js_page
+
+
+def acall(page, name, *args):
+    return page.evaluate(ACALL_JS, [name, list(args)])
+
+
+def _winit_stats(params, x, y, activation):
+    """Per-layer std of the activations and of dL/dz times the batch, by winit's engine."""
+    from winit.networks import backward, forward
+
+    rec = forward(params, x, activation)
+    grads = backward(params, rec, y)
+    batch = x.shape[0]
+    return ([float(np.std(a)) for a in rec.activations],
+            [float(np.std(g)) * batch for g in grads.grad_pre_activations[:-1]])
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("activation", list(ACTIVATIONS))
+def test_page_statistics_are_winits_engine(page, activation):
+    from winit.networks import init_weights
+
+    rng = np.random.default_rng(7)
+    width, depth, batch = 33, 6, 8
+    params = init_weights([width] * (depth + 1) + [10], std=lambda i, o: 1.3 / math.sqrt(i), rng=rng)
+    params = [(w, rng.normal(0.0, 0.05, size=w.shape[1])) for w, _ in params]
+    x = rng.standard_normal((batch, width))
+    y = rng.integers(0, 10, size=batch)
+    act, grad = _winit_stats(params, x, y, activation)
+    got = acall(page, "depthStats", width, 10, activation, [w.ravel().tolist() for w, _ in params],
+                [b.tolist() for _, b in params], x.ravel().tolist(), y.tolist(), batch)
+    assert got["finite"] is True
+    np.testing.assert_allclose(got["act"], act, rtol=1e-6)
+    np.testing.assert_allclose(got["grad"], grad, rtol=1e-6)
+
+
+@pytest.mark.browser
+def test_page_statistics_of_tiny_signals_do_not_underflow(page):
+    # 70 sigmoid layers at gain 0.01: the gradients fall below 1e-160, their squares below
+    # float64's smallest normal number; numpy's std (winit._numerics) rescales, so must the page
+    from winit._numerics import std
+    from winit.networks import backward, forward, init_weights
+
+    rng = np.random.default_rng(1)
+    width, depth, batch = 20, 70, 4
+    params = init_weights([width] * (depth + 1) + [10], std=lambda i, o: 0.01 / math.sqrt(i), rng=rng)
+    x = rng.standard_normal((batch, width))
+    y = rng.integers(0, 10, size=batch)
+    rec = forward(params, x, "sigmoid")
+    grads = [std(g) * batch for g in backward(params, rec, y).grad_pre_activations[:-1]]
+    assert 1e-300 < grads[0] < 1e-160
+    got = acall(page, "depthStats", width, 10, "sigmoid", [w.ravel().tolist() for w, _ in params],
+                [b.tolist() for _, b in params], x.ravel().tolist(), y.tolist(), batch)
+    np.testing.assert_allclose(got["grad"], grads, rtol=1e-6)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("activation, init, width, gain, bias_std", [
+    ("tanh", "he", 256, 1.0, 0.0), ("relu", "xavier", 100, 1.37, 0.05), ("sigmoid", "lecun", 333, 2.0, 0.3),
+    ("gelu", "normalized_xavier", 17, 0.5, 0.1), ("leaky_relu", "orthogonal", 50, 1.0, 0.0),
+    ("linear", "lecun", 10, 10.0, 0.0), ("tanh", "lecun", 1000, 0.1, 1.0)])
+def test_page_theory_lines_are_winit_meanfields(page, activation, init, width, gain, bias_std):
+    s_w2 = sigma_w2(init, width, gain)
+    assert acall(page, "depthSigmaW2", init, width, gain) == pytest.approx(s_w2, rel=1e-14)
+    q, act, grad = theory_lines(40, activation, s_w2, bias_std ** 2, grad_last=0.37)
+    got = acall(page, "depthTheory", activation, s_w2, bias_std ** 2, 40, 0.37,
+                DepthExplorer().quadrature)
+    for name, expected in (("q", q), ("act", act), ("grad", grad)):
+        values = np.array([np.nan if v is None else v for v in got[name]], dtype=float)
+        np.testing.assert_array_equal(np.isnan(values), np.isnan(expected))
+        np.testing.assert_allclose(values, expected, rtol=1e-9, equal_nan=True)
+
+
+@pytest.mark.browser
+def test_page_theory_line_stops_where_float64_ends(page):
+    q, act, grad = theory_lines(100, "linear", 100.0, 0.0, grad_last=1.0)  # gain 10, LeCun
+    got = acall(page, "depthTheory", "linear", 100.0, 0.0, 100, 1.0, DepthExplorer().quadrature)
+    assert np.isfinite(q).all()  # 100**100 = 1e200: still a float
+    np.testing.assert_allclose(np.array(got["act"], dtype=float), act, rtol=1e-9)
+    values = np.array([np.nan if v is None else v for v in got["grad"]], dtype=float)
+    np.testing.assert_allclose(values, grad, rtol=1e-9, equal_nan=True)
+
+
+def _verdict_cases():
+    rng = np.random.default_rng(3)
+    cases = [([1.0], [1.0]), ([1.0, 0.0], [1.0, 1.0]), ([1.0, 2.0], [0.0, 1.0]),
+             ([1.0, np.inf], [1.0, 1.0]), ([1.0, 1.0], [np.nan, 1.0]),
+             ([0.81, 0.0826], [0.5, 0.5]), ([1.0, 1234.5], [1.0, 1.0]), ([1.0, 1e-5], [1.0, 1.0]),
+             ([1.0, 1.0], [1e7, 1.0]), ([1.0, 1.5], [1.0, 3.0]), ([2.0, 1.0], [1.0, 1.9]),
+             (list(np.geomspace(1, 1e-24, 100)), list(np.geomspace(1e-24, 1, 100)))]
+    for depth in (2, 5, 17, 73):
+        for spread in (0.1, 1.0, 10.0):
+            cases.append((list(np.exp(rng.normal(0, spread, depth))),
+                          list(np.exp(rng.normal(0, spread, depth)))))
+    return cases
+
+
+@pytest.mark.browser
+def test_page_verdict_is_the_old_explorers(page):
+    from winit.book.explorers import _verdict
+
+    cases = _verdict_cases()
+    got = page.evaluate("""(cases) => cases.map(([a, g]) => window.M.depthVerdict(
+        a.map((v) => v === null ? NaN : v), g.map((v) => v === null ? NaN : v)))""",
+                        [[[None if not np.isfinite(v) and np.isnan(v) else (1e309 if v == np.inf else v)
+                           for v in a], [None if np.isnan(v) else v for v in g]] for a, g in cases])
+    for (a, g), verdict in zip(cases, got):
+        status, message = _verdict(np.array(a, dtype=float), np.array(g, dtype=float))
+        assert (verdict["status"], verdict["message"]) == (status, message), (a, g)
+    assert any("×\u00a00.102" in v["message"] for v in got)
+
+
+@pytest.mark.browser
+def test_page_prints_numbers_as_python_does(page):
+    values = [0.102, 1.53, 85.6, 1234.5, 0.0001234, 1e-5, 123456.0, 0.5, 1.0, 2.5e-300, 9.995, 0.00999]
+    got = page.evaluate("(vs) => vs.map((v) => window.M.depthFormatG(v, 3))", values)
+    assert got == [f"{v:.3g}" for v in values]

@@ -68,10 +68,9 @@ def test_narrow_he_networks_typically_shrink_and_wide_ones_stay_level(explorer):
     assert explorer["width_seeds"] / 2 <= explorer["width10_below_half"] <= explorer["width_seeds"]
 
 
-def test_depth_explorer_ranges_are_the_explorers():
+def test_depth_explorer_ranges_are_the_explorers(explorer):
     from winit.book.browser import depth
 
-    explorer = glued("depth_explorer.ipynb")
     assert explorer["explorer_batch"] == depth.BATCH
     assert explorer["explorer_depth_max"] == 100
     assert explorer["explorer_width_min"] == 10 and explorer["explorer_width_max"] == "1,000"

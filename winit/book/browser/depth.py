@@ -375,14 +375,11 @@ def draw_depth_signals(signals):
 
 
 def _meanfield_rule():
-    """The quadrature of :func:`winit.meanfield.expect`, for the page: the Gauss-Legendre
-    nodes and weights of one panel on [-1, 1], the panel edges on the Gaussian's scale, the
-    doublings' bounds, and the rule for q <= 1 (nodes z and weights w, Gaussian included)."""
+    """The Gauss-Legendre rule of one panel of :func:`winit.meanfield.expect`'s composite rule
+    (nodes and weights on [-1, 1], ``N_POINTS`` of them), from which the page builds that rule
+    for any q (net.js ``meanFieldRule``)."""
     x, w = meanfield._nodes(meanfield.N_POINTS)
-    z, wz = meanfield._rule_small_q(meanfield.N_POINTS)
-    return {"legendre_x": x.tolist(), "legendre_w": w.tolist(),
-            "gauss_edges": meanfield._GAUSS_EDGES.tolist(), "z_max": meanfield._Z_MAX,
-            "nodes": z.tolist(), "weights": wz.tolist()}
+    return {"legendre_x": x.tolist(), "legendre_w": w.tolist()}
 
 
 class DepthExplorer(BrowserExplorer):
