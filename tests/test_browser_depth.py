@@ -283,3 +283,165 @@ def test_page_prints_numbers_as_python_does(page):
     values = [0.102, 1.53, 85.6, 1234.5, 0.0001234, 1e-5, 123456.0, 0.5, 1.0, 2.5e-300, 9.995, 0.00999]
     got = page.evaluate("(vs) => vs.map((v) => window.M.depthFormatG(v, 3))", values)
     assert got == [f"{v:.3g}" for v in values]
+
+
+# The widget in a blank page, with a model object of anywidget's API (no kernel, no host).
+MODEL_JS = """(state) => {
+  const listeners = {};
+  window.saves = 0;
+  window.model = {
+    get: (k) => state[k],
+    set: (k, v) => {
+      const old = state[k];
+      state[k] = v;
+      if (old !== v) for (const f of listeners["change:" + k] || []) f();
+    },
+    on: (e, f) => { (listeners[e] ||= []).push(f); },
+    off: (e, f) => { listeners[e] = (listeners[e] || []).filter((g) => g !== f); },
+    save_changes: () => { window.saves++; },
+  };
+  document.body.replaceChildren();
+  const el = document.createElement("div");
+  el.id = "widget";
+  document.body.appendChild(el);
+  window.M.default.render({ model: window.model, el });
+}"""
+
+SNAPSHOT_JS = """() => {
+  const el = document.getElementById("widget");
+  return { drawn: +(el.dataset.drawn || 0), status: el.querySelector(".wx-status").textContent,
+           charts: Array.from(el.querySelectorAll("svg.wx-chart"), (svg) =>
+             Array.from(svg.querySelectorAll("path.wx-s"), (p) => p.getAttribute("d")).join("|")) };
+}"""
+
+SETTINGS = ("depth", "width", "activation", "init", "gain", "bias_std", "seed", "layer", "batch",
+            "limits", "choices", "quadrature")
+
+
+def _state(**settings):
+    e = DepthExplorer(**settings)
+    return {k: getattr(e, k) for k in SETTINGS}
+
+
+def _show(page, state):
+    page.evaluate(MODEL_JS, state)
+    return _wait(page, 0)
+
+
+def _wait(page, after, timeout=60_000):
+    page.wait_for_function(
+        "(n) => { const el = document.getElementById('widget'); return +(el.dataset.drawn || 0) > n"
+        " && !el.querySelector('.wx-status').textContent.startsWith('Computing'); }",
+        arg=after, timeout=timeout)
+    return page.evaluate(SNAPSHOT_JS)
+
+
+def _model(page, name):
+    return page.evaluate("(k) => window.model.get(k)", name)
+
+
+@pytest.mark.browser
+def test_widget_answers_every_control_at_values_off_the_old_grid(page):
+    shot = _show(page, _state(depth=5, width=100))
+    assert shot["status"].startswith(("Shrinking", "Level", "Vanishing", "Growing", "Exploding"))
+    assert "activations ×" in shot["status"] and "from layer 1 to 5" in shot["status"]
+    assert len(shot["charts"]) == 2 and all(shot["charts"])
+    status = page.locator(".wx-status")
+    assert status.get_attribute("aria-live") == "polite" and status.get_attribute("role") == "status"
+
+    def number(label, value, name, expected):
+        nonlocal shot
+        box = page.get_by_role("spinbutton", name=f"{label}, value", exact=True)
+        box.fill(str(value))
+        box.press("Enter")
+        new = _wait(page, shot["drawn"])
+        assert _model(page, name) == pytest.approx(expected), name
+        assert new["charts"] != shot["charts"], (name, value)
+        shot = new
+        return new
+
+    for value in (17, 73):
+        before = shot["status"]
+        number("depth (hidden layers)", value, "depth", value)
+        assert f"from layer 1 to {value}" in shot["status"] and shot["status"] != before
+    for label, value, name in (("width (units per layer)", 333, "width"), ("gain", 1.37, "gain"),
+                               ("bias spread (std)", 0.05, "bias_std")):
+        before = shot["status"]
+        number(label, value, name, value)
+        assert shot["status"] != before, name
+    for name, label in (("activation", "activation"), ("init", "initialisation")):
+        menu = page.get_by_label(label, exact=True)
+        for value, text in DepthExplorer().choices[name]:
+            if _model(page, name) == value:
+                continue
+            before = shot
+            menu.select_option(label=text)
+            shot = _wait(page, before["drawn"])
+            assert _model(page, name) == value
+            assert shot["status"] != before["status"] and shot["charts"] != before["charts"], value
+            if value == "orthogonal":  # 73 layers of 333 units: more QR work than the page does
+                assert shot["status"].startswith("Too large: orthogonal weights for 73 layers")
+                number("depth (hidden layers)", 17, "depth", 17)
+                assert "from layer 1 to 17" in shot["status"]
+    # the histogram layer changes the lower chart only; the button draws new weights
+    before = shot
+    number("histogram layer", 4, "layer", 4)
+    assert shot["charts"][0] == before["charts"][0] and shot["charts"][1] != before["charts"][1]
+    assert shot["status"] == before["status"]
+    before = shot
+    page.get_by_role("button", name="new weights and inputs").click()
+    shot = _wait(page, before["drawn"])
+    assert _model(page, "seed") == 1 and shot["charts"] != before["charts"]
+    assert page.evaluate("window.saves") >= 12
+
+
+@pytest.mark.browser
+def test_widget_is_keyboard_operable(page):
+    shot = _show(page, _state(depth=50, width=64, activation="relu", init="he"))
+    depth = page.get_by_role("slider", name="depth (hidden layers)", exact=True)
+    depth.focus()
+    depth.press("ArrowRight")
+    shot = _wait(page, shot["drawn"])
+    assert _model(page, "depth") == 51 and "from layer 1 to 51" in shot["status"]
+    depth.press("End")
+    shot = _wait(page, shot["drawn"])
+    assert _model(page, "depth") == 100
+    gain = page.get_by_role("slider", name="gain", exact=True)
+    gain.focus()
+    gain.press("ArrowLeft")
+    shot = _wait(page, shot["drawn"])
+    assert _model(page, "gain") < 1.0
+    menu = page.get_by_label("activation", exact=True)
+    menu.focus()
+    menu.press("ArrowDown")
+    shot = _wait(page, shot["drawn"])
+    assert _model(page, "activation") == "leaky_relu"
+    page.keyboard.press("Tab")
+    page.keyboard.press("ArrowDown")
+    shot = _wait(page, shot["drawn"])
+    assert _model(page, "init") == "orthogonal"
+    # the model's changes (another view, the kernel) show in the controls
+    page.evaluate("() => window.model.set('width', 333)")
+    shot = _wait(page, shot["drawn"])
+    assert page.get_by_role("spinbutton", name="width (units per layer), value", exact=True).input_value() == "333"
+
+
+@pytest.mark.browser
+def test_widget_draws_layers_again_beyond_its_memory_the_same(page):
+    full = _show(page, _state(depth=20, width=50, activation="tanh", init="lecun", bias_std=0.1))
+    state = _state(depth=20, width=50, activation="tanh", init="lecun", bias_std=0.1)
+    state["limits"]["max_floats"] = 5 * 50 * 50 + 50 * 10  # room for 5 hidden layers only
+    again = _show(page, state)
+    assert again["status"] == full["status"] and again["charts"] == full["charts"]
+
+
+@pytest.mark.browser
+def test_widget_gain_and_scheme_changes_rescale_the_same_weights(page):
+    # LeCun at gain sqrt(2) and He at gain 1 are the same weights (the same normal draws, the
+    # same factor but for rounding); a change of scheme within a family draws nothing new
+    shot = _show(page, _state(depth=10, width=40, activation="relu", init="lecun", gain=2 ** 0.5))
+    page.evaluate("() => { window.model.set('init', 'he'); window.model.set('gain', 1.0); }")
+    switched = _wait(page, shot["drawn"])
+    assert switched["status"] == shot["status"]
+    fresh = _show(page, _state(depth=10, width=40, activation="relu", init="he"))
+    assert fresh == {**switched, "drawn": fresh["drawn"]}
