@@ -101,13 +101,92 @@ function depthTheory(activation, sigmaW2, sigmaB2, depth, gradLast, quad) {
   return { q, act, grad };
 }
 
-// ---- the passes (net.js's kernels, layer by layer: a layer's weights may be drawn again
-// for the backward pass, and the scheme's factor multiplies the layer's input, not the weights)
+// ---- the passes, layer by layer: a layer's weights may be drawn again for the backward pass,
+// and the scheme's factor multiplies the layer's input, not its weights (nothing to copy)
 
 function _depth_times(a, s, out) {
   if (s === 1) return a;
   for (let i = 0; i < a.length; i++) out[i] = s * a[i];
   return out;
+}
+
+// z = h @ w + b: h (batch, n), w (n, m), z (batch, m), all row-major. Blocks of four rows of
+// w by four inputs: each value read from memory serves four multiply-adds.
+function _depth_matmul(h, w, b, z, batch, n, m) {
+  for (let i = 0; i < batch; i++) z.set(b, i * m);
+  const k4 = n - (n % 4);
+  const i4 = batch - (batch % 4);
+  for (let k = 0; k < k4; k += 4) {
+    const r0 = k * m, r1 = r0 + m, r2 = r1 + m, r3 = r2 + m;
+    let i = 0;
+    for (; i < i4; i += 4) {
+      const h0 = i * n + k, h1 = h0 + n, h2 = h1 + n, h3 = h2 + n;
+      const a0 = h[h0], a1 = h[h0 + 1], a2 = h[h0 + 2], a3 = h[h0 + 3];
+      const b0 = h[h1], b1 = h[h1 + 1], b2 = h[h1 + 2], b3 = h[h1 + 3];
+      const c0 = h[h2], c1 = h[h2 + 1], c2 = h[h2 + 2], c3 = h[h2 + 3];
+      const d0 = h[h3], d1 = h[h3 + 1], d2 = h[h3 + 2], d3 = h[h3 + 3];
+      const z0 = i * m, z1 = z0 + m, z2 = z1 + m, z3 = z2 + m;
+      for (let j = 0; j < m; j++) {
+        const w0 = w[r0 + j], w1 = w[r1 + j], w2 = w[r2 + j], w3 = w[r3 + j];
+        z[z0 + j] += a0 * w0 + a1 * w1 + a2 * w2 + a3 * w3;
+        z[z1 + j] += b0 * w0 + b1 * w1 + b2 * w2 + b3 * w3;
+        z[z2 + j] += c0 * w0 + c1 * w1 + c2 * w2 + c3 * w3;
+        z[z3 + j] += d0 * w0 + d1 * w1 + d2 * w2 + d3 * w3;
+      }
+    }
+    for (; i < batch; i++) {
+      const h0 = i * n + k, z0 = i * m;
+      const a0 = h[h0], a1 = h[h0 + 1], a2 = h[h0 + 2], a3 = h[h0 + 3];
+      for (let j = 0; j < m; j++) z[z0 + j] += a0 * w[r0 + j] + a1 * w[r1 + j] + a2 * w[r2 + j] + a3 * w[r3 + j];
+    }
+  }
+  for (let k = k4; k < n; k++) {
+    const r0 = k * m;
+    for (let i = 0; i < batch; i++) {
+      const a0 = h[i * n + k], z0 = i * m;
+      for (let j = 0; j < m; j++) z[z0 + j] += a0 * w[r0 + j];
+    }
+  }
+}
+
+// g = d @ w.T: d (batch, m), w (n, m), g (batch, n): dot products of contiguous rows, four rows
+// of w by four inputs at a time.
+function _depth_matmulT(d, w, g, batch, n, m) {
+  const k4 = n - (n % 4);
+  const i4 = batch - (batch % 4);
+  for (let k = 0; k < n; k += 4) {
+    const rows = Math.min(4, n - k);
+    for (let i = 0; i < batch; i += 4) {
+      const inputs = Math.min(4, batch - i);
+      if (rows === 4 && inputs === 4 && k < k4 && i < i4) {
+        const r0 = k * m, r1 = r0 + m, r2 = r1 + m, r3 = r2 + m;
+        const q0 = i * m, q1 = q0 + m, q2 = q1 + m, q3 = q2 + m;
+        let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+        let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+        for (let j = 0; j < m; j++) {
+          const w0 = w[r0 + j], w1 = w[r1 + j], w2 = w[r2 + j], w3 = w[r3 + j];
+          const x0 = d[q0 + j], x1 = d[q1 + j], x2 = d[q2 + j], x3 = d[q3 + j];
+          s00 += x0 * w0; s01 += x0 * w1; s02 += x0 * w2; s03 += x0 * w3;
+          s10 += x1 * w0; s11 += x1 * w1; s12 += x1 * w2; s13 += x1 * w3;
+          s20 += x2 * w0; s21 += x2 * w1; s22 += x2 * w2; s23 += x2 * w3;
+          s30 += x3 * w0; s31 += x3 * w1; s32 += x3 * w2; s33 += x3 * w3;
+        }
+        const g0 = i * n + k, g1 = g0 + n, g2 = g1 + n, g3 = g2 + n;
+        g[g0] = s00; g[g0 + 1] = s01; g[g0 + 2] = s02; g[g0 + 3] = s03;
+        g[g1] = s10; g[g1 + 1] = s11; g[g1 + 2] = s12; g[g1 + 3] = s13;
+        g[g2] = s20; g[g2 + 1] = s21; g[g2 + 2] = s22; g[g2 + 3] = s23;
+        g[g3] = s30; g[g3 + 1] = s31; g[g3 + 2] = s32; g[g3 + 3] = s33;
+      } else {
+        for (let r = k; r < k + rows; r++) {
+          for (let b = i; b < i + inputs; b++) {
+            let acc = 0;
+            for (let j = 0; j < m; j++) acc += d[b * m + j] * w[r * m + j];
+            g[b * n + r] = acc;
+          }
+        }
+      }
+    }
+  }
 }
 
 // One forward and one backward pass through net = {depth, width, classes, activation,
@@ -127,7 +206,7 @@ async function depthPasses(net, x, labels, batch, keep = () => false, pause = nu
   for (let l = 0; l < depth; l++) {
     const { w, scale, bias } = net.layer(l);
     const z = new Float64Array(batch * width);
-    _net_affine(_depth_times(h, scale, scaled), w, bias, z, batch, width, width);
+    _depth_matmul(_depth_times(h, scale, scaled), w, bias, z, batch, width, width);
     const a = new Float64Array(z.length);
     act.apply(z, a);
     pre.push(z);
@@ -136,7 +215,7 @@ async function depthPasses(net, x, labels, batch, keep = () => false, pause = nu
     if (pause) await pause();
   }
   const logits = new Float64Array(batch * classes);
-  _net_affine(_depth_times(h, net.out.scale, scaled), net.out.w, net.out.bias, logits, batch, width, classes);
+  _depth_matmul(_depth_times(h, net.out.scale, scaled), net.out.w, net.out.bias, logits, batch, width, classes);
   const stats = layerStats(post, batch, width);
   const finite = logits.every(Number.isFinite);
   const grads = [];
@@ -147,7 +226,7 @@ async function depthPasses(net, x, labels, batch, keep = () => false, pause = nu
     let m = classes;
     for (let l = depth - 1; l >= 0; l--) {
       const gh = new Float64Array(batch * width);
-      _net_backAffine(above, w, gh, batch, width, m);
+      _depth_matmulT(above, w, gh, batch, width, m);
       const g = new Float64Array(batch * width);
       act.backprop(_depth_times(gh, scale, gh), pre[l], post[l], g);
       grads[l] = g;
@@ -241,25 +320,24 @@ function render({ model, el }) {
     bias_std: slider(ui.controls, { label: "bias spread (std)", min: lim.bias_std[0], max: lim.bias_std[1], step: 0.01, format: fmt, value: model.get("bias_std") }),
   };
   const unbind = Object.entries(controls).map(([name, control]) => bind(model, name, control));
-  // The histogram layer: 1 to depth (rebuilt when the depth changes); the model's null is the middle.
-  const layerBox = document.createElement("div");
-  layerBox.className = "wx-field wx-depth-layer";
-  ui.controls.appendChild(layerBox);
+  // The histogram layer: 1 to depth (made again when the depth changes; hidden below 3 layers);
+  // the model's null is the middle layer.
   const shownLayer = () => Math.min(model.get("layer") ?? Math.floor((model.get("depth") + 1) / 2), model.get("depth"));
   let layerDepth = 0;
+  let layerSlider = null;
   const layerControl = () => {
     const depth = model.get("depth");
-    if (depth !== layerDepth) {
-      layerDepth = depth;
-      layerBox.replaceChildren();
-      layerBox.hidden = depth < 3;
-      if (depth >= 3) {
-        layerBox._control = slider(layerBox, {
-          label: "histogram layer", min: 1, max: depth, step: 1, value: shownLayer(),
-          onInput: (v) => { model.set("layer", v); model.save_changes(); },
-        });
-      }
-    } else if (layerBox._control) layerBox._control.set(shownLayer());
+    if (depth === layerDepth) return layerSlider.set(shownLayer());
+    layerDepth = depth;
+    const made = document.createDocumentFragment();
+    const next = slider(made, {
+      label: "histogram layer", min: 1, max: Math.max(depth, 2), step: 1, value: shownLayer(),
+      onInput: (v) => { model.set("layer", v); model.save_changes(); },
+    });
+    next.el.hidden = depth < 3;
+    if (layerSlider) layerSlider.el.replaceWith(made);
+    else ui.controls.appendChild(made);
+    layerSlider = next;
   };
   layerControl();
   button(ui.controls, {
@@ -436,7 +514,7 @@ function _depth_draw(s, r, spreadBox, histBox, layer) {
     hs.push({ name: `layer ${layers[i]}`, kind: "steps", xs: Array.from(h.edges), ys: Array.from(h.density), color: _DEPTH_COLORS.hist[i] });
   });
   svgChart(histBox, {
-    title: normalise ? "Activations of three layers, each / its std" : "Activations of three layers",
+    title: normalise ? "Three layers' activations / std" : "Three layers' activations",
     desc: `Histograms of the activations of layers ${layers.join(", ")} of ${network}`
       + `${normalise ? ", each divided by its standard deviation" : ""}.`,
     x: { label: normalise ? "activation / its std" : "activation value", min: -spread, max: spread },
