@@ -276,3 +276,14 @@ def test_the_rule_is_meanfields(page):
         for (name, f), value in zip(fs.items(), got):
             want = mf.expect(f, q)
             assert value == pytest.approx(want, rel=1e-12, abs=1e-300), (name, q)
+
+
+def test_the_rule_has_meanfields_nodes(page):
+    """The page's panels are winit.meanfield's (its private _rule_1d, read here only to
+    check that the copy is the same rule, node for node)."""
+    nodes, weights = _legendre()
+    for q in (0.5, 1.0, 1.5, 4.0, 1e3, 1e7, 1e14):
+        got = call(page, "meanFieldRule", q, nodes, weights)
+        z, w = mf._rule_1d(q, mf.N_POINTS)
+        np.testing.assert_allclose(got["z"], z, rtol=0, atol=1e-15)
+        np.testing.assert_allclose(got["w"], w, rtol=1e-14, atol=0)
