@@ -24,8 +24,12 @@ Chromium, as the reader's page runs it, at 1x and under a 4x CPU slowdown (CDP
 pass alone, forward and backward to every layer's gradient (no weight gradients: what the
 explorer draws), and forward and backward with the weight gradients. For the training
 explorer, one SGD step of a 2-32-32-32-2 MLP at batch 64. Wall-clock milliseconds in the
-page (``performance.now()``), the median of repeated runs after a warm-up; the machine's
-other jobs show in them.
+page (``performance.now()``), the median and the fastest of repeated runs after a warm-up,
+and in brackets the renderer process's CPU milliseconds per pass (from /proc). On a loaded
+machine the wall clock counts the other jobs; the CPU time does not, and is the figure to
+read (under the 4x slowdown it grows 4-fold too: the throttled renderer keeps its CPU).
+Under the slowdown a single short pass may fall between the throttler's pauses, so there
+the fastest run says little.
 """
 
 from __future__ import annotations
