@@ -129,8 +129,8 @@ function makeNet(sizes, weights, biases, activation) {
 // from memory serves four multiply-adds, and each row of W is read once per layer for the
 // whole batch (V8 does not vectorise; this blocking doubles the speed of the plain loops).
 
-// z = h @ W + b: h (batch, nIn), W (nIn, nOut), z (batch, nOut).
-function _net_affine(h, W, b, z, batch, nIn, nOut) {
+// z = h @ W: h (batch, nIn), W (nIn, nOut), z (batch, nOut).
+function _net_matmul(h, W, z, batch, nIn, nOut) {
   z.fill(0.0);
   const k4 = nIn - (nIn % 4), i4 = batch - (batch % 4);
   for (let k = 0; k < k4; k += 4) {
@@ -165,10 +165,6 @@ function _net_affine(h, W, b, z, batch, nIn, nOut) {
       for (let j = 0; j < nOut; j++) z[z0 + j] += a0 * W[w0 + j];
     }
   }
-  for (let i = 0; i < batch; i++) {
-    const z0 = i * nOut;
-    for (let j = 0; j < nOut; j++) z[z0 + j] += b[j];
-  }
 }
 
 // gh = g @ W^T: gh[i, k] = sum_j g[i, j] W[k, j], dot products of contiguous rows, two
@@ -200,45 +196,11 @@ function _net_backAffine(g, W, gh, batch, nIn, nOut) {
   }
 }
 
-// gW = h^T @ g (nIn, nOut): four rows of gW by four rows of the batch at a time; gb = the
-// column sums of g.
-function _net_weightGrad(h, g, gW, gb, batch, nIn, nOut) {
-  gW.fill(0.0);
-  const k4 = nIn - (nIn % 4), i4 = batch - (batch % 4);
-  for (let k = 0; k < k4; k += 4) {
-    const r0 = k * nOut, r1 = r0 + nOut, r2 = r1 + nOut, r3 = r2 + nOut;
-    for (let i = 0; i < i4; i += 4) {
-      const h0 = i * nIn + k, h1 = h0 + nIn, h2 = h1 + nIn, h3 = h2 + nIn;
-      const q0 = i * nOut, q1 = q0 + nOut, q2 = q1 + nOut, q3 = q2 + nOut;
-      // a_c: h[i .. i+3, k + c], the coefficients of row k + c of gW
-      const a0 = h[h0], b0 = h[h1], c0 = h[h2], d0 = h[h3];
-      const a1 = h[h0 + 1], b1 = h[h1 + 1], c1 = h[h2 + 1], d1 = h[h3 + 1];
-      const a2 = h[h0 + 2], b2 = h[h1 + 2], c2 = h[h2 + 2], d2 = h[h3 + 2];
-      const a3 = h[h0 + 3], b3 = h[h1 + 3], c3 = h[h2 + 3], d3 = h[h3 + 3];
-      for (let j = 0; j < nOut; j++) {
-        const x0 = g[q0 + j], x1 = g[q1 + j], x2 = g[q2 + j], x3 = g[q3 + j];
-        gW[r0 + j] += a0 * x0 + b0 * x1 + c0 * x2 + d0 * x3;
-        gW[r1 + j] += a1 * x0 + b1 * x1 + c1 * x2 + d1 * x3;
-        gW[r2 + j] += a2 * x0 + b2 * x1 + c2 * x2 + d2 * x3;
-        gW[r3 + j] += a3 * x0 + b3 * x1 + c3 * x2 + d3 * x3;
-      }
-    }
-    for (let i = i4; i < batch; i++) {
-      const h0 = i * nIn + k, q0 = i * nOut;
-      const a0 = h[h0], a1 = h[h0 + 1], a2 = h[h0 + 2], a3 = h[h0 + 3];
-      for (let j = 0; j < nOut; j++) {
-        const x0 = g[q0 + j];
-        gW[r0 + j] += a0 * x0; gW[r1 + j] += a1 * x0; gW[r2 + j] += a2 * x0; gW[r3 + j] += a3 * x0;
-      }
-    }
-  }
-  for (let k = k4; k < nIn; k++) {
-    const r0 = k * nOut;
-    for (let i = 0; i < batch; i++) {
-      const a0 = h[i * nIn + k], q0 = i * nOut;
-      for (let j = 0; j < nOut; j++) gW[r0 + j] += a0 * g[q0 + j];
-    }
-  }
+// gW = h^T @ g (nIn, nOut), through hT, h transposed (a small copy: batch * nIn values);
+// gb = the column sums of g.
+function _net_weightGrad(h, g, gW, gb, batch, nIn, nOut, hT) {
+  for (let i = 0; i < batch; i++) for (let k = 0; k < nIn; k++) hT[k * batch + i] = h[i * nIn + k];
+  _net_matmul(hT, g, gW, nIn, batch, nOut);
   gb.fill(0.0);
   for (let i = 0; i < batch; i++) {
     const q0 = i * nOut;
@@ -272,7 +234,9 @@ function forward(net, x, batch) {
   const buf = _net_buffers(net, batch);
   let h = x;
   for (let l = 0; l < L; l++) {
-    _net_affine(h, net.weights[l], net.biases[l], buf.pre[l], batch, s[l], s[l + 1]);
+    const z = buf.pre[l], b = net.biases[l], n = s[l + 1];
+    _net_matmul(h, net.weights[l], z, batch, s[l], n);
+    for (let i = 0; i < batch; i++) for (let j = 0; j < n; j++) z[i * n + j] += b[j];
     if (l < L - 1) {
       net.act.apply(buf.pre[l], buf.post[l]);
       h = buf.post[l];
@@ -304,6 +268,7 @@ function backward(net, cache, gradOut, opts = {}) {
       gradPost: s.slice(1, L).map((n) => new Float64Array(batch * n)),
       gradW: weights ? net.weights.map((w) => new Float64Array(w.length)) : null,
       gradB: weights ? s.slice(1).map((n) => new Float64Array(n)) : null,
+      hT: weights ? new Float64Array(batch * Math.max(...s.slice(0, L))) : null,
     };
   }
   const buf = net._bwd;
@@ -312,7 +277,7 @@ function backward(net, cache, gradOut, opts = {}) {
     const g = buf.gradPre[l];
     if (weights) {
       const below = l > 0 ? cache.post[l - 1] : cache.x;
-      _net_weightGrad(below, g, buf.gradW[l], buf.gradB[l], batch, s[l], s[l + 1]);
+      _net_weightGrad(below, g, buf.gradW[l], buf.gradB[l], batch, s[l], s[l + 1], buf.hT);
     }
     if (l > 0) {
       _net_backAffine(g, net.weights[l], buf.gradPost[l - 1], batch, s[l], s[l + 1]);
