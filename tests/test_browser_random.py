@@ -5,6 +5,8 @@ numpy (histogram) and a plain-Python transcription of the published generators; 
 the JavaScript under test. The KS tests' seeds are fixed, so their p-values are too.
 """
 
+import base64
+import json
 import math
 
 import numpy as np
@@ -21,6 +23,11 @@ FAMILIES = {name: ("truncated_normal" if dist == "truncated_normal" else
                    "uniform" if dist == "uniform" else "normal")
             for name, (_, _, dist) in SCALINGS.items()}
 
+# Float64Array -> base64 of its bytes: exact, and 20 times faster than Playwright's own transfer.
+B64_JS = """(a) => { const u = new Uint8Array(a.buffer, a.byteOffset, a.byteLength); let s = "";
+  for (let i = 0; i < u.length; i += 8192) s += String.fromCharCode(...u.subarray(i, i + 8192));
+  return btoa(s); }"""
+
 # draw(name, fanIn, fanOut, seed, count, gain): `count` weights from sampleWeights, matrix after
 # matrix from one generator, as a widget draws its layers.
 DRAW_JS = """([name, fanIn, fanOut, seed, count, gain]) => {
@@ -30,15 +37,15 @@ DRAW_JS = """([name, fanIn, fanOut, seed, count, gain]) => {
     const take = Math.min(w.length, count - k);
     out.set(w.subarray(0, take), k); k += take;
   }
-  return Array.from(out);
-}"""
+  return (%s)(out);
+}""" % B64_JS
 
 # matrices(fanIn, fanOut, seed, count): `count` orthogonal matrices from one generator, flat.
 MATRICES_JS = """([fanIn, fanOut, seed, count]) => {
-  const rng = window.M.makeRng(seed), out = [];
-  for (let k = 0; k < count; k++) out.push(...window.M.sampleWeights("orthogonal", fanIn, fanOut, rng));
-  return out;
-}"""
+  const rng = window.M.makeRng(seed), out = new Float64Array(count * fanIn * fanOut);
+  for (let k = 0; k < count; k++) out.set(window.M.sampleWeights("orthogonal", fanIn, fanOut, rng), k * fanIn * fanOut);
+  return (%s)(out);
+}""" % B64_JS
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +54,13 @@ def page(js_page):
     return js_page
 
 
+def floats(text):
+    """The float64 array a page sent as base64 bytes."""
+    return np.frombuffer(base64.b64decode(text), "<f8")
+
+
 def draw(page, name, fan_in, fan_out, seed, count, gain=1.0):
-    return np.array(page.evaluate(DRAW_JS, [name, fan_in, fan_out, seed, count, gain]))
+    return floats(page.evaluate(DRAW_JS, [name, fan_in, fan_out, seed, count, gain]))
 
 
 def error(page, expression):
@@ -138,8 +150,8 @@ def test_the_same_seed_gives_the_same_numbers_and_others_differ(page):
 
 
 def test_uniform_draws_are_53_bit_doubles_in_0_1(page):
-    u = np.array(page.evaluate("() => { const r = window.M.makeRng(3); return Array.from("
-                               "{length: 20000}, () => r.uniform()); }"))
+    u = floats(page.evaluate(f"() => {{ const r = window.M.makeRng(3); return ({B64_JS})("
+                             "Float64Array.from({length: 20000}, () => r.uniform())); }"))
     assert u.min() >= 0 and u.max() < 1
     assert np.array_equal(u * 2.0**53, np.floor(u * 2.0**53))
     assert stats.kstest(u, "uniform").pvalue > 1e-3
@@ -173,15 +185,30 @@ def exact(name, fan_in, fan_out, factor=1.0):
     return stats.truncnorm(-2, 2, scale=std / TRUNCATED_NORMAL_STD)  # winit's convention
 
 
+def wrong_cdf(name, fan_in, fan_out, factor):
+    """The cdf of `exact` with the spread times `factor`; the truncated normal's by its formula
+    (Phi(x / s) - Phi(-2)) / (Phi(2) - Phi(-2)), 10 times faster than truncnorm's."""
+    if FAMILIES[name] != "truncated_normal":
+        return exact(name, fan_in, fan_out, factor).cdf
+    s = factor * scheme_std(name, fan_in, fan_out) / TRUNCATED_NORMAL_STD
+    return lambda x: np.clip((special.ndtr(x / s) - special.ndtr(-2)) / (special.ndtr(2) - special.ndtr(-2)), 0, 1)
+
+
+def test_the_truncated_normals_formula_is_scipys():
+    x = np.linspace(-3, 3, 601)
+    np.testing.assert_allclose(wrong_cdf("he_normal", 9, 1, 1.0)(x), exact("he_normal", 9, 1).cdf(x),
+                               rtol=0, atol=1e-14)
+
+
 @pytest.mark.parametrize("name", list(SCALINGS))
 def test_each_scheme_draws_its_exact_distribution(page, name):
-    for fan_in, fan_out in [(1, 3), (7, 7), (613, 40)]:
+    for fan_in, fan_out in [(1, 20), (7, 7), (613, 40)]:
         for seed in (1, 2026):
             w = draw(page, name, fan_in, fan_out, seed, 20000)
             truth = exact(name, fan_in, fan_out)
             assert stats.kstest(w, truth.cdf).pvalue > 1e-3, (fan_in, seed)
             # power: the same test rejects a spread 10% too large (3% needs 200,000 draws: below)
-            assert stats.kstest(w, exact(name, fan_in, fan_out, 1.10).cdf).pvalue < 1e-6, (fan_in, seed)
+            assert stats.kstest(w, wrong_cdf(name, fan_in, fan_out, 1.10)).pvalue < 1e-6, (fan_in, seed)
             if FAMILIES[name] == "truncated_normal":
                 assert np.abs(w).max() <= 2 * scheme_std(name, fan_in, fan_out) / TRUNCATED_NORMAL_STD
 
@@ -189,15 +216,15 @@ def test_each_scheme_draws_its_exact_distribution(page, name):
 @pytest.mark.parametrize("name", ["xavier", "he", "lecun_normal"])
 def test_the_ks_test_sees_a_spread_3_percent_off(page, name):
     w = draw(page, name, 50, 50, 5, 200000)
-    assert stats.kstest(w, exact(name, 50, 50).cdf).pvalue > 1e-3
-    assert stats.kstest(w, exact(name, 50, 50, 1.03).cdf).pvalue < 1e-6
+    assert stats.kstest(w, wrong_cdf(name, 50, 50, 1.0)).pvalue > 1e-3
+    assert stats.kstest(w, wrong_cdf(name, 50, 50, 1.03)).pvalue < 1e-6
 
 
 def test_fills_and_gain_scale_the_spread(page):
-    got = page.evaluate("""() => { const M = window.M, r = M.makeRng(11), n = 20000;
+    got = [floats(text) for text in page.evaluate("""() => { const M = window.M, r = M.makeRng(11), n = 20000;
       return [M.fillUniform(r, new Float64Array(n), 0.3), M.fillNormal(r, new Float64Array(n), 0.3),
               M.fillTruncatedNormal(r, new Float64Array(n), 0.3),
-              M.sampleWeights("he_uniform", 100, 200, r, 1.37)].map((a) => Array.from(a)); }""")
+              M.sampleWeights("he_uniform", 100, 200, r, 1.37)].map(%s); }""" % B64_JS)]
     assert stats.kstest(got[0], stats.uniform(-0.3, 0.6).cdf).pvalue > 1e-3
     assert stats.kstest(got[1], stats.norm(0, 0.3).cdf).pvalue > 1e-3
     assert stats.kstest(got[2], stats.truncnorm(-2, 2, scale=0.3 / TRUNCATED_NORMAL_STD).cdf).pvalue > 1e-3
@@ -248,7 +275,7 @@ def _haar_checks(mats, entries, rows):
 @pytest.mark.parametrize("shape", [(3, 3), (5, 3), (3, 5)])
 def test_orthogonal_is_haar(page, shape):
     count = 3000
-    mats = np.array(page.evaluate(MATRICES_JS, [*shape, 9, count])).reshape(count, *shape)
+    mats = floats(page.evaluate(MATRICES_JS, [*shape, 9, count])).reshape(count, *shape)
     entries = [(0, 0), (shape[0] - 1, shape[1] - 1), (1, 2), (2, 0)]
     assert min(_haar_checks(mats, entries, max(shape))) > 1e-3
 
@@ -265,12 +292,12 @@ def test_the_haar_checks_see_qr_without_the_sign_fix():
 
 def test_normal_cdf_pdf_and_erf_match_scipy(page):
     x = np.concatenate([np.linspace(-37.5, 9, 4001), [0.0, 5e-324, -1e-300, 1e-8, -0.4999999, 0.5, -4.0, 4.0001]])
-    got = page.evaluate("(xs) => [xs.map(window.M.normalCdf), xs.map(window.M.normalPdf), "
-                        "xs.map(window.M.erf)]", x.tolist())
+    got = json.loads(page.evaluate("(xs) => JSON.stringify([xs.map(window.M.normalCdf), "
+                                   "xs.map(window.M.normalPdf)])", x.tolist()))
     np.testing.assert_allclose(got[0], special.ndtr(x), rtol=1e-12, atol=0)
     np.testing.assert_allclose(got[1], stats.norm.pdf(x), rtol=1e-12, atol=0)
     y = np.concatenate([np.linspace(-7, 7, 2801), [1e-300, -1e-12, 0.3535, -0.3536, 27.0, -40.0]])
-    erf = page.evaluate("(xs) => xs.map(window.M.erf)", y.tolist())
+    erf = json.loads(page.evaluate("(xs) => JSON.stringify(xs.map(window.M.erf))", y.tolist()))
     np.testing.assert_allclose(erf, special.erf(y), rtol=1e-12, atol=0)
     ends = page.evaluate("() => { const M = window.M; return [M.normalCdf(-Infinity), M.normalCdf(Infinity),"
                          " M.normalPdf(Infinity), M.erf(-Infinity), M.erf(0), M.normalCdf(0),"
@@ -285,7 +312,10 @@ def test_histogram_is_numpys(page, lo, hi, bins):
     rng = np.random.default_rng(bins)
     values = np.concatenate([rng.standard_normal(5000), np.linspace(lo, hi, bins + 1),  # every edge
                              [lo, hi, np.nextafter(hi, 0), np.nextafter(lo, -1), 100.0]])
-    got = call(page, "histogram", values.tolist(), lo, hi, bins)
+    got = json.loads(page.evaluate(  # the values as one JSON string: Playwright's transfer is slow
+        "([text, lo, hi, bins]) => { const h = window.M.histogram(Float64Array.from(JSON.parse(text)), lo, hi, bins);"
+        " return JSON.stringify(Object.fromEntries(Object.entries(h).map(([k, v]) => [k, Array.from(v)]))); }",
+        [json.dumps(values.tolist()), lo, hi, bins]))
     counts, edges = np.histogram(values, bins, range=(lo, hi))
     density, _ = np.histogram(values, bins, range=(lo, hi), density=True)
     assert got["edges"] == edges.tolist()
