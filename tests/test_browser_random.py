@@ -17,8 +17,6 @@ from _browser import call, load
 from winit.book.browser import esm
 from winit.schemes import SCALINGS, TRUNCATED_NORMAL_STD, scheme_bound, scheme_std
 
-pytestmark = pytest.mark.browser
-
 FAMILIES = {name: ("truncated_normal" if dist == "truncated_normal" else
                    "uniform" if dist == "uniform" else "normal")
             for name, (_, _, dist) in SCALINGS.items()}
@@ -70,6 +68,7 @@ def error(page, expression):
                          "return 'no error'; }")
 
 
+@pytest.mark.browser
 def test_the_module_exports_the_contract(page):
     names = load(page, esm())
     assert set(names) >= {"makeRng", "deriveSeed", "fillUniform", "fillNormal", "fillTruncatedNormal",
@@ -111,6 +110,7 @@ def _xoshiro128ss(seed):
         yield result
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("seed", [0, 1, 2**32 - 1])
 def test_the_generator_is_xoshiro128ss_seeded_by_splitmix32(page, seed):
     stream = page.evaluate("(seed) => { const r = window.M.makeRng(seed); return Array.from("
@@ -133,6 +133,7 @@ def test_the_generator_is_xoshiro128ss_seeded_by_splitmix32(page, seed):
     np.testing.assert_allclose(got[1], normals, rtol=1e-14)
 
 
+@pytest.mark.browser
 def test_the_same_seed_gives_the_same_numbers_and_others_differ(page):
     a = draw(page, "he", 50, 20, 7, 1000)
     assert np.array_equal(a, draw(page, "he", 50, 20, 7, 1000))
@@ -149,6 +150,7 @@ def test_the_same_seed_gives_the_same_numbers_and_others_differ(page):
     assert not np.any(streams[0] == streams[1]) and not np.any(streams[1] == streams[2])
 
 
+@pytest.mark.browser
 def test_uniform_draws_are_53_bit_doubles_in_0_1(page):
     u = floats(page.evaluate(f"() => {{ const r = window.M.makeRng(3); return ({B64_JS})("
                              "Float64Array.from({length: 20000}, () => r.uniform())); }"))
@@ -164,6 +166,7 @@ FANS = [(1, 1), (1, 1000), (1000, 1), (2, 3), (3, 2), (7, 613), (613, 7), (100, 
     tuple(int(v) for v in pair) for pair in np.random.default_rng(21).integers(1, 2000, (40, 2))]
 
 
+@pytest.mark.browser
 def test_each_schemes_spread_is_winits_to_the_bit(page):
     spreads = page.evaluate("(fans) => Object.fromEntries(Object.entries(window.M.SCHEMES).map("
                             "([k, s]) => [k, fans.map(([n, m]) => s.spread(n, m))]))", FANS)
@@ -200,6 +203,7 @@ def test_the_truncated_normals_formula_is_scipys():
                                rtol=0, atol=1e-14)
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("name", list(SCALINGS))
 def test_each_scheme_draws_its_exact_distribution(page, name):
     for fan_in, fan_out in [(1, 20), (7, 7), (613, 40)]:
@@ -213,6 +217,7 @@ def test_each_scheme_draws_its_exact_distribution(page, name):
                 assert np.abs(w).max() <= 2 * scheme_std(name, fan_in, fan_out) / TRUNCATED_NORMAL_STD
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("name", ["xavier", "he", "lecun_normal"])
 def test_the_ks_test_sees_a_spread_3_percent_off(page, name):
     w = draw(page, name, 50, 50, 5, 200000)
@@ -220,6 +225,7 @@ def test_the_ks_test_sees_a_spread_3_percent_off(page, name):
     assert stats.kstest(w, wrong_cdf(name, 50, 50, 1.03)).pvalue < 1e-6
 
 
+@pytest.mark.browser
 def test_fills_and_gain_scale_the_spread(page):
     got = [floats(text) for text in page.evaluate("""() => { const M = window.M, r = M.makeRng(11), n = 20000;
       return [M.fillUniform(r, new Float64Array(n), 0.3), M.fillNormal(r, new Float64Array(n), 0.3),
@@ -234,6 +240,7 @@ def test_fills_and_gain_scale_the_spread(page):
 
 # ---- orthogonal -----------------------------------------------------------------------------
 
+@pytest.mark.browser
 @pytest.mark.parametrize("shape", [(1, 1), (1, 5), (5, 1), (17, 300), (300, 17), (256, 256), (129, 130)])
 def test_orthogonal_has_orthonormal_columns_or_rows_times_gain(page, shape):
     fan_in, fan_out = shape
@@ -272,6 +279,7 @@ def _haar_checks(mats, entries, rows):
     return ps
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("shape", [(3, 3), (5, 3), (3, 5)])
 def test_orthogonal_is_haar(page, shape):
     count = 3000
@@ -290,6 +298,7 @@ def test_the_haar_checks_see_qr_without_the_sign_fix():
 
 # ---- the normal distribution ------------------------------------------------------------------
 
+@pytest.mark.browser
 def test_normal_cdf_pdf_and_erf_match_scipy(page):
     x = np.concatenate([np.linspace(-37.5, 9, 4001), [0.0, 5e-324, -1e-300, 1e-8, -0.4999999, 0.5, -4.0, 4.0001]])
     got = json.loads(page.evaluate("(xs) => JSON.stringify([xs.map(window.M.normalCdf), "
@@ -307,6 +316,7 @@ def test_normal_cdf_pdf_and_erf_match_scipy(page):
 
 # ---- histogram ----------------------------------------------------------------------------------
 
+@pytest.mark.browser
 @pytest.mark.parametrize("lo, hi, bins", [(-3.0, 3.0, 50), (-0.1, 0.7, 7), (0.0, 1.0, 1), (-2.5, 1e-3, 33)])
 def test_histogram_is_numpys(page, lo, hi, bins):
     rng = np.random.default_rng(bins)
@@ -326,6 +336,7 @@ def test_histogram_is_numpys(page, lo, hi, bins):
 
 # ---- bad input ------------------------------------------------------------------------------------
 
+@pytest.mark.browser
 @pytest.mark.parametrize("expression, message", [
     ("M.makeRng(-1)", "seed must be an integer 0 <= seed < 2**32; got -1"),
     ("M.makeRng(2 ** 32)", "seed must be an integer 0 <= seed < 2**32; got 4294967296"),
