@@ -350,6 +350,8 @@ def test_histogram_is_numpys(page, lo, hi, bins):
     ("M.sampleWeights('he', 0, 3, M.makeRng(0))", "fanIn must be an integer >= 1 (inputs of the layer); got 0"),
     ("M.sampleWeights('orthogonal', 3, 2.5, M.makeRng(0))",
      "fanOut must be an integer >= 1 (outputs of the layer); got 2.5"),
+    ("M.sampleWeights('he', 2 ** 13, 2 ** 13, M.makeRng(0))",
+     "fanIn * fanOut must be at most 2**25 (256 MiB of weights); got 67108864"),
     ("M.SCHEMES.xavier.spread(NaN, 3)", "fanIn must be an integer >= 1 (inputs of the layer); got NaN"),
     ("M.sampleWeights('he', 3, 3, M.makeRng(0), -1)", "gain must be a finite number >= 0; got -1"),
     ("M.sampleWeights('orthogonal', 3, 3, {})", "rng must be a generator from makeRng(seed); got Object"),

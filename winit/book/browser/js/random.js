@@ -174,6 +174,7 @@ const SCHEMES = (() => {
 function sampleWeights(name, fanIn, fanOut, rng, gain = 1) {
   if (typeof name !== "string" || !Object.hasOwn(SCHEMES, name)) _rand_fail("name", `one of ${Object.keys(SCHEMES).join(", ")}`, name);
   const scheme = SCHEMES[name], spread = scheme.spread(fanIn, fanOut), g = _rand_spread(gain, "gain");
+  if (fanIn * fanOut > 2 ** 25) _rand_fail("fanIn * fanOut", "at most 2**25 (256 MiB of weights)", fanIn * fanOut);
   if (scheme.family === "orthogonal") return _rand_orthogonal(fanIn, fanOut, rng, g);
   const out = new Float64Array(fanIn * fanOut);
   const fill = { uniform: fillUniform, normal: fillNormal, truncated_normal: fillTruncatedNormal }[scheme.family];
@@ -258,6 +259,7 @@ const _RAND_G = [
   5.257135054772065e-09, -1.7510443804235387e-09, 3.424477988160571e-10,
   -1.1569890687734496e-10, 1.1244279462157258e-10, -3.4745177051214536e-11,
 ];
+// b_n = (-1)**n / (sqrt(2 pi) 2**n n! (2n + 1)), n = 0..10: Phi(x) = 1/2 + x sum b_n x**(2n).
 const _RAND_TAYLOR = Array.from({ length: 11 }, (_, n) => {
   let f = 1;
   for (let k = 2; k <= n; k++) f *= k;
