@@ -25,7 +25,8 @@ function _rand_uint32Arg(x, name) {
 
 // A fan: an integer >= 1, else an Error naming `name`.
 function _rand_fan(x, name) {
-  if (!Number.isSafeInteger(x) || x < 1) _rand_fail(name, `an integer >= 1 (${name === "fanIn" ? "inputs" : "outputs"} of the layer)`, x);
+  const what = name === "fanIn" ? "inputs" : "outputs";
+  if (!Number.isSafeInteger(x) || x < 1) _rand_fail(name, `an integer >= 1 (${what} of the layer)`, x);
   return x;
 }
 
@@ -37,7 +38,9 @@ function _rand_spread(x, name) {
 
 // A generator from makeRng, else an Error.
 function _rand_rngArg(rng) {
-  if (!rng || typeof rng.normal !== "function" || typeof rng.uniform !== "function") _rand_fail("rng", "a generator from makeRng(seed)", rng);
+  if (!rng || typeof rng.normal !== "function" || typeof rng.uniform !== "function") {
+    _rand_fail("rng", "a generator from makeRng(seed)", rng);
+  }
 }
 
 // The arguments every fill takes: a generator from makeRng and a Float64Array.
@@ -172,7 +175,9 @@ const SCHEMES = (() => {
 // variance, as Keras's scale), or for "orthogonal" gain times a Haar-random matrix with
 // orthonormal columns (fanIn >= fanOut) or rows (fanIn < fanOut), as winit.schemes.orthogonal.
 function sampleWeights(name, fanIn, fanOut, rng, gain = 1) {
-  if (typeof name !== "string" || !Object.hasOwn(SCHEMES, name)) _rand_fail("name", `one of ${Object.keys(SCHEMES).join(", ")}`, name);
+  if (typeof name !== "string" || !Object.hasOwn(SCHEMES, name)) {
+    _rand_fail("name", `one of ${Object.keys(SCHEMES).join(", ")}`, name);
+  }
   const scheme = SCHEMES[name], spread = scheme.spread(fanIn, fanOut), g = _rand_spread(gain, "gain");
   if (fanIn * fanOut > 2 ** 25) _rand_fail("fanIn * fanOut", "at most 2**25 (256 MiB of weights)", fanIn * fanOut);
   if (scheme.family === "orthogonal") return _rand_orthogonal(fanIn, fanOut, rng, g);
@@ -326,7 +331,9 @@ function erf(x) {
 // lo + i (hi - lo) / bins with the last one hi; values outside [lo, hi] (and NaN) are left out;
 // the last bin holds hi; density = counts / width / total (all 0 when nothing falls inside).
 function histogram(values, lo, hi, bins) {
-  if (!(ArrayBuffer.isView(values) || Array.isArray(values))) _rand_fail("values", "an array of numbers", values);
+  if (!(ArrayBuffer.isView(values) || Array.isArray(values))) {
+    _rand_fail("values", "an array of numbers", values);
+  }
   if (typeof lo !== "number" || !Number.isFinite(lo)) _rand_fail("lo", "a finite number", lo);
   if (typeof hi !== "number" || !Number.isFinite(hi) || !(hi > lo)) _rand_fail("hi", `a finite number > lo = ${lo}`, hi);
   if (!Number.isSafeInteger(bins) || bins < 1) _rand_fail("bins", "an integer >= 1", bins);
