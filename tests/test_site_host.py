@@ -1,0 +1,346 @@
+"""site_assets/winit-widgets.js, the site's own host for anywidget front-end modules, in Chromium
+with the network cut; and offline_site.py's widget switch and build check.
+
+A tiny notebook (two anywidget classes, one that draws a button and counts clicks, one whose
+render() throws, and an ipywidgets slider) is executed as site_assets/store.py executes a chapter
+(the widget state stored by nbclient); its outputs become a page the way myst-nb writes one
+(a `widget-view+json` script per output, the notebook's `widget-state+json` script, moved to the
+end of the body by offline_site.py), served from 127.0.0.1 with the files offline_site.py stages.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from site_assets import offline_site
+from site_assets.notebooks import WIDGET_STATE, WIDGET_VIEW
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+HOST = "127.0.0.1"
+
+COUNTER_ESM = """
+function initialize({ model }) {
+  window.initializeCalls = (window.initializeCalls || 0) + 1;
+}
+function render({ model, el }) {
+  const button = document.createElement("button");
+  button.className = "counter-button";
+  const show = () => { button.textContent = `count ${model.get("count")}`; };
+  button.addEventListener("click", () => {
+    model.set("count", model.get("count") + 1);
+    model.save_changes();
+  });
+  model.on("change:count", show);
+  show();
+  el.appendChild(button);
+  return () => { model.off("change:count", show); window.cleanups = (window.cleanups || 0) + 1; };
+}
+export default { initialize, render };
+"""
+COUNTER_CSS = ".counter-button { color: rgb(200, 0, 0); }"
+BROKEN_ESM = 'export default { render() { throw new Error("the module broke on purpose"); } };'
+
+CELLS = [
+    "import anywidget\nimport ipywidgets\nimport traitlets\n\n\n"
+    "class Counter(anywidget.AnyWidget):\n"
+    f"    _esm = {COUNTER_ESM!r}\n"
+    f"    _css = {COUNTER_CSS!r}\n"
+    "    count = traitlets.Int(0).tag(sync=True)\n\n\n"
+    "class Broken(anywidget.AnyWidget):\n"
+    f"    _esm = {BROKEN_ESM!r}\n",
+    "first = Counter(count=3)\nfirst",
+    "first",  # a second view of the same model
+    "Counter(count=10)",  # a second model of the same class
+    "Broken()",
+    'ipywidgets.IntSlider(value=7, description="old kind")',  # the html-manager's
+]
+
+
+def _notebook_dict() -> dict:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in CELLS]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory) -> dict:
+    """The notebook of CELLS executed as store.py executes a chapter (widget state stored)."""
+    import nbformat
+
+    from site_assets import store
+
+    path = tmp_path_factory.mktemp("notebook") / "tiny.ipynb"
+    nbformat.write(_notebook_dict(), path)
+    return store.execute(path)
+
+
+def page_body(nb: dict) -> str:
+    """The outputs of `nb` as myst-nb writes them: each widget view as its <script> (myst_nb's
+    render_widget_view), in a cell's output container."""
+    from myst_nb.core.render import sanitize_script_content
+
+    parts = []
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            view = out.get("data", {}).get(WIDGET_VIEW)
+            if view is not None:
+                content = sanitize_script_content(json.dumps(view))
+                parts.append('<div class="cell_output docutils container">\n'
+                             f'<script type="{WIDGET_VIEW}">{content}</script></div>')
+    return "\n".join(parts)
+
+
+def page_html(nb: dict, scripts: list[str], outdir: Path) -> str:
+    """A page of the site for `nb`, loading `scripts` (paths under offline/, deferred as
+    _config.yml's nb_ipywidgets_js): the widget state as myst-nb adds it (a script file with a
+    body) handed to offline_site.defer_widget_state, which moves it to the end of the body."""
+    from myst_nb.core.render import sanitize_script_content
+    from sphinx.builders.html._assets import _JavaScript
+
+    state = nb["metadata"]["widgets"][WIDGET_STATE]
+    context = {"body": page_body(nb), "script_files": [
+        _JavaScript(None, type=WIDGET_STATE, body=sanitize_script_content(json.dumps(state)))]}
+
+    class App:
+        pass
+
+    app = App()
+    app.outdir = str(outdir)
+    offline_site.defer_widget_state(app, "page", "page.html", context, None)
+    assert not context["script_files"], "the widget state stays in <head>"
+    head = "\n".join(f'<script defer="defer" src="offline/{s}"></script>' for s in scripts)
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>widgets</title>\n{head}\n'
+            f'</head><body><article class="bd-article">\n{context["body"]}\n</article></body></html>\n')
+
+
+HOST_JS = "winit-widgets.js"
+MANAGER_JS = ["require.js", "widgets-offline.js", "html-manager/embed-amd.js"]
+
+
+@pytest.fixture(scope="module")
+def site(executed, tmp_path_factory) -> Path:
+    """A folder served as the site: offline/ as offline_site.py stages it, and three pages of the
+    tiny notebook: the host alone, the host beside the html-manager (today's pages), the
+    html-manager alone."""
+    folder = tmp_path_factory.mktemp("site")
+    workdir = ROOT / "_build" / "site-assets"
+    offline_site._fetch(workdir)  # the build's own npm packages (npm ci unless there)
+    offline_site._stage(workdir / "node_modules", folder / "offline")
+    for name in (HOST_JS, "widgets-offline.js"):
+        shutil.copyfile(ROOT / "site_assets" / name, folder / "offline" / name)
+    pages = {"host.html": [HOST_JS], "mixed.html": [HOST_JS, *MANAGER_JS], "manager.html": MANAGER_JS}
+    for name, scripts in pages.items():
+        (folder / name).write_text(page_html(executed, scripts, folder), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer((HOST, 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://{HOST}:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser(playwright_api):
+    browser = playwright_api.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def open_page(browser, base_url):
+    """open_page(name) -> (page, record): the page loaded with the network cut but for the site;
+    record holds the URLs requested and the console's errors."""
+    context = browser.new_context()
+
+    def cut(route):
+        url = urlsplit(route.request.url)
+        if url.scheme in ("http", "https", "ws", "wss") and url.hostname != HOST:
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", cut)
+
+    def opener(name):
+        page = context.new_page()
+        record = {"requests": [], "errors": []}
+        page.on("request", lambda r: record["requests"].append(r.url))
+        page.on("console", lambda m: record["errors"].append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: record["errors"].append(f"pageerror: {e}"))
+        page.goto(f"{base_url}/{name}", wait_until="load")
+        return page, record
+
+    yield opener
+    context.close()
+
+
+def _views(page) -> list[dict]:
+    """For each widget-view script of the page: its model's module and what precedes it."""
+    return page.evaluate("""() => {
+      return [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')].map((tag) => {
+        const area = tag.previousElementSibling;
+        const rendered = area && area.matches(".widget-subarea") ? area.querySelector(".jupyter-widgets") : null;
+        return {model: JSON.parse(tag.textContent).model_id,
+                text: rendered ? rendered.innerText.trim() : null,
+                slider: !!(rendered && rendered.querySelector(".widget-slider, .slider-container, input[type=range]") ||
+                          (rendered && rendered.matches(".widget-slider")))};
+      });
+    }""")
+
+
+def _wait_rendered(page, count):
+    page.wait_for_function(
+        f"document.querySelectorAll('.widget-subarea .jupyter-widgets').length >= {count}", timeout=20_000)
+
+
+COUNTERS = 4  # the anywidget views: three counters (two of one model) and the broken one
+
+
+@pytest.mark.browser
+def test_the_host_renders_anywidgets_with_no_kernel_and_no_network(open_page, base_url):
+    page, record = open_page("host.html")
+    _wait_rendered(page, COUNTERS)
+    views = _views(page)
+    assert [v["text"] for v in views[:3]] == ["count 3", "count 3", "count 10"]
+    # the markup the site's tests count: .widget-subarea > .jupyter-widgets, before the view
+    assert page.locator(".widget-subarea > .jupyter-widgets").count() == COUNTERS
+    # initialize() once per model (two Counter models), render() once per view
+    assert page.evaluate("window.initializeCalls") == 2
+    assert all(urlsplit(u).hostname in (HOST, None) or u.startswith("blob:") for u in record["requests"])
+    assert [u for u in record["requests"] if u.startswith(base_url)] == [
+        f"{base_url}/host.html", f"{base_url}/offline/{HOST_JS}"]
+
+
+@pytest.mark.browser
+def test_the_css_is_applied_once_per_widget_class(open_page):
+    page, _ = open_page("host.html")
+    _wait_rendered(page, COUNTERS)
+    colours = page.eval_on_selector_all(".counter-button", "(els) => els.map((el) => getComputedStyle(el).color)")
+    assert colours == ["rgb(200, 0, 0)"] * 3
+    styles = page.eval_on_selector_all("head style", "(els) => els.map((el) => el.textContent)")
+    assert styles.count(COUNTER_CSS) == 1
+
+
+@pytest.mark.browser
+def test_a_click_changes_the_model_and_every_view_of_it(open_page):
+    page, _ = open_page("host.html")
+    _wait_rendered(page, COUNTERS)
+    buttons = page.locator(".counter-button")
+    buttons.nth(0).click()
+    buttons.nth(1).click()
+    buttons.nth(0).click()
+    # views 0 and 1 show one model (3 + 3 clicks); view 2 is another model of the same class
+    assert buttons.all_inner_texts() == ["count 6", "count 6", "count 10"]
+    buttons.nth(2).click()
+    assert buttons.all_inner_texts() == ["count 6", "count 6", "count 11"]
+
+
+@pytest.mark.browser
+def test_a_module_that_throws_shows_its_error_in_place(open_page):
+    page, record = open_page("host.html")
+    _wait_rendered(page, COUNTERS)
+    broken = _views(page)[3]
+    assert broken["text"] == "This interactive figure could not be shown: the module broke on purpose"
+    assert page.locator(".winit-widget-error[role=alert]").count() == 1
+    assert any("could not be shown" in e for e in record["errors"])
+
+
+@pytest.mark.browser
+def test_other_models_are_left_to_the_widget_manager(open_page):
+    page, _ = open_page("host.html")
+    _wait_rendered(page, COUNTERS)
+    slider = _views(page)[4]
+    assert slider["text"] is None  # nothing rendered for it: no html-manager on this page
+    # the page's state keeps the slider's models, and no longer the AnyModels
+    state = json.loads(page.locator(f'script[type="{WIDGET_STATE}"]').text_content())["state"]
+    modules = {m["model_module"] for m in state.values()}
+    assert "anywidget" not in modules and "@jupyter-widgets/controls" in modules
+
+
+@pytest.mark.browser
+def test_the_host_and_the_html_manager_share_a_page(open_page, base_url):
+    """Today's pages: the host takes the AnyModels, the html-manager renders the rest."""
+    page, record = open_page("mixed.html")
+    _wait_rendered(page, COUNTERS + 1)
+    page.wait_for_load_state("networkidle")
+    views = _views(page)
+    assert [v["text"] for v in views[:3]] == ["count 3", "count 3", "count 10"]
+    assert views[4]["slider"] and "old kind" in views[4]["text"]
+    assert page.locator(".widget-subarea .jupyter-widgets").count() >= COUNTERS + 1
+    assert len(page.locator(".widget-subarea").all()) == len(views)  # one area per view
+    page.locator(".counter-button").nth(2).click()
+    assert page.locator(".counter-button").nth(2).inner_text() == "count 11"
+    # nothing asked of another host (the html-manager asks a CDN for modules it lacks)
+    assert all(u.startswith((base_url, "blob:", "data:")) for u in record["requests"]), record["requests"]
+    assert [e for e in record["errors"] if "could not be shown" not in e] == []
+
+
+@pytest.mark.browser
+def test_the_html_manager_alone_fails_on_an_anymodel(open_page, base_url):
+    """Why the host takes the AnyModels out of the state before the html-manager reads it: the
+    manager asks the site and then a CDN for an "anywidget" module (cut here), logs errors and
+    draws its error box for each AnyModel view (the slider it still renders)."""
+    page, record = open_page("manager.html")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    assert f"{base_url}/anywidget.js" in record["requests"]
+    assert any(u.startswith("https://cdn.jsdelivr.net/npm/anywidget@") for u in record["requests"])
+    views = _views(page)
+    assert [v["text"] for v in views[:COUNTERS]] == ["Click to show javascript error."] * COUNTERS
+    assert views[4]["slider"]
+    assert any('Script error for "anywidget"' in e for e in record["errors"])
+
+
+@pytest.mark.browser
+def test_render_takes_a_root_and_renders_each_view_once(open_page):
+    """build_pdf.py appends each page's article and state in a section, then renders it."""
+    page, _ = open_page("host.html")
+    _wait_rendered(page, COUNTERS)
+    done = page.evaluate("""async () => {
+      const section = document.createElement("section");
+      section.innerHTML = document.querySelector("article").innerHTML;  // views, rendered areas dropped below
+      section.querySelectorAll(".widget-subarea").forEach((el) => el.remove());
+      const state = document.createElement("script");
+      state.type = "application/vnd.jupyter.widget-state+json";
+      state.textContent = JSON.stringify({version_major: 2, version_minor: 0, state: {}});
+      section.append(state);
+      document.body.append(section);
+      await window.winitWidgets.render(section);
+      await window.winitWidgets.render(document);  // again: nothing drawn twice
+      return {inSection: section.querySelectorAll(".widget-subarea > .jupyter-widgets").length,
+              all: document.querySelectorAll(".widget-subarea > .jupyter-widgets").length,
+              texts: [...section.querySelectorAll(".counter-button")].map((b) => b.textContent)};
+    }""")
+    assert done == {"inSection": COUNTERS, "all": 2 * COUNTERS, "texts": ["count 3", "count 3", "count 10"]}
+
+
+@pytest.mark.browser
+def test_remove_runs_the_cleanups_render_returned(open_page):
+    page, _ = open_page("host.html")
+    _wait_rendered(page, COUNTERS)
+    page.evaluate("window.winitWidgets.remove(document)")
+    assert page.evaluate("window.cleanups") == 3
+    assert page.locator(".widget-subarea").count() == 0
+    page.evaluate("window.winitWidgets.render(document)")  # the views can be drawn again
+    _wait_rendered(page, COUNTERS)
+
