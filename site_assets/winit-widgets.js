@@ -137,6 +137,7 @@
     views.push(view);
     try {
       var it = await instance(id);
+      (it.model.get("_dom_classes") || []).forEach(function (name) { el.classList.add(name); });
       var cleanup = await it.widget.render({ model: it.model, el: el });
       if (typeof cleanup === "function") view.cleanup = cleanup;
     } catch (err) {

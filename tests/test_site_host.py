@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 
 from site_assets import offline_site
 from site_assets.notebooks import WIDGET_STATE, WIDGET_VIEW
@@ -126,21 +127,31 @@ def page_html(nb: dict, scripts: list[str], outdir: Path) -> str:
 
 
 HOST_JS = "winit-widgets.js"
-MANAGER_JS = ["require.js", "widgets-offline.js", "html-manager/embed-amd.js"]
+MANAGER_JS = [name for name in offline_site.MANAGER_SCRIPTS]
+
+
+def configured_scripts(anywidget_only: bool) -> list[str]:
+    """The scripts a page with widgets loads (under offline/): _config.yml's nb_ipywidgets_js as
+    offline_site.py hands it to myst-nb with the switch ANYWIDGET_ONLY at `anywidget_only`."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    scripts = offline_site.widget_scripts(config["sphinx"]["config"]["nb_ipywidgets_js"], anywidget_only)
+    return [path.removeprefix(offline_site.PREFIX + "/") for path in scripts]
 
 
 @pytest.fixture(scope="module")
 def site(executed, tmp_path_factory) -> Path:
     """A folder served as the site: offline/ as offline_site.py stages it, and three pages of the
-    tiny notebook: the host alone, the host beside the html-manager (today's pages), the
-    html-manager alone."""
+    tiny notebook: the host alone (ANYWIDGET_ONLY = True), the host beside the html-manager
+    (ANYWIDGET_ONLY = False, today), the html-manager alone (before the host)."""
     folder = tmp_path_factory.mktemp("site")
     workdir = ROOT / "_build" / "site-assets"
     offline_site._fetch(workdir)  # the build's own npm packages (npm ci unless there)
     offline_site._stage(workdir / "node_modules", folder / "offline")
     for name in (HOST_JS, "widgets-offline.js"):
         shutil.copyfile(ROOT / "site_assets" / name, folder / "offline" / name)
-    pages = {"host.html": [HOST_JS], "mixed.html": [HOST_JS, *MANAGER_JS], "manager.html": MANAGER_JS}
+    pages = {"host.html": configured_scripts(True), "mixed.html": configured_scripts(False),
+             "manager.html": MANAGER_JS}
+    assert pages["host.html"] == [HOST_JS] and pages["mixed.html"] == [HOST_JS, *MANAGER_JS]
     for name, scripts in pages.items():
         (folder / name).write_text(page_html(executed, scripts, folder), encoding="utf-8")
     return folder
@@ -344,3 +355,17 @@ def test_remove_runs_the_cleanups_render_returned(open_page):
     page.evaluate("window.winitWidgets.render(document)")  # the views can be drawn again
     _wait_rendered(page, COUNTERS)
 
+
+
+def test_the_switch_fails_the_build_on_the_old_kind_of_widget(executed, tmp_path, monkeypatch):
+    """The tiny notebook's page builds today; with ANYWIDGET_ONLY its ipywidgets slider stops
+    the build (page_html runs offline_site.defer_widget_state, which checks)."""
+    from sphinx.errors import ExtensionError
+
+    page_html(executed, [HOST_JS], tmp_path)
+    monkeypatch.setattr(offline_site, "ANYWIDGET_ONLY", True)
+    with pytest.raises(ExtensionError, match=r"IntSliderModel\): not an anywidget"):
+        page_html(executed, [HOST_JS], tmp_path)
+    without_slider = json.loads(json.dumps(executed))
+    without_slider["cells"] = without_slider["cells"][:-1]
+    page_html(without_slider, [HOST_JS], tmp_path)  # the AnyModels' layouts are no obstacle
