@@ -154,6 +154,11 @@ def site(executed, tmp_path_factory) -> Path:
     assert pages["host.html"] == [HOST_JS] and pages["mixed.html"] == [HOST_JS, *MANAGER_JS]
     for name, scripts in pages.items():
         (folder / name).write_text(page_html(executed, scripts, folder), encoding="utf-8")
+    # a page with no widgets, as build_pdf.py's first page (the book's print header in it)
+    (folder / "first.html").write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>first</title></head><body>'
+        '<div id="jb-print-docs-body"><h1>Book</h1></div><article class="bd-article"><p>Intro</p>'
+        '</article></body></html>\n', encoding="utf-8")
     return folder
 
 
@@ -369,3 +374,33 @@ def test_the_switch_fails_the_build_on_the_old_kind_of_widget(executed, tmp_path
     without_slider = json.loads(json.dumps(executed))
     without_slider["cells"] = without_slider["cells"][:-1]
     page_html(without_slider, [HOST_JS], tmp_path)  # the AnyModels' layouts are no obstacle
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("manager", [True, False], ids=["with-html-manager", "host-only"])
+def test_build_pdf_renders_the_widgets_of_each_page(site, open_page, base_url, manager, tmp_path):
+    """build_pdf.py's APPEND_JS on a first page with no widget, appending the tiny notebook's
+    page: the host draws the anywidgets, the html-manager (while the site serves it) the slider."""
+    from site_assets.build_pdf import APPEND_JS
+
+    hidden = site / "offline" / "html-manager"
+    if not manager:
+        hidden.rename(tmp_path / "html-manager")
+    try:
+        page, record = open_page("first.html")
+        page.evaluate(APPEND_JS, {"urls": [f"{base_url}/mixed.html"], "offline": f"{base_url}/offline/",
+                                  "entries": [{"title": "Intro", "part": None, "anchor": "print-page-0"},
+                                              {"title": "Widgets", "part": None, "anchor": "print-page-1"}]})
+        page.wait_for_load_state("networkidle")
+        section = page.locator("#print-page-1")
+        texts = section.locator(".counter-button").all_inner_texts()
+        areas = section.locator(".widget-subarea").all_inner_texts()
+        errors = section.locator(".winit-widget-error").all_inner_texts()
+    finally:
+        if not manager:
+            (tmp_path / "html-manager").rename(hidden)
+    assert texts == ["count 3", "count 3", "count 10"]
+    assert errors == ["This interactive figure could not be shown: the module broke on purpose"]
+    # one area per view drawn; the slider's only by the html-manager
+    assert len(areas) == COUNTERS + manager and ("old kind" in areas[-1]) == manager
+    assert all(u.startswith((base_url, "blob:", "data:")) for u in record["requests"]), record["requests"]
