@@ -8,7 +8,8 @@
 //   <script type="application/vnd.jupyter.widget-view+json">{"model_id": id, ...}</script>  (one per output)
 // For each view of an AnyModel (model_module "anywidget") the host imports the model's `_esm`
 // (a module's source) through a Blob URL, adds its `_css` once per `_anywidget_id`, calls the
-// module's `initialize({model})` once per model and `render({model, el})` once per view, with `el`
+// module's `initialize({model, signal})` once per model and `render({model, el, signal})` once per
+// view (signal: an AbortSignal, aborted when remove() takes the view away), with `el`
 // inserted before the view's script as `.widget-subarea > .jupyter-widgets` (the html-manager's
 // markup). A module that fails shows a short message in place of the widget.
 //
@@ -108,7 +109,8 @@
         var widget = await loadModule(state._esm);
         addCss(state._css, state._anywidget_id || id);
         if (typeof widget.initialize === "function") {
-          await within(Promise.resolve(widget.initialize({ model: model })), INIT_TIMEOUT_MS, "initialize()");
+          var init = widget.initialize({ model: model, signal: new AbortController().signal });
+          await within(Promise.resolve(init), INIT_TIMEOUT_MS, "initialize()");
         }
         return { model: model, widget: widget };
       })();
@@ -133,12 +135,12 @@
     el.className = "jupyter-widgets winit-widget";
     area.appendChild(el);
     tag.parentNode.insertBefore(area, tag);
-    var view = { area: area, cleanup: null };
+    var view = { area: area, cleanup: null, controller: new AbortController() };
     views.push(view);
     try {
       var it = await instance(id);
       (it.model.get("_dom_classes") || []).forEach(function (name) { el.classList.add(name); });
-      var cleanup = await it.widget.render({ model: it.model, el: el });
+      var cleanup = await it.widget.render({ model: it.model, el: el, signal: view.controller.signal });
       if (typeof cleanup === "function") view.cleanup = cleanup;
     } catch (err) {
       fail(el, err);
@@ -180,11 +182,13 @@
     return Promise.all(jobs).then(function () {});
   }
 
-  // Remove the views rendered under root, running the cleanup functions their render() returned.
+  // Remove the views rendered under root: abort their signals, run the cleanup functions their
+  // render() returned.
   function remove(root) {
     root = root || document;
     views = views.filter(function (view) {
       if (!root.contains(view.area)) return true;
+      view.controller.abort();
       if (view.cleanup) try { view.cleanup(); } catch (err) { console.error("winit-widgets: a cleanup failed", err); }
       var tag = view.area.nextElementSibling;
       if (tag) handled.delete(tag);

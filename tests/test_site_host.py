@@ -32,7 +32,8 @@ COUNTER_ESM = """
 function initialize({ model }) {
   window.initializeCalls = (window.initializeCalls || 0) + 1;
 }
-function render({ model, el }) {
+function render({ model, el, signal }) {
+  signal.addEventListener("abort", () => { window.aborted = (window.aborted || 0) + 1; });
   const button = document.createElement("button");
   button.className = "counter-button";
   const show = () => { button.textContent = `count ${model.get("count")}`; };
@@ -351,11 +352,11 @@ def test_render_takes_a_root_and_renders_each_view_once(open_page):
 
 
 @pytest.mark.browser
-def test_remove_runs_the_cleanups_render_returned(open_page):
+def test_remove_aborts_the_views_and_runs_the_cleanups_render_returned(open_page):
     page, _ = open_page("host.html")
     _wait_rendered(page, COUNTERS)
     page.evaluate("window.winitWidgets.remove(document)")
-    assert page.evaluate("window.cleanups") == 3
+    assert page.evaluate("[window.cleanups, window.aborted]") == [3, 3]
     assert page.locator(".widget-subarea").count() == 0
     page.evaluate("window.winitWidgets.render(document)")  # the views can be drawn again
     _wait_rendered(page, COUNTERS)
@@ -404,3 +405,45 @@ def test_build_pdf_renders_the_widgets_of_each_page(site, open_page, base_url, m
     # one area per view drawn; the slider's only by the html-manager
     assert len(areas) == COUNTERS + manager and ("old kind" in areas[-1]) == manager
     assert all(u.startswith((base_url, "blob:", "data:")) for u in record["requests"]), record["requests"]
+
+
+@pytest.mark.browser
+def test_every_kind_of_failing_module_shows_a_message(open_page):
+    """A module that does not parse, exports no widget, or whose initialize() or async render()
+    rejects: each view says so in place; the other views still render."""
+    page, record = open_page("host.html")
+    _wait_rendered(page, COUNTERS)
+    modules = {
+        "syntax": "export default { render( };",
+        "nodefault": "export const x = 1;",
+        "norender": "export default { initialize() {} };",
+        "init": 'export default { initialize() { throw new Error("init broke"); }, render() {} };',
+        "async": 'export default { async render() { await null; throw new Error("late"); } };',
+        "fine": 'export default () => ({ render({ el }) { el.textContent = "fine"; } });',
+        "named": 'export function render({ el, model }) { el.textContent = "named " + model.get("k"); }',
+    }
+    texts = page.evaluate("""async (modules) => {
+      const section = document.createElement("section");
+      const state = {};
+      for (const [id, esm] of Object.entries(modules)) {
+        state[id] = {model_name: "AnyModel", model_module: "anywidget", model_module_version: "~0.11.*",
+                     state: {_esm: esm, _anywidget_id: "t." + id, k: 5}};
+        const view = document.createElement("script");
+        view.type = "application/vnd.jupyter.widget-view+json";
+        view.textContent = JSON.stringify({model_id: id, version_major: 2, version_minor: 0});
+        section.append(view);
+      }
+      const tag = document.createElement("script");
+      tag.type = "application/vnd.jupyter.widget-state+json";
+      tag.textContent = JSON.stringify({version_major: 2, version_minor: 0, state});
+      section.append(tag);
+      document.body.append(section);
+      await window.winitWidgets.render(section);
+      return [...section.querySelectorAll(".widget-subarea")].map((el) => el.innerText.trim());
+    }""", modules)
+    prefix = "This interactive figure could not be shown: "
+    assert [t.startswith(prefix) for t in texts] == [True] * 5 + [False] * 2
+    assert texts[2:5] == [prefix + "the module's widget has no render()", prefix + "init broke", prefix + "late"]
+    assert texts[1] == prefix + "the module has no default export"
+    assert texts[5:] == ["fine", "named 5"]
+    assert sum("could not be shown" in e for e in record["errors"]) == 1 + 5  # the page's own broken one
