@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -447,3 +448,57 @@ def test_every_kind_of_failing_module_shows_a_message(open_page):
     assert texts[1] == prefix + "the module has no default export"
     assert texts[5:] == ["fine", "named 5"]
     assert sum("could not be shown" in e for e in record["errors"]) == 1 + 5  # the page's own broken one
+
+
+def _sphinx_build(nb: dict, folder: Path, monkeypatch, anywidget_only: bool) -> Path:
+    """Build `nb` as one page with Sphinx, myst-nb (stored outputs) and offline_site, the
+    widget scripts as _config.yml lists them; the switch at `anywidget_only`. The site's folder."""
+    import nbformat
+    from sphinx.application import Sphinx
+
+    src = folder / "src"
+    src.mkdir(parents=True)
+    nbformat.write(nbformat.from_dict(nb), src / "page.ipynb")
+    (src / "index.md").write_text("# Book\n\n```{toctree}\npage\n```\n", encoding="utf-8")
+    # the build's npm packages, as offline_site fetched them for the book
+    workdir = ROOT / "_build" / "site-assets"
+    offline_site._fetch(workdir)
+    assets = folder / "_build" / "site-assets"
+    assets.mkdir(parents=True)
+    (assets / "node_modules").symlink_to(workdir / "node_modules")
+    shutil.copyfile(workdir / "package-lock.json", assets / "package-lock.json")
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"]["config"]
+    monkeypatch.setattr(offline_site, "ANYWIDGET_ONLY", anywidget_only)
+    app = Sphinx(str(src), None, str(folder / "_build" / "html"), str(folder / "_build" / "doctrees"), "html",
+                 confoverrides={"extensions": ["myst_nb", "site_assets.offline_site"],
+                                "nb_execution_mode": "off", "mathjax_path": config["mathjax_path"],
+                                "nb_ipywidgets_js": config["nb_ipywidgets_js"]},
+                 status=None, warning=None, freshenv=True)
+    app.build()
+    return folder / "_build" / "html"
+
+
+@pytest.mark.parametrize("anywidget_only", [False, True], ids=["today", "anywidget-only"])
+def test_a_sphinx_build_loads_and_serves_what_the_switch_says(executed, tmp_path, monkeypatch, anywidget_only):
+    nb = json.loads(json.dumps(executed))
+    if anywidget_only:
+        nb["cells"] = nb["cells"][:-1]  # no slider
+    site = _sphinx_build(nb, tmp_path, monkeypatch, anywidget_only)
+    html = (site / "page.html").read_text(encoding="utf-8")
+    loaded = re.findall(r'<script defer="defer" src="_static/offline/([^"?]+)', html)
+    served = sorted(p.name for p in (site / "_static" / "offline").iterdir())
+    if anywidget_only:
+        assert loaded == [HOST_JS] and served == ["mathjax", HOST_JS]
+    else:
+        assert loaded == [HOST_JS, *MANAGER_JS]
+        assert served == ["html-manager", "mathjax", "require.js", "widgets-offline.js", HOST_JS]
+    assert html.count(f'<script type="{WIDGET_VIEW}">') == 5 - anywidget_only
+    assert "winit-widgets" not in (site / "index.html").read_text(encoding="utf-8")  # no widgets there
+
+
+def test_a_sphinx_build_fails_on_a_widget_the_site_cannot_render(executed, tmp_path, monkeypatch):
+    from sphinx.errors import ExtensionError
+
+    with pytest.raises(ExtensionError, match=r"(?s)page has widgets the site cannot render:\n  model .*"
+                       r"\(@jupyter-widgets/controls IntSliderModel\): not an anywidget"):
+        _sphinx_build(executed, tmp_path, monkeypatch, True)
