@@ -82,6 +82,8 @@ HOST_SCRIPT = "winit-widgets.js"
 MANAGER_SCRIPTS = ("require.js", "widgets-offline.js", "html-manager/embed-amd.js")
 #: The modules whose models the widget manager renders with no other file (html-manager's own).
 MANAGER_MODULES = ("@jupyter-widgets/base", "@jupyter-widgets/controls", "@jupyter-widgets/output")
+#: A model of the widget manager's own controls in a page's (compact) widget state.
+MANAGER_MODEL = re.compile(r'"model_module":"@jupyter-widgets/(?:controls|output)"')
 FONTAWESOME_SCRIPT = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js\?[^"]*"></script>')
 
 
@@ -380,11 +382,16 @@ def trim_site(app: Sphinx, exception) -> None:
         nb = load(source)
         if nb.get("metadata", {}).pop("widgets", None) is not None:
             save(source, nb)
+    old_widgets = 0  # pages with a widget only the widget manager renders
     for page in out.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
+        old_widgets += bool(MANAGER_MODEL.search(text))
         new = FONTAWESOME_SCRIPT.sub("", text)
         if new != text:
             page.write_text(new, encoding="utf-8")
+    if not ANYWIDGET_ONLY and not old_widgets:
+        logger.info("offline_site: no page has a widget that needs the Jupyter widget manager: "
+                    "set ANYWIDGET_ONLY = True in site_assets/offline_site.py to leave it out")
 
 
 def setup(app: Sphinx) -> dict:

@@ -450,7 +450,7 @@ def test_every_kind_of_failing_module_shows_a_message(open_page):
     assert sum("could not be shown" in e for e in record["errors"]) == 1 + 5  # the page's own broken one
 
 
-def _sphinx_build(nb: dict, folder: Path, monkeypatch, anywidget_only: bool) -> Path:
+def _sphinx_build(nb: dict, folder: Path, monkeypatch, anywidget_only: bool, status=None) -> Path:
     """Build `nb` as one page with Sphinx, myst-nb (stored outputs) and offline_site, the
     widget scripts as _config.yml lists them; the switch at `anywidget_only`. The site's folder."""
     import nbformat
@@ -473,7 +473,7 @@ def _sphinx_build(nb: dict, folder: Path, monkeypatch, anywidget_only: bool) -> 
                  confoverrides={"extensions": ["myst_nb", "site_assets.offline_site"],
                                 "nb_execution_mode": "off", "mathjax_path": config["mathjax_path"],
                                 "nb_ipywidgets_js": config["nb_ipywidgets_js"]},
-                 status=None, warning=None, freshenv=True)
+                 status=status, warning=None, freshenv=True)
     app.build()
     return folder / "_build" / "html"
 
@@ -502,3 +502,17 @@ def test_a_sphinx_build_fails_on_a_widget_the_site_cannot_render(executed, tmp_p
     with pytest.raises(ExtensionError, match=r"(?s)page has widgets the site cannot render:\n  model .*"
                        r"\(@jupyter-widgets/controls IntSliderModel\): not an anywidget"):
         _sphinx_build(executed, tmp_path, monkeypatch, True)
+
+
+def test_a_build_with_no_old_widget_says_the_switch_can_be_set(executed, tmp_path, monkeypatch):
+    import io
+
+    def hint(nb, folder):
+        status = io.StringIO()
+        _sphinx_build(nb, folder, monkeypatch, False, status)
+        return "set ANYWIDGET_ONLY = True" in status.getvalue()
+
+    nb = json.loads(json.dumps(executed))
+    assert not hint(nb, tmp_path / "today")
+    nb["cells"] = nb["cells"][:-1]  # no slider
+    assert hint(nb, tmp_path / "later")
