@@ -100,11 +100,26 @@
     })]).finally(function () { clearTimeout(timer); });
   }
 
+  // A model's saved state with its binary values put back: the state saves each (a bytes trait)
+  // apart, as {path, data (base64), encoding}; the model holds it as a DataView, as Jupyter's does.
+  function withBuffers(entry) {
+    var state = Object.assign({}, entry.state);
+    (entry.buffers || []).forEach(function (buffer) {
+      var text = buffer.encoding === "hex" ? buffer.data.replace(/../g, function (h) { return String.fromCharCode(parseInt(h, 16)); })
+        : atob(buffer.data);
+      var bytes = Uint8Array.from(text, function (c) { return c.charCodeAt(0); });
+      var path = buffer.path, holder = state;
+      for (var i = 0; i < path.length - 1; i++) holder = holder[path[i]];
+      holder[path[path.length - 1]] = new DataView(bytes.buffer);
+    });
+    return state;
+  }
+
   // One model object and its initialized module per model id, whatever the number of views.
   function instance(id) {
     if (!models[id]) {
       models[id] = (async function () {
-        var state = Object.assign({}, saved[id].state);
+        var state = withBuffers(saved[id]);
         var model = makeModel(state);
         var widget = await loadModule(state._esm);
         addCss(state._css, state._anywidget_id || id);

@@ -44,6 +44,8 @@ function render({ model, el, signal }) {
   });
   model.on("change:count", show);
   show();
+  const bytes = model.get("data");  // a bytes trait: saved apart from the state, as a buffer
+  el.dataset.bytes = Array.from(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)).join(",");
   el.appendChild(button);
   return () => { model.off("change:count", show); window.cleanups = (window.cleanups || 0) + 1; };
 }
@@ -57,7 +59,8 @@ CELLS = [
     "class Counter(anywidget.AnyWidget):\n"
     f"    _esm = {COUNTER_ESM!r}\n"
     f"    _css = {COUNTER_CSS!r}\n"
-    "    count = traitlets.Int(0).tag(sync=True)\n\n\n"
+    "    count = traitlets.Int(0).tag(sync=True)\n"
+    '    data = traitlets.Bytes(b"\\x01\\x02\\xff").tag(sync=True)\n\n\n'
     "class Broken(anywidget.AnyWidget):\n"
     f"    _esm = {BROKEN_ESM!r}\n",
     "first = Counter(count=3)\nfirst",
@@ -240,6 +243,8 @@ def test_the_host_renders_anywidgets_with_no_kernel_and_no_network(open_page, ba
     _wait_rendered(page, COUNTERS)
     views = _views(page)
     assert [v["text"] for v in views[:3]] == ["count 3", "count 3", "count 10"]
+    # a bytes trait, from the buffers the widget state keeps apart
+    assert page.eval_on_selector_all(".winit-widget", "(els) => els.map((el) => el.dataset.bytes)")[:3] == ["1,2,255"] * 3
     # the markup the site's tests count: .widget-subarea > .jupyter-widgets, before the view
     assert page.locator(".widget-subarea > .jupyter-widgets").count() == COUNTERS
     # initialize() once per model (two Counter models), render() once per view
