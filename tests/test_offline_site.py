@@ -35,8 +35,12 @@ TODAY = {"offline/winit-widgets.js": {"defer": "defer"}, "offline/require.js": {
          "offline/html-manager/embed-amd.js": {"defer": "defer"}}
 
 
-def test_the_switch_is_off_while_old_widgets_remain():
-    assert offline_site.ANYWIDGET_ONLY is False
+def test_the_switch_and_the_npm_packages_agree():
+    """Off, the build stages RequireJS and the html-manager: package.json must install them."""
+    packages = json.loads((offline_site.HERE / "package.json").read_text(encoding="utf-8"))["dependencies"]
+    if not offline_site.ANYWIDGET_ONLY:
+        assert {"@jupyter-widgets/html-manager", "requirejs"} <= set(packages)
+    assert "mathjax" in packages
 
 
 def test_the_switch_leaves_the_pages_only_the_host():

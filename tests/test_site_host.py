@@ -133,6 +133,10 @@ def page_html(nb: dict, scripts: list[str], outdir: Path) -> str:
 
 HOST_JS = "winit-widgets.js"
 MANAGER_JS = [name for name in offline_site.MANAGER_SCRIPTS]
+# Whether the site still installs the Jupyter widget manager (until the old explorers retire)
+MANAGER = "@jupyter-widgets/html-manager" in json.loads(
+    (ROOT / "site_assets" / "package.json").read_text(encoding="utf-8"))["dependencies"]
+needs_manager = pytest.mark.skipif(not MANAGER, reason="site_assets/package.json no longer installs the html-manager")
 
 
 def configured_scripts(anywidget_only: bool) -> list[str]:
@@ -151,12 +155,14 @@ def site(executed, tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("site")
     workdir = ROOT / "_build" / "site-assets"
     offline_site._fetch(workdir)  # the build's own npm packages (npm ci unless there)
-    offline_site._stage(workdir / "node_modules", folder / "offline")
-    for name in (HOST_JS, "widgets-offline.js"):
-        shutil.copyfile(ROOT / "site_assets" / name, folder / "offline" / name)
-    pages = {"host.html": configured_scripts(True), "mixed.html": configured_scripts(False),
-             "manager.html": MANAGER_JS}
-    assert pages["host.html"] == [HOST_JS] and pages["mixed.html"] == [HOST_JS, *MANAGER_JS]
+    offline_site._stage(workdir / "node_modules", folder / "offline", anywidget_only=not MANAGER)
+    shutil.copyfile(ROOT / "site_assets" / HOST_JS, folder / "offline" / HOST_JS)
+    pages = {"host.html": configured_scripts(True)}
+    assert pages["host.html"] == [HOST_JS]
+    if MANAGER:
+        shutil.copyfile(ROOT / "site_assets" / "widgets-offline.js", folder / "offline" / "widgets-offline.js")
+        pages.update({"mixed.html": configured_scripts(False), "manager.html": MANAGER_JS})
+        assert pages["mixed.html"] == [HOST_JS, *MANAGER_JS]
     for name, scripts in pages.items():
         (folder / name).write_text(page_html(executed, scripts, folder), encoding="utf-8")
     # a page with no widgets, as build_pdf.py's first page (the book's print header in it)
@@ -301,6 +307,7 @@ def test_other_models_are_left_to_the_widget_manager(open_page):
 
 
 @pytest.mark.browser
+@needs_manager
 def test_the_host_and_the_html_manager_share_a_page(open_page, base_url):
     """Today's pages: the host takes the AnyModels, the html-manager renders the rest."""
     page, record = open_page("mixed.html")
@@ -319,13 +326,15 @@ def test_the_host_and_the_html_manager_share_a_page(open_page, base_url):
 
 
 @pytest.mark.browser
+@needs_manager
 def test_the_html_manager_alone_fails_on_an_anymodel(open_page, base_url):
     """Why the host takes the AnyModels out of the state before the html-manager reads it: the
     manager asks the site and then a CDN for an "anywidget" module (cut here), logs errors and
     draws its error box for each AnyModel view (the slider it still renders)."""
     page, record = open_page("manager.html")
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(500)
+    _wait_rendered(page, COUNTERS + 1)
+    page.wait_for_function(f"document.querySelectorAll('.jupyter-widgets-error-widget').length >= {COUNTERS}",
+                           timeout=20_000)
     assert f"{base_url}/anywidget.js" in record["requests"]
     assert any(u.startswith("https://cdn.jsdelivr.net/npm/anywidget@") for u in record["requests"])
     views = _views(page)
@@ -384,18 +393,20 @@ def test_the_switch_fails_the_build_on_the_old_kind_of_widget(executed, tmp_path
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("manager", [True, False], ids=["with-html-manager", "host-only"])
+@pytest.mark.parametrize("manager", [pytest.param(True, marks=needs_manager), False],
+                         ids=["with-html-manager", "host-only"])
 def test_build_pdf_renders_the_widgets_of_each_page(site, open_page, base_url, manager, tmp_path):
     """build_pdf.py's APPEND_JS on a first page with no widget, appending the tiny notebook's
     page: the host draws the anywidgets, the html-manager (while the site serves it) the slider."""
     from site_assets.build_pdf import APPEND_JS
 
     hidden = site / "offline" / "html-manager"
-    if not manager:
+    moved = not manager and hidden.is_dir()  # the site as ANYWIDGET_ONLY serves it
+    if moved:
         hidden.rename(tmp_path / "html-manager")
     try:
         page, record = open_page("first.html")
-        page.evaluate(APPEND_JS, {"urls": [f"{base_url}/mixed.html"], "offline": f"{base_url}/offline/",
+        page.evaluate(APPEND_JS, {"urls": [f"{base_url}/{'mixed' if manager else 'host'}.html"], "offline": f"{base_url}/offline/",
                                   "entries": [{"title": "Intro", "part": None, "anchor": "print-page-0"},
                                               {"title": "Widgets", "part": None, "anchor": "print-page-1"}]})
         page.wait_for_load_state("networkidle")
@@ -404,7 +415,7 @@ def test_build_pdf_renders_the_widgets_of_each_page(site, open_page, base_url, m
         areas = section.locator(".widget-subarea").all_inner_texts()
         errors = section.locator(".winit-widget-error").all_inner_texts()
     finally:
-        if not manager:
+        if moved:
             (tmp_path / "html-manager").rename(hidden)
     assert texts == ["count 3", "count 3", "count 10"]
     assert errors == ["This interactive figure could not be shown: the module broke on purpose"]
@@ -483,7 +494,8 @@ def _sphinx_build(nb: dict, folder: Path, monkeypatch, anywidget_only: bool, sta
     return folder / "_build" / "html"
 
 
-@pytest.mark.parametrize("anywidget_only", [False, True], ids=["today", "anywidget-only"])
+@pytest.mark.parametrize("anywidget_only", [pytest.param(False, marks=needs_manager), True],
+                         ids=["today", "anywidget-only"])
 def test_a_sphinx_build_loads_and_serves_what_the_switch_says(executed, tmp_path, monkeypatch, anywidget_only):
     nb = json.loads(json.dumps(executed))
     if anywidget_only:
@@ -509,6 +521,7 @@ def test_a_sphinx_build_fails_on_a_widget_the_site_cannot_render(executed, tmp_p
         _sphinx_build(executed, tmp_path, monkeypatch, True)
 
 
+@needs_manager
 def test_a_build_with_no_old_widget_says_the_switch_can_be_set(executed, tmp_path, monkeypatch):
     import io
 
