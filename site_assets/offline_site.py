@@ -24,7 +24,12 @@ out of the page's widget state, and the widget manager, which renders the rest. 
 once no chapter shows an old widget: `nb_ipywidgets_js` is cut to the host alone (on
 `config-inited`, before myst-nb reads it), and RequireJS, the widget manager (3.6 MB) and its
 Font Awesome fonts are neither staged nor served. In both states every page's widgets are checked
-(`unrenderable`): the build fails on a widget model the site cannot render.
+(`unrenderable`): the build fails on a widget model the site cannot render. A build with no old
+widget left says so (info). Then, after the switch: drop `@jupyter-widgets/html-manager` and
+`requirejs` from package.json and its lock, widgets-offline.js and the three manager lines of
+_config.yml; the manager's branches here (`_stage`, MANAGER_*, the pictures of `_pictures_to_files`)
+and in build_pdf.py's APPEND_JS can go with them (tests/test_site_host.py's `needs_manager` tests
+skip by themselves).
 
 It loads MathJax on every page (chapter titles with math are in every page's navigation), and
 drops the duplicate inline scripts of sphinx-thebe and sphinx-togglebutton (Sphinx
