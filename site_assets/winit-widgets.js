@@ -27,9 +27,15 @@
   var views = []; // {area, cleanup} of every rendered view, for remove()
   var handled = new WeakSet(); // view scripts already rendered (render() may run again on a root)
 
+  // Equal values (Backbone fires no change for them): bytes by content, other objects as JSON.
   function same(a, b) {
-    return a === b || (typeof a === "object" && typeof b === "object" && a !== null && b !== null &&
-      JSON.stringify(a) === JSON.stringify(b));
+    if (a === b) return true;
+    if (ArrayBuffer.isView(a) && ArrayBuffer.isView(b)) {
+      var x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength), y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+      return x.length === y.length && x.every(function (v, i) { return v === y[i]; });
+    }
+    return typeof a === "object" && typeof b === "object" && a !== null && b !== null &&
+      !ArrayBuffer.isView(a) && !ArrayBuffer.isView(b) && JSON.stringify(a) === JSON.stringify(b);
   }
 
   // The AFM model API over one model's saved state: get/set/on/off/save_changes/send.

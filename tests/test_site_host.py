@@ -534,3 +534,51 @@ def test_a_build_with_no_old_widget_says_the_switch_can_be_set(executed, tmp_pat
     assert not hint(nb, tmp_path / "today")
     nb["cells"] = nb["cells"][:-1]  # no slider
     assert hint(nb, tmp_path / "later")
+
+
+MODEL_API_ESM = """
+function render({ model, el }) {
+  const seen = [];
+  const onN = (m, value) => seen.push(["n", value, m === model]);
+  const onAny = (m) => seen.push(["change", m === model]);
+  model.on("change:n", onN);
+  model.on("change", onAny);
+  model.set("n", 1);                    // no change: no event
+  model.set("n", 2);                    // change:n, then change
+  model.set("list", [1, 2]);            // equal by value: no event
+  model.set({ n: 3, list: [1, 2, 3] }); // both, then one change
+  model.set("bytes", new DataView(new Uint8Array([1, 2]).buffer));  // equal bytes: no event
+  model.set("bytes", new DataView(new Uint8Array([1, 3]).buffer));
+  model.off("change:n", onN);
+  model.set("n", 4);                    // only "change"
+  model.off();
+  model.set("n", 5);                    // nothing
+  model.save_changes();
+  model.send({ any: "message" });       // no kernel: nothing happens, nothing fails
+  el.textContent = JSON.stringify({ seen, n: model.get("n"), list: model.get("list") });
+}
+export default { render };
+"""
+
+
+@pytest.mark.browser
+def test_the_model_fires_change_events_as_backbone_does(open_page):
+    page, _ = open_page("host.html")
+    _wait_rendered(page, COUNTERS)
+    text = page.evaluate("""async (esm) => {
+      const section = document.createElement("section");
+      section.innerHTML = '<script type="application/vnd.jupyter.widget-view+json">{"model_id": "api"}<\\/script>';
+      const tag = document.createElement("script");
+      tag.type = "application/vnd.jupyter.widget-state+json";
+      tag.textContent = JSON.stringify({state: {api: {model_module: "anywidget", model_name: "AnyModel",
+        state: {_esm: esm, n: 1, list: [1, 2]},
+        buffers: [{path: ["bytes"], encoding: "base64", data: btoa("\\x01\\x02")}]}}});
+      section.append(tag);
+      document.body.append(section);
+      await window.winitWidgets.render(section);
+      return section.querySelector(".jupyter-widgets").textContent;
+    }""", MODEL_API_ESM)
+    assert json.loads(text) == {
+        "seen": [["n", 2, True], ["change", True], ["n", 3, True], ["change", True], ["change", True],
+                 ["change", True]],
+        "n": 5, "list": [1, 2, 3]}
