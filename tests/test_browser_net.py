@@ -14,7 +14,7 @@ import pytest
 from _browser import call, load
 from winit import activations as wa
 from winit import meanfield as mf
-from winit.book.browser import esm, js_source
+from winit.book.browser import esm
 from winit.book.explorers import DEPTH_RULES, depth_view
 from winit.networks import backward, cross_entropy, forward, init_weights, train_sgd
 
@@ -23,37 +23,9 @@ pytestmark = pytest.mark.browser
 ACTS = wa.ACTIVATIONS
 RTOL = 1e-12
 
-# Until random.js (another engineer's) offers normalCdf, this test alone puts in a port of
-# winit.activations._normal_cdf, so that GELU runs.
-_STUB = """
-function normalCdf(x) {
-  const G = [%(g)s], T = [%(t)s];
-  const u = Math.min(Math.abs(x), 40.0);
-  if (Number.isNaN(x)) return NaN;
-  if (u < 0.5) { const v2 = x * x; let t = T[T.length - 1];
-    for (let i = T.length - 2; i >= 0; i--) t = t * v2 + T[i]; return 0.5 + x * t; }
-  let g;
-  if (u < 4.0) { const s = u * 0.5 - 1.0; g = G[G.length - 1];
-    for (let i = G.length - 2; i >= 0; i--) g = g * s + G[i]; }
-  else { let t = u; for (let k = 32; k > 0; k--) t = u + k / t; g = 0.3989422804014327 / t; }
-  const a = Math.floor(u * 1024.0) / 1024.0;
-  const lower = Math.exp(-0.5 * (a * a)) * Math.exp(-0.5 * ((u - a) * (u + a))) * g;
-  return x > 0 ? 1.0 - lower : lower;
-}
-""" % {"g": ", ".join(repr(c) for c in wa._G_COEFFS), "t": ", ".join(repr(c) for c in wa._TAYLOR_COEFFS)}
-
-
-def _source():
-    source = esm()
-    if "normalCdf" in js_source("random.js").splitlines()[0].split():
-        return source
-    head, tail = source.rsplit("export {", 1)
-    return head + _STUB + "export {" + tail
-
-
 @pytest.fixture(scope="module")
 def page(js_page):
-    names = load(js_page, _source())
+    names = load(js_page, esm())
     for name in ("ACTIVATIONS", "makeNet", "forward", "backward", "softmaxCrossEntropy", "sgdStep",
                  "layerStats", "lengthMapLine", "chi1Line", "gradientLine", "meanFieldRule"):
         assert name in names
