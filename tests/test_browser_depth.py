@@ -430,7 +430,7 @@ def test_widget_is_keyboard_operable(page):
 def test_widget_draws_layers_again_beyond_its_memory_the_same(page):
     full = _show(page, _state(depth=20, width=50, activation="tanh", init="lecun", bias_std=0.1))
     state = _state(depth=20, width=50, activation="tanh", init="lecun", bias_std=0.1)
-    state["limits"]["max_floats"] = 5 * 50 * 50 + 50 * 10  # room for 5 hidden layers only
+    state["limits"]["max_floats"] = 1000 * 10 + 5 * 57 ** 2  # room for 5 hidden layers only
     again = _show(page, state)
     assert again["status"] == full["status"] and again["charts"] == full["charts"]
 
@@ -445,3 +445,15 @@ def test_widget_gain_and_scheme_changes_rescale_the_same_weights(page):
     assert switched["status"] == shot["status"]
     fresh = _show(page, _state(depth=10, width=40, activation="relu", init="he"))
     assert fresh == {**switched, "drawn": fresh["drawn"]}
+
+
+@pytest.mark.browser
+def test_widget_grows_and_narrows_the_same_weights(page):
+    # a wider network draws only its new rows and columns: moving the width and back, or to a
+    # width never drawn, shows what a fresh page shows there
+    fresh = {w: _show(page, _state(depth=6, width=w, activation="relu", init="he")) for w in (40, 57, 90)}
+    shot = _show(page, _state(depth=6, width=40, activation="relu", init="he"))
+    for w in (57, 90, 40, 57):
+        page.evaluate("(w) => window.model.set('width', w)", w)
+        shot = _wait(page, shot["drawn"])
+        assert {**shot, "drawn": 0} == {**fresh[w], "drawn": 0}, w

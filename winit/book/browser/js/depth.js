@@ -1,9 +1,11 @@
 // @exports render depthPasses depthStats depthTheory depthVerdict depthFormatG depthSigmaW2
 // The depth explorer (DepthExplorer in depth.py): a deep network at initialisation, computed in
-// the page. Weights come from per-row streams of the seeded generator (so layers can be drawn
-// again, one at a time, and a wider network keeps the narrower one's weights in its first rows
-// and columns); they are kept unscaled, per (width, seed, distribution), and the scheme's
-// spread times the gain multiplies each layer's product, so a gain or scheme change draws nothing.
+// the page. Each row of a layer's weights is the start of its own stream of the seeded
+// generator, so a layer can be drawn again alone (beyond the memory budget), and a wider network
+// keeps the narrower one's weights in its first rows and columns (a width change draws only the
+// new values). The weights are kept unscaled, per (seed, distribution); the scheme's spread times
+// the gain multiplies each layer's input, so a gain or scheme change draws nothing.
+// Orthogonal weights are one QR factorisation per layer and width, drawn whole.
 
 const _DEPTH_PURPOSE = { inputs: 1, weights: 2, biases: 3, labels: 4 };
 const _DEPTH_FAMILY_ID = { uniform: 1, normal: 2, truncated_normal: 3, orthogonal: 4 };
@@ -110,14 +112,14 @@ function _depth_times(a, s, out) {
   return out;
 }
 
-// z = h @ w + b: h (batch, n), w (n, m), z (batch, m), all row-major. Blocks of four rows of
-// w by four inputs: each value read from memory serves four multiply-adds.
-function _depth_matmul(h, w, b, z, batch, n, m) {
+// z = h @ w + b: h (batch, n), w (n, m) with rows `ws` apart (ws >= m), z (batch, m), all
+// row-major. Blocks of four rows of w by four inputs: each value read serves four multiply-adds.
+function _depth_matmul(h, w, b, z, batch, n, m, ws = m) {
   for (let i = 0; i < batch; i++) z.set(b, i * m);
   const k4 = n - (n % 4);
   const i4 = batch - (batch % 4);
   for (let k = 0; k < k4; k += 4) {
-    const r0 = k * m, r1 = r0 + m, r2 = r1 + m, r3 = r2 + m;
+    const r0 = k * ws, r1 = r0 + ws, r2 = r1 + ws, r3 = r2 + ws;
     let i = 0;
     for (; i < i4; i += 4) {
       const h0 = i * n + k, h1 = h0 + n, h2 = h1 + n, h3 = h2 + n;
@@ -141,7 +143,7 @@ function _depth_matmul(h, w, b, z, batch, n, m) {
     }
   }
   for (let k = k4; k < n; k++) {
-    const r0 = k * m;
+    const r0 = k * ws;
     for (let i = 0; i < batch; i++) {
       const a0 = h[i * n + k], z0 = i * m;
       for (let j = 0; j < m; j++) z[z0 + j] += a0 * w[r0 + j];
@@ -149,9 +151,9 @@ function _depth_matmul(h, w, b, z, batch, n, m) {
   }
 }
 
-// g = d @ w.T: d (batch, m), w (n, m), g (batch, n): dot products of contiguous rows, four rows
-// of w by four inputs at a time.
-function _depth_matmulT(d, w, g, batch, n, m) {
+// g = d @ w.T: d (batch, m), w (n, m) with rows `ws` apart, g (batch, n): dot products of
+// contiguous rows, four rows of w by four inputs at a time.
+function _depth_matmulT(d, w, g, batch, n, m, ws = m) {
   const k4 = n - (n % 4);
   const i4 = batch - (batch % 4);
   for (let k = 0; k < n; k += 4) {
@@ -159,7 +161,7 @@ function _depth_matmulT(d, w, g, batch, n, m) {
     for (let i = 0; i < batch; i += 4) {
       const inputs = Math.min(4, batch - i);
       if (rows === 4 && inputs === 4 && k < k4 && i < i4) {
-        const r0 = k * m, r1 = r0 + m, r2 = r1 + m, r3 = r2 + m;
+        const r0 = k * ws, r1 = r0 + ws, r2 = r1 + ws, r3 = r2 + ws;
         const q0 = i * m, q1 = q0 + m, q2 = q1 + m, q3 = q2 + m;
         let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
         let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
@@ -180,7 +182,7 @@ function _depth_matmulT(d, w, g, batch, n, m) {
         for (let r = k; r < k + rows; r++) {
           for (let b = i; b < i + inputs; b++) {
             let acc = 0;
-            for (let j = 0; j < m; j++) acc += d[b * m + j] * w[r * m + j];
+            for (let j = 0; j < m; j++) acc += d[b * m + j] * w[r * ws + j];
             g[b * n + r] = acc;
           }
         }
@@ -190,9 +192,9 @@ function _depth_matmulT(d, w, g, batch, n, m) {
 }
 
 // One forward and one backward pass through net = {depth, width, classes, activation,
-// layer(l) -> {w, scale, bias} (w unscaled, width x width, for l = 0 .. depth - 1),
-// out: {w, scale, bias} (width x classes)}, inputs x (batch x width), integer labels.
-// The weights of layer l are scale * w. keep(l) picks the layers (1-based) whose activations
+// layer(l) -> {w, stride, scale, bias} (w unscaled, width x width, rows `stride` apart (default
+// width), for l = 0 .. depth - 1), out: {w, stride, scale, bias} (width x classes)}, inputs x
+// (batch x width), integer labels. The weights of layer l are scale * w. keep(l) picks the layers (1-based) whose activations
 // come back. Returns {act, grad, post: {l: activations}, finite}: numpy's std of each hidden
 // layer's activations and of dL/dz times batch (one input's gradient), as depth.py's
 // depth_signals; grad is NaN everywhere when the logits are not finite.
@@ -204,9 +206,9 @@ async function depthPasses(net, x, labels, batch, keep = () => false, pause = nu
   const scaled = new Float64Array(batch * width);
   let h = x;
   for (let l = 0; l < depth; l++) {
-    const { w, scale, bias } = net.layer(l);
+    const { w, stride, scale, bias } = net.layer(l);
     const z = new Float64Array(batch * width);
-    _depth_matmul(_depth_times(h, scale, scaled), w, bias, z, batch, width, width);
+    _depth_matmul(_depth_times(h, scale, scaled), w, bias, z, batch, width, width, stride);
     const a = new Float64Array(z.length);
     act.apply(z, a);
     pre.push(z);
@@ -215,23 +217,24 @@ async function depthPasses(net, x, labels, batch, keep = () => false, pause = nu
     if (pause) await pause();
   }
   const logits = new Float64Array(batch * classes);
-  _depth_matmul(_depth_times(h, net.out.scale, scaled), net.out.w, net.out.bias, logits, batch, width, classes);
+  _depth_matmul(_depth_times(h, net.out.scale, scaled), net.out.w, net.out.bias, logits, batch, width, classes,
+    net.out.stride);
   const stats = layerStats(post, batch, width);
   const finite = logits.every(Number.isFinite);
   const grads = [];
   if (finite) {
     const { grad: gOut } = softmaxCrossEntropy(logits, labels, batch, classes);
     let above = gOut;
-    let { w, scale } = net.out;
+    let { w, scale, stride } = net.out;
     let m = classes;
     for (let l = depth - 1; l >= 0; l--) {
       const gh = new Float64Array(batch * width);
-      _depth_matmulT(above, w, gh, batch, width, m);
+      _depth_matmulT(above, w, gh, batch, width, m, stride);
       const g = new Float64Array(batch * width);
       act.backprop(_depth_times(gh, scale, gh), pre[l], post[l], g);
       grads[l] = g;
       above = g;
-      ({ w, scale } = l > 0 ? net.layer(l) : { w: null, scale: 1 });
+      ({ w, scale, stride } = l > 0 ? net.layer(l) : { w: null, scale: 1, stride: 0 });
       m = width;
       if (pause && l > 0) await pause();
     }
@@ -274,13 +277,34 @@ function _depth_family(init) {
   return init === "orthogonal" ? "orthogonal" : SCHEMES[init].family;
 }
 
-// The unscaled weights of hidden layer l (or the output layer), width x cols.
-function _depth_base(family, seed, width, cols, layer) {
+// The unscaled weights of a layer, kept to grow with the width: `rows` rows of `stride` values
+// (stride = rows for a hidden layer, the classes for the output layer), row r the first values
+// of its own stream, whose generator is kept so the row can go on. A wider network draws only
+// the new values; a narrower one reads the top-left block. Orthogonal weights (a QR
+// factorisation per width) are drawn whole: {data, rows: width, stride: cols}.
+function _depth_grow(entry, n, square, family, seed, layer, ceiling) {
   if (family === "orthogonal") {
-    const rng = makeRng(deriveSeed(seed, _DEPTH_PURPOSE.weights, _DEPTH_FAMILY_ID.orthogonal, layer, width));
-    return sampleWeights("orthogonal", width, cols, rng, 1);
+    if (entry.rows === n) return entry;
+    const rng = makeRng(deriveSeed(seed, _DEPTH_PURPOSE.weights, _DEPTH_FAMILY_ID.orthogonal, layer, n));
+    return Object.assign(entry, { data: sampleWeights("orthogonal", n, entry.cols ?? n, rng, 1), rows: n, stride: entry.cols ?? n });
   }
-  return _depth_rows(width, cols, family, seed, _DEPTH_PURPOSE.weights, layer);
+  if ((entry.rows ?? 0) >= n) return entry;
+  const rows = Math.min(ceiling, Math.max(n, Math.ceil(1.125 * (entry.rows ?? 0))));
+  const stride = square ? rows : entry.cols;
+  const data = new Float64Array(rows * stride);
+  const fill = family === "uniform" ? fillUniform : family === "truncated_normal" ? fillTruncatedNormal : fillNormal;
+  const rngs = entry.rngs ?? [];
+  for (let r = 0; r < rows; r++) {
+    let have = 0;
+    if (r < (entry.rows ?? 0)) {
+      have = entry.stride;
+      data.set(entry.data.subarray(r * have, (r + 1) * have), r * stride);
+    } else {
+      rngs[r] = makeRng(deriveSeed(seed, _DEPTH_PURPOSE.weights, _DEPTH_FAMILY_ID[family], layer, r));
+    }
+    if (have < stride) fill(rngs[r], data.subarray(r * stride + have, (r + 1) * stride), 1);
+  }
+  return Object.assign(entry, { data, rows, stride, rngs });
 }
 
 // The factor on layer (fanIn x fanOut)'s unscaled weights.
@@ -410,16 +434,20 @@ async function _depth_compute(s, cache, cancelled, tell) {
       cache.labels = Array.from({ length: batch }, () => Math.floor(rng.uniform() * classes));
       cache.inKey = inKey;
     }
-    // unscaled weights: per (width, seed, family), as many layers as the memory budget holds
-    const key = `${width}|${s.seed}|${family}`;
+    // unscaled weights: per (seed, distribution), grown with the width, as many layers as the
+    // memory budget holds; the others drawn again for each pass
+    const key = `${s.seed}|${family}`;
+    const ceiling = s.limits.width[1];
     if (cache.key !== key) {
       cache.key = key;
       cache.layers = [];
-      cache.out = null;
+      cache.out = { cols: classes };
     }
-    const room = Math.max(0, Math.floor((s.limits.max_floats - width * classes) / (width * width)));
+    if (cache.layers.some((e) => e.rows > 2 * width)) cache.layers = []; // no memory kept for a wider past
+    const cap = Math.min(ceiling, Math.ceil(1.125 * Math.max(width, ...cache.layers.map((e) => e.rows))));
+    const room = Math.max(0, Math.floor((s.limits.max_floats - ceiling * classes) / (cap * cap)));
     cache.layers.length = Math.min(cache.layers.length, room);
-    if (!cache.out) cache.out = _depth_base(family, s.seed, width, classes, _DEPTH_OUTPUT);
+    _depth_grow(cache.out, width, false, family, s.seed, _DEPTH_OUTPUT, ceiling);
     const bKey = `${width}|${s.seed}`;
     if (cache.bKey !== bKey) {
       cache.bKey = bKey;
@@ -434,15 +462,13 @@ async function _depth_compute(s, cache, cancelled, tell) {
       biases.push(scaledBias(cache.biases[l]));
     }
     const weightOf = (l) => {
-      if (cache.layers[l]) return cache.layers[l];
-      const w = _depth_base(family, s.seed, width, width, l);
-      if (l < room) cache.layers[l] = w;
-      return w;
+      if (l < room) return _depth_grow(cache.layers[l] ??= {}, width, true, family, s.seed, l, ceiling);
+      return _depth_grow({}, width, true, family, s.seed, l, width); // drawn again, not kept
     };
     const net = {
       depth, width, classes, activation,
-      layer: (l) => ({ w: weightOf(l), scale: hidden, bias: biases[l] }),
-      out: { w: cache.out, scale: _depth_scale(init, width, classes, gain), bias: scaledBias(cache.outBias) },
+      layer: (l) => { const e = weightOf(l); return { w: e.data, stride: e.stride, scale: hidden, bias: biases[l] }; },
+      out: { w: cache.out.data, stride: cache.out.stride, scale: _depth_scale(init, width, classes, gain), bias: scaledBias(cache.outBias) },
     };
     const shown = new Set([1, Math.min(s.layer ?? Math.floor((depth + 1) / 2), depth), depth]);
     const r = await depthPasses(net, cache.x, cache.labels, batch, (l) => shown.has(l), pause);
