@@ -152,7 +152,7 @@ def pack_digits():
       first in the byte's highest bit), set if the level was 16; base64.
     * ``"labels"``: the labels, 4 bits each, packed as the levels.
 
-    About 79 kB of text in all (the levels alone: 57,504 bytes, 76,672
+    About 80 kB of text in all (the levels alone: 57,504 bytes, 76,672
     characters of base64).
 
     Returns

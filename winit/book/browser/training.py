@@ -240,8 +240,10 @@ def reference_runs(dataset="spirals", *, depth=4, width=32, activation="tanh", l
     --------
     >>> from winit.book.browser.training import reference_runs
     >>> runs = reference_runs(steps=200, seeds=(0,), inits=("zeros", "right"), record_every=200)
-    >>> round(float(runs["zeros"].losses[0, -1]), 3), bool(runs["right"].losses[0, -1] < 0.69)
-    (0.693, True)
+    >>> import math
+    >>> zeros, right = runs["zeros"].losses[0, -1], runs["right"].losses[0, -1]
+    >>> bool(abs(zeros - math.log(2)) < 0.01), bool(right < 0.6)   # a coin toss; learning
+    (True, True)
     """
     from ...networks import train_sgd_stack
 
