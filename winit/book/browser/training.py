@@ -199,7 +199,8 @@ def init_params(init, sizes, activation, rng=None):
 
 
 def reference_runs(dataset="spirals", *, depth=4, width=32, activation="tanh", lr=0.1,
-                   steps=2000, seeds=(0, 1, 2, 3, 4), inits=tuple(SCALES), record_every=100):
+                   steps=2000, seeds=(0, 1, 2, 3, 4), inits=tuple(SCALES), record_every=100,
+                   exact_products=True):
     """Train the explorer's network with winit's engine, from several starts and seeds.
 
     For each start in ``inits`` and each seed, a generator ``numpy.random.default_rng(seed)``
@@ -225,6 +226,10 @@ def reference_runs(dataset="spirals", *, depth=4, width=32, activation="tanh", l
         Starts, from :data:`INITS`.
     record_every : int
         Steps per recorded window of the loss, and between measurements of the held-out error.
+    exact_products : bool, default True
+        Multiply with :func:`winit._engine.exact_matmul`, so that the runs give the same bits
+        on every machine: the ``too_large`` start is chaotic, and its last bits would grow
+        into visible differences (see :func:`winit.networks.train_sgd_stack`).
 
     Returns
     -------
@@ -264,7 +269,7 @@ def reference_runs(dataset="spirals", *, depth=4, width=32, activation="tanh", l
     with np.errstate(all="ignore"):
         stack = train_sgd_stack(nets, x, y, steps=steps, lr=lr, batch_size=BATCH,
                                 activation=activation, rng=rngs, record_every=record_every,
-                                monitor=[(x_test, y_test)])
+                                monitor=[(x_test, y_test)], exact_products=exact_products)
     runs, k = {}, len(seeds)
     for i, init in enumerate(inits):
         part = slice(i * k, (i + 1) * k)
@@ -442,8 +447,9 @@ def first_state_figure(dataset="spirals", depth=4, width=32, activation="tanh", 
     else:
         left.set(xlabel="SGD step", ylabel="held-out accuracy", ylim=(0, 1),
                  title="Held-out accuracy")
-    fig.suptitle(f"{dataset}, {depth} × {width} {activation}, lr {lr:g}, batch {BATCH}, "
-                 f"seed {seed} (winit in Python)", fontsize="medium")
+    fig.suptitle(f"A picture of the training explorer (run the cell to train live): {dataset}, "
+                 f"{depth} × {width} {activation}, lr {lr:g}, batch {BATCH}, seed {seed}, "
+                 f"trained by winit in Python", fontsize="medium")
     return fig
 
 
