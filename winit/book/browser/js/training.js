@@ -101,7 +101,8 @@ function trainingWeights(data, init, sizes, activation, seed) {
 /**
  * A training run, without drawing: settings { dataset, depth, width, activation, init, lr,
  * seed }. opts (for tests): { weights, biases } to start from, orders (a list of batches of
- * example indices, one per step, instead of the seeded shuffle). Returns an object with
+ * example indices, one per step, instead of the seeded shuffle), trace (true: every step's
+ * loss kept in `trace`). Returns an object with
  * step(k) (k SGD steps; false once a loss is not finite), stats() (the layers' spreads on the
  * first 64 training examples), accuracy() (on the held-out set), boundary(n) (P(class 1) on
  * an n x n grid of the square [-2.6, 2.6]^2, first row at the top), params(), and the history:
@@ -125,7 +126,7 @@ function trainingSession(data, settings, opts = {}) {
   const P = Math.min(_tr_PROBE, d.n);
   const probeX = d.x.slice(0, P * dim), probeY = d.y.slice(0, P);
   const s = { sizes, data: d, net, t: 0, losses: [], at: [], accs: [], accAt: [], finite: true,
-              lastLoss: NaN, settings };
+              lastLoss: NaN, settings, trace: opts.trace ? [] : null };
   let sum = 0, count = 0;
 
   const nextBatch = () => {
@@ -152,6 +153,7 @@ function trainingSession(data, settings, opts = {}) {
       const loss = sgdStep(net, xb, yb, B, settings.lr);
       s.t++;
       s.lastLoss = loss;
+      if (s.trace) s.trace.push(loss);
       if (!Number.isFinite(loss)) {
         s.finite = false;
         s.losses.push(loss); s.at.push(s.t);
