@@ -171,7 +171,8 @@ def init_params(init, sizes, activation, rng=None):
     Raises
     ------
     TypeError, ValueError
-        If an argument is malformed.
+        If ``init`` or ``activation`` is not one of its names, or ``sizes`` or ``rng`` is not
+        what :func:`winit.networks.init_weights` takes.
 
     Examples
     --------
@@ -239,7 +240,7 @@ def reference_runs(dataset="spirals", *, depth=4, width=32, activation="tanh", l
     Raises
     ------
     TypeError, ValueError
-        If an argument is malformed.
+        If a setting is not one of its names or out of its range (the message names it).
 
     Examples
     --------
