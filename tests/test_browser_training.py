@@ -120,6 +120,7 @@ def test_digits_in_the_page(page):
     zeros = run(page, {"dataset": "digits", "init": "zeros"}, 300)
     assert abs(zeros["losses"][-1] - math.log(10)) < 0.02
     assert "held-out accuracy" in zeros["sentence"]
+    assert "held-out accuracy 50%" in run(page, {"init": "zeros"}, 10)["sentence"]
 
 
 def test_every_scheme_trains_without_error(page):
@@ -226,6 +227,7 @@ def test_every_control_drives_the_model_and_the_figures(widget):
     digits = page.evaluate(PICTURE)
     assert digits["state"]["dataset"] == "digits" and not digits["canvasShown"]
     assert "held-out accuracy" in digits["status"] and len(digits["paths"]) == 5
+    assert len(before["paths"]) == 5                         # the spirals show it too
     page.get_by_role("button", name="Play").click()
     page.wait_for_function("() => /^Step (\\d{3,})/.test(document.querySelector('.wx-status').textContent)")
     page.get_by_role("button", name="Pause").click()

@@ -308,17 +308,17 @@ function render({ model, el }) {
     const s = session, d = s.data, now = performance.now();
     const digits = s.settings.dataset === "digits";
     let acc;
-    if (digits && (all || now - lastAcc > 150)) { acc = s.accuracy(); lastAcc = now; }
-    else if (digits) acc = s.accs[s.accs.length - 1];
+    if (all || now - lastAcc > 150) { acc = s.accuracy(); lastAcc = now; }
+    else acc = s.accs[s.accs.length - 1];
     const guess = Math.log(d.classes);
     const series = [{ name: "training loss", xs: s.at, ys: s.losses.map((v) => (Number.isFinite(v) ? v : NaN)) },
-                    { name: `a guess, log ${d.classes}`, xs: [0, Math.max(s.t, 100)], ys: [guess, guess], dashed: true, color: "#6b7280" }];
-    if (digits) series.push({ name: "held-out accuracy", xs: s.accAt, ys: s.accs });
+                    { name: `a guess, log ${d.classes}`, xs: [0, Math.max(s.t, 100)], ys: [guess, guess], dashed: true, color: "#6b7280" },
+                    { name: "held-out accuracy", xs: s.accAt, ys: s.accs }];
     svgChart(lossBox, {
-      title: digits ? "Loss and held-out accuracy" : "Training loss",
-      desc: `Mean loss of every ${_tr_WINDOW} steps up to step ${s.t}` + (digits ? ", and the share of held-out digits classified right." : "."),
+      title: "Loss and held-out accuracy",
+      desc: `Mean training loss of every ${_tr_WINDOW} steps up to step ${s.t}, and the share of the ${d.nTest} held-out ${digits ? "digits" : "points"} classified right.`,
       x: { label: "SGD step", min: 0, max: Math.max(100, s.t) },
-      y: { label: digits ? "loss; accuracy" : "loss", min: 0, max: Math.max(1.5, 1.3 * guess) },
+      y: { label: "loss; accuracy", min: 0, max: Math.max(1.5, 1.3 * guess) },
       series,
     });
     const st = s.stats(), layers = Array.from({ length: st.act.length }, (_, i) => i + 1);
