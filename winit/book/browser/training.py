@@ -411,11 +411,11 @@ def _first_state_png(dataset, depth, width, activation, init, lr, seed):
 def first_state_figure(dataset="spirals", depth=4, width=32, activation="tanh", init="right",
                        lr=0.1, seed=0, *, steps=PICTURE_STEPS):
     """The explorer's picture for front ends that cannot run it (a notebook before it runs,
-    the PDF): the same network trained by winit's engine in Python, ``steps`` steps.
+    the PDF): the same network trained by winit's engine in Python, ``steps`` steps, from the
+    four starts of :data:`SCALES` (and ``init``, if it is a scheme).
 
-    Left, the spirals with the boundary the network ends with from ``init`` (or, for the
-    digits, the held-out accuracy of each start); right, the training loss from the four
-    starts of :data:`SCALES` (and ``init``, if it is a scheme).
+    Left, the training loss of each start; right, for the spirals, the boundary each start
+    ends with and its held-out error, or for the digits, the held-out accuracy of each start.
 
     Returns
     -------
@@ -424,33 +424,41 @@ def first_state_figure(dataset="spirals", depth=4, width=32, activation="tanh", 
     import matplotlib.pyplot as plt
 
     inits = tuple(SCALES) + (() if init in SCALES else (init,))
-    record = steps // 50
     # exact_products=False: a picture need not be the same to the last bit on every machine
     runs = reference_runs(dataset, depth=depth, width=width, activation=activation, lr=lr,
-                          steps=steps, seeds=(seed,), inits=inits, record_every=record,
+                          steps=steps, seeds=(seed,), inits=inits, record_every=steps // 50,
                           exact_products=False)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.8), layout="constrained")
+    fig = plt.figure(figsize=(10, 4.7), layout="constrained")
+    left, right = fig.subfigures(1, 2, width_ratios=[1, 1])
+    ax = left.subplots()
     colors = {name: f"C{k}" for k, name in enumerate(inits)}
-    for name, run in runs.items():
-        losses = run.losses[0]
-        label = name.replace("_", " ")
-        right.plot(run.steps, losses, color=colors[name], label=label,
-                   lw=2.5 if name == init else 1.2)
-        if dataset == "digits":
-            left.plot(run.monitor_steps, 1 - run.held_out_error[0], color=colors[name],
-                      label=label, lw=2.5 if name == init else 1.2)
     classes = 2 if dataset == "spirals" else 10
-    right.axhline(math.log(classes), color="0.5", ls=":", lw=1)
-    right.set(xlabel="SGD step", ylabel="training loss", title="Loss from four starts",
-              ylim=(0, max(2.5, math.log(classes) * 1.3)))
-    right.legend(fontsize="small")
+    for name, run in runs.items():
+        ax.plot(run.steps, run.losses[0], color=colors[name], label=name.replace("_", " "),
+                lw=2.5 if name == init else 1.2)
+    ax.axhline(math.log(classes), color="0.5", ls=":", lw=1, label=f"log {classes}: a guess")
+    ax.set(xlabel="SGD step", ylabel="training loss", title="Training loss from each start",
+           ylim=(0, max(1.5, math.log(classes) * 1.3)))
+    ax.legend(fontsize="small")
     if dataset == "spirals":
-        _draw_boundary(left, runs[init].params[0], activation)
-        left.set_title(f"Boundary after {steps} steps from {init.replace('_', ' ')}")
+        boxes = right.subplots(2, math.ceil(len(inits) / 2), sharex=True, sharey=True,
+                               squeeze=False).ravel()
+        for box, (name, run) in zip(boxes, runs.items()):
+            _draw_boundary(box, run.params[0], activation)
+            box.set_title(f"{name.replace('_', ' ')}\n{run.held_out_error[0, -1]:.0%} of "
+                          "held-out wrong", fontsize="small")
+            box.label_outer()
+        for box in boxes[len(inits):]:
+            box.set_axis_off()
+        right.suptitle(f"The boundary after {steps} steps", fontsize="medium")
     else:
-        left.set(xlabel="SGD step", ylabel="held-out accuracy", ylim=(0, 1),
-                 title="Held-out accuracy")
-    fig.suptitle(f"A picture of the training explorer (run the cell to train live): {dataset}, "
+        acc = right.subplots()
+        for name, run in runs.items():
+            acc.plot(run.monitor_steps, 1 - run.held_out_error[0], color=colors[name],
+                     label=name.replace("_", " "), lw=2.5 if name == init else 1.2)
+        acc.set(xlabel="SGD step", ylabel="held-out accuracy", ylim=(0, 1),
+                title="Held-out accuracy")
+    fig.suptitle(f"A picture of the training explorer (run the cell to train live)\n{dataset}, "
                  f"{depth} × {width} {activation}, lr {lr:g}, batch {BATCH}, seed {seed}, "
                  f"trained by winit in Python", fontsize="medium")
     return fig
