@@ -355,9 +355,9 @@ class TrainingExplorer(BrowserExplorer):
     seed = traitlets.Int(0).tag(sync=True, setting=True)
     data = traitlets.Dict().tag(sync=True)
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.data = page_data()
+    @traitlets.default("data")
+    def _data(self):
+        return page_data()
 
     @traitlets.validate("dataset")
     def _valid_dataset(self, proposal):
