@@ -289,7 +289,7 @@ function render({ model, el }) {
   boxOf.appendChild(canvas);
   ui.figures.append(lossBox, boxOf, statsBox);
 
-  let session = null, key = "", frame = 0, lastBoundary = 0, lastAcc = 0;
+  let session = null, key = "", frame = 0;
   const settings = () => Object.fromEntries(["dataset", "depth", "width", "activation", "init", "lr", "seed"]
     .map((k) => [k, model.get(k)]));
 
@@ -300,16 +300,27 @@ function render({ model, el }) {
     key = k;
     session = trainingSession(data, now);
     boxOf.hidden = now.dataset !== "spirals";
-    lastBoundary = lastAcc = 0;
     draw(true);
   }
 
+  // Each costly part is redone at most every `every` ms, and at most a fifth of the time
+  // (a big network's boundary takes longer than a frame): last run and cost per part.
+  const parts = { acc: [0, 0], stats: [0, 0], boundary: [0, 0] };
+  function due(name, every, all) {
+    const [last, cost] = parts[name];
+    return all || performance.now() - last > Math.max(every, 4 * cost);
+  }
+  function timed(name, f) {
+    const t0 = performance.now(), out = f();
+    parts[name] = [t0, performance.now() - t0];
+    return out;
+  }
+  let st = null;
+
   function draw(all) {
-    const s = session, d = s.data, now = performance.now();
+    const s = session, d = s.data;
     const digits = s.settings.dataset === "digits";
-    let acc;
-    if (all || now - lastAcc > 150) { acc = s.accuracy(); lastAcc = now; }
-    else acc = s.accs[s.accs.length - 1];
+    const acc = due("acc", 150, all) ? timed("acc", () => s.accuracy()) : s.accs[s.accs.length - 1];
     const guess = Math.log(d.classes);
     const series = [{ name: "training loss", xs: s.at, ys: s.losses.map((v) => (Number.isFinite(v) ? v : NaN)) },
                     { name: `a guess, log ${d.classes}`, xs: [0, Math.max(s.t, 100)], ys: [guess, guess], dashed: true, color: "#6b7280" },
@@ -321,21 +332,24 @@ function render({ model, el }) {
       y: { label: "loss; accuracy", min: 0, max: Math.max(1.5, 1.3 * guess) },
       series,
     });
-    const st = s.stats(), layers = Array.from({ length: st.act.length }, (_, i) => i + 1);
-    const pos = (a) => Array.from(a, (v) => (v > 0 && Number.isFinite(v) ? v : NaN));
-    svgChart(statsBox, {
-      title: "Spread per layer",
-      desc: "Standard deviation of each hidden layer's activations and of the gradient of the loss at its units (per example), on the first 64 training examples.",
-      x: { label: "hidden layer", min: 1, max: Math.max(2, layers.length) },
-      y: { label: "standard deviation", log: true },
-      series: [{ name: "activations", kind: layers.length > 1 ? "line" : "points", xs: layers, ys: pos(st.act) },
-               { name: "gradients", kind: layers.length > 1 ? "line" : "points", xs: layers, ys: pos(st.grad), dashed: true }],
-    });
-    if (!digits && (all || now - lastBoundary > 120)) {
-      lastBoundary = now;
+    if (all || !st || due("stats", 60, all)) {
+      st = timed("stats", () => s.stats());
+      const layers = Array.from({ length: st.act.length }, (_, i) => i + 1);
+      const pos = (a) => Array.from(a, (v) => (v > 0 && Number.isFinite(v) ? v : NaN));
+      svgChart(statsBox, {
+        title: "Spread per layer",
+        desc: `Standard deviation of each hidden layer's activations and of the gradient of the loss at its units (per example), on the first ${_tr_PROBE} training examples, at step ${s.t}.`,
+        x: { label: "hidden layer", min: 1, max: Math.max(2, layers.length) },
+        y: { label: "standard deviation", log: true },
+        series: [{ name: "activations", kind: layers.length > 1 ? "line" : "points", xs: layers, ys: pos(st.act) },
+                 { name: "gradients", kind: layers.length > 1 ? "line" : "points", xs: layers, ys: pos(st.grad), dashed: true }],
+      });
+    }
+    if (!digits && due("boundary", 120, all)) {
       const [x0, x1, y0, y1] = _tr_EXTENT, xs = [], ys = [];
       for (let i = 0; i < d.n; i++) { xs.push(d.x[2 * i]); ys.push(d.x[2 * i + 1]); }
-      heatMap(canvas, { values: s.boundary(_tr_GRID), w: _tr_GRID, h: _tr_GRID, lo: 0, hi: 1,
+      const values = timed("boundary", () => s.boundary(_tr_GRID));
+      heatMap(canvas, { values, w: _tr_GRID, h: _tr_GRID, lo: 0, hi: 1,
                         extent: [x0, x1, y0, y1], points: { xs, ys, labels: d.y }, size: 320,
                         label: `The network's class for each point of the plane after ${s.t} steps (blue: class 0, orange: class 1), with the training points.` });
     }
