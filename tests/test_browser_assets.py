@@ -26,3 +26,25 @@ def test_chromium_imports_the_shared_module(js_page):
     names = load(js_page, esm())
     assert isinstance(names, list)
     assert js_page.evaluate("() => typeof window.M") == "object"
+
+
+def test_explorer_output_has_settings_text_and_first_picture():
+    import base64
+
+    import traitlets
+
+    from winit.book.browser import BrowserExplorer
+
+    class Probe(BrowserExplorer):
+        n = traitlets.Int(3).tag(sync=True, setting=True)
+        hidden = traitlets.Int(0).tag(sync=True)
+
+        def first_state_png(self):
+            return b"\x89PNG fake"
+
+    Probe.kind = None   # no module needed for the bundle
+    probe = Probe(n=7)
+    data, _ = probe._repr_mimebundle_()
+    assert data["text/plain"] == "Probe(n=7)"
+    assert base64.b64decode(data["image/png"]) == b"\x89PNG fake"
+    assert "application/vnd.jupyter.widget-view+json" in data

@@ -15,6 +15,7 @@ The tests import the very string a widget carries, so what they check is what th
 
 from __future__ import annotations
 
+import base64
 import functools
 import re
 from importlib import resources
@@ -96,6 +97,9 @@ class BrowserExplorer(anywidget.AnyWidget):
     A subclass sets ``kind`` and its traits, and may define ``first_state_png()`` returning
     the PNG of its first state (drawn with matplotlib). The widget's output then carries that
     picture beside the widget, for front ends that show outputs before the code runs.
+    Traits tagged ``setting=True`` (with ``sync=True``) are the reader's settings: they make
+    the widget's text form, ``SchemeExplorer(n=10, scheme='xavier')``, the same on every run
+    (nbval compares it; the default repr holds a memory address).
     """
 
     kind = None
@@ -106,6 +110,10 @@ class BrowserExplorer(anywidget.AnyWidget):
             cls._css = js_source("explorer.css")
         super().__init_subclass__(**kwargs)
 
+    def __repr__(self):
+        names = sorted(self.traits(setting=True))
+        return f"{type(self).__name__}({', '.join(f'{k}={getattr(self, k)!r}' for k in names)})"
+
     def first_state_png(self):
         """The PNG of the explorer's first state, or None (no picture)."""
         return None
@@ -115,7 +123,8 @@ class BrowserExplorer(anywidget.AnyWidget):
         if bundle is None:
             return None
         data, metadata = bundle
+        data = {**data, "text/plain": repr(self)}
         png = self.first_state_png()
         if png is not None:
-            data = {**data, "image/png": png}
+            data = {**data, "image/png": base64.b64encode(png).decode("ascii")}
         return data, metadata
