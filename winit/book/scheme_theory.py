@@ -322,8 +322,9 @@ def draw_sums(scheme, n, m, *, weights=1000, sums=2000, rng=None):
     """Draw what the explorer shows: weights of ``scheme`` and sums z over unit inputs.
 
     The sums come from a pool of nodes: ``k`` nodes of ``n`` weights each meet ``b`` input
-    vectors of random signs, ``b = ceil(n / 100)`` and ``k = ceil(sums / b)``, so no more
-    than about 200,000 weights are drawn for any n; each z has exactly the law of
+    vectors of random signs, ``b = ceil(n / 25)`` and ``k = ceil(sums / b)``, so no more
+    than about 50,000 weights are drawn for any n (the front end's redraw stays fast); each
+    z has exactly the law of
     :func:`sum_density` (sums sharing a node are uncorrelated). The ``weights`` shown are
     the pool's first.
 
@@ -351,7 +352,7 @@ def draw_sums(scheme, n, m, *, weights=1000, sums=2000, rng=None):
     weights = check_count(weights, "weights", "how many weights to draw")
     sums = check_count(sums, "sums", "how many sums to draw")
     rng = np.random.default_rng(rng)
-    b = -(-n // 100)
+    b = -(-n // 25)
     k = max(-(-sums // b), -(-weights // n))
     if family == "uniform":
         pool = rng.uniform(-spread, spread, size=(k, n))

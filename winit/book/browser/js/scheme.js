@@ -165,11 +165,12 @@ function schemeSentence(name, law, m, fanAvg, activation) {
 }
 
 // Draw `weights` weights and `sums` sums z over unit inputs ±1, as scheme_theory.draw_sums:
-// k nodes of n weights meet b = ceil(n / 100) input vectors of random signs.
+// k nodes of n weights meet b = ceil(n / 25) input vectors of random signs (at most about
+// 50,000 weights drawn).
 function schemeSums(law, seed, weights = 1000, sums = 2000) {
   const { n } = law;
   const rng = makeRng(seed);
-  const b = Math.ceil(n / 100);
+  const b = Math.ceil(n / 25);
   const k = Math.max(Math.ceil(sums / b), Math.ceil(weights / n));
   const pool = new Float64Array(k * n);
   if (law.family === "uniform") fillUniform(rng, pool, law.spread);
@@ -190,4 +191,157 @@ function schemeSums(law, seed, weights = 1000, sums = 2000) {
   return { w: pool.slice(0, weights), z };
 }
 
-function render({ model, el }) {}
+// The tutorial's three schemes, compared in the last panel.
+const _scheme_COMPARED = ["xavier", "normalized_xavier", "he"];
+// The schemes' names in the menu: the chapters' names and rules.
+const _scheme_LABELS = {
+  xavier: "xavier: U[±1/√n]", normalized_xavier: "normalized xavier: U[±√6/√(n+m)]",
+  he: "he: N(0, 2/n)", lecun: "lecun: N(0, 1/n)", he_uniform: "he uniform: U[±√6/√n]",
+  lecun_uniform: "lecun uniform: U[±√3/√n]",
+};
+const _scheme_BINS = 40;
+
+function _scheme_law(name, n, m) {
+  const s = SCHEMES[name];
+  return { family: s.family, spread: s.spread(n, m), n };
+}
+
+function _scheme_std(name, n, m) {
+  const law = _scheme_law(name, n, m);
+  return law.family === "uniform" ? law.spread / Math.sqrt(3) : law.spread;
+}
+
+function _scheme_grid(lo, hi, count) {
+  return Float64Array.from({ length: count }, (_, i) => lo + (hi - lo) * i / (count - 1));
+}
+
+// A histogram as a density over all `total` values (values outside the range lower the bars,
+// as they lower the theory's mass inside it).
+function _scheme_hist(values, lo, hi, total) {
+  const { edges, counts } = histogram(values, lo, hi, _scheme_BINS);
+  const width = (hi - lo) / _scheme_BINS;
+  return { edges, density: Float64Array.from(counts, (c) => c / (width * total)) };
+}
+
+const _scheme_fmt = (x) => _scheme_g3(x);
+
+function render({ model, el }) {
+  const ui = explorerRoot(el, "Scheme explorer: the weights, their sum z and the activation");
+  const pick = select(ui.controls, {
+    label: "Scheme", options: SCHEME_CHOICES.map((s) => [s, _scheme_LABELS[s]]), value: model.get("scheme"),
+  });
+  const nIn = slider(ui.controls, { label: "n inputs", min: 1, max: 1000, step: 1, log: true, value: model.get("n") });
+  const mOut = slider(ui.controls, {
+    label: "m outputs (normalized xavier)", min: 1, max: 1000, step: 1, log: true, value: model.get("m"),
+  });
+  const act = select(ui.controls, {
+    label: "Activation", options: [["tanh", "tanh"], ["relu", "ReLU"]], value: model.get("activation"),
+  });
+  button(ui.controls, {
+    label: "Draw again",
+    onClick: () => { model.set("seed", (model.get("seed") + 1) % 4294967296); model.save_changes(); },
+  });
+  const unbind = [bind(model, "scheme", pick), bind(model, "n", nIn), bind(model, "m", mOut),
+    bind(model, "activation", act)];
+  const boxes = ["weights", "sum", "activation", "compare"].map((name) => {
+    const box = document.createElement("div");
+    box.className = `wx-figure wx-scheme-${name}`;
+    ui.figures.appendChild(box);
+    return box;
+  });
+  let cache = { key: null };
+
+  function draw() {
+    const name = model.get("scheme"), n = model.get("n"), m = model.get("m");
+    const activation = model.get("activation"), seed = model.get("seed");
+    const law = _scheme_law(name, n, m);
+    // Samples of unit spread, kept while the family, n and seed stay: a new scheme of the same
+    // family, or a new m, only rescales them.
+    const key = `${law.family} ${n} ${seed}`;
+    if (cache.key !== key) {
+      cache = { key, ...schemeSums({ family: law.family, spread: 1, n }, seed) };
+    }
+    const w = cache.w.map((v) => v * law.spread), z = cache.z.map((v) => v * law.spread);
+    const r = schemeRanges(law, activation);
+    const label = name.replace(/_/g, " ");
+    // Weights.
+    let hist = _scheme_hist(w, r.w[0], r.w[1], w.length), xs = _scheme_grid(r.w[0], r.w[1], 201);
+    let theory = weightDensity(law, xs);
+    svgChart(boxes[0], {
+      title: `${w.length.toLocaleString("en")} weights`,
+      desc: `Histogram of ${w.length} ${label} weights for n = ${n} with the density of their scheme.`,
+      x: { label: "weight w", min: r.w[0], max: r.w[1] },
+      y: { label: "density", min: 0, max: 1.15 * Math.max(...theory, ...hist.density) },
+      series: [{ name: "sample", kind: "bars", xs: hist.edges, ys: hist.density },
+        { name: "theory", kind: "line", xs, ys: theory }],
+    });
+    // The sum z over unit inputs.
+    hist = _scheme_hist(z, r.z[0], r.z[1], z.length);
+    xs = _scheme_grid(r.z[0], r.z[1], 201);
+    theory = sumDensity(law, xs);
+    svgChart(boxes[1], {
+      title: `z = Σ w·x, ${z.length.toLocaleString("en")} sums`,
+      desc: `Histogram of ${z.length} sums of n = ${n} weights times unit inputs ±1, with their exact density.`,
+      x: { label: "z", min: r.z[0], max: r.z[1] },
+      y: { label: "density", min: 0, max: 1.15 * Math.max(...theory, ...hist.density) },
+      series: [{ name: "sample", kind: "bars", xs: hist.edges, ys: hist.density },
+        { name: "theory", kind: "line", xs, ys: theory }],
+    });
+    // The activation.
+    const h = activation === "tanh" ? z.map(Math.tanh) : z.map((v) => (v > 0 ? v : 0));
+    xs = _scheme_grid(r.h[0], r.h[1], 201);
+    const law_h = activationDensity(law, activation, xs);
+    const series = [];
+    let top;
+    if (activation === "relu") {
+      const width = (r.h[1] - r.h[0]) / _scheme_BINS;
+      const positive = h.filter((v) => v > 0);
+      hist = _scheme_hist(positive, r.h[0], r.h[1], h.length);
+      const zeros = (h.length - positive.length) / h.length;
+      top = 1.25 * Math.max(...law_h.density, ...hist.density);
+      series.push({ name: "sample", kind: "bars", xs: hist.edges, ys: hist.density },
+        { name: "theory", kind: "line", xs: xs.slice(1), ys: law_h.density.slice(1) },
+        { name: `h = 0: ${_scheme_fmt(zeros)} (theory ${law_h.mass}), bar cut`, kind: "bars", xs: [-width, 0], ys: [zeros / width] },
+        { name: "", kind: "steps", xs: [-width, 0], ys: [law_h.mass / width], color: "#c8510d" });
+      series[1].color = "#c8510d";
+      series[2].color = "#0072b2";
+    } else {
+      hist = _scheme_hist(h, r.h[0], r.h[1], h.length);
+      top = 1.15 * Math.max(...law_h.density, ...hist.density);
+      series.push({ name: "sample", kind: "bars", xs: hist.edges, ys: hist.density },
+        { name: "theory", kind: "line", xs, ys: law_h.density });
+    }
+    svgChart(boxes[2], {
+      title: `h = ${activation}(z)`,
+      desc: activation === "tanh" ? "Histogram of tanh of the sums, with its exact density."
+        : "Histogram of ReLU of the sums, with its exact density; the bar left of 0 is the half of the sums set to 0.",
+      x: { label: "h", min: activation === "relu" ? -(r.h[1] - r.h[0]) / _scheme_BINS : r.h[0], max: r.h[1] },
+      y: { label: "density", min: 0, max: top },
+      series,
+    });
+    // The tutorial's three schemes against n, this n marked.
+    const ns = [...new Set(Array.from({ length: 60 }, (_, i) => Math.round(Math.pow(1000, i / 59))))];
+    const lines = _scheme_COMPARED.map((s) => ({
+      name: s.replace(/_/g, " "), kind: "line", xs: ns, ys: ns.map((k) => _scheme_std(s, k, m)),
+    }));
+    const marks = _scheme_COMPARED.map((s) => ({ kind: "points", xs: [n], ys: [_scheme_std(s, n, m)] }));
+    marks.forEach((mark, i) => { mark.color = ["#0072b2", "#c8510d", "#00805f"][i]; });
+    lines.forEach((line, i) => { line.color = ["#0072b2", "#c8510d", "#00805f"][i]; });
+    svgChart(boxes[3], {
+      title: "std of the weights against n",
+      desc: `The standard deviation of xavier, normalized xavier (m = ${m}) and he weights for n from 1 to 1,000, log scales, n = ${n} marked.`,
+      x: { label: "n", log: true, min: 1, max: 1000 },
+      y: { label: "std", log: true },
+      series: [...lines, ...marks],
+    });
+    say(ui.status, schemeSentence(name, law, m, name === "normalized_xavier", activation));
+  }
+
+  const names = ["scheme", "n", "m", "activation", "seed"];
+  for (const k of names) model.on(`change:${k}`, draw);
+  draw();
+  return () => {
+    for (const k of names) if (model.off) model.off(`change:${k}`, draw);
+    for (const f of unbind) f();
+  };
+}
