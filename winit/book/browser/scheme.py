@@ -48,8 +48,9 @@ def plot_ranges(scheme, n, m, activation):
 
     Uniform weights: 1.15 times their interval; normal weights: 4 standard deviations. z:
     4 standard deviations, or 1.1 times its whole interval when that is narrower (n = 1 to
-    3 uniform weights). The activation: [-1, 1] for tanh, [0, z's right end] for ReLU. The
-    front end uses the same ranges (tests compare them).
+    3 uniform weights). The activation: [-1, 1] for tanh, [0, z's right end] for ReLU (its
+    point mass at 0 is drawn as a bar of one bin's width left of 0). The front end uses the
+    same ranges (tests compare them).
 
     Examples
     --------

@@ -303,8 +303,7 @@ function render({ model, el }) {
         { name: "theory", kind: "line", xs: xs.slice(1), ys: law_h.density.slice(1) },
         { name: `h = 0: ${_scheme_fmt(zeros)} (theory ${law_h.mass}), bar cut`, kind: "bars", xs: [-width, 0], ys: [zeros / width] },
         { name: "", kind: "steps", xs: [-width, 0], ys: [law_h.mass / width], color: "#c8510d" });
-      series[1].color = "#c8510d";
-      series[2].color = "#0072b2";
+      series[2].color = "#0072b2";   // the sample's colour (palette 0); the theory's is palette 1
     } else {
       hist = _scheme_hist(h, r.h[0], r.h[1], h.length);
       top = 1.15 * Math.max(...law_h.density, ...hist.density);
@@ -325,8 +324,8 @@ function render({ model, el }) {
       name: s.replace(/_/g, " "), kind: "line", xs: ns, ys: ns.map((k) => _scheme_std(s, k, m)),
     }));
     const marks = _scheme_COMPARED.map((s) => ({ kind: "points", xs: [n], ys: [_scheme_std(s, n, m)] }));
+    // each mark in its line's colour (the lines take the palette's first three)
     marks.forEach((mark, i) => { mark.color = ["#0072b2", "#c8510d", "#00805f"][i]; });
-    lines.forEach((line, i) => { line.color = ["#0072b2", "#c8510d", "#00805f"][i]; });
     svgChart(boxes[3], {
       title: "std of the weights against n",
       desc: `The standard deviation of xavier, normalized xavier (m = ${m}) and he weights for n from 1 to 1,000, log scales, n = ${n} marked.`,
