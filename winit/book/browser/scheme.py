@@ -52,6 +52,21 @@ def plot_ranges(scheme, n, m, activation):
     point mass at 0 is drawn as a bar of one bin's width left of 0). The front end uses the
     same ranges (tests compare them).
 
+    Parameters
+    ----------
+    scheme, n, m, activation
+        As :class:`SchemeExplorer`.
+
+    Returns
+    -------
+    dict
+        ``"w"``, ``"z"``, ``"h"``: each a pair of floats (left end, right end).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a setting is of the wrong type or out of range.
+
     Examples
     --------
     >>> plot_ranges("xavier", 1, 1, "relu")["z"]
@@ -146,8 +161,26 @@ class SchemeExplorer(BrowserExplorer):
 def draw_scheme_state(scheme, n, m, activation, *, seed=0):
     """The explorer's picture of a setting, with matplotlib: the weights, z over unit inputs,
     the activation (ReLU's point mass at 0 a bar of its own) each against its theory, and the
-    tutorial's three schemes' standard deviation against n with n marked. Returns the figure
-    (8 x 6.4 inches)."""
+    tutorial's three schemes' standard deviation against n with n marked.
+
+    Parameters
+    ----------
+    scheme, n, m, activation
+        As :class:`SchemeExplorer`.
+    seed : int, default 0
+        Seed of numpy's generator for the samples (:func:`~winit.book.scheme_theory.draw_sums`);
+        the picture shows the same laws as the front end, not its very draws.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        8 x 6.4 inches, four panels.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a setting is of the wrong type or out of range.
+    """
     from ..explorers import FONT_SIZE, _STYLE, _figure
     import matplotlib.pyplot as plt
 
