@@ -15,6 +15,21 @@ computed outside the timed part: they are the same both ways.
 
 Run: ``python benchmarks/bench_explorers.py`` (about 2 minutes on 2 cores;
 ``--quick`` times an eighth of each grid).
+
+**In the browser** (``--browser``, or ``--browser-only`` for this part alone, about a
+minute): the explorers' own network code (``winit/book/browser/js/net.js``) in headless
+Chromium, as the reader's page runs it, at 1x and under a 4x CPU slowdown (CDP
+``Emulation.setCPUThrottlingRate``, rate 4: a phone). For the depth explorer, a network of
+50 hidden layers of 256 units (tanh) and 10 outputs at batch 4, 8, 16 and 32: the forward
+pass alone, forward and backward to every layer's gradient (no weight gradients: what the
+explorer draws), and forward and backward with the weight gradients. For the training
+explorer, one SGD step of a 2-32-32-32-2 MLP at batch 64. Wall-clock milliseconds in the
+page (``performance.now()``), the median and the fastest of repeated runs after a warm-up,
+and in brackets the renderer process's CPU milliseconds per pass (from /proc). On a loaded
+machine the wall clock counts the other jobs; the CPU time does not, and is the figure to
+read (under the 4x slowdown it grows 4-fold too: the throttled renderer keeps its CPU).
+Under the slowdown a single short pass may fall between the throttler's pauses, so there
+the fastest run says little.
 """
 
 from __future__ import annotations
@@ -47,10 +62,150 @@ def _grids(quick):
     return grids
 
 
+# The browser part: net.js timed in the page. Weights from a small LCG (their values do not
+# change the work: no code path skips zeros), std 1/sqrt(fan_in), tanh.
+_SETUP_JS = """([depth, width]) => {
+  const M = window.M;
+  let seed = 12345;
+  const rnd = () => { seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0; return seed / 4294967296 - 0.5; };
+  const fill = (n, std) => Float64Array.from({ length: n }, () => rnd() * std * Math.sqrt(12));
+  const make = (sizes) => M.makeNet(sizes, sizes.slice(0, -1).map((n, l) => fill(n * sizes[l + 1], 1 / Math.sqrt(n))),
+                                    null, "tanh");
+  const deep = make(Array(depth + 1).fill(width).concat([10]));
+  const mlp = make([2, 32, 32, 32, 2]);
+  const mlpX = fill(64 * 2, 1), mlpY = Array.from({ length: 64 }, (_, i) => i % 2);
+  const inputs = {};
+  // one pass of `mode` at `batch`: "forward"; "gradients" (forward, the loss's gradient,
+  // backward to every layer's dL/dz, no weight gradients); "full" (with them); "sgd" (one
+  // step of the MLP at batch 64). Returns the milliseconds of each of `reps` passes.
+  window.benchRun = ([mode, batch, reps]) => {
+    if (!inputs[batch]) inputs[batch] = [fill(batch * width, 1), Array.from({ length: batch }, (_, i) => i % 10)];
+    const [x, y] = inputs[batch];
+    const pass = mode === "sgd" ? () => M.sgdStep(mlp, mlpX, mlpY, 64, 1e-3) : () => {
+      const fw = M.forward(deep, x, batch);
+      if (mode === "forward") return;
+      const { grad } = M.softmaxCrossEntropy(fw.pre[depth], y, batch, 10);
+      M.backward(deep, fw, grad, { weights: mode === "full" });
+    };
+    const times = [];
+    for (let r = 0; r < reps; r++) { const t0 = performance.now(); pass(); times.push(performance.now() - t0); }
+    return times;
+  };
+}"""
+
+BROWSER_BATCHES = (4, 8, 16, 32)
+BROWSER_MODES = ("forward", "gradients", "full")
+
+
+def _renderer_cpu_seconds():
+    """CPU seconds (user + system) of this process's Chromium renderers so far (from /proc;
+    None where there is none). CPU time does not count the waits the other jobs on the
+    machine cause, nor the pauses of the CPU slowdown."""
+    try:
+        import os
+
+        ticks = os.sysconf("SC_CLK_TCK")
+        parent, stat = {}, {}
+        for pid in os.listdir("/proc"):
+            if pid.isdigit():
+                try:
+                    with open(f"/proc/{pid}/stat") as f:
+                        fields = f.read().rsplit(")", 1)[1].split()
+                    with open(f"/proc/{pid}/cmdline", "rb") as f:
+                        renderer = b"--type=renderer" in f.read()
+                except OSError:
+                    continue
+                parent[int(pid)] = int(fields[1])
+                stat[int(pid)] = (renderer, int(fields[11]) + int(fields[12]))
+        mine = {os.getpid()}
+        for _ in range(8):  # descendants, a few generations deep
+            mine |= {p for p, pp in parent.items() if pp in mine}
+        return sum(t for p, (renderer, t) in stat.items() if p in mine and renderer) / ticks
+    except (OSError, ValueError):
+        return None
+
+
+def browser_figures(depth=50, width=256, batches=BROWSER_BATCHES, rates=(1, 4), reps=15):
+    """Timings of net.js in headless Chromium at each CPU slowdown ``rate``: a list of
+    dicts {rate, mode, batch, median, min, cpu}, milliseconds per pass (wall clock in the
+    page, median and fastest of ``reps`` after two warm-up passes; ``cpu``: the renderer's
+    CPU time per pass, from /proc, or None)."""
+    from playwright.sync_api import sync_playwright
+
+    from winit.book.browser import esm
+
+    load = """async (source) => {
+      const url = URL.createObjectURL(new Blob([source], {type: "text/javascript"}));
+      window.M = await import(url);
+    }"""
+    jobs = [(mode, b) for b in batches for mode in BROWSER_MODES] + [("sgd", 64)]
+    rows = []
+    with sync_playwright() as api:
+        browser = api.chromium.launch(executable_path="/usr/bin/chromium",
+                                      args=["--no-sandbox", "--disable-gpu"])
+        try:
+            for rate in rates:
+                page = browser.new_page()
+                page.set_content("<!doctype html><title>bench</title>")
+                page.evaluate(load, esm())
+                page.evaluate(_SETUP_JS, [depth, width])
+                page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate",
+                                                        {"rate": rate})
+                for mode, batch in jobs:
+                    n = reps * (20 if mode == "sgd" else 1)
+                    page.evaluate("(a) => window.benchRun(a)", [mode, batch, 2])
+                    cpu0 = _renderer_cpu_seconds()
+                    times = sorted(page.evaluate("(a) => window.benchRun(a)", [mode, batch, n]))
+                    cpu1 = _renderer_cpu_seconds()
+                    cpu = None if cpu0 is None else 1e3 * (cpu1 - cpu0) / n
+                    rows.append({"rate": rate, "mode": mode, "batch": batch,
+                                 "median": times[n // 2], "min": times[0], "cpu": cpu})
+                page.close()
+        finally:
+            browser.close()
+    return rows
+
+
+def print_browser_figures(depth=50, width=256):
+    import os
+
+    load0 = os.getloadavg()[0]
+    rows = browser_figures(depth, width)
+    print(f"\nnet.js in headless Chromium, {os.cpu_count()} CPUs, load average {load0:.1f} -> "
+          f"{os.getloadavg()[0]:.1f}: {depth} tanh layers of {width} units + 10 outputs")
+    print("ms per pass: median / fastest of the runs (wall clock in the page), and the "
+          "renderer's CPU ms")
+    names = {"forward": "forward", "gradients": "fwd + dL/dz", "full": "fwd + dL/dz + dL/dW"}
+    print(f"{'CPU':>4s} {'batch':>5s}  " + "  ".join(f"{names[m]:>21s}" for m in BROWSER_MODES))
+    cell = {(r["rate"], r["mode"], r["batch"]): r for r in rows}
+
+    def fmt(r):
+        cpu = "" if r["cpu"] is None else f" ({r['cpu']:.0f})"
+        return f"{r['median']:.0f} / {r['min']:.0f}{cpu}".rjust(21)
+
+    for rate in sorted({r["rate"] for r in rows}):
+        for batch in BROWSER_BATCHES:
+            print(f"{rate:3d}x {batch:5d}  "
+                  + "  ".join(fmt(cell[rate, mode, batch]) for mode in BROWSER_MODES))
+    for r in rows:
+        if r["mode"] == "sgd":
+            cpu = "" if r["cpu"] is None else f", CPU {r['cpu']:.2f}"
+            print(f"one SGD step of a 2-32-32-32-2 tanh MLP at batch 64, {r['rate']}x: "
+                  f"{r['median']:.2f} ms median, {r['min']:.2f} fastest{cpu} "
+                  f"({1e3 / r['median']:.0f} steps/s)")
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="an eighth of each grid")
+    parser.add_argument("--browser", action="store_true",
+                        help="also time net.js in headless Chromium (1x and 4x CPU slowdown)")
+    parser.add_argument("--browser-only", action="store_true", help="only the browser figures")
     args = parser.parse_args()
+    if args.browser_only:
+        print_browser_figures()
+        return
     ex.figure_png(ex.draw_scheme_view(ex.scheme_view("he", 10)))  # warm up fonts and caches
     print(f"{'grid':26s} {'pictures':>8s} {'before s/pic':>12s} {'after s/pic':>11s} "
           f"{'before s':>8s} {'after s':>7s} {'speed-up':>8s}  same PNGs")
@@ -65,6 +220,8 @@ def main():
         k = len(views)
         print(f"{name:26s} {k:8d} {(t1 - t0) / k:12.3f} {(t2 - t1) / k:11.3f} {t1 - t0:8.1f} "
               f"{t2 - t1:7.1f} {(t1 - t0) / (t2 - t1):7.2f}x  {before == after}")
+    if args.browser:
+        print_browser_figures()
 
 
 if __name__ == "__main__":
