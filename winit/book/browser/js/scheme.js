@@ -235,7 +235,7 @@ function render({ model, el }) {
     label: "m outputs (normalized xavier)", min: 1, max: 1000, step: 1, log: true, value: model.get("m"),
   });
   const act = select(ui.controls, {
-    label: "Activation", options: [["tanh", "tanh"], ["relu", "ReLU"]], value: model.get("activation"),
+    label: "Activation", options: ["tanh", "relu"].map((a) => [a, ACTIVATIONS[a].label]), value: model.get("activation"),
   });
   button(ui.controls, {
     label: "Draw again",
@@ -288,7 +288,8 @@ function render({ model, el }) {
         { name: "theory", kind: "line", xs, ys: theory }],
     });
     // The activation.
-    const h = activation === "tanh" ? z.map(Math.tanh) : z.map((v) => (v > 0 ? v : 0));
+    const h = new Float64Array(z.length);
+    ACTIVATIONS[activation].apply(z, h);
     xs = _scheme_grid(r.h[0], r.h[1], 201);
     const law_h = activationDensity(law, activation, xs);
     const series = [];
