@@ -75,6 +75,30 @@ def test_the_pages_sgd_steps_are_winits(page, dataset, activation, depth, width)
         np.testing.assert_allclose(gb, b, rtol=0, atol=1e-9)
 
 
+@pytest.mark.parametrize("init, activation", [("right", "tanh"), ("too_small", "relu"),
+                                              ("too_large", "tanh")])
+def test_the_pages_layer_statistics_are_winits(page, init, activation):
+    """The spreads the page draws: each hidden layer's activations and the gradient of the loss
+    at its units, per example (numpy's std times the batch, as the depth explorer), on the first
+    64 training points, from weights handed in."""
+    from winit.networks import backward, forward
+
+    x, y, _, _ = toy_set("spirals")
+    sizes = [2, 24, 24, 24, 2]
+    params = init_params(init, sizes, activation, rng=11)
+    got = page.evaluate("""([settings, opts]) => { const st = M.trainingSession(D, settings, opts).stats();
+      return { act: Array.from(st.act), grad: Array.from(st.grad), loss: st.loss }; }""",
+                        [{**SETTINGS, "depth": 3, "width": 24, "activation": activation},
+                         {"weights": [w.ravel().tolist() for w, _ in params],
+                          "biases": [b.tolist() for _, b in params]}])
+    record = forward(params, x[:64], activation)
+    grads = backward(params, record, y[:64])
+    np.testing.assert_allclose(got["act"], [h.std() for h in record.activations], rtol=1e-9)
+    np.testing.assert_allclose(got["grad"], [64 * g.std() for g in grads.grad_pre_activations[:-1]],
+                               rtol=1e-9)
+    assert got["loss"] == pytest.approx(grads.loss, rel=1e-12)
+
+
 def test_the_pages_starts_have_their_spreads(page):
     sizes = [64, 64, 64, 10]
     for activation, gain in (("tanh", 1.0), ("relu", math.sqrt(2))):
