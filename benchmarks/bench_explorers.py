@@ -133,6 +133,24 @@ def _renderer_cpu_seconds():
         return None
 
 
+def _chromium(api):
+    """Headless Chromium (the system's), as the browser tests launch it."""
+    return api.chromium.launch(executable_path="/usr/bin/chromium",
+                               args=["--no-sandbox", "--disable-gpu"])
+
+
+def _module_page(browser, source):
+    """A blank page with the ES module ``source`` imported as ``window.M``, as anywidget
+    imports an explorer's module (from a Blob URL)."""
+    page = browser.new_page()
+    page.set_content("<!doctype html><title>bench</title><body></body>")
+    page.evaluate("""async (source) => {
+      const url = URL.createObjectURL(new Blob([source], {type: "text/javascript"}));
+      window.M = await import(url);
+    }""", source)
+    return page
+
+
 def browser_figures(depth=50, width=256, batches=BROWSER_BATCHES, rates=(1, 4), reps=15):
     """Timings of net.js in headless Chromium at each CPU slowdown ``rate``: a list of
     dicts {rate, mode, batch, median, min, cpu}, milliseconds per pass (wall clock in the
@@ -142,20 +160,13 @@ def browser_figures(depth=50, width=256, batches=BROWSER_BATCHES, rates=(1, 4), 
 
     from winit.book.browser import esm
 
-    load = """async (source) => {
-      const url = URL.createObjectURL(new Blob([source], {type: "text/javascript"}));
-      window.M = await import(url);
-    }"""
     jobs = [(mode, b) for b in batches for mode in BROWSER_MODES] + [("sgd", 64)]
     rows = []
     with sync_playwright() as api:
-        browser = api.chromium.launch(executable_path="/usr/bin/chromium",
-                                      args=["--no-sandbox", "--disable-gpu"])
+        browser = _chromium(api)
         try:
             for rate in rates:
-                page = browser.new_page()
-                page.set_content("<!doctype html><title>bench</title>")
-                page.evaluate(load, esm())
+                page = _module_page(browser, esm())
                 page.evaluate(_SETUP_JS, [depth, width])
                 page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate",
                                                         {"rate": rate})
@@ -234,23 +245,16 @@ def training_figures(rates=(1, 4), seconds=3.0):
     widget = TrainingExplorer(depth=3, width=32)
     state = {name: getattr(widget, name) for name in widget.traits(setting=True)}
     state["data"] = widget.data
-    load = """async (source) => {
-      const url = URL.createObjectURL(new Blob([source], {type: "text/javascript"}));
-      window.M = await import(url);
-    }"""
     status = "() => +document.querySelector('.wx-status').textContent.match(/^Step (\\d+)/)[1]"
     frames = """(ms) => new Promise((done) => { let n = 0; const t0 = performance.now();
       const f = () => { n++; if (performance.now() - t0 < ms) requestAnimationFrame(f); else done(n); };
       requestAnimationFrame(f); })"""
     rows = []
     with sync_playwright() as api:
-        browser = api.chromium.launch(executable_path="/usr/bin/chromium",
-                                      args=["--no-sandbox", "--disable-gpu"])
+        browser = _chromium(api)
         try:
             for rate in rates:
-                page = browser.new_page()
-                page.set_content("<!doctype html><title>bench</title><body></body>")
-                page.evaluate(load, esm("training"))
+                page = _module_page(browser, esm("training"))
                 page.add_style_tag(content=widget._css)
                 page.evaluate("(d) => { window.benchData = d; }", widget.data)
                 page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate",
