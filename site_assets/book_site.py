@@ -33,6 +33,14 @@ A local Sphinx extension (listed under `sphinx: local_extensions:` in _config.ym
    solution in plain view outside JupyterLab with jupyterlab-myst). When the build finishes,
    each is replaced by the chapter's portable notebook (`site_assets/editions.py`), or with
    `hide_solutions` (the student edition) by its student-portable one, which holds no solution.
+7. **Pages a screen reader can use** (axe-core's WCAG 2.1 AA rules, checked on every page by
+   tests/test_site.py). When the build finishes, every page is rewritten (:func:`accessible_html`):
+   a folded code cell's toggle is named by the text it shows ("Show code cell source"), not by
+   myst-nb's fixed `aria-label`; the search button is named by what it shows ("Search Ctrl+K"),
+   not by an `aria-label` "Search" that leaves its visible shortcut out; each entry of a list of
+   citations (docutils) is a `listitem` of its `role="list"`, not the deprecated
+   `doc-biblioentry`, which leaves that list without the items ARIA requires. book.css darkens
+   the links inside admonitions, whose tinted background the theme's link colour fails.
 """
 
 from __future__ import annotations
@@ -377,6 +385,46 @@ def portable_sources(app: Sphinx, exception) -> None:
                                                    number=numbers.get(chapter.stem)))
 
 
+# ---------------------------------------------------------------------------------------------
+# 7: pages a screen reader can use
+
+# myst-nb's summary of a folded cell: its fixed label hides the visible "Show code cell source"
+_TOGGLE_SUMMARY = re.compile(r'<summary aria-label="Toggle hidden content">')
+# pydata-sphinx-theme's search button: aria-label "Search" while it shows "Search Ctrl+K"
+_SEARCH_BUTTON = re.compile(r'(<button class="[^"]*\bsearch-button-field\b[^"]*"[^>]*?) aria-label="[^"]*"')
+# docutils' citation entries, inside <div role="list" class="citation-list">
+_BIBLIOENTRY = re.compile(r'(<div class="citation"[^>]*? )role="doc-biblioentry"')
+
+
+def accessible_html(html: str) -> str:
+    """A page of the built site with the fixes of section 7 of this module's docstring.
+
+    Each element keeps its name from what it shows, and ARIA's list gets its items.
+    Applying it twice changes nothing.
+
+    Examples
+    --------
+    >>> accessible_html('<summary aria-label="Toggle hidden content">\\n<p>Show code</p>')
+    '<summary>\\n<p>Show code</p>'
+    >>> accessible_html('<div class="citation" id="r1" role="doc-biblioentry">')
+    '<div class="citation" id="r1" role="listitem">'
+    """
+    html = _TOGGLE_SUMMARY.sub("<summary>", html)
+    html = _SEARCH_BUTTON.sub(r"\1", html)
+    return _BIBLIOENTRY.sub(r'\1role="listitem"', html)
+
+
+def accessible_pages(app: Sphinx, exception) -> None:
+    """Every page of the HTML build through :func:`accessible_html`."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        new = accessible_html(text)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+
+
 def _skip(self, node):
     raise nodes.SkipNode
 
@@ -393,6 +441,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("build-finished", plain_search_titles)
     app.connect("build-finished", plain_link_titles)
     app.connect("build-finished", add_favicon_ico)
+    app.connect("build-finished", accessible_pages)
     app.connect("build-finished", edition_sources)
     # before compact_figures and offline_site's trim (priority 500), which then see the new files
     app.connect("build-finished", portable_sources, priority=400)
