@@ -41,6 +41,8 @@ A local Sphinx extension (listed under `sphinx: local_extensions:` in _config.ym
    citations (docutils) is a `listitem` of its `role="list"`, not the deprecated
    `doc-biblioentry`, which leaves that list without the items ARIA requires. book.css darkens
    the links inside admonitions, whose tinted background the theme's link colour fails.
+   `book.js` (beside this file, deferred on every page) makes a code block that scrolls sideways
+   reachable by keyboard once the solution or folded cell that hid it is opened.
 """
 
 from __future__ import annotations
@@ -59,7 +61,8 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
-STATIC = "book"  # the folder under _static/ for the stylesheet
+STATIC = "book"  # the folder under _static/ for the stylesheet and script
+STATIC_FILES = ("book.css", "book.js")  # beside this file
 
 # ---------------------------------------------------------------------------------------------
 # 1 and 2: theme options
@@ -199,10 +202,12 @@ def add_favicon_ico(app: Sphinx, exception) -> None:
 
 def stylesheet_changed(app: Sphinx, env, added, changed, removed) -> list[str]:
     """Sphinx copies the static files only when it writes a page: with no page out of date, a
-    changed book.css never reached the site. Then the root page is read again, and written."""
-    built = Path(app.outdir) / "_static" / STATIC / "book.css"
-    if app.builder.format != "html" or not built.is_file() or \
-            filecmp.cmp(built, HERE / "book.css", shallow=False):
+    changed book.css or book.js never reached the site. Then the root page is read again, and
+    written."""
+    static = Path(app.outdir) / "_static" / STATIC
+    if app.builder.format != "html" or all(
+            (static / name).is_file() and filecmp.cmp(static / name, HERE / name, shallow=False)
+            for name in STATIC_FILES):
         return []
     return [app.config.root_doc]
 
@@ -212,9 +217,11 @@ def add_stylesheet(app: Sphinx) -> None:
         return
     stage = Path(app.outdir).parent / "book-static"
     (stage / STATIC).mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(HERE / "book.css", stage / STATIC / "book.css")
+    for name in STATIC_FILES:
+        shutil.copyfile(HERE / name, stage / STATIC / name)
     app.config.html_static_path.append(str(stage))
     app.add_css_file(f"{STATIC}/book.css", priority=900)
+    app.add_js_file(f"{STATIC}/book.js", loading_method="defer")  # section 7
 
 
 # ---------------------------------------------------------------------------------------------
