@@ -203,9 +203,10 @@ def add_favicon_ico(app: Sphinx, exception) -> None:
 def stylesheet_changed(app: Sphinx, env, added, changed, removed) -> list[str]:
     """Sphinx copies the static files only when it writes a page: with no page out of date, a
     changed book.css or book.js never reached the site. Then the root page is read again, and
-    written."""
+    written. (A file added to STATIC_FILES changes every page's <head>: see `book_site_assets`
+    in :func:`setup`.)"""
     static = Path(app.outdir) / "_static" / STATIC
-    if app.builder.format != "html" or all(
+    if app.builder.format != "html" or not (static / "book.css").is_file() or all(
             (static / name).is_file() and filecmp.cmp(static / name, HERE / name, shallow=False)
             for name in STATIC_FILES):
         return []
@@ -440,6 +441,9 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinx_exercise")
     app.connect("config-inited", configure_theme, priority=900)
     app.connect("config-inited", tag_student)
+    # Not a setting: the files every page's <head> names. A config value of rebuild "html" is in
+    # the HTML build's hash (.buildinfo), so a file added here (book.js) writes every page again.
+    app.add_config_value("book_site_assets", STATIC_FILES, "html")
     app.connect("builder-inited", add_stylesheet)
     app.connect("env-get-outdated", stylesheet_changed)
     app.connect("html-page-context", plain_titles, priority=950)
