@@ -89,7 +89,7 @@ UNDONE = [
     (SMALL, _unexecuted_cell, "executed", "not executed (no execution count): cell "),
     (SMALL, _run_again, "executed", "do not rise by one in cell order"),
     (SMALL, _error_output, "executed", "an error output (ZeroDivisionError: division by zero)"),
-    (EXPLORER, _no_widget_state, "executed", "2 widget(s) shown without their state"),
+    (EXPLORER, _no_widget_state, "executed", "1 widget(s) shown without their state"),
     (SMALL, _source_as_one_string, "nbformat", "nbformat's writer would change its content"),
 ]
 
