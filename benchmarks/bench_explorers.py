@@ -38,6 +38,15 @@ the reader's Play button for 3 seconds: SGD steps a second and frames a second, 
 drawn (the loss chart, the layers' spreads every frame; the boundary every 120 ms). Play runs
 at most 8 steps a frame, so at 60 frames a second it is capped near 480 steps a second; the
 other figures say what one step, one boundary and one redraw of the statistics cost.
+
+**The depth explorer's redraw** (``--depth``, also part of ``--browser``): the widget
+(``winit/book/browser/js/depth.js``) as the book's site shows it, its saved state rendered by
+the site's own host (``site_assets/winit-widgets.js``), 50 hidden tanh layers of 256 units with
+He's rule, at 1x and 4x CPU slowdown. Each control's number box gets ten new values, one at a
+time (a gain, a depth, a bias spread, a width: a width draws the new rows and columns); each is
+timed from its change event to the second animation frame after the explorer has drawn (the
+picture is on the screen), and the renderer's CPU milliseconds per redraw in brackets. The
+target: 100 ms at 1x, 400 ms at 4x.
 """
 
 from __future__ import annotations
@@ -294,6 +303,111 @@ def print_training_figures():
     return rows
 
 
+# The depth explorer's redraw (winit/book/browser/js/depth.js) in headless Chromium, as the
+# book's site shows it: the widget's saved state in a blank page, rendered by the site's host
+# (site_assets/winit-widgets.js), a setting typed into its number box. Timed from the change
+# event to the second animation frame after the picture is drawn (the page has painted it).
+_DEPTH_MOVE_JS = """async ([label, value]) => {
+  const root = document.querySelector(".winit-explorer");
+  const box = Array.from(root.querySelectorAll("input[type=number]"))
+    .find((b) => document.querySelector(`label[for="${b.id}"]`).textContent.startsWith(label));
+  const drawn = () => +(root.parentElement.dataset.drawn || 0);
+  const n = drawn();
+  if (box.value === String(value)) return null; // no change: nothing to draw
+  const t0 = performance.now();
+  box.value = String(value);
+  box.dispatchEvent(new Event("change"));
+  while (drawn() <= n) {
+    if (performance.now() - t0 > 60000) return Infinity;
+    await new Promise((r) => requestAnimationFrame(r));
+  }
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  return performance.now() - t0;
+}"""
+
+# Each control's moves: a warm-up, then ten timed (every value differs from the one before).
+DEPTH_MOVES = (("gain", (1.02, 1.05, 1.1, 1.15, 1.2, 1.25, 1.3, 1.35, 1.4, 1.45, 1.5)),
+               ("depth (hidden layers)", (51, 49, 48, 47, 46, 45, 46, 47, 48, 49, 50)),
+               ("bias spread", (0.15, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1)),
+               ("width (units per layer)", (250, 257, 258, 259, 260, 261, 255, 254, 253, 252, 256)))
+
+
+def _depth_page(depth, width, activation, init):
+    """The HTML of a page with one depth explorer's saved state (the site's host is added
+    to it as a script tag: its text holds "</script>")."""
+    import json
+
+    from winit.book.browser.depth import DepthExplorer
+
+    widget = DepthExplorer(depth=depth, width=width, activation=activation, init=init)
+    state = {k: v for k, v in widget.get_state().items() if k not in ("layout",)}
+    saved = {"version_major": 2, "version_minor": 0, "state": {"m": {
+        "model_name": "AnyModel", "model_module": "anywidget", "model_module_version": "~0.11.*",
+        "state": state}}}
+    view = {"version_major": 2, "version_minor": 0, "model_id": "m"}
+    as_script = lambda data: json.dumps(data).replace("</", "<\\/")  # noqa: E731
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench</title></head>'
+            f'<body><script type="application/vnd.jupyter.widget-state+json">{as_script(saved)}'
+            f'</script><div><script type="application/vnd.jupyter.widget-view+json">'
+            f'{as_script(view)}</script></div></body></html>')
+
+
+def depth_redraw_figures(depth=50, width=256, activation="tanh", init="he", rates=(1, 4)):
+    """Milliseconds from a setting's change to the painted picture of the depth explorer, at
+    each CPU slowdown ``rate``: a list of dicts {rate, control, median, max, cpu} (wall clock
+    in the page over the moves of :data:`DEPTH_MOVES`, after one warm-up move; ``cpu``: the
+    renderer's CPU milliseconds per redraw, from /proc, or None)."""
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    html = _depth_page(depth, width, activation, init)
+    host = Path(__file__).resolve().parents[1] / "site_assets" / "winit-widgets.js"
+    rows = []
+    with sync_playwright() as api:
+        browser = _chromium(api)
+        try:
+            for rate in rates:
+                page = browser.new_page(viewport={"width": 800, "height": 1000})
+                page.route("**/*", lambda route: route.abort())
+                page.set_content(html)
+                page.add_script_tag(path=str(host))
+                page.wait_for_function("() => +(document.querySelector('.winit-explorer')"
+                                       "?.parentElement.dataset.drawn || 0) > 0", timeout=120_000)
+                page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate",
+                                                        {"rate": rate})
+                for control, (warm, *values) in DEPTH_MOVES:
+                    page.evaluate(_DEPTH_MOVE_JS, [control, warm])
+                    cpu0 = _renderer_cpu_seconds()
+                    times = sorted(page.evaluate(_DEPTH_MOVE_JS, [control, v]) for v in values)
+                    cpu1 = _renderer_cpu_seconds()
+                    cpu = None if cpu0 is None else 1e3 * (cpu1 - cpu0) / len(values)
+                    rows.append({"rate": rate, "control": control, "median": times[len(times) // 2],
+                                 "max": times[-1], "cpu": cpu})
+                page.close()
+        finally:
+            browser.close()
+    return rows
+
+
+def print_depth_redraw_figures(depth=50, width=256):
+    import os
+
+    from winit.book.browser.depth import BATCH
+
+    load0 = os.getloadavg()[0]
+    rows = depth_redraw_figures(depth, width)
+    print(f"\ndepth explorer redraw in headless Chromium (the site's host), {os.cpu_count()} CPUs, "
+          f"load average {load0:.1f} -> {os.getloadavg()[0]:.1f}: {depth} tanh layers of {width} "
+          f"units, He, batch {BATCH}; target 100 ms at 1x, 400 ms at 4x")
+    print("ms from the change to the painted picture: median / slowest of 10 moves (wall clock), "
+          "and the renderer's CPU ms per redraw")
+    for r in rows:
+        cpu = "" if r["cpu"] is None else f" ({r['cpu']:.0f})"
+        print(f"{r['rate']:3d}x  {r['control']:24s} {r['median']:6.0f} / {r['max']:4.0f}{cpu}")
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="an eighth of each grid")
@@ -302,13 +416,19 @@ def main():
     parser.add_argument("--browser-only", action="store_true", help="only the browser figures")
     parser.add_argument("--training", action="store_true",
                         help="only the training explorer in Chromium (steps a second while playing)")
+    parser.add_argument("--depth", action="store_true",
+                        help="only the depth explorer's redraw in Chromium (50 x 256, 1x and 4x)")
     args = parser.parse_args()
     if args.training:
         print_training_figures()
         return
+    if args.depth:
+        print_depth_redraw_figures()
+        return
     if args.browser_only:
         print_browser_figures()
         print_training_figures()
+        print_depth_redraw_figures()
         return
     ex.figure_png(ex.draw_scheme_view(ex.scheme_view("he", 10)))  # warm up fonts and caches
     print(f"{'grid':26s} {'pictures':>8s} {'before s/pic':>12s} {'after s/pic':>11s} "
@@ -327,6 +447,7 @@ def main():
     if args.browser:
         print_browser_figures()
         print_training_figures()
+        print_depth_redraw_figures()
 
 
 if __name__ == "__main__":
