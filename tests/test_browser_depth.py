@@ -457,3 +457,21 @@ def test_widget_grows_and_narrows_the_same_weights(page):
         page.evaluate("(w) => window.model.set('width', w)", w)
         shot = _wait(page, shot["drawn"])
         assert {**shot, "drawn": 0} == {**fresh[w], "drawn": 0}, w
+
+
+@pytest.mark.browser
+def test_widget_says_computing_then_the_verdict_for_slow_settings(page):
+    # orthogonal weights: a QR factorisation per layer, long enough to be said
+    shot = _show(page, _state(depth=40, width=40, activation="tanh", init="lecun"))
+    said = page.evaluate("""() => new Promise((done) => {
+      const status = document.querySelector(".wx-status"), seen = [];
+      new MutationObserver(() => {
+        seen.push(status.textContent);
+        if (!status.textContent.startsWith("Computing")) done(seen);
+      }).observe(status, { childList: true, characterData: true, subtree: true });
+      window.model.set("width", 300);
+      window.model.set("init", "orthogonal");
+    })""")
+    assert said[0] == "Computing: 40 layers of 300 units…"
+    assert said[-1].startswith(("Level", "Shrinking", "Growing", "Vanishing", "Exploding"))
+    assert "from layer 1 to 40" in said[-1]
