@@ -53,10 +53,10 @@ ACTIVATIONS = {"tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU",
 #: has; after one layer the sums are Gaussian whatever that shape, so the lines would
 #: be the same.
 INITS = {"xavier": "U[±1/√n] (tutorial's xavier)",
-         "normalized_xavier": "U[±√6/√(n+m)] (Glorot, normalized xavier)",
+         "normalized_xavier": "U[±√6/√(n+m)] (Glorot)",
          "lecun": "N(0, 1/n) (LeCun)",
          "he": "N(0, 2/n) (He)",
-         "orthogonal": "orthogonal (QR of a Gaussian)"}
+         "orthogonal": "orthogonal"}
 
 #: The settings' ranges: (low, high).
 DEPTH_RANGE = (1, 100)
