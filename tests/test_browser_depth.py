@@ -237,6 +237,17 @@ def test_page_theory_lines_are_winit_meanfields(page, activation, init, width, g
         values = np.array([np.nan if v is None else v for v in got[name]], dtype=float)
         np.testing.assert_array_equal(np.isnan(values), np.isnan(expected))
         np.testing.assert_allclose(values, expected, rtol=1e-9, equal_nan=True)
+    # and straight from winit.meanfield: the length map iterated, chi_1 at each layer's q
+    from winit import meanfield
+
+    q_mf = [s_w2 + bias_std ** 2]
+    for _ in range(39):
+        q_mf.append(meanfield.length_map(q_mf[-1], s_w2, bias_std ** 2, activation))
+    np.testing.assert_allclose(np.array(got["q"], dtype=float), q_mf, rtol=1e-9)
+    g = [0.37]
+    for ql in q_mf[-2::-1]:
+        g.append(g[-1] * math.sqrt(meanfield.chi_1(s_w2, bias_std ** 2, activation, q=ql)))
+    np.testing.assert_allclose(np.array(got["grad"], dtype=float), g[::-1], rtol=1e-9)
 
 
 @pytest.mark.browser
