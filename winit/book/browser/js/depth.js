@@ -517,7 +517,7 @@ function _depth_draw(s, r, spreadBox, histBox, layer) {
   svgChart(spreadBox, {
     title: "Spread by layer (log scale)",
     desc: `Standard deviation of the activations and of the gradients in each hidden layer of ${network}; `
-      + `dashed lines: mean-field theory. ${sentence}`,
+      + `dashed lines: the theory for infinitely wide layers. ${sentence}`,
     x: { label: "hidden layer", min: 1, max: Math.max(depth, 2) },
     y: { label: "standard deviation", log: true },
     series, legend: true,
