@@ -71,9 +71,10 @@ SEED_HIGH = 2 ** 32 - 1
 BATCH = 8
 #: Classes of the output layer (random labels), as in :func:`winit.book.explorers.depth_view`.
 CLASSES = 10
-#: The most weights the page keeps in memory (float64): beyond, it draws each layer's
+#: The most weights the page keeps in memory (float64, 128 MB: a phone's browser tab stays well
+#: under its memory limit): beyond, it draws each layer's
 #: weights again for the backward pass from the layer's own seed.
-MAX_FLOATS = 60_000_000
+MAX_FLOATS = 16_000_000
 #: The most work (depth x width**3 multiply-adds) the page spends on orthogonal weights
 #: (a QR factorisation per layer); beyond, it says to choose fewer or narrower layers.
 MAX_ORTHOGONAL_WORK = 2_000_000_000
