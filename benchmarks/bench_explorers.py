@@ -1,24 +1,13 @@
-"""CPU-seconds per picture and per grid of the pre-rendered explorers, before and after.
+"""The explorers in the reader's browser, timed in headless Chromium.
 
-"Before" draws every picture on a new figure (``draw_*`` then ``figure_png``,
-how the explorers drew them until figures were reused); "after" draws them on
-one reused figure (``SchemeFigure`` / ``ComparisonFigure`` / ``DepthFigure``
-then ``render_png``), as ``winit.book.widgets`` now draws them (it then encodes
-them as WebP on a second thread; ``bench_book.py`` times the whole notebooks).
-Both make the same PNG bytes (the script checks it).  CPU time (``time.process_time``), not wall
-time: on a shared machine the wall clock counts the other jobs too.
+Three parts: the network code's passes, the training explorer's steps and the depth
+explorer's redraw.
 
-The grids are the chapters': the scheme explorer of chapter 3 (8 xavier + 64
-normalized xavier + 8 he pictures), the comparison of chapter 4 (8), and the
-depth explorer of chapter 7 (72).  The views (samples, network passes) are
-computed outside the timed part: they are the same both ways.
+Run: ``python benchmarks/bench_explorers.py`` (all three parts, about two minutes; the same as
+``--browser``), or one part alone: ``--net``, ``--training``, ``--depth``.
 
-Run: ``python benchmarks/bench_explorers.py`` (about 2 minutes on 2 cores;
-``--quick`` times an eighth of each grid).
-
-**In the browser** (``--browser``, or ``--browser-only`` for this part alone, about a
-minute): the explorers' own network code (``winit/book/browser/js/net.js``) in headless
-Chromium, as the reader's page runs it, at 1x and under a 4x CPU slowdown (CDP
+**The network code** (``--net``, about a minute): the explorers' own network code
+(``winit/book/browser/js/net.js``) in headless Chromium, as the reader's page runs it, at 1x and under a 4x CPU slowdown (CDP
 ``Emulation.setCPUThrottlingRate``, rate 4: a phone). For the depth explorer, a network of
 50 hidden layers of 256 units (tanh) and 10 outputs at batch 4, 8, 16 and 32: the forward
 pass alone, forward and backward to every layer's gradient (no weight gradients: what the
@@ -31,7 +20,7 @@ read (under the 4x slowdown it grows 4-fold too: the throttled renderer keeps it
 Under the slowdown a single short pass may fall between the throttler's pauses, so there
 the fastest run says little.
 
-**The training explorer** (``--training``, also part of ``--browser``): the widget itself
+**The training explorer** (``--training``): the widget itself
 (``winit/book/browser/js/training.js``) rendered in headless Chromium with a stand-in for the
 model, 3 hidden layers of 32 tanh units on the spirals, at 1x and 4x CPU slowdown. "Play" is
 the reader's Play button for 3 seconds: SGD steps a second and frames a second, everything
@@ -39,7 +28,7 @@ drawn (the loss chart, the layers' spreads every frame; the boundary every 120 m
 at most 8 steps a frame, so at 60 frames a second it is capped near 480 steps a second; the
 other figures say what one step, one boundary and one redraw of the statistics cost.
 
-**The depth explorer's redraw** (``--depth``, also part of ``--browser``): the widget
+**The depth explorer's redraw** (``--depth``): the widget
 (``winit/book/browser/js/depth.js``) as the book's site shows it, its saved state rendered by
 the site's own host (``site_assets/winit-widgets.js``), 50 hidden tanh layers of 256 units with
 He's rule, at 1x and 4x CPU slowdown. Each control's number box gets ten new values, one at a
@@ -53,31 +42,6 @@ from __future__ import annotations
 
 import argparse
 import time
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-from winit.book import explorers as ex  # noqa: E402
-
-
-def _grids(quick):
-    schemes = ([("xavier", n, 20) for n in ex.N_GRID] + [("he", n, 20) for n in ex.N_GRID]
-               + [("normalized_xavier", n, m) for n in ex.N_GRID for m in ex.M_GRID])
-    depths = [(d, 100, a, i) for a in ("tanh", "relu", "sigmoid")
-              for i in ("standard", "normalized", "he") for d in ex.DEPTH_GRID]
-    grids = {
-        "scheme explorer (ch. 3)": ([ex.scheme_view(*a) for a in schemes],
-                                    ex.draw_scheme_view, ex.SchemeFigure),
-        "comparison (ch. 4)": ([ex.comparison_view(n, 10) for n in ex.N_GRID],
-                               ex.draw_comparison, ex.ComparisonFigure),
-        "depth explorer (ch. 7)": ([ex.depth_view(*a) for a in depths],
-                                    ex.draw_depth_view, ex.DepthFigure),
-    }
-    if quick:
-        grids = {k: (v[::8], d, f) for k, (v, d, f) in grids.items()}
-    return grids
-
 
 # The browser part: net.js timed in the page. Weights from a small LCG (their values do not
 # change the work: no code path skips zeros), std 1/sqrt(fan_in), tanh.
@@ -410,43 +374,20 @@ def print_depth_redraw_figures(depth=50, width=256):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="an eighth of each grid")
-    parser.add_argument("--browser", action="store_true",
-                        help="also time net.js in headless Chromium (1x and 4x CPU slowdown)")
-    parser.add_argument("--browser-only", action="store_true", help="only the browser figures")
+    parser.add_argument("--browser", action="store_true", help="all three parts (the default)")
+    parser.add_argument("--net", action="store_true",
+                        help="only net.js's passes (50 x 256 and the 3 x 32 MLP, 1x and 4x CPU slowdown)")
     parser.add_argument("--training", action="store_true",
-                        help="only the training explorer in Chromium (steps a second while playing)")
+                        help="only the training explorer (steps a second while playing)")
     parser.add_argument("--depth", action="store_true",
-                        help="only the depth explorer's redraw in Chromium (50 x 256, 1x and 4x)")
+                        help="only the depth explorer's redraw (50 x 256, 1x and 4x)")
     args = parser.parse_args()
-    if args.training:
-        print_training_figures()
-        return
-    if args.depth:
-        print_depth_redraw_figures()
-        return
-    if args.browser_only:
+    every = args.browser or not (args.net or args.training or args.depth)
+    if every or args.net:
         print_browser_figures()
+    if every or args.training:
         print_training_figures()
-        print_depth_redraw_figures()
-        return
-    ex.figure_png(ex.draw_scheme_view(ex.scheme_view("he", 10)))  # warm up fonts and caches
-    print(f"{'grid':26s} {'pictures':>8s} {'before s/pic':>12s} {'after s/pic':>11s} "
-          f"{'before s':>8s} {'after s':>7s} {'speed-up':>8s}  same PNGs")
-    for name, (views, draw, figure_class) in _grids(args.quick).items():
-        t0 = time.process_time()
-        before = [ex.figure_png(draw(v)) for v in views]
-        t1 = time.process_time()
-        canvas = figure_class()
-        after = [ex.render_png(canvas.update(v)) for v in views]
-        t2 = time.process_time()
-        matplotlib.pyplot.close(canvas.fig)
-        k = len(views)
-        print(f"{name:26s} {k:8d} {(t1 - t0) / k:12.3f} {(t2 - t1) / k:11.3f} {t1 - t0:8.1f} "
-              f"{t2 - t1:7.1f} {(t1 - t0) / (t2 - t1):7.2f}x  {before == after}")
-    if args.browser:
-        print_browser_figures()
-        print_training_figures()
+    if every or args.depth:
         print_depth_redraw_figures()
 
 
