@@ -213,6 +213,13 @@ def page_state(state: dict) -> dict:
     return shipped
 
 
+def _is_url(text: str) -> bool:
+    """Whether an anywidget's `_esm` or `_css` is a URL to load (anywidget's reading: one word
+    starting with a scheme or //), not the code itself (which may well start with a // comment)."""
+    text = text.strip()
+    return bool(text) and not any(c.isspace() for c in text) and text.startswith(("http://", "https://", "//"))
+
+
 def unrenderable(state: dict, views: list[str]) -> list[str]:
     """What in a page's widget state the site cannot render ([] if nothing): `state` is the state
     its views use ({model id: model}), `views` the model ids of its widget views.
@@ -237,7 +244,7 @@ def unrenderable(state: dict, views: list[str]) -> list[str]:
                     found.append(f"{what}: no front-end module (_esm)")
                 elif not isinstance(value, str):
                     found.append(f"{what}: {trait} is not a string")
-                elif value.startswith(("http://", "https://", "//")):
+                elif _is_url(value):
                     found.append(f"{what}: {trait} is loaded from another host ({value[:60]})")
         elif module != BASE_MODULE or key in shown:
             found.append(f"{what}: not an anywidget (the site renders only anywidgets, with "

@@ -130,6 +130,9 @@ def test_the_build_check_wants_anywidget_code_in_the_page():
     assert problems(_css="https://cdn.example/x.css")[0].endswith(
         "_css is loaded from another host (https://cdn.example/x.css)")
     assert problems(_css=None) == ["model any (anywidget AnyModel): _css is not a string"]
+    # code that starts with a comment is code, not a protocol-relative URL
+    assert problems(_esm="// ---- random.js\nexport default {render() {}}", _css="/* a */ .a {}") == []
+    assert problems(_esm="//cdn.example/x.js")[0].endswith("_esm is loaded from another host (//cdn.example/x.js)")
 
 
 def _page(state: dict, views: list[str]) -> dict:

@@ -2,7 +2,7 @@
 and the depth explorer's numpy reference.
 
 The explorers themselves compute and draw in the reader's browser
-(:mod:`winit.book.browser`); what they need from Python is here:
+(``winit.book.browser``); what they need from Python is here:
 
 - :func:`figure_png` and the figures' style (:data:`FONT_SIZE`, ``_figure``): the
   picture of an explorer's first state that a notebook shows before it runs (and the
@@ -127,10 +127,10 @@ def _unit(fan_in, fan_out):
     return 1.0
 
 
-#: How each initialisation the depth explorer offers draws, ``name: (std(fan_in, fan_out),
-#: distribution)`` for :func:`winit.networks.init_weights`: the experiments' four
-#: (:data:`winit.experiments.INITS`, the rules of :data:`winit.schemes.SCALINGS`), and the
-#: naive N(0, 1), which makes signals explode.
+#: How each initialisation the depth explorer offers draws: for each name, the pair
+#: (std(fan_in, fan_out), distribution) that :func:`winit.networks.init_weights` takes. The
+#: experiments' four (``winit.experiments.INITS``, the rules of :data:`winit.schemes.SCALINGS`),
+#: and the naive N(0, 1), which makes signals explode.
 DEPTH_RULES = {**INITS, "unit": (_unit, "normal")}
 #: The initialisations' names, in the order of :data:`DEPTH_RULES`.
 DEPTH_INITS = tuple(DEPTH_RULES)
