@@ -26,7 +26,6 @@ the last hidden layer's measured spread (what the loss and the output layer give
 from __future__ import annotations
 
 import math
-import numbers
 from typing import NamedTuple
 
 import numpy as np
@@ -35,7 +34,7 @@ import traitlets
 from ... import meanfield
 from ..._numerics import std as _std
 from ..._validation import check_choice, check_count, check_real
-from ._assets import BrowserExplorer
+from ._assets import BrowserExplorer, check_seed
 
 __all__ = ["ACTIVATIONS", "INITS", "DepthExplorer", "DepthSignals", "depth_signals",
            "draw_depth_signals", "sigma_w2", "theory_lines"]
@@ -63,8 +62,6 @@ DEPTH_RANGE = (1, 100)
 WIDTH_RANGE = (10, 1000)
 GAIN_RANGE = (0.1, 10.0)
 BIAS_RANGE = (0.0, 1.0)
-#: Seeds are those of the page's generator (random.js: 0 <= seed < 2**32).
-SEED_HIGH = 2 ** 32 - 1
 
 #: Inputs sent through the network at once (the page's forward and backward pass cost
 #: batch x depth x width**2 multiply-adds each).
@@ -83,16 +80,6 @@ LEVEL_BAND = 2.0
 EXTREME_BAND = 100.0
 
 
-def _check_seed(seed):
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an integer (the page generator's seed); got {seed!r} "
-                        f"of type {type(seed).__name__}")
-    if not 0 <= seed <= SEED_HIGH:
-        raise ValueError(f"seed must be an integer in [0, 2**32) (the page generator's seed); "
-                         f"got {seed!r}")
-    return int(seed)
-
-
 def _check_settings(depth, width, activation, init, gain, bias_std, seed):
     """The settings, checked: ValueError/TypeError naming the argument."""
     depth = check_count(depth, "depth", "the number of hidden layers", high=DEPTH_RANGE[1])
@@ -104,7 +91,7 @@ def _check_settings(depth, width, activation, init, gain, bias_std, seed):
                       high=GAIN_RANGE[1])
     bias_std = check_real(bias_std, "bias_std", "the biases' standard deviation",
                           low=BIAS_RANGE[0], high=BIAS_RANGE[1])
-    return depth, width, activation, init, gain, bias_std, _check_seed(seed)
+    return depth, width, activation, init, gain, bias_std, check_seed(seed)
 
 
 def sigma_w2(init, width, gain=1.0):

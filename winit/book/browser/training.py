@@ -24,14 +24,13 @@ from __future__ import annotations
 
 import functools
 import math
-import numbers
 from typing import NamedTuple
 
 import numpy as np
 import traitlets
 
 from ..._validation import check_choice, check_count, check_real
-from ._assets import BrowserExplorer
+from ._assets import BrowserExplorer, check_seed, setting
 
 __all__ = ["ACTIVATIONS", "BATCH", "DATASETS", "INITS", "INIT_LABELS", "SCALES", "SPIRALS",
            "Runs", "TrainingExplorer", "init_params", "page_data", "reference_runs", "toy_set"]
@@ -79,12 +78,7 @@ DIGITS_HOLD_OUT_EVERY = 4
 
 
 def _check_seed(seed):
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an integer (the seed of the weights and the batch order); "
-                        f"got {seed!r} of type {type(seed).__name__}")
-    check_real(int(seed), "seed", "the seed of the weights and the batch order", low=0,
-               high=2**32 - 1)
-    return int(seed)
+    return check_seed(seed, "the seed of the weights and the batch order")
 
 
 @functools.cache
@@ -346,49 +340,22 @@ class TrainingExplorer(BrowserExplorer):
     """
 
     kind = "training"
-    dataset = traitlets.Unicode("spirals").tag(sync=True, setting=True)
-    depth = traitlets.Int(4).tag(sync=True, setting=True)
-    width = traitlets.Int(32).tag(sync=True, setting=True)
-    activation = traitlets.Unicode("tanh").tag(sync=True, setting=True)
-    init = traitlets.Unicode("right").tag(sync=True, setting=True)
-    lr = traitlets.Float(0.1).tag(sync=True, setting=True)
-    seed = traitlets.Int(0).tag(sync=True, setting=True)
+    dataset = setting(traitlets.Unicode("spirals"), lambda v: check_choice(v, "dataset", DATASETS))
+    depth = setting(traitlets.Int(4), lambda v: check_count(
+        v, "depth", "the number of hidden layers", high=MAX_DEPTH))
+    width = setting(traitlets.Int(32), lambda v: check_count(
+        v, "width", "the units per hidden layer", high=MAX_WIDTH))
+    activation = setting(traitlets.Unicode("tanh"),
+                         lambda v: check_choice(v, "activation", ACTIVATIONS))
+    init = setting(traitlets.Unicode("right"), lambda v: check_choice(v, "init", INITS))
+    lr = setting(traitlets.Float(0.1), lambda v: check_real(
+        v, "lr", "the learning rate", low=LR_RANGE[0], high=LR_RANGE[1]))
+    seed = setting(traitlets.Int(0), _check_seed)
     data = traitlets.Dict().tag(sync=True)
 
     @traitlets.default("data")
     def _data(self):
         return page_data()
-
-    @traitlets.validate("dataset")
-    def _valid_dataset(self, proposal):
-        return check_choice(proposal["value"], "dataset", DATASETS)
-
-    @traitlets.validate("depth")
-    def _valid_depth(self, proposal):
-        return check_count(proposal["value"], "depth", "the number of hidden layers",
-                           high=MAX_DEPTH)
-
-    @traitlets.validate("width")
-    def _valid_width(self, proposal):
-        return check_count(proposal["value"], "width", "the units per hidden layer",
-                           high=MAX_WIDTH)
-
-    @traitlets.validate("activation")
-    def _valid_activation(self, proposal):
-        return check_choice(proposal["value"], "activation", ACTIVATIONS)
-
-    @traitlets.validate("init")
-    def _valid_init(self, proposal):
-        return check_choice(proposal["value"], "init", INITS)
-
-    @traitlets.validate("lr")
-    def _valid_lr(self, proposal):
-        return check_real(proposal["value"], "lr", "the learning rate", low=LR_RANGE[0],
-                          high=LR_RANGE[1])
-
-    @traitlets.validate("seed")
-    def _valid_seed(self, proposal):
-        return _check_seed(proposal["value"])
 
     def first_state_png(self):
         """The PNG of what the explorer shows, drawn from winit's engine in Python (see
