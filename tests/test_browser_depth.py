@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from scipy import integrate, special
 
+from _browser import load, render
 from winit.book.browser.depth import (
     ACTIVATIONS,
     INITS,
@@ -160,7 +161,6 @@ ACALL_JS = """async ([name, args]) => {
 
 @pytest.fixture(scope="module")
 def page(js_page):
-    from _browser import load
     from winit.book.browser import esm
 
     names = load(js_page, esm("depth"))
@@ -296,28 +296,7 @@ def test_page_prints_numbers_as_python_does(page):
     assert got == [f"{v:.3g}" for v in values]
 
 
-# The widget in a blank page, with a model object of anywidget's API (no kernel, no host).
-MODEL_JS = """(state) => {
-  const listeners = {};
-  window.saves = 0;
-  window.model = {
-    get: (k) => state[k],
-    set: (k, v) => {
-      const old = state[k];
-      state[k] = v;
-      if (old !== v) for (const f of listeners["change:" + k] || []) f();
-    },
-    on: (e, f) => { (listeners[e] ||= []).push(f); },
-    off: (e, f) => { listeners[e] = (listeners[e] || []).filter((g) => g !== f); },
-    save_changes: () => { window.saves++; },
-  };
-  document.body.replaceChildren();
-  const el = document.createElement("div");
-  el.id = "widget";
-  document.body.appendChild(el);
-  window.M.default.render({ model: window.model, el });
-}"""
-
+# The widget in a blank page, with a stand-in model (_browser.render: no kernel, no host).
 SNAPSHOT_JS = """() => {
   const el = document.getElementById("widget");
   return { drawn: +(el.dataset.drawn || 0), status: el.querySelector(".wx-status").textContent,
@@ -335,7 +314,7 @@ def _state(**settings):
 
 
 def _show(page, state):
-    page.evaluate(MODEL_JS, state)
+    render(page, state)
     return _wait(page, 0)
 
 
@@ -403,7 +382,7 @@ def test_widget_answers_every_control_at_values_off_the_old_grid(page):
     page.get_by_role("button", name="new weights and inputs").click()
     shot = _wait(page, before["drawn"])
     assert _model(page, "seed") == 1 and shot["charts"] != before["charts"]
-    assert page.evaluate("window.saves") >= 12
+    assert page.evaluate("window.saved") >= 12
 
 
 @pytest.mark.browser

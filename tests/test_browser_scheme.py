@@ -7,7 +7,7 @@ import io
 import numpy as np
 import pytest
 
-from _browser import call, load
+from _browser import call, load, render
 from winit.book.browser import esm
 from winit.book.browser.scheme import SchemeExplorer, plot_ranges
 from winit.book.scheme_theory import (
@@ -162,23 +162,6 @@ def test_the_pages_samples_follow_the_theory(scheme_page, scheme, n, m):
 
 # ---- the widget rendered in a blank page with a fake model (anywidget's model API only)
 
-RENDER = """(state) => {
-  const handlers = {};
-  window.saved = 0;
-  window.model = {
-    get: (k) => state[k],
-    set: (k, v) => { if (state[k] !== v) { state[k] = v; (handlers["change:" + k] || []).slice().forEach((f) => f()); } },
-    save_changes: () => { window.saved += 1; },
-    on: (e, f) => { (handlers[e] = handlers[e] || []).push(f); },
-    off: (e, f) => { handlers[e] = (handlers[e] || []).filter((g) => g !== f); },
-  };
-  window.state = state;
-  document.body.innerHTML = "";
-  const el = document.createElement("div");
-  document.body.appendChild(el);
-  window.cleanup = window.M.default.render({ model: window.model, el });
-}"""
-
 PICTURE = """() => ({
   paths: Array.from(document.querySelectorAll("svg path.wx-s"), (p) => p.getAttribute("d")),
   status: document.querySelector(".wx-status").textContent,
@@ -188,7 +171,7 @@ PICTURE = """() => ({
 
 def _render(page, **state):
     full = {"scheme": "xavier", "n": 10, "m": 20, "activation": "tanh", "seed": 0, **state}
-    page.evaluate(RENDER, full)
+    render(page, full)
     return page.evaluate(PICTURE)
 
 
