@@ -292,7 +292,7 @@ def test_page_verdict_is_the_old_explorers(page):
 @pytest.mark.browser
 def test_page_prints_numbers_as_python_does(page):
     values = [0.102, 1.53, 85.6, 1234.5, 0.0001234, 1e-5, 123456.0, 0.5, 1.0, 2.5e-300, 9.995, 0.00999]
-    got = page.evaluate("(vs) => vs.map((v) => window.M.depthFormatG(v, 3))", values)
+    got = page.evaluate("(vs) => vs.map((v) => window.M.formatG(v, 3))", values)
     assert got == [f"{v:.3g}" for v in values]
 
 

@@ -94,6 +94,11 @@ def esm(kind=None):
     return "\n".join(parts)
 
 
+#: How the explorers name the activations (menus, sentences), in the depth explorer's menu
+#: order. net.js's ACTIVATIONS carry the same labels (tests/test_browser_net.py checks it).
+ACTIVATION_LABELS = {"tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU",
+                     "sigmoid": "sigmoid", "gelu": "GELU", "linear": "linear"}
+
 #: The largest seed of the page's generator (random.js's makeRng: 0 <= seed < 2**32).
 SEED_HIGH = 2**32 - 1
 

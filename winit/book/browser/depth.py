@@ -34,14 +34,13 @@ import traitlets
 from ... import meanfield
 from ..._numerics import std as _std
 from ..._validation import check_choice, check_count, check_real
-from ._assets import BrowserExplorer, check_seed
+from ._assets import ACTIVATION_LABELS, BrowserExplorer, check_seed, setting
 
 __all__ = ["ACTIVATIONS", "INITS", "DepthExplorer", "DepthSignals", "depth_signals",
            "draw_depth_signals", "sigma_w2", "theory_lines"]
 
 #: The activations offered, in the order of the menu, with their labels.
-ACTIVATIONS = {"tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU",
-               "sigmoid": "sigmoid", "gelu": "GELU", "linear": "linear"}
+ACTIVATIONS = dict(ACTIVATION_LABELS)
 
 #: The initialisations offered, by the names of :data:`winit.schemes.SCALINGS` (and
 #: ``"orthogonal"``), with their labels. One entry per variance and shape that the
@@ -80,18 +79,27 @@ LEVEL_BAND = 2.0
 EXTREME_BAND = 100.0
 
 
+#: Each setting's check: its value, or TypeError/ValueError naming it.
+_CHECKS = {
+    "depth": lambda v: check_count(v, "depth", "the number of hidden layers", high=DEPTH_RANGE[1]),
+    "width": lambda v: check_count(v, "width", "the units per hidden layer", low=WIDTH_RANGE[0],
+                                   high=WIDTH_RANGE[1]),
+    "activation": lambda v: check_choice(v, "activation", tuple(ACTIVATIONS)),
+    "init": lambda v: check_choice(v, "init", tuple(INITS)),
+    "gain": lambda v: check_real(v, "gain", "the factor on the scheme's weights",
+                                 low=GAIN_RANGE[0], high=GAIN_RANGE[1]),
+    "bias_std": lambda v: check_real(v, "bias_std", "the biases' standard deviation",
+                                     low=BIAS_RANGE[0], high=BIAS_RANGE[1]),
+    "seed": check_seed,
+    "layer": lambda v: None if v is None else check_count(
+        v, "layer", "a hidden layer whose histogram is shown", high=DEPTH_RANGE[1]),
+}
+
+
 def _check_settings(depth, width, activation, init, gain, bias_std, seed):
     """The settings, checked: ValueError/TypeError naming the argument."""
-    depth = check_count(depth, "depth", "the number of hidden layers", high=DEPTH_RANGE[1])
-    width = check_count(width, "width", "the units per hidden layer", low=WIDTH_RANGE[0],
-                        high=WIDTH_RANGE[1])
-    activation = check_choice(activation, "activation", tuple(ACTIVATIONS))
-    init = check_choice(init, "init", tuple(INITS))
-    gain = check_real(gain, "gain", "the factor on the scheme's weights", low=GAIN_RANGE[0],
-                      high=GAIN_RANGE[1])
-    bias_std = check_real(bias_std, "bias_std", "the biases' standard deviation",
-                          low=BIAS_RANGE[0], high=BIAS_RANGE[1])
-    return depth, width, activation, init, gain, bias_std, check_seed(seed)
+    values = (depth, width, activation, init, gain, bias_std, seed)
+    return tuple(_CHECKS[name](value) for name, value in zip(_CHECKS, values))
 
 
 def sigma_w2(init, width, gain=1.0):
@@ -412,14 +420,14 @@ class DepthExplorer(BrowserExplorer):
 
     kind = "depth"
 
-    depth = traitlets.Int(5).tag(sync=True, setting=True)
-    width = traitlets.Int(100).tag(sync=True, setting=True)
-    activation = traitlets.Unicode("tanh").tag(sync=True, setting=True)
-    init = traitlets.Unicode("xavier").tag(sync=True, setting=True)
-    gain = traitlets.Float(1.0).tag(sync=True, setting=True)
-    bias_std = traitlets.Float(0.0).tag(sync=True, setting=True)
-    seed = traitlets.Int(0).tag(sync=True, setting=True)
-    layer = traitlets.Int(None, allow_none=True).tag(sync=True, setting=True)
+    depth = setting(traitlets.Int(5), _CHECKS["depth"])
+    width = setting(traitlets.Int(100), _CHECKS["width"])
+    activation = setting(traitlets.Unicode("tanh"), _CHECKS["activation"])
+    init = setting(traitlets.Unicode("xavier"), _CHECKS["init"])
+    gain = setting(traitlets.Float(1.0), _CHECKS["gain"])
+    bias_std = setting(traitlets.Float(0.0), _CHECKS["bias_std"])
+    seed = setting(traitlets.Int(0), _CHECKS["seed"])
+    layer = setting(traitlets.Int(None, allow_none=True), _CHECKS["layer"])
 
     #: What the page needs besides the settings (not the reader's to change).
     batch = traitlets.Int(BATCH).tag(sync=True)
@@ -431,7 +439,7 @@ class DepthExplorer(BrowserExplorer):
                  bias_std=0.0, seed=0, layer=None, **kwargs):
         depth, width, activation, init, gain, bias_std, seed = _check_settings(
             depth, width, activation, init, gain, bias_std, seed)
-        layer = self._check_layer(layer)
+        layer = _CHECKS["layer"](layer)
         super().__init__(depth=depth, width=width, activation=activation, init=init, gain=gain,
                          bias_std=bias_std, seed=seed, layer=layer, **kwargs)
         self.limits = {"depth": list(DEPTH_RANGE), "width": list(WIDTH_RANGE),
@@ -442,24 +450,6 @@ class DepthExplorer(BrowserExplorer):
         self.choices = {"activation": [[k, v] for k, v in ACTIVATIONS.items()],
                         "init": [[k, v] for k, v in INITS.items()]}
         self.quadrature = _meanfield_rule()
-
-    @staticmethod
-    def _check_layer(layer):
-        if layer is None:
-            return None
-        return check_count(layer, "layer", "a hidden layer whose histogram is shown",
-                           high=DEPTH_RANGE[1])
-
-    @traitlets.validate("depth", "width", "activation", "init", "gain", "bias_std", "seed",
-                        "layer")
-    def _validate(self, proposal):
-        name, value = proposal["trait"].name, proposal["value"]
-        if name == "layer":
-            return self._check_layer(value)
-        settings = {k: getattr(self, k) for k in
-                    ("depth", "width", "activation", "init", "gain", "bias_std", "seed")}
-        settings[name] = value
-        return _check_settings(**settings)[list(settings).index(name)]
 
     def signals(self):
         """:func:`depth_signals` of the current settings."""

@@ -30,7 +30,7 @@ import numpy as np
 import traitlets
 
 from ..._validation import check_choice, check_count, check_real
-from ._assets import BrowserExplorer, check_seed, setting
+from ._assets import ACTIVATION_LABELS, BrowserExplorer, check_seed, setting
 
 __all__ = ["ACTIVATIONS", "BATCH", "DATASETS", "INITS", "INIT_LABELS", "SCALES", "SPIRALS",
            "Runs", "TrainingExplorer", "init_params", "page_data", "reference_runs", "toy_set"]
@@ -81,6 +81,18 @@ def _check_seed(seed):
     return check_seed(seed, "the seed of the weights and the batch order")
 
 
+#: Each setting's check: its value, or TypeError/ValueError naming it.
+_CHECKS = {
+    "dataset": lambda v: check_choice(v, "dataset", DATASETS),
+    "depth": lambda v: check_count(v, "depth", "the number of hidden layers", high=MAX_DEPTH),
+    "width": lambda v: check_count(v, "width", "the units per hidden layer", high=MAX_WIDTH),
+    "activation": lambda v: check_choice(v, "activation", ACTIVATIONS),
+    "init": lambda v: check_choice(v, "init", INITS),
+    "lr": lambda v: check_real(v, "lr", "the learning rate", low=LR_RANGE[0], high=LR_RANGE[1]),
+    "seed": _check_seed,
+}
+
+
 @functools.cache
 def _toy_set(dataset):
     from ...data import _load_digits, two_spirals
@@ -128,7 +140,7 @@ def toy_set(dataset="spirals"):
     >>> [a.shape for a in toy_set("spirals")]
     [(400, 2), (400,), (200, 2), (200,)]
     """
-    check_choice(dataset, "dataset", DATASETS)
+    _CHECKS["dataset"](dataset)
     return tuple(a.copy() for a in _toy_set(dataset))
 
 
@@ -177,8 +189,8 @@ def init_params(init, sizes, activation, rng=None):
     from ...networks import init_weights
     from ...schemes import SCALINGS, orthogonal, variance_scaling
 
-    check_choice(init, "init", INITS)
-    check_choice(activation, "activation", ACTIVATIONS)
+    _CHECKS["init"](init)
+    _CHECKS["activation"](activation)
     if init in SCALES:
         s = SCALES[init] * GAINS[activation]
         return init_weights(sizes, std=lambda fan_in, fan_out: s / math.sqrt(fan_in), rng=rng)
@@ -247,13 +259,12 @@ def reference_runs(dataset="spirals", *, depth=4, width=32, activation="tanh", l
     """
     from ...networks import train_sgd_stack
 
-    check_choice(dataset, "dataset", DATASETS)
-    depth = check_count(depth, "depth", "the number of hidden layers", high=MAX_DEPTH)
-    width = check_count(width, "width", "the units per hidden layer", high=MAX_WIDTH)
-    check_choice(activation, "activation", ACTIVATIONS)
-    lr = check_real(lr, "lr", "the learning rate", low=LR_RANGE[0], high=LR_RANGE[1])
+    dataset, depth, width, activation, lr = (
+        _CHECKS[name](value) for name, value in (("dataset", dataset), ("depth", depth),
+                                                 ("width", width), ("activation", activation),
+                                                 ("lr", lr)))
     seeds = [_check_seed(seed) for seed in seeds]
-    inits = [check_choice(init, "init", INITS) for init in inits]
+    inits = [_CHECKS["init"](init) for init in inits]
     x, y, x_test, y_test = _toy_set(dataset)
     sizes = _sizes(dataset, depth, width)
     rngs, nets = [], []
@@ -293,8 +304,8 @@ def page_data():
     dict
         ``spirals``: ``{"x": [x0, y0, x1, ...], "y": [...], "train": 400}`` (the 600 points
         of :func:`toy_set`, training ones first); ``digits``: :func:`winit.data.pack_digits`
-        and ``holdOutEvery``; ``inits``: ``[[name, label], ...]``; ``scales``, ``gains``,
-        ``batch``, ``maxDepth``, ``maxWidth``, ``lrRange``.
+        and ``holdOutEvery``; ``inits`` and ``activations``: ``[[name, label], ...]``;
+        ``scales``, ``gains``, ``batch``, ``maxDepth``, ``maxWidth``, ``lrRange``.
     """
     from ...data import pack_digits
 
@@ -304,6 +315,7 @@ def page_data():
                     "y": np.concatenate([y, y_test]).tolist(), "train": len(y)},
         "digits": {**pack_digits(), "holdOutEvery": DIGITS_HOLD_OUT_EVERY},
         "inits": [[name, INIT_LABELS[name]] for name in INITS],
+        "activations": [[name, ACTIVATION_LABELS[name]] for name in ACTIVATIONS],
         "scales": SCALES, "gains": GAINS, "batch": BATCH, "maxDepth": MAX_DEPTH,
         "maxWidth": MAX_WIDTH, "lrRange": list(LR_RANGE),
     }
@@ -340,17 +352,13 @@ class TrainingExplorer(BrowserExplorer):
     """
 
     kind = "training"
-    dataset = setting(traitlets.Unicode("spirals"), lambda v: check_choice(v, "dataset", DATASETS))
-    depth = setting(traitlets.Int(4), lambda v: check_count(
-        v, "depth", "the number of hidden layers", high=MAX_DEPTH))
-    width = setting(traitlets.Int(32), lambda v: check_count(
-        v, "width", "the units per hidden layer", high=MAX_WIDTH))
-    activation = setting(traitlets.Unicode("tanh"),
-                         lambda v: check_choice(v, "activation", ACTIVATIONS))
-    init = setting(traitlets.Unicode("right"), lambda v: check_choice(v, "init", INITS))
-    lr = setting(traitlets.Float(0.1), lambda v: check_real(
-        v, "lr", "the learning rate", low=LR_RANGE[0], high=LR_RANGE[1]))
-    seed = setting(traitlets.Int(0), _check_seed)
+    dataset = setting(traitlets.Unicode("spirals"), _CHECKS["dataset"])
+    depth = setting(traitlets.Int(4), _CHECKS["depth"])
+    width = setting(traitlets.Int(32), _CHECKS["width"])
+    activation = setting(traitlets.Unicode("tanh"), _CHECKS["activation"])
+    init = setting(traitlets.Unicode("right"), _CHECKS["init"])
+    lr = setting(traitlets.Float(0.1), _CHECKS["lr"])
+    seed = setting(traitlets.Int(0), _CHECKS["seed"])
     data = traitlets.Dict().tag(sync=True)
 
     @traitlets.default("data")

@@ -1,4 +1,4 @@
-// @exports render depthPasses depthStats depthTheory depthVerdict depthFormatG depthSigmaW2
+// @exports render depthPasses depthStats depthTheory depthVerdict depthSigmaW2
 // The depth explorer (DepthExplorer in depth.py): a deep network at initialisation, computed in
 // the page. Each row of a layer's weights is the start of its own stream of the seeded
 // generator, so a layer can be drawn again alone (beyond the memory budget), and a wider network
@@ -13,32 +13,12 @@ const _DEPTH_OUTPUT = 100000; // the output layer's number in the seeds: any dep
 const _DEPTH_COLORS = { act: "#0072b2", grad: "#c8510d", hist: ["#0072b2", "#c8510d", "#00805f"] };
 const _DEPTH_BINS = 40;
 
-// ---- numbers as Python prints them (the verdict is winit.book.explorers._verdict's)
-
-function _depth_exp(e) {
-  return `e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
-}
-
-// Python's f"{x:.{p}g}" for a finite x.
-function depthFormatG(x, p) {
-  if (x === 0) return "0";
-  const [mant, exp] = x.toExponential(p - 1).split("e");
-  const e = Number(exp);
-  if (e < -4 || e >= p) return (mant.includes(".") ? mant.replace(/\.?0+$/, "") : mant) + _depth_exp(e);
-  const s = x.toFixed(Math.max(0, p - 1 - e));
-  return s.includes(".") ? s.replace(/\.?0+$/, "") : s;
-}
-
-// Python's f"{x:.1e}".
-function _depth_e1(x) {
-  const [mant, exp] = x.toExponential(1).split("e");
-  return mant + _depth_exp(Number(exp));
-}
+// ---- the verdict, winit.book.explorers._verdict's (numbers by ui.js's formatG and formatE)
 
 function _depth_change(what, ratio, span, layers, level) {
-  let text = `${what} ×\u00a0${1e-3 <= ratio && ratio < 1e4 ? depthFormatG(ratio, 3) : _depth_e1(ratio)} ${span}`;
+  let text = `${what} ×\u00a0${1e-3 <= ratio && ratio < 1e4 ? formatG(ratio, 3) : formatE(ratio, 1)} ${span}`;
   if (layers > 1 && !(1 / level <= ratio && ratio <= level)) {
-    text += ` (×\u00a0${depthFormatG(ratio ** (1 / layers), 3)}/layer)`;
+    text += ` (×\u00a0${formatG(ratio ** (1 / layers), 3)}/layer)`;
   }
   return text;
 }
@@ -239,15 +219,11 @@ function _depth_settings(model) {
   return s;
 }
 
-function _depth_number(n) {
-  return n.toLocaleString("en-US");
-}
-
 function render({ model, el }) {
   const ui = explorerRoot(el, "Signals through depth");
   const lim = model.get("limits");
   const choices = model.get("choices");
-  const fmt = (v) => depthFormatG(v, 3);
+  const fmt = (v) => formatG(v, 3);
   const controls = {
     depth: slider(ui.controls, { label: "depth (hidden layers)", min: lim.depth[0], max: lim.depth[1], step: 1, value: model.get("depth") }),
     width: slider(ui.controls, { label: "width (units per layer)", min: lim.width[0], max: lim.width[1], step: 1, log: true, value: model.get("width") }),
@@ -325,14 +301,14 @@ async function _depth_compute(s, cache, cancelled, tell) {
   if (family === "orthogonal" && depth * width ** 3 > s.limits.max_orthogonal_work) {
     const most = Math.max(1, Math.floor(s.limits.max_orthogonal_work / width ** 3));
     return { tooLarge: true, status: "too large", message: `Too large: orthogonal weights for ${depth} layers of `
-      + `${_depth_number(width)} units take a QR factorisation each, more work than this page does; at this width `
+      + `${formatCount(width)} units take a QR factorisation each, more work than this page does; at this width `
       + `choose at most ${most} layer${most === 1 ? "" : "s"}, or fewer units.` };
   }
   let last = performance.now();
   let told = false;
   const pause = async (l, what) => {
     if (performance.now() - last < 40) return;
-    if (!told) tell(`Computing: ${depth} layers of ${_depth_number(width)} units…`);
+    if (!told) tell(`Computing: ${depth} layers of ${formatCount(width)} units…`);
     told = true;
     await new Promise((r) => setTimeout(r, 0));
     last = performance.now();
@@ -410,8 +386,8 @@ function _depth_draw(s, r, spreadBox, histBox, layer) {
   const { depth, width, activation, init } = s;
   const initLabel = Object.fromEntries(s.choices.init)[init];
   const actLabel = Object.fromEntries(s.choices.activation)[activation];
-  const network = `${depth} ${actLabel} layers of ${_depth_number(width)} units, ${initLabel}, `
-    + `gain ${depthFormatG(s.gain, 3)}, bias spread ${depthFormatG(s.bias_std, 3)}`;
+  const network = `${depth} ${actLabel} layers of ${formatCount(width)} units, ${initLabel}, `
+    + `gain ${formatG(s.gain, 3)}, bias spread ${formatG(s.bias_std, 3)}`;
   const sentence = r.message.replace("\n", " ");
   if (r.tooLarge) {
     svgChart(spreadBox, { title: "Spread by layer", desc: sentence, x: { label: "hidden layer", min: 1, max: Math.max(depth, 2) }, y: { label: "standard deviation", log: true }, series: [] });

@@ -148,20 +148,16 @@ function schemeRanges(law, activation) {
   return { w: [-wEnd, wEnd], z: [-zEnd, zEnd], h: activation === "tanh" ? [-1, 1] : [0, zEnd] };
 }
 
-function _scheme_g3(x) {
-  return String(Number(x.toPrecision(3)));
-}
-
 // The state in words (as winit.book.scheme_theory.state_sentence).
 function schemeSentence(name, law, m, fanAvg, activation) {
   const fans = fanAvg ? `n = ${law.n}, m = ${m}` : `n = ${law.n}`;
-  const weights = law.family === "uniform" ? `weights within ±${_scheme_g3(law.spread)}`
-    : `weights with standard deviation ${_scheme_g3(law.spread)}`;
-  const after = _scheme_g3(activationStd(law, activation));
+  const weights = law.family === "uniform" ? `weights within ±${formatG(law.spread, 3)}`
+    : `weights with standard deviation ${formatG(law.spread, 3)}`;
+  const after = formatG(activationStd(law, activation), 3);
   const act = activation === "tanh" ? `tanh(z) has standard deviation ${after}`
     : `relu(z) is 0 for half the inputs, standard deviation ${after}`;
   return `${name.replace(/_/g, " ")}, ${fans}: ${weights}; ` +
-    `z has standard deviation ${_scheme_g3(_scheme_sumStd(law))}; ${act}.`;
+    `z has standard deviation ${formatG(_scheme_sumStd(law), 3)}; ${act}.`;
 }
 
 // Draw `weights` weights and `sums` sums z over unit inputs ±1, as scheme_theory.draw_sums:
@@ -223,8 +219,6 @@ function _scheme_hist(values, lo, hi, total) {
   return { edges, density: Float64Array.from(counts, (c) => c / (width * total)) };
 }
 
-const _scheme_fmt = (x) => _scheme_g3(x);
-
 function render({ model, el }) {
   const ui = explorerRoot(el, "Scheme explorer: the weights, their sum z and the activation");
   const pick = select(ui.controls, {
@@ -268,7 +262,7 @@ function render({ model, el }) {
     let hist = _scheme_hist(w, r.w[0], r.w[1], w.length), xs = _scheme_grid(r.w[0], r.w[1], 201);
     let theory = weightDensity(law, xs);
     svgChart(boxes[0], {
-      title: `${w.length.toLocaleString("en")} weights`,
+      title: `${formatCount(w.length)} weights`,
       desc: `Histogram of ${w.length} ${label} weights for n = ${n} with the density of their scheme.`,
       x: { label: "weight w", min: r.w[0], max: r.w[1] },
       y: { label: "density", min: 0, max: 1.15 * Math.max(...theory, ...hist.density) },
@@ -280,7 +274,7 @@ function render({ model, el }) {
     xs = _scheme_grid(r.z[0], r.z[1], 201);
     theory = sumDensity(law, xs);
     svgChart(boxes[1], {
-      title: `z = Σ w·x, ${z.length.toLocaleString("en")} sums`,
+      title: `z = Σ w·x, ${formatCount(z.length)} sums`,
       desc: `Histogram of ${z.length} sums of n = ${n} weights times unit inputs ±1, with their exact density.`,
       x: { label: "z", min: r.z[0], max: r.z[1] },
       y: { label: "density", min: 0, max: 1.15 * Math.max(...theory, ...hist.density) },
@@ -302,7 +296,7 @@ function render({ model, el }) {
       top = 1.25 * Math.max(...law_h.density, ...hist.density);
       series.push({ name: "sample", kind: "bars", xs: hist.edges, ys: hist.density },
         { name: "theory", kind: "line", xs: xs.slice(1), ys: law_h.density.slice(1) },
-        { name: `h = 0: ${_scheme_fmt(zeros)} (theory ${law_h.mass}), bar cut`, kind: "bars", xs: [-width, 0], ys: [zeros / width] },
+        { name: `h = 0: ${formatG(zeros, 3)} (theory ${law_h.mass}), bar cut`, kind: "bars", xs: [-width, 0], ys: [zeros / width] },
         { name: "", kind: "steps", xs: [-width, 0], ys: [law_h.mass / width], color: "#c8510d" });
       series[2].color = "#0072b2";   // the sample's colour (palette 0); the theory's is palette 1
     } else {
