@@ -65,7 +65,7 @@ BIAS_RANGE = (0.0, 1.0)
 #: Inputs sent through the network at once (the page's forward and backward pass cost
 #: batch x depth x width**2 multiply-adds each).
 BATCH = 8
-#: Classes of the output layer (random labels), as in :func:`winit.book.explorers.depth_view`.
+#: Classes of the output layer (random labels).
 CLASSES = 10
 #: The most weights the page keeps in memory (float64, 128 MB: a phone's browser tab stays well
 #: under its memory limit): beyond, it draws each layer's
@@ -74,7 +74,9 @@ MAX_FLOATS = 16_000_000
 #: The most work (depth x width**3 multiply-adds) the page spends on orthogonal weights
 #: (a QR factorisation per layer); beyond, it says to choose fewer or narrower layers.
 MAX_ORTHOGONAL_WORK = 2_000_000_000
-#: The verdict's bands (:func:`winit.book.explorers._verdict`).
+#: The verdict's bands (:func:`_verdict`): a signal whose standard deviation changes by less than
+#: LEVEL_BAND (either way) from the first hidden layer to the last is level; beyond
+#: EXTREME_BAND a shrinking one is vanishing, a growing one exploding.
 LEVEL_BAND = 2.0
 EXTREME_BAND = 100.0
 
@@ -236,7 +238,7 @@ class DepthSignals(NamedTuple):
     theory_act: np.ndarray  # (depth,): theory_lines
     theory_grad: np.ndarray
     samples: dict  # layer number -> that layer's activations (batch x width values)
-    status: str  # as winit.book.explorers._verdict
+    status: str  # as _verdict
     message: str
 
 
@@ -278,7 +280,6 @@ def depth_signals(depth, width, activation, init, *, gain=1.0, bias_std=0.0, see
     """
     from ...networks import backward, forward, init_weights
     from ...schemes import SCALINGS, orthogonal, scheme_rule
-    from ..explorers import _blas_threads, _verdict
 
     depth, width, activation, init, gain, bias_std, seed = _check_settings(
         depth, width, activation, init, gain, bias_std, seed)
@@ -319,6 +320,177 @@ def depth_signals(depth, width, activation, init, *, gain=1.0, bias_std=0.0, see
                         theory_act, theory_grad, samples, status, message)
 
 
+# ---- the verdict and the picture's helpers (the depth explorer's own)
+
+#: Up to this width, the depth explorer's products run on one BLAS thread.
+ONE_THREAD_WIDTH = 512
+
+
+def _blas_threads(width):
+    """A context in which BLAS uses one thread for networks up to
+    :data:`ONE_THREAD_WIDTH` units wide, where threadpoolctl (which
+    scikit-learn brings) is installed.  Their products are small (64 x 100 by
+    100 x 100 for the pre-rendered grid): a second thread gains nothing, and
+    OpenBLAS threads spinning between products cost as much CPU time as the
+    products themselves."""
+    import contextlib
+
+    from ..._threads import one_blas_thread
+
+    return contextlib.nullcontext() if width > ONE_THREAD_WIDTH else one_blas_thread()
+
+
+def _change(what, ratio, span, layers):
+    """'activations × 0.239 from layer 1 to 20 (× 0.927/layer)': a finite positive
+    ``ratio`` over ``layers`` steps, with the factor per layer when it is not level."""
+    nbsp = "\u00a0"  # keeps '× 0.927' on one line when the title is wrapped
+    text = f"{what} ×{nbsp}{ratio:.3g}" if 1e-3 <= ratio < 1e4 else f"{what} ×{nbsp}{ratio:.1e}"
+    text += f" {span}"
+    if layers > 1 and not 1 / LEVEL_BAND <= ratio <= LEVEL_BAND:
+        text += f" (×{nbsp}{ratio ** (1.0 / layers):.3g}/layer)"
+    return text
+
+
+def _verdict(act_std, grad_std):
+    """(status, message) of a depth view from its per-layer standard deviations.
+
+    The activations are compared from the first hidden layer to the last, the
+    gradients from the last down to the first (the way back-propagation goes).
+    Within a factor :data:`LEVEL_BAND` either way both are "level" (status
+    "level"); the larger change names the verdict: "shrinking"/"growing", or
+    beyond :data:`EXTREME_BAND` "vanishing"/"exploding".  Signals that are
+    exactly zero (dead ReLU units) or not finite get their own message; no
+    message ever holds "nan" or "inf".
+    """
+    depth = act_std.size
+    steps = depth - 1
+    if not (np.isfinite(act_std).all() and np.isfinite(grad_std).all()):
+        return "overflow", ("Overflow: the signal became too large for floating point; the weights "
+                            "are far too large for this depth. Plotted where it is finite.")
+    zero = [name for name, v in (("activations", act_std), ("gradients", grad_std))
+            if (v == 0).any()]
+    if zero:
+        return "vanishing", (f"Vanishing: the {' and the '.join(zero)} are exactly zero in some "
+                             "layers (every unit inactive for every input).")
+    if depth == 1:
+        return "level", "One hidden layer: no change across depth to measure."
+    ratios = {"activations": float(act_std[-1] / act_std[0]),
+              "gradients": float(grad_std[0] / grad_std[-1])}
+    worst = max(ratios.values(), key=lambda r: abs(math.log(r)))
+    if 1 / LEVEL_BAND <= worst <= LEVEL_BAND:
+        status, word = "level", "Level"
+    elif worst < 1 / EXTREME_BAND:
+        status, word = "vanishing", "Vanishing"
+    elif worst < 1:
+        status, word = "shrinking", "Shrinking"
+    elif worst > EXTREME_BAND:
+        status, word = "exploding", "Exploding"
+    else:
+        status, word = "growing", "Growing"
+    message = (f"{word}: "
+               f"{_change('activations', ratios['activations'], f'from layer 1 to {depth}', steps)},\n"
+               f"{_change('gradients', ratios['gradients'], f'from layer {depth} to 1', steps)}.")
+    return status, message
+
+
+#: Standard deviations below this are shown at this floor on the log scale.
+STD_FLOOR = 1e-300
+
+
+#: Beyond these, matplotlib's 5 % margins of a log axis overflow (or underflow) float64.
+_LOG_AXIS_RANGE = (1e-250, 1e250)
+
+
+def _autoscale_log(ax, values):
+    """:func:`_autoscale` for an axes whose y axis is logarithmic; where ``values``
+    leave :data:`_LOG_AXIS_RANGE`, the y limits are set here, 5 % of the span in
+    decades beyond the data as matplotlib does, but never beyond float64's range
+    (matplotlib's own margins would overflow, with a numpy warning)."""
+    from matplotlib.ticker import FixedLocator, LogLocator, NullLocator
+
+    from ..explorers import _autoscale
+
+    lo, hi = _LOG_AXIS_RANGE
+    if not values or (lo <= min(values) and max(values) <= hi):
+        if getattr(ax, "_winit_fixed_ticks", False):  # back to matplotlib's log ticks
+            ax.yaxis.set_major_locator(LogLocator(10.0))
+            ax.yaxis.set_minor_locator(LogLocator(10.0, None))
+            ax._winit_fixed_ticks = False
+        _autoscale(ax)
+        return
+    bottom, top = math.log10(min(values)), math.log10(max(values))
+    pad = 0.05 * (top - bottom) if top > bottom else 1.0
+    bottom, top = max(bottom - pad, -305.0), min(top + pad, 305.0)
+    ax.set_autoscaley_on(False)
+    ax.set_ylim(10.0 ** bottom, 10.0 ** top)
+    # matplotlib's log locator also computes powers beyond the limits, which overflow:
+    # ticks at every step-th power of ten inside them instead
+    step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200) if s * 8 >= top - bottom)
+    ax.yaxis.set_major_locator(FixedLocator(
+        [10.0 ** e for e in range(math.ceil(bottom / step) * step, math.floor(top) + 1, step)]))
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax._winit_fixed_ticks = True
+    ax.relim(visible_only=True)
+    ax.set_autoscalex_on(True)
+    ax.autoscale_view(scaley=False)
+
+
+def _tick(value):
+    """A short plain label for a log-axis tick: '0.2', '30', '1e-05'."""
+    if 1e-3 <= value < 1e4:
+        return f"{value:.4g}"
+    return f"{value:.0e}".replace("e-0", "e-").replace("e+0", "e").replace("e+", "e")
+
+
+def _log_ticks(axis):
+    """Plain tick labels on a log ``axis`` (typesetting '10^-5' costs more than
+    the rest of the picture): every power of ten, and the 2s and 5s between when
+    the axis spans less than two decades."""
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    def major(value, _pos=None):
+        if not value > 0 or not np.isfinite(value):
+            return ""
+        exponent = math.log10(value)
+        return _tick(value) if abs(exponent - round(exponent)) < 1e-6 else ""
+
+    def minor(value, _pos=None):
+        lo, hi = sorted(axis.get_view_interval())
+        if not (value > 0 and lo > 0 and hi / lo < 100):
+            return ""
+        mantissa = value / 10 ** math.floor(math.log10(value) + 1e-9)
+        return _tick(value) if round(mantissa, 6) in (2.0, 5.0) else ""
+
+    axis.set_major_formatter(FuncFormatter(major))
+    axis.set_minor_formatter(FuncFormatter(minor) if axis.get_scale() == "log" else NullFormatter())
+
+
+def _update_samples(ax, hists, samples):
+    """Show each layer's sampled activations on ``ax`` with one of the step
+    patches ``hists`` (the others taken off the axes), or, when the layers' scales differ by more
+    than 1000, each divided by its own std; returns whether they were divided."""
+    finite = {k: v[np.isfinite(v)] for k, v in samples.items()}
+    scales = [np.abs(v).max() for v in finite.values() if v.size and np.abs(v).max() > 0]
+    # Layers whose scales differ by more than 1000 cannot share an axis: show shapes instead.
+    normalise = bool(scales) and max(scales) > 1e3 * min(scales)
+    for hist in hists:  # off the axes (the legend's 'best' place avoids even hidden artists)
+        if hist.axes is not None:
+            hist.remove()
+    for hist, (layer, v) in zip(hists, finite.items()):
+        if not v.size:  # every sampled value overflowed: nothing to draw (and no std of nothing)
+            continue
+        std = _std(v)
+        if normalise and np.isfinite(std) and std > 0:
+            v = v / std
+        if v.size:
+            spread = max(np.abs(v).max(), 1e-300) if normalise else max(max(scales, default=1.0), 1e-300)
+            heights, edges = np.histogram(v, bins=50, range=(-spread, spread), density=True)
+            hist.set_data(heights, edges)
+            hist.set_label(f"layer {layer}")
+            ax.add_patch(hist)
+    return normalise
+
+
 def draw_depth_signals(signals):
     """Draw :class:`DepthSignals` as the explorer does: the spreads by layer (log scale) with
     the theory lines dashed, and below them the three layers' histograms; returns the figure
@@ -328,8 +500,7 @@ def draw_depth_signals(signals):
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    from ..explorers import (_STYLE, _autoscale, _autoscale_log, _figure, _log_ticks,
-                             _update_samples, STD_FLOOR)
+    from ..explorers import _STYLE, _autoscale, _figure
 
     s = signals
     title = textwrap.fill(f"{s.depth} layers of {s.width} {ACTIVATIONS[s.activation]} units, "

@@ -13,7 +13,7 @@ const _DEPTH_OUTPUT = 100000; // the output layer's number in the seeds: any dep
 const _DEPTH_COLORS = { act: "#0072b2", grad: "#c8510d", hist: ["#0072b2", "#c8510d", "#00805f"] };
 const _DEPTH_BINS = 40;
 
-// ---- the verdict, winit.book.explorers._verdict's (numbers by ui.js's formatG and formatE)
+// ---- the verdict, winit.book.browser.depth._verdict's (numbers by ui.js's formatG and formatE)
 
 function _depth_change(what, ratio, span, layers, level) {
   let text = `${what} ×\u00a0${1e-3 <= ratio && ratio < 1e4 ? formatG(ratio, 3) : formatE(ratio, 1)} ${span}`;
@@ -23,7 +23,7 @@ function _depth_change(what, ratio, span, layers, level) {
   return text;
 }
 
-// {status, message} of per-layer standard deviations, as winit.book.explorers._verdict.
+// {status, message} of per-layer standard deviations, as winit.book.browser.depth._verdict.
 function depthVerdict(act, grad, level = 2, extreme = 100) {
   const depth = act.length;
   if (![...act, ...grad].every(Number.isFinite)) {

@@ -394,7 +394,7 @@ function _net_moments(a) {
 /**
  * Per-layer statistics of a list of arrays (one per layer, e.g. forward's post, or
  * backward's gradPre), each over all its batch * width values, as the depth explorer
- * (winit.book.explorers.depth_view) computes them: numpy's mean, population std and the
+ * (winit.book.browser.depth.depth_signals) computes them: numpy's mean, population std and the
  * root mean square. width: a number, or one per layer, or omitted (not checked).
  * Returns { mean, std, rms }, each a Float64Array with one value per layer.
  */
