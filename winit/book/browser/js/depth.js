@@ -10,7 +10,7 @@
 const _DEPTH_PURPOSE = { inputs: 1, weights: 2, biases: 3, labels: 4 };
 const _DEPTH_FAMILY_ID = { uniform: 1, normal: 2, truncated_normal: 3, orthogonal: 4 };
 const _DEPTH_OUTPUT = 100000; // the output layer's number in the seeds: any depth keeps it
-const _DEPTH_COLORS = { act: "#0072b2", grad: "#c8510d", hist: ["#0072b2", "#c8510d", "#00805f"] };
+const _DEPTH_COLORS = { act: PALETTE[0], grad: PALETTE[1], hist: PALETTE.slice(0, 3) };
 const _DEPTH_BINS = 40;
 
 // ---- the verdict, winit.book.browser.depth._verdict's (numbers by ui.js's formatG and formatE)

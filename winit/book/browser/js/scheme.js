@@ -297,8 +297,8 @@ function render({ model, el }) {
       series.push({ name: "sample", kind: "bars", xs: hist.edges, ys: hist.density },
         { name: "theory", kind: "line", xs: xs.slice(1), ys: law_h.density.slice(1) },
         { name: `h = 0: ${formatG(zeros, 3)} (theory ${law_h.mass}), bar cut`, kind: "bars", xs: [-width, 0], ys: [zeros / width] },
-        { name: "", kind: "steps", xs: [-width, 0], ys: [law_h.mass / width], color: "#c8510d" });
-      series[2].color = "#0072b2";   // the sample's colour (palette 0); the theory's is palette 1
+        { name: "", kind: "steps", xs: [-width, 0], ys: [law_h.mass / width], color: PALETTE[1] });
+      series[2].color = PALETTE[0];   // the sample's colour; the theory's is PALETTE[1]
     } else {
       hist = _scheme_hist(h, r.h[0], r.h[1], h.length);
       top = 1.15 * Math.max(...law_h.density, ...hist.density);
@@ -320,7 +320,7 @@ function render({ model, el }) {
     }));
     const marks = _scheme_COMPARED.map((s) => ({ kind: "points", xs: [n], ys: [_scheme_std(s, n, m)] }));
     // each mark in its line's colour (the lines take the palette's first three)
-    marks.forEach((mark, i) => { mark.color = ["#0072b2", "#c8510d", "#00805f"][i]; });
+    marks.forEach((mark, i) => { mark.color = PALETTE[i]; });
     svgChart(boxes[3], {
       title: "std of the weights against n",
       desc: `The standard deviation of xavier, normalized xavier (m = ${m}) and he weights for n from 1 to 1,000, log scales, n = ${n} marked.`,
