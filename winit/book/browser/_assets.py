@@ -99,6 +99,11 @@ def esm(kind=None):
 ACTIVATION_LABELS = {"tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU",
                      "sigmoid": "sigmoid", "gelu": "GELU", "linear": "linear"}
 
+#: The rule of each scheme the explorers offer, as their menus write it (n inputs, m outputs;
+#: U[±a] uniform on [-a, a], N(0, v) normal of variance v): winit.schemes' rules.
+SCHEME_RULES = {"xavier": "U[±1/√n]", "normalized_xavier": "U[±√6/√(n+m)]", "he": "N(0, 2/n)",
+                "lecun": "N(0, 1/n)", "he_uniform": "U[±√6/√n]", "lecun_uniform": "U[±√3/√n]"}
+
 #: The largest seed of the page's generator (random.js's makeRng: 0 <= seed < 2**32).
 SEED_HIGH = 2**32 - 1
 

@@ -34,7 +34,7 @@ import traitlets
 from ... import meanfield
 from ..._numerics import std as _std
 from ..._validation import check_choice, check_count, check_real
-from ._assets import ACTIVATION_LABELS, BrowserExplorer, check_seed, setting
+from ._assets import ACTIVATION_LABELS, SCHEME_RULES, BrowserExplorer, check_seed, setting
 
 __all__ = ["ACTIVATIONS", "INITS", "DepthExplorer", "DepthSignals", "depth_signals",
            "draw_depth_signals", "sigma_w2", "theory_lines"]
@@ -50,10 +50,10 @@ ACTIVATIONS = dict(ACTIVATION_LABELS)
 #: only change the shape of a distribution whose variance ``he`` or ``lecun`` already
 #: has; after one layer the sums are Gaussian whatever that shape, so the lines would
 #: be the same.
-INITS = {"xavier": "U[±1/√n] (tutorial's xavier)",
-         "normalized_xavier": "U[±√6/√(n+m)] (Glorot)",
-         "lecun": "N(0, 1/n) (LeCun)",
-         "he": "N(0, 2/n) (He)",
+INITS = {"xavier": f"{SCHEME_RULES['xavier']} (tutorial's xavier)",
+         "normalized_xavier": f"{SCHEME_RULES['normalized_xavier']} (Glorot)",
+         "lecun": f"{SCHEME_RULES['lecun']} (LeCun)",
+         "he": f"{SCHEME_RULES['he']} (He)",
          "orthogonal": "orthogonal"}
 
 #: The settings' ranges: (low, high).

@@ -29,7 +29,7 @@ from ..scheme_theory import (
     weight_density,
     weight_law,
 )
-from ._assets import BrowserExplorer, check_seed, setting
+from ._assets import SCHEME_RULES, BrowserExplorer, check_seed, setting
 
 #: How many weights the explorer shows, and how many sums z.
 WEIGHTS, SUMS = 1000, 2000
@@ -115,6 +115,12 @@ class SchemeExplorer(BrowserExplorer):
     activation = setting(traitlets.Unicode("tanh"),
                          lambda v: check_choice(v, "activation", ACTIVATION_CHOICES))
     seed = setting(traitlets.Int(0), lambda v: check_seed(v, "the seed of the explorer's generator"))
+    #: The menu of schemes, [[name, label], ...] (not the reader's to change).
+    choices = traitlets.List().tag(sync=True)
+
+    @traitlets.default("choices")
+    def _choices(self):
+        return [[name, f"{scheme_label(name)}: {SCHEME_RULES[name]}"] for name in SCHEME_CHOICES]
 
     def __init__(self, scheme="xavier", *, n=10, m=20, activation="tanh", seed=0, **kwargs):
         super().__init__(scheme=scheme, n=n, m=m, activation=activation, seed=seed, **kwargs)

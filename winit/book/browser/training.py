@@ -30,7 +30,7 @@ import numpy as np
 import traitlets
 
 from ..._validation import check_choice, check_count, check_real
-from ._assets import ACTIVATION_LABELS, BrowserExplorer, check_seed, setting
+from ._assets import ACTIVATION_LABELS, SCHEME_RULES, BrowserExplorer, check_seed, setting
 
 __all__ = ["ACTIVATIONS", "BATCH", "DATASETS", "INITS", "INIT_LABELS", "SCALES", "SPIRALS",
            "Runs", "TrainingExplorer", "init_params", "page_data", "reference_runs", "toy_set"]
@@ -53,12 +53,12 @@ INITS = tuple(SCALES) + SCHEME_INITS
 INIT_LABELS = {
     "zeros": "zeros (every weight 0)",
     "too_small": "too small (0.1 × right)",
-    "right": "right (N(0, 1/n) tanh, N(0, 2/n) ReLU)",
+    "right": f"right ({SCHEME_RULES['lecun']} tanh, {SCHEME_RULES['he']} ReLU)",
     "too_large": "too large (10 × right)",
-    "xavier": "tutorial's xavier U[±1/√n]",
-    "normalized_xavier": "tutorial's normalized xavier U[±√6/√(n+m)]",
-    "he": "tutorial's he N(0, 2/n)",
-    "lecun": "LeCun N(0, 1/n)",
+    "xavier": f"tutorial's xavier {SCHEME_RULES['xavier']}",
+    "normalized_xavier": f"tutorial's normalized xavier {SCHEME_RULES['normalized_xavier']}",
+    "he": f"tutorial's he {SCHEME_RULES['he']}",
+    "lecun": f"LeCun {SCHEME_RULES['lecun']}",
     "glorot_normal": "Glorot normal (Keras, truncated)",
     "he_normal": "He normal (Keras, truncated)",
     "orthogonal": "orthogonal",

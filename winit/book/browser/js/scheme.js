@@ -1,10 +1,9 @@
-// @exports SCHEME_CHOICES bsplineDensity sumDensity weightDensity activationDensity activationStd schemeRanges schemeSentence schemeSums render
+// @exports bsplineDensity sumDensity weightDensity activationDensity activationStd schemeRanges schemeSentence schemeSums render
 // The scheme explorer: one node's weights, its sum z over unit inputs x = ±1, and its
 // activation, each against its exact law (winit/book/scheme_theory.py, which the tests
 // compare these functions with). A law is { family: "uniform" | "normal", spread, n }:
 // spread is the bound a of U[-a, a] or the standard deviation of N(0, spread²).
 
-const SCHEME_CHOICES = ["xavier", "normalized_xavier", "he", "lecun", "he_uniform", "lecun_uniform"];
 const _scheme_EXACT_MAX_N = 100;       // above it, z of uniform weights is drawn as the normal
 const _scheme_SQRT2PI = Math.sqrt(2 * Math.PI);
 
@@ -189,12 +188,6 @@ function schemeSums(law, seed, weights = 1000, sums = 2000) {
 
 // The tutorial's three schemes, compared in the last panel.
 const _scheme_COMPARED = ["xavier", "normalized_xavier", "he"];
-// The schemes' names in the menu: the chapters' names and rules.
-const _scheme_LABELS = {
-  xavier: "xavier: U[±1/√n]", normalized_xavier: "normalized xavier: U[±√6/√(n+m)]",
-  he: "he: N(0, 2/n)", lecun: "lecun: N(0, 1/n)", he_uniform: "he uniform: U[±√6/√n]",
-  lecun_uniform: "lecun uniform: U[±√3/√n]",
-};
 const _scheme_BINS = 40;
 
 function _scheme_law(name, n, m) {
@@ -222,7 +215,7 @@ function _scheme_hist(values, lo, hi, total) {
 function render({ model, el }) {
   const ui = explorerRoot(el, "Scheme explorer: the weights, their sum z and the activation");
   const pick = select(ui.controls, {
-    label: "Scheme", options: SCHEME_CHOICES.map((s) => [s, _scheme_LABELS[s]]), value: model.get("scheme"),
+    label: "Scheme", options: model.get("choices"), value: model.get("scheme"),  // from scheme.py
   });
   const nIn = slider(ui.controls, { label: "n inputs", min: 1, max: 1000, step: 1, log: true, value: model.get("n") });
   const mOut = slider(ui.controls, {
