@@ -52,13 +52,20 @@ target: 100 ms at 1x, 400 ms at 4x.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 
 from winit.book import explorers as ex  # noqa: E402
+
+# The browser tests' helpers: load (an ES module into a page, as anywidget imports it) and render
+# (a widget over a stand-in model).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from _browser import load, render  # noqa: E402
 
 
 def _grids(quick):
@@ -190,10 +197,7 @@ def _module_page(browser, source):
     imports an explorer's module (from a Blob URL)."""
     page = browser.new_page()
     page.set_content("<!doctype html><title>bench</title><body></body>")
-    page.evaluate("""async (source) => {
-      const url = URL.createObjectURL(new Blob([source], {type: "text/javascript"}));
-      window.M = await import(url);
-    }""", source)
+    load(page, source)
     return page
 
 
@@ -253,15 +257,6 @@ def print_browser_figures(depth=50, width=256):
     return rows
 
 
-_TRAINING_MODEL_JS = """(state) => {
-  const on = {};
-  const model = { get: (k) => state[k], save_changes() {},
-    set(k, v) { state[k] = v; (on["change:" + k] || []).forEach((f) => f()); },
-    on(e, f) { (on[e] = on[e] || []).push(f); }, off() {} };
-  document.body.innerHTML = "<div style='width: 700px'></div>";
-  window.stopWidget = M.default.render({ model, el: document.body.firstChild });
-}"""
-
 _TRAINING_PARTS_JS = """([settings, n]) => {
   const D = window.benchData, s = M.trainingSession(D, settings), ms = (f, k) => {
     f(); const t0 = performance.now(); for (let i = 0; i < k; i++) f(); return (performance.now() - t0) / k; };
@@ -288,7 +283,7 @@ def training_figures(rates=(1, 4), seconds=3.0):
 
     def open_page(browser):
         page = _module_page(browser, esm("training"))
-        page.add_style_tag(content=widget._css)
+        page.add_style_tag(content=widget._css + "\nbody { width: 700px; }")
         page.evaluate("(d) => { window.benchData = d; }", widget.data)
         return page
 
@@ -302,7 +297,7 @@ def training_figures(rates=(1, 4), seconds=3.0):
     rows = []
     for rate, page in _each_rate(rates, open_page):
         parts = page.evaluate(_TRAINING_PARTS_JS, [{**state, "data": None}, 200])
-        page.evaluate(_TRAINING_MODEL_JS, state)
+        render(page, state)  # the browser tests' stand-in model (tests/_browser.py)
         (wall, n_frames), cpu = _cpu_ms(lambda: play(page), 1)
         steps = page.evaluate(status)
         rows.append({"rate": rate, "steps_per_s": steps / wall, "frames_per_s": n_frames / seconds,
@@ -380,7 +375,6 @@ def depth_redraw_figures(depth=50, width=256, activation="tanh", init="he", rate
     each CPU slowdown ``rate``: a list of dicts {rate, control, median, max, cpu} (wall clock
     in the page over the moves of :data:`DEPTH_MOVES`, after one warm-up move; ``cpu``: the
     renderer's CPU milliseconds per redraw, from /proc, or None)."""
-    from pathlib import Path
 
     html = _depth_page(depth, width, activation, init)
     host = Path(__file__).resolve().parents[1] / "site_assets" / "winit-widgets.js"
