@@ -41,7 +41,15 @@ target: 100 ms at 1x, 400 ms at 4x.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
+
+# The browser tests' helpers: load (an ES module into a page, as anywidget imports it) and render
+# (a widget over a stand-in model).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from _browser import load, render  # noqa: E402
+
 
 # The browser part: net.js timed in the page. Weights from a small LCG (their values do not
 # change the work: no code path skips zeros), std 1/sqrt(fan_in), tanh.
@@ -112,15 +120,49 @@ def _chromium(api):
                                args=["--no-sandbox", "--disable-gpu"])
 
 
+def _each_rate(rates, open_page):
+    """For each CPU slowdown in ``rates``: ``(rate, page)``, the page made by
+    ``open_page(browser)`` in headless Chromium (set up at full speed) and then slowed down
+    ``rate``-fold (CDP ``Emulation.setCPUThrottlingRate``); closed after its turn."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as api:
+        browser = _chromium(api)
+        try:
+            for rate in rates:
+                page = open_page(browser)
+                page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate",
+                                                        {"rate": rate})
+                try:
+                    yield rate, page
+                finally:
+                    page.close()
+        finally:
+            browser.close()
+
+
+def _cpu_ms(run, count):
+    """``run()``'s result and the renderer's CPU milliseconds per one of its ``count`` passes
+    (None without /proc)."""
+    cpu0 = _renderer_cpu_seconds()
+    out = run()
+    cpu1 = _renderer_cpu_seconds()
+    return out, None if cpu0 is None else 1e3 * (cpu1 - cpu0) / count
+
+
+def _load(load0):
+    """The machine as the figures' headings say it: CPUs, and the load average before -> after."""
+    import os
+
+    return f"{os.cpu_count()} CPUs, load average {load0:.1f} -> {os.getloadavg()[0]:.1f}"
+
+
 def _module_page(browser, source):
     """A blank page with the ES module ``source`` imported as ``window.M``, as anywidget
     imports an explorer's module (from a Blob URL)."""
     page = browser.new_page()
     page.set_content("<!doctype html><title>bench</title><body></body>")
-    page.evaluate("""async (source) => {
-      const url = URL.createObjectURL(new Blob([source], {type: "text/javascript"}));
-      window.M = await import(url);
-    }""", source)
+    load(page, source)
     return page
 
 
@@ -129,32 +171,24 @@ def browser_figures(depth=50, width=256, batches=BROWSER_BATCHES, rates=(1, 4), 
     dicts {rate, mode, batch, median, min, cpu}, milliseconds per pass (wall clock in the
     page, median and fastest of ``reps`` after two warm-up passes; ``cpu``: the renderer's
     CPU time per pass, from /proc, or None)."""
-    from playwright.sync_api import sync_playwright
-
     from winit.book.browser import esm
+
+    def open_page(browser):
+        page = _module_page(browser, esm())
+        page.evaluate(_SETUP_JS, [depth, width])
+        return page
 
     jobs = [(mode, b) for b in batches for mode in BROWSER_MODES] + [("sgd", 64)]
     rows = []
-    with sync_playwright() as api:
-        browser = _chromium(api)
-        try:
-            for rate in rates:
-                page = _module_page(browser, esm())
-                page.evaluate(_SETUP_JS, [depth, width])
-                page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate",
-                                                        {"rate": rate})
-                for mode, batch in jobs:
-                    n = reps * (20 if mode == "sgd" else 1)
-                    page.evaluate("(a) => window.benchRun(a)", [mode, batch, 2])
-                    cpu0 = _renderer_cpu_seconds()
-                    times = sorted(page.evaluate("(a) => window.benchRun(a)", [mode, batch, n]))
-                    cpu1 = _renderer_cpu_seconds()
-                    cpu = None if cpu0 is None else 1e3 * (cpu1 - cpu0) / n
-                    rows.append({"rate": rate, "mode": mode, "batch": batch,
-                                 "median": times[n // 2], "min": times[0], "cpu": cpu})
-                page.close()
-        finally:
-            browser.close()
+    for rate, page in _each_rate(rates, open_page):
+        for mode, batch in jobs:
+            n = reps * (20 if mode == "sgd" else 1)
+            page.evaluate("(a) => window.benchRun(a)", [mode, batch, 2])
+            times, cpu = _cpu_ms(lambda: page.evaluate("(a) => window.benchRun(a)",
+                                                       [mode, batch, n]), n)
+            times = sorted(times)
+            rows.append({"rate": rate, "mode": mode, "batch": batch,
+                         "median": times[n // 2], "min": times[0], "cpu": cpu})
     return rows
 
 
@@ -163,8 +197,8 @@ def print_browser_figures(depth=50, width=256):
 
     load0 = os.getloadavg()[0]
     rows = browser_figures(depth, width)
-    print(f"\nnet.js in headless Chromium, {os.cpu_count()} CPUs, load average {load0:.1f} -> "
-          f"{os.getloadavg()[0]:.1f}: {depth} tanh layers of {width} units + 10 outputs")
+    print(f"\nnet.js in headless Chromium, {_load(load0)}: {depth} tanh layers of {width} units "
+          "+ 10 outputs")
     print("ms per pass: median / fastest of the runs (wall clock in the page), and the "
           "renderer's CPU ms")
     names = {"forward": "forward", "gradients": "fwd + dL/dz", "full": "fwd + dL/dz + dL/dW"}
@@ -188,15 +222,6 @@ def print_browser_figures(depth=50, width=256):
     return rows
 
 
-_TRAINING_MODEL_JS = """(state) => {
-  const on = {};
-  const model = { get: (k) => state[k], save_changes() {},
-    set(k, v) { state[k] = v; (on["change:" + k] || []).forEach((f) => f()); },
-    on(e, f) { (on[e] = on[e] || []).push(f); }, off() {} };
-  document.body.innerHTML = "<div style='width: 700px'></div>";
-  window.stopWidget = M.default.render({ model, el: document.body.firstChild });
-}"""
-
 _TRAINING_PARTS_JS = """([settings, n]) => {
   const D = window.benchData, s = M.trainingSession(D, settings), ms = (f, k) => {
     f(); const t0 = performance.now(); for (let i = 0; i < k; i++) f(); return (performance.now() - t0) / k; };
@@ -210,8 +235,6 @@ def training_figures(rates=(1, 4), seconds=3.0):
     {rate, steps_per_s, frames_per_s, cpu_per_step, step, boundary, stats, accuracy} (the last
     four in wall-clock milliseconds in the page; ``cpu_per_step``: the renderer's CPU ms per
     step while playing, everything drawn, or None)."""
-    from playwright.sync_api import sync_playwright
-
     from winit.book.browser import esm
     from winit.book.browser.training import TrainingExplorer
 
@@ -222,32 +245,28 @@ def training_figures(rates=(1, 4), seconds=3.0):
     frames = """(ms) => new Promise((done) => { let n = 0; const t0 = performance.now();
       const f = () => { n++; if (performance.now() - t0 < ms) requestAnimationFrame(f); else done(n); };
       requestAnimationFrame(f); })"""
+
+    def open_page(browser):
+        page = _module_page(browser, esm("training"))
+        page.add_style_tag(content=widget._css + "\nbody { width: 700px; }")
+        page.evaluate("(d) => { window.benchData = d; }", widget.data)
+        return page
+
+    def play(page):
+        t0 = time.perf_counter()
+        page.get_by_role("button", name="Play").click()
+        n_frames = page.evaluate(frames, 1e3 * seconds)
+        page.get_by_role("button", name="Pause").click()
+        return time.perf_counter() - t0, n_frames
+
     rows = []
-    with sync_playwright() as api:
-        browser = _chromium(api)
-        try:
-            for rate in rates:
-                page = _module_page(browser, esm("training"))
-                page.add_style_tag(content=widget._css)
-                page.evaluate("(d) => { window.benchData = d; }", widget.data)
-                page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate",
-                                                        {"rate": rate})
-                parts = page.evaluate(_TRAINING_PARTS_JS, [{**state, "data": None}, 200])
-                page.evaluate(_TRAINING_MODEL_JS, state)
-                play = page.get_by_role("button", name="Play")
-                cpu0, t0 = _renderer_cpu_seconds(), time.perf_counter()
-                play.click()
-                n_frames = page.evaluate(frames, 1e3 * seconds)
-                page.get_by_role("button", name="Pause").click()
-                wall, cpu1 = time.perf_counter() - t0, _renderer_cpu_seconds()
-                steps = page.evaluate(status)
-                rows.append({"rate": rate, "steps_per_s": steps / wall,
-                             "frames_per_s": n_frames / seconds,
-                             "cpu_per_step": None if cpu0 is None else 1e3 * (cpu1 - cpu0) / steps,
-                             **parts})
-                page.close()
-        finally:
-            browser.close()
+    for rate, page in _each_rate(rates, open_page):
+        parts = page.evaluate(_TRAINING_PARTS_JS, [{**state, "data": None}, 200])
+        render(page, state)  # the browser tests' stand-in model (tests/_browser.py)
+        (wall, n_frames), cpu = _cpu_ms(lambda: play(page), 1)
+        steps = page.evaluate(status)
+        rows.append({"rate": rate, "steps_per_s": steps / wall, "frames_per_s": n_frames / seconds,
+                     "cpu_per_step": None if cpu is None else cpu / steps, **parts})
     return rows
 
 
@@ -256,8 +275,8 @@ def print_training_figures():
 
     load0 = os.getloadavg()[0]
     rows = training_figures()
-    print(f"\nthe training explorer in headless Chromium, {os.cpu_count()} CPUs, load average "
-          f"{load0:.1f} -> {os.getloadavg()[0]:.1f}: 2-32-32-32-2 tanh MLP, spirals, batch 32")
+    print(f"\nthe training explorer in headless Chromium, {_load(load0)}: 2-32-32-32-2 tanh MLP, "
+          "spirals, batch 32")
     print(f"{'CPU':>4s} {'Play: steps/s':>13s} {'frames/s':>8s} {'CPU ms/step':>11s} "
           f"{'ms/step':>7s} {'boundary ms':>11s} {'stats ms':>8s} {'held-out ms':>11s}")
     for r in rows:
@@ -321,36 +340,27 @@ def depth_redraw_figures(depth=50, width=256, activation="tanh", init="he", rate
     each CPU slowdown ``rate``: a list of dicts {rate, control, median, max, cpu} (wall clock
     in the page over the moves of :data:`DEPTH_MOVES`, after one warm-up move; ``cpu``: the
     renderer's CPU milliseconds per redraw, from /proc, or None)."""
-    from pathlib import Path
-
-    from playwright.sync_api import sync_playwright
 
     html = _depth_page(depth, width, activation, init)
     host = Path(__file__).resolve().parents[1] / "site_assets" / "winit-widgets.js"
+
+    def open_page(browser):
+        page = browser.new_page(viewport={"width": 800, "height": 1000})
+        page.route("**/*", lambda route: route.abort())
+        page.set_content(html)
+        page.add_script_tag(path=str(host))
+        page.wait_for_function("() => +(document.querySelector('.winit-explorer')"
+                               "?.parentElement.dataset.drawn || 0) > 0", timeout=120_000)
+        return page
+
     rows = []
-    with sync_playwright() as api:
-        browser = _chromium(api)
-        try:
-            for rate in rates:
-                page = browser.new_page(viewport={"width": 800, "height": 1000})
-                page.route("**/*", lambda route: route.abort())
-                page.set_content(html)
-                page.add_script_tag(path=str(host))
-                page.wait_for_function("() => +(document.querySelector('.winit-explorer')"
-                                       "?.parentElement.dataset.drawn || 0) > 0", timeout=120_000)
-                page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate",
-                                                        {"rate": rate})
-                for control, (warm, *values) in DEPTH_MOVES:
-                    page.evaluate(_DEPTH_MOVE_JS, [control, warm])
-                    cpu0 = _renderer_cpu_seconds()
-                    times = sorted(page.evaluate(_DEPTH_MOVE_JS, [control, v]) for v in values)
-                    cpu1 = _renderer_cpu_seconds()
-                    cpu = None if cpu0 is None else 1e3 * (cpu1 - cpu0) / len(values)
-                    rows.append({"rate": rate, "control": control, "median": times[len(times) // 2],
-                                 "max": times[-1], "cpu": cpu})
-                page.close()
-        finally:
-            browser.close()
+    for rate, page in _each_rate(rates, open_page):
+        for control, (warm, *values) in DEPTH_MOVES:
+            page.evaluate(_DEPTH_MOVE_JS, [control, warm])
+            times, cpu = _cpu_ms(lambda: sorted(page.evaluate(_DEPTH_MOVE_JS, [control, v])
+                                                for v in values), len(values))
+            rows.append({"rate": rate, "control": control, "median": times[len(times) // 2],
+                         "max": times[-1], "cpu": cpu})
     return rows
 
 
@@ -361,9 +371,9 @@ def print_depth_redraw_figures(depth=50, width=256):
 
     load0 = os.getloadavg()[0]
     rows = depth_redraw_figures(depth, width)
-    print(f"\ndepth explorer redraw in headless Chromium (the site's host), {os.cpu_count()} CPUs, "
-          f"load average {load0:.1f} -> {os.getloadavg()[0]:.1f}: {depth} tanh layers of {width} "
-          f"units, He, batch {BATCH}; target 100 ms at 1x, 400 ms at 4x")
+    print(f"\ndepth explorer redraw in headless Chromium (the site's host), {_load(load0)}: "
+          f"{depth} tanh layers of {width} units, He, batch {BATCH}; target 100 ms at 1x, "
+          "400 ms at 4x")
     print("ms from the change to the painted picture: median / slowest of 10 moves (wall clock), "
           "and the renderer's CPU ms per redraw")
     for r in rows:

@@ -26,7 +26,6 @@ the last hidden layer's measured spread (what the loss and the output layer give
 from __future__ import annotations
 
 import math
-import numbers
 from typing import NamedTuple
 
 import numpy as np
@@ -35,14 +34,13 @@ import traitlets
 from ... import meanfield
 from ..._numerics import std as _std
 from ..._validation import check_choice, check_count, check_real
-from ._assets import BrowserExplorer
+from ._assets import ACTIVATION_LABELS, SCHEME_RULES, BrowserExplorer, check_seed, setting
 
 __all__ = ["ACTIVATIONS", "INITS", "DepthExplorer", "DepthSignals", "depth_signals",
            "draw_depth_signals", "sigma_w2", "theory_lines"]
 
 #: The activations offered, in the order of the menu, with their labels.
-ACTIVATIONS = {"tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU",
-               "sigmoid": "sigmoid", "gelu": "GELU", "linear": "linear"}
+ACTIVATIONS = dict(ACTIVATION_LABELS)
 
 #: The initialisations offered, by the names of :data:`winit.schemes.SCALINGS` (and
 #: ``"orthogonal"``), with their labels. One entry per variance and shape that the
@@ -52,10 +50,10 @@ ACTIVATIONS = {"tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU",
 #: only change the shape of a distribution whose variance ``he`` or ``lecun`` already
 #: has; after one layer the sums are Gaussian whatever that shape, so the lines would
 #: be the same.
-INITS = {"xavier": "U[±1/√n] (tutorial's xavier)",
-         "normalized_xavier": "U[±√6/√(n+m)] (Glorot)",
-         "lecun": "N(0, 1/n) (LeCun)",
-         "he": "N(0, 2/n) (He)",
+INITS = {"xavier": f"{SCHEME_RULES['xavier']} (tutorial's xavier)",
+         "normalized_xavier": f"{SCHEME_RULES['normalized_xavier']} (Glorot)",
+         "lecun": f"{SCHEME_RULES['lecun']} (LeCun)",
+         "he": f"{SCHEME_RULES['he']} (He)",
          "orthogonal": "orthogonal"}
 
 #: The settings' ranges: (low, high).
@@ -63,13 +61,11 @@ DEPTH_RANGE = (1, 100)
 WIDTH_RANGE = (10, 1000)
 GAIN_RANGE = (0.1, 10.0)
 BIAS_RANGE = (0.0, 1.0)
-#: Seeds are those of the page's generator (random.js: 0 <= seed < 2**32).
-SEED_HIGH = 2 ** 32 - 1
 
 #: Inputs sent through the network at once (the page's forward and backward pass cost
 #: batch x depth x width**2 multiply-adds each).
 BATCH = 8
-#: Classes of the output layer (random labels), as in :func:`winit.book.explorers.depth_view`.
+#: Classes of the output layer (random labels).
 CLASSES = 10
 #: The most weights the page keeps in memory (float64, 128 MB: a phone's browser tab stays well
 #: under its memory limit): beyond, it draws each layer's
@@ -78,33 +74,34 @@ MAX_FLOATS = 16_000_000
 #: The most work (depth x width**3 multiply-adds) the page spends on orthogonal weights
 #: (a QR factorisation per layer); beyond, it says to choose fewer or narrower layers.
 MAX_ORTHOGONAL_WORK = 2_000_000_000
-#: The verdict's bands (:func:`winit.book.explorers._verdict`).
+#: The verdict's bands (:func:`_verdict`): a signal whose standard deviation changes by less than
+#: LEVEL_BAND (either way) from the first hidden layer to the last is level; beyond
+#: EXTREME_BAND a shrinking one is vanishing, a growing one exploding.
 LEVEL_BAND = 2.0
 EXTREME_BAND = 100.0
 
 
-def _check_seed(seed):
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an integer (the page generator's seed); got {seed!r} "
-                        f"of type {type(seed).__name__}")
-    if not 0 <= seed <= SEED_HIGH:
-        raise ValueError(f"seed must be an integer in [0, 2**32) (the page generator's seed); "
-                         f"got {seed!r}")
-    return int(seed)
+#: Each setting's check: its value, or TypeError/ValueError naming it.
+_CHECKS = {
+    "depth": lambda v: check_count(v, "depth", "the number of hidden layers", high=DEPTH_RANGE[1]),
+    "width": lambda v: check_count(v, "width", "the units per hidden layer", low=WIDTH_RANGE[0],
+                                   high=WIDTH_RANGE[1]),
+    "activation": lambda v: check_choice(v, "activation", tuple(ACTIVATIONS)),
+    "init": lambda v: check_choice(v, "init", tuple(INITS)),
+    "gain": lambda v: check_real(v, "gain", "the factor on the scheme's weights",
+                                 low=GAIN_RANGE[0], high=GAIN_RANGE[1]),
+    "bias_std": lambda v: check_real(v, "bias_std", "the biases' standard deviation",
+                                     low=BIAS_RANGE[0], high=BIAS_RANGE[1]),
+    "seed": check_seed,
+    "layer": lambda v: None if v is None else check_count(
+        v, "layer", "a hidden layer whose histogram is shown", high=DEPTH_RANGE[1]),
+}
 
 
 def _check_settings(depth, width, activation, init, gain, bias_std, seed):
     """The settings, checked: ValueError/TypeError naming the argument."""
-    depth = check_count(depth, "depth", "the number of hidden layers", high=DEPTH_RANGE[1])
-    width = check_count(width, "width", "the units per hidden layer", low=WIDTH_RANGE[0],
-                        high=WIDTH_RANGE[1])
-    activation = check_choice(activation, "activation", tuple(ACTIVATIONS))
-    init = check_choice(init, "init", tuple(INITS))
-    gain = check_real(gain, "gain", "the factor on the scheme's weights", low=GAIN_RANGE[0],
-                      high=GAIN_RANGE[1])
-    bias_std = check_real(bias_std, "bias_std", "the biases' standard deviation",
-                          low=BIAS_RANGE[0], high=BIAS_RANGE[1])
-    return depth, width, activation, init, gain, bias_std, _check_seed(seed)
+    values = (depth, width, activation, init, gain, bias_std, seed)
+    return tuple(_CHECKS[name](value) for name, value in zip(_CHECKS, values))
 
 
 def sigma_w2(init, width, gain=1.0):
@@ -241,7 +238,7 @@ class DepthSignals(NamedTuple):
     theory_act: np.ndarray  # (depth,): theory_lines
     theory_grad: np.ndarray
     samples: dict  # layer number -> that layer's activations (batch x width values)
-    status: str  # as winit.book.explorers._verdict
+    status: str  # as _verdict
     message: str
 
 
@@ -283,7 +280,6 @@ def depth_signals(depth, width, activation, init, *, gain=1.0, bias_std=0.0, see
     """
     from ...networks import backward, forward, init_weights
     from ...schemes import SCALINGS, orthogonal, scheme_rule
-    from ..explorers import _blas_threads, _verdict
 
     depth, width, activation, init, gain, bias_std, seed = _check_settings(
         depth, width, activation, init, gain, bias_std, seed)
@@ -324,6 +320,177 @@ def depth_signals(depth, width, activation, init, *, gain=1.0, bias_std=0.0, see
                         theory_act, theory_grad, samples, status, message)
 
 
+# ---- the verdict and the picture's helpers (the depth explorer's own)
+
+#: Up to this width, the depth explorer's products run on one BLAS thread.
+ONE_THREAD_WIDTH = 512
+
+
+def _blas_threads(width):
+    """A context in which BLAS uses one thread for networks up to
+    :data:`ONE_THREAD_WIDTH` units wide, where threadpoolctl (which
+    scikit-learn brings) is installed.  Their products are small (64 x 100 by
+    100 x 100 for the pre-rendered grid): a second thread gains nothing, and
+    OpenBLAS threads spinning between products cost as much CPU time as the
+    products themselves."""
+    import contextlib
+
+    from ..._threads import one_blas_thread
+
+    return contextlib.nullcontext() if width > ONE_THREAD_WIDTH else one_blas_thread()
+
+
+def _change(what, ratio, span, layers):
+    """'activations × 0.239 from layer 1 to 20 (× 0.927/layer)': a finite positive
+    ``ratio`` over ``layers`` steps, with the factor per layer when it is not level."""
+    nbsp = "\u00a0"  # keeps '× 0.927' on one line when the title is wrapped
+    text = f"{what} ×{nbsp}{ratio:.3g}" if 1e-3 <= ratio < 1e4 else f"{what} ×{nbsp}{ratio:.1e}"
+    text += f" {span}"
+    if layers > 1 and not 1 / LEVEL_BAND <= ratio <= LEVEL_BAND:
+        text += f" (×{nbsp}{ratio ** (1.0 / layers):.3g}/layer)"
+    return text
+
+
+def _verdict(act_std, grad_std):
+    """(status, message) of a depth view from its per-layer standard deviations.
+
+    The activations are compared from the first hidden layer to the last, the
+    gradients from the last down to the first (the way back-propagation goes).
+    Within a factor :data:`LEVEL_BAND` either way both are "level" (status
+    "level"); the larger change names the verdict: "shrinking"/"growing", or
+    beyond :data:`EXTREME_BAND` "vanishing"/"exploding".  Signals that are
+    exactly zero (dead ReLU units) or not finite get their own message; no
+    message ever holds "nan" or "inf".
+    """
+    depth = act_std.size
+    steps = depth - 1
+    if not (np.isfinite(act_std).all() and np.isfinite(grad_std).all()):
+        return "overflow", ("Overflow: the signal became too large for floating point; the weights "
+                            "are far too large for this depth. Plotted where it is finite.")
+    zero = [name for name, v in (("activations", act_std), ("gradients", grad_std))
+            if (v == 0).any()]
+    if zero:
+        return "vanishing", (f"Vanishing: the {' and the '.join(zero)} are exactly zero in some "
+                             "layers (every unit inactive for every input).")
+    if depth == 1:
+        return "level", "One hidden layer: no change across depth to measure."
+    ratios = {"activations": float(act_std[-1] / act_std[0]),
+              "gradients": float(grad_std[0] / grad_std[-1])}
+    worst = max(ratios.values(), key=lambda r: abs(math.log(r)))
+    if 1 / LEVEL_BAND <= worst <= LEVEL_BAND:
+        status, word = "level", "Level"
+    elif worst < 1 / EXTREME_BAND:
+        status, word = "vanishing", "Vanishing"
+    elif worst < 1:
+        status, word = "shrinking", "Shrinking"
+    elif worst > EXTREME_BAND:
+        status, word = "exploding", "Exploding"
+    else:
+        status, word = "growing", "Growing"
+    message = (f"{word}: "
+               f"{_change('activations', ratios['activations'], f'from layer 1 to {depth}', steps)},\n"
+               f"{_change('gradients', ratios['gradients'], f'from layer {depth} to 1', steps)}.")
+    return status, message
+
+
+#: Standard deviations below this are shown at this floor on the log scale.
+STD_FLOOR = 1e-300
+
+
+#: Beyond these, matplotlib's 5 % margins of a log axis overflow (or underflow) float64.
+_LOG_AXIS_RANGE = (1e-250, 1e250)
+
+
+def _autoscale_log(ax, values):
+    """:func:`_autoscale` for an axes whose y axis is logarithmic; where ``values``
+    leave :data:`_LOG_AXIS_RANGE`, the y limits are set here, 5 % of the span in
+    decades beyond the data as matplotlib does, but never beyond float64's range
+    (matplotlib's own margins would overflow, with a numpy warning)."""
+    from matplotlib.ticker import FixedLocator, LogLocator, NullLocator
+
+    from ..explorers import _autoscale
+
+    lo, hi = _LOG_AXIS_RANGE
+    if not values or (lo <= min(values) and max(values) <= hi):
+        if getattr(ax, "_winit_fixed_ticks", False):  # back to matplotlib's log ticks
+            ax.yaxis.set_major_locator(LogLocator(10.0))
+            ax.yaxis.set_minor_locator(LogLocator(10.0, None))
+            ax._winit_fixed_ticks = False
+        _autoscale(ax)
+        return
+    bottom, top = math.log10(min(values)), math.log10(max(values))
+    pad = 0.05 * (top - bottom) if top > bottom else 1.0
+    bottom, top = max(bottom - pad, -305.0), min(top + pad, 305.0)
+    ax.set_autoscaley_on(False)
+    ax.set_ylim(10.0 ** bottom, 10.0 ** top)
+    # matplotlib's log locator also computes powers beyond the limits, which overflow:
+    # ticks at every step-th power of ten inside them instead
+    step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200) if s * 8 >= top - bottom)
+    ax.yaxis.set_major_locator(FixedLocator(
+        [10.0 ** e for e in range(math.ceil(bottom / step) * step, math.floor(top) + 1, step)]))
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax._winit_fixed_ticks = True
+    ax.relim(visible_only=True)
+    ax.set_autoscalex_on(True)
+    ax.autoscale_view(scaley=False)
+
+
+def _tick(value):
+    """A short plain label for a log-axis tick: '0.2', '30', '1e-05'."""
+    if 1e-3 <= value < 1e4:
+        return f"{value:.4g}"
+    return f"{value:.0e}".replace("e-0", "e-").replace("e+0", "e").replace("e+", "e")
+
+
+def _log_ticks(axis):
+    """Plain tick labels on a log ``axis`` (typesetting '10^-5' costs more than
+    the rest of the picture): every power of ten, and the 2s and 5s between when
+    the axis spans less than two decades."""
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    def major(value, _pos=None):
+        if not value > 0 or not np.isfinite(value):
+            return ""
+        exponent = math.log10(value)
+        return _tick(value) if abs(exponent - round(exponent)) < 1e-6 else ""
+
+    def minor(value, _pos=None):
+        lo, hi = sorted(axis.get_view_interval())
+        if not (value > 0 and lo > 0 and hi / lo < 100):
+            return ""
+        mantissa = value / 10 ** math.floor(math.log10(value) + 1e-9)
+        return _tick(value) if round(mantissa, 6) in (2.0, 5.0) else ""
+
+    axis.set_major_formatter(FuncFormatter(major))
+    axis.set_minor_formatter(FuncFormatter(minor) if axis.get_scale() == "log" else NullFormatter())
+
+
+def _update_samples(ax, hists, samples):
+    """Show each layer's sampled activations on ``ax`` with one of the step
+    patches ``hists`` (the others taken off the axes), or, when the layers' scales differ by more
+    than 1000, each divided by its own std; returns whether they were divided."""
+    finite = {k: v[np.isfinite(v)] for k, v in samples.items()}
+    scales = [np.abs(v).max() for v in finite.values() if v.size and np.abs(v).max() > 0]
+    # Layers whose scales differ by more than 1000 cannot share an axis: show shapes instead.
+    normalise = bool(scales) and max(scales) > 1e3 * min(scales)
+    for hist in hists:  # off the axes (the legend's 'best' place avoids even hidden artists)
+        if hist.axes is not None:
+            hist.remove()
+    for hist, (layer, v) in zip(hists, finite.items()):
+        if not v.size:  # every sampled value overflowed: nothing to draw (and no std of nothing)
+            continue
+        std = _std(v)
+        if normalise and np.isfinite(std) and std > 0:
+            v = v / std
+        if v.size:
+            spread = max(np.abs(v).max(), 1e-300) if normalise else max(max(scales, default=1.0), 1e-300)
+            heights, edges = np.histogram(v, bins=50, range=(-spread, spread), density=True)
+            hist.set_data(heights, edges)
+            hist.set_label(f"layer {layer}")
+            ax.add_patch(hist)
+    return normalise
+
+
 def draw_depth_signals(signals):
     """Draw :class:`DepthSignals` as the explorer does: the spreads by layer (log scale) with
     the theory lines dashed, and below them the three layers' histograms; returns the figure
@@ -333,8 +500,7 @@ def draw_depth_signals(signals):
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    from ..explorers import (_STYLE, _autoscale, _autoscale_log, _figure, _log_ticks,
-                             _update_samples, STD_FLOOR)
+    from ..explorers import _STYLE, _autoscale, _figure
 
     s = signals
     title = textwrap.fill(f"{s.depth} layers of {s.width} {ACTIVATIONS[s.activation]} units, "
@@ -425,14 +591,14 @@ class DepthExplorer(BrowserExplorer):
 
     kind = "depth"
 
-    depth = traitlets.Int(5).tag(sync=True, setting=True)
-    width = traitlets.Int(100).tag(sync=True, setting=True)
-    activation = traitlets.Unicode("tanh").tag(sync=True, setting=True)
-    init = traitlets.Unicode("xavier").tag(sync=True, setting=True)
-    gain = traitlets.Float(1.0).tag(sync=True, setting=True)
-    bias_std = traitlets.Float(0.0).tag(sync=True, setting=True)
-    seed = traitlets.Int(0).tag(sync=True, setting=True)
-    layer = traitlets.Int(None, allow_none=True).tag(sync=True, setting=True)
+    depth = setting(traitlets.Int(5), _CHECKS["depth"])
+    width = setting(traitlets.Int(100), _CHECKS["width"])
+    activation = setting(traitlets.Unicode("tanh"), _CHECKS["activation"])
+    init = setting(traitlets.Unicode("xavier"), _CHECKS["init"])
+    gain = setting(traitlets.Float(1.0), _CHECKS["gain"])
+    bias_std = setting(traitlets.Float(0.0), _CHECKS["bias_std"])
+    seed = setting(traitlets.Int(0), _CHECKS["seed"])
+    layer = setting(traitlets.Int(None, allow_none=True), _CHECKS["layer"])
 
     #: What the page needs besides the settings (not the reader's to change).
     batch = traitlets.Int(BATCH).tag(sync=True)
@@ -444,7 +610,7 @@ class DepthExplorer(BrowserExplorer):
                  bias_std=0.0, seed=0, layer=None, **kwargs):
         depth, width, activation, init, gain, bias_std, seed = _check_settings(
             depth, width, activation, init, gain, bias_std, seed)
-        layer = self._check_layer(layer)
+        layer = _CHECKS["layer"](layer)
         super().__init__(depth=depth, width=width, activation=activation, init=init, gain=gain,
                          bias_std=bias_std, seed=seed, layer=layer, **kwargs)
         self.limits = {"depth": list(DEPTH_RANGE), "width": list(WIDTH_RANGE),
@@ -455,24 +621,6 @@ class DepthExplorer(BrowserExplorer):
         self.choices = {"activation": [[k, v] for k, v in ACTIVATIONS.items()],
                         "init": [[k, v] for k, v in INITS.items()]}
         self.quadrature = _meanfield_rule()
-
-    @staticmethod
-    def _check_layer(layer):
-        if layer is None:
-            return None
-        return check_count(layer, "layer", "a hidden layer whose histogram is shown",
-                           high=DEPTH_RANGE[1])
-
-    @traitlets.validate("depth", "width", "activation", "init", "gain", "bias_std", "seed",
-                        "layer")
-    def _validate(self, proposal):
-        name, value = proposal["trait"].name, proposal["value"]
-        if name == "layer":
-            return self._check_layer(value)
-        settings = {k: getattr(self, k) for k in
-                    ("depth", "width", "activation", "init", "gain", "bias_std", "seed")}
-        settings[name] = value
-        return _check_settings(**settings)[list(settings).index(name)]
 
     def signals(self):
         """:func:`depth_signals` of the current settings."""

@@ -1,4 +1,4 @@
-// @exports render depthPasses depthStats depthTheory depthVerdict depthFormatG depthSigmaW2
+// @exports render depthPasses depthStats depthTheory depthVerdict depthSigmaW2
 // The depth explorer (DepthExplorer in depth.py): a deep network at initialisation, computed in
 // the page. Each row of a layer's weights is the start of its own stream of the seeded
 // generator, so a layer can be drawn again alone (beyond the memory budget), and a wider network
@@ -10,40 +10,20 @@
 const _DEPTH_PURPOSE = { inputs: 1, weights: 2, biases: 3, labels: 4 };
 const _DEPTH_FAMILY_ID = { uniform: 1, normal: 2, truncated_normal: 3, orthogonal: 4 };
 const _DEPTH_OUTPUT = 100000; // the output layer's number in the seeds: any depth keeps it
-const _DEPTH_COLORS = { act: "#0072b2", grad: "#c8510d", hist: ["#0072b2", "#c8510d", "#00805f"] };
+const _DEPTH_COLORS = { act: PALETTE[0], grad: PALETTE[1], hist: PALETTE.slice(0, 3) };
 const _DEPTH_BINS = 40;
 
-// ---- numbers as Python prints them (the verdict is winit.book.explorers._verdict's)
-
-function _depth_exp(e) {
-  return `e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
-}
-
-// Python's f"{x:.{p}g}" for a finite x.
-function depthFormatG(x, p) {
-  if (x === 0) return "0";
-  const [mant, exp] = x.toExponential(p - 1).split("e");
-  const e = Number(exp);
-  if (e < -4 || e >= p) return (mant.includes(".") ? mant.replace(/\.?0+$/, "") : mant) + _depth_exp(e);
-  const s = x.toFixed(Math.max(0, p - 1 - e));
-  return s.includes(".") ? s.replace(/\.?0+$/, "") : s;
-}
-
-// Python's f"{x:.1e}".
-function _depth_e1(x) {
-  const [mant, exp] = x.toExponential(1).split("e");
-  return mant + _depth_exp(Number(exp));
-}
+// ---- the verdict, winit.book.browser.depth._verdict's (numbers by ui.js's formatG and formatE)
 
 function _depth_change(what, ratio, span, layers, level) {
-  let text = `${what} ×\u00a0${1e-3 <= ratio && ratio < 1e4 ? depthFormatG(ratio, 3) : _depth_e1(ratio)} ${span}`;
+  let text = `${what} ×\u00a0${1e-3 <= ratio && ratio < 1e4 ? formatG(ratio, 3) : formatE(ratio, 1)} ${span}`;
   if (layers > 1 && !(1 / level <= ratio && ratio <= level)) {
-    text += ` (×\u00a0${depthFormatG(ratio ** (1 / layers), 3)}/layer)`;
+    text += ` (×\u00a0${formatG(ratio ** (1 / layers), 3)}/layer)`;
   }
   return text;
 }
 
-// {status, message} of per-layer standard deviations, as winit.book.explorers._verdict.
+// {status, message} of per-layer standard deviations, as winit.book.browser.depth._verdict.
 function depthVerdict(act, grad, level = 2, extreme = 100) {
   const depth = act.length;
   if (![...act, ...grad].every(Number.isFinite)) {
@@ -103,93 +83,8 @@ function depthTheory(activation, sigmaW2, sigmaB2, depth, gradLast, quad) {
   return { q, act, grad };
 }
 
-// ---- the passes, layer by layer: a layer's weights may be drawn again for the backward pass,
-// and the scheme's factor multiplies the layer's input, not its weights (nothing to copy)
-
-function _depth_times(a, s, out) {
-  if (s === 1) return a;
-  for (let i = 0; i < a.length; i++) out[i] = s * a[i];
-  return out;
-}
-
-// z = h @ w + b: h (batch, n), w (n, m) with rows `ws` apart (ws >= m), z (batch, m), all
-// row-major. Blocks of four rows of w by four inputs: each value read serves four multiply-adds.
-function _depth_matmul(h, w, b, z, batch, n, m, ws = m) {
-  for (let i = 0; i < batch; i++) z.set(b, i * m);
-  const k4 = n - (n % 4);
-  const i4 = batch - (batch % 4);
-  for (let k = 0; k < k4; k += 4) {
-    const r0 = k * ws, r1 = r0 + ws, r2 = r1 + ws, r3 = r2 + ws;
-    let i = 0;
-    for (; i < i4; i += 4) {
-      const h0 = i * n + k, h1 = h0 + n, h2 = h1 + n, h3 = h2 + n;
-      const a0 = h[h0], a1 = h[h0 + 1], a2 = h[h0 + 2], a3 = h[h0 + 3];
-      const b0 = h[h1], b1 = h[h1 + 1], b2 = h[h1 + 2], b3 = h[h1 + 3];
-      const c0 = h[h2], c1 = h[h2 + 1], c2 = h[h2 + 2], c3 = h[h2 + 3];
-      const d0 = h[h3], d1 = h[h3 + 1], d2 = h[h3 + 2], d3 = h[h3 + 3];
-      const z0 = i * m, z1 = z0 + m, z2 = z1 + m, z3 = z2 + m;
-      for (let j = 0; j < m; j++) {
-        const w0 = w[r0 + j], w1 = w[r1 + j], w2 = w[r2 + j], w3 = w[r3 + j];
-        z[z0 + j] += a0 * w0 + a1 * w1 + a2 * w2 + a3 * w3;
-        z[z1 + j] += b0 * w0 + b1 * w1 + b2 * w2 + b3 * w3;
-        z[z2 + j] += c0 * w0 + c1 * w1 + c2 * w2 + c3 * w3;
-        z[z3 + j] += d0 * w0 + d1 * w1 + d2 * w2 + d3 * w3;
-      }
-    }
-    for (; i < batch; i++) {
-      const h0 = i * n + k, z0 = i * m;
-      const a0 = h[h0], a1 = h[h0 + 1], a2 = h[h0 + 2], a3 = h[h0 + 3];
-      for (let j = 0; j < m; j++) z[z0 + j] += a0 * w[r0 + j] + a1 * w[r1 + j] + a2 * w[r2 + j] + a3 * w[r3 + j];
-    }
-  }
-  for (let k = k4; k < n; k++) {
-    const r0 = k * ws;
-    for (let i = 0; i < batch; i++) {
-      const a0 = h[i * n + k], z0 = i * m;
-      for (let j = 0; j < m; j++) z[z0 + j] += a0 * w[r0 + j];
-    }
-  }
-}
-
-// g = d @ w.T: d (batch, m), w (n, m) with rows `ws` apart, g (batch, n): dot products of
-// contiguous rows, four rows of w by four inputs at a time.
-function _depth_matmulT(d, w, g, batch, n, m, ws = m) {
-  const k4 = n - (n % 4);
-  const i4 = batch - (batch % 4);
-  for (let k = 0; k < n; k += 4) {
-    const rows = Math.min(4, n - k);
-    for (let i = 0; i < batch; i += 4) {
-      const inputs = Math.min(4, batch - i);
-      if (rows === 4 && inputs === 4 && k < k4 && i < i4) {
-        const r0 = k * ws, r1 = r0 + ws, r2 = r1 + ws, r3 = r2 + ws;
-        const q0 = i * m, q1 = q0 + m, q2 = q1 + m, q3 = q2 + m;
-        let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-        let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
-        for (let j = 0; j < m; j++) {
-          const w0 = w[r0 + j], w1 = w[r1 + j], w2 = w[r2 + j], w3 = w[r3 + j];
-          const x0 = d[q0 + j], x1 = d[q1 + j], x2 = d[q2 + j], x3 = d[q3 + j];
-          s00 += x0 * w0; s01 += x0 * w1; s02 += x0 * w2; s03 += x0 * w3;
-          s10 += x1 * w0; s11 += x1 * w1; s12 += x1 * w2; s13 += x1 * w3;
-          s20 += x2 * w0; s21 += x2 * w1; s22 += x2 * w2; s23 += x2 * w3;
-          s30 += x3 * w0; s31 += x3 * w1; s32 += x3 * w2; s33 += x3 * w3;
-        }
-        const g0 = i * n + k, g1 = g0 + n, g2 = g1 + n, g3 = g2 + n;
-        g[g0] = s00; g[g0 + 1] = s01; g[g0 + 2] = s02; g[g0 + 3] = s03;
-        g[g1] = s10; g[g1 + 1] = s11; g[g1 + 2] = s12; g[g1 + 3] = s13;
-        g[g2] = s20; g[g2 + 1] = s21; g[g2 + 2] = s22; g[g2 + 3] = s23;
-        g[g3] = s30; g[g3 + 1] = s31; g[g3 + 2] = s32; g[g3 + 3] = s33;
-      } else {
-        for (let r = k; r < k + rows; r++) {
-          for (let b = i; b < i + inputs; b++) {
-            let acc = 0;
-            for (let j = 0; j < m; j++) acc += d[b * m + j] * w[r * ws + j];
-            g[b * n + r] = acc;
-          }
-        }
-      }
-    }
-  }
-}
+// ---- the passes, layer by layer (net.js's matmul and matmulT): a layer's weights may be drawn
+// again for the backward pass, and the scheme's factor multiplies the layer's input as it is read
 
 // One forward and one backward pass through net = {depth, width, classes, activation,
 // layer(l) -> {w, stride, scale, bias} (w unscaled, width x width, rows `stride` apart (default
@@ -203,12 +98,11 @@ async function depthPasses(net, x, labels, batch, keep = () => false, pause = nu
   const act = ACTIVATIONS[net.activation];
   const pre = [];
   const post = [];
-  const scaled = new Float64Array(batch * width);
   let h = x;
   for (let l = 0; l < depth; l++) {
     const { w, stride, scale, bias } = net.layer(l);
     const z = new Float64Array(batch * width);
-    _depth_matmul(_depth_times(h, scale, scaled), w, bias, z, batch, width, width, stride);
+    matmul(h, w, z, batch, width, width, stride ?? width, scale, bias);
     const a = new Float64Array(z.length);
     act.apply(z, a);
     pre.push(z);
@@ -217,8 +111,7 @@ async function depthPasses(net, x, labels, batch, keep = () => false, pause = nu
     if (pause) await pause();
   }
   const logits = new Float64Array(batch * classes);
-  _depth_matmul(_depth_times(h, net.out.scale, scaled), net.out.w, net.out.bias, logits, batch, width, classes,
-    net.out.stride);
+  matmul(h, net.out.w, logits, batch, width, classes, net.out.stride ?? classes, net.out.scale, net.out.bias);
   const stats = layerStats(post, batch, width);
   const finite = logits.every(Number.isFinite);
   const grads = [];
@@ -229,9 +122,9 @@ async function depthPasses(net, x, labels, batch, keep = () => false, pause = nu
     let m = classes;
     for (let l = depth - 1; l >= 0; l--) {
       const gh = new Float64Array(batch * width);
-      _depth_matmulT(above, w, gh, batch, width, m, stride);
+      matmulT(above, w, gh, batch, width, m, stride ?? m, scale);
       const g = new Float64Array(batch * width);
-      act.backprop(_depth_times(gh, scale, gh), pre[l], post[l], g);
+      act.backprop(gh, pre[l], post[l], g);
       grads[l] = g;
       above = g;
       ({ w, scale, stride } = l > 0 ? net.layer(l) : { w: null, scale: 1, stride: 0 });
@@ -326,15 +219,11 @@ function _depth_settings(model) {
   return s;
 }
 
-function _depth_number(n) {
-  return n.toLocaleString("en-US");
-}
-
 function render({ model, el }) {
   const ui = explorerRoot(el, "Signals through depth");
   const lim = model.get("limits");
   const choices = model.get("choices");
-  const fmt = (v) => depthFormatG(v, 3);
+  const fmt = (v) => formatG(v, 3);
   const controls = {
     depth: slider(ui.controls, { label: "depth (hidden layers)", min: lim.depth[0], max: lim.depth[1], step: 1, value: model.get("depth") }),
     width: slider(ui.controls, { label: "width (units per layer)", min: lim.width[0], max: lim.width[1], step: 1, log: true, value: model.get("width") }),
@@ -412,14 +301,14 @@ async function _depth_compute(s, cache, cancelled, tell) {
   if (family === "orthogonal" && depth * width ** 3 > s.limits.max_orthogonal_work) {
     const most = Math.max(1, Math.floor(s.limits.max_orthogonal_work / width ** 3));
     return { tooLarge: true, status: "too large", message: `Too large: orthogonal weights for ${depth} layers of `
-      + `${_depth_number(width)} units take a QR factorisation each, more work than this page does; at this width `
+      + `${formatCount(width)} units take a QR factorisation each, more work than this page does; at this width `
       + `choose at most ${most} layer${most === 1 ? "" : "s"}, or fewer units.` };
   }
   let last = performance.now();
   let told = false;
   const pause = async (l, what) => {
     if (performance.now() - last < 40) return;
-    if (!told) tell(`Computing: ${depth} layers of ${_depth_number(width)} units…`);
+    if (!told) tell(`Computing: ${depth} layers of ${formatCount(width)} units…`);
     told = true;
     await new Promise((r) => setTimeout(r, 0));
     last = performance.now();
@@ -497,8 +386,8 @@ function _depth_draw(s, r, spreadBox, histBox, layer) {
   const { depth, width, activation, init } = s;
   const initLabel = Object.fromEntries(s.choices.init)[init];
   const actLabel = Object.fromEntries(s.choices.activation)[activation];
-  const network = `${depth} ${actLabel} layers of ${_depth_number(width)} units, ${initLabel}, `
-    + `gain ${depthFormatG(s.gain, 3)}, bias spread ${depthFormatG(s.bias_std, 3)}`;
+  const network = `${depth} ${actLabel} layers of ${formatCount(width)} units, ${initLabel}, `
+    + `gain ${formatG(s.gain, 3)}, bias spread ${formatG(s.bias_std, 3)}`;
   const sentence = r.message.replace("\n", " ");
   if (r.tooLarge) {
     svgChart(spreadBox, { title: "Spread by layer", desc: sentence, x: { label: "hidden layer", min: 1, max: Math.max(depth, 2) }, y: { label: "standard deviation", log: true }, series: [] });
