@@ -15,7 +15,7 @@ from _browser import call, load
 from winit import activations as wa
 from winit import meanfield as mf
 from winit.book.browser import esm
-from winit.book.explorers import DEPTH_RULES, depth_view
+from winit.book.browser.depth import depth_signals
 from winit.networks import backward, cross_entropy, forward, init_weights, train_sgd
 
 pytestmark = pytest.mark.browser
@@ -140,13 +140,15 @@ def test_softmax_cross_entropy_matches_winit(page):
 
 
 def test_layer_stats_are_the_depth_explorers(page):
-    """The depth explorer's numbers (depth_view) from the page's passes on depth_view's own
+    """The depth explorer's numbers (depth_signals) from the page's passes on depth_signals' own
     weights and inputs: activation std per layer, and gradient std times the batch."""
+    from winit.schemes import scheme_rule
+
     depth, width, batch, activation, init = 6, 24, 8, "tanh", "he"
-    rng = np.random.default_rng(0)  # depth_view's draws, in its order
+    rng = np.random.default_rng(0)  # depth_signals' draws, in its order
     x = rng.standard_normal((batch, width))
     y = rng.integers(0, 10, size=batch)
-    rule, distribution = DEPTH_RULES[init]
+    rule, distribution = scheme_rule(init)
     params = init_weights([width] * (depth + 1) + [10], std=rule, distribution=distribution, rng=rng)
     got = page.evaluate("""([sizes, W, act, x, y, batch]) => {
         const M = window.M, net = M.makeNet(sizes, W, null, act);
@@ -158,7 +160,7 @@ def test_layer_stats_are_the_depth_explorers(page):
                  grad: plain(M.layerStats(bw.gradPre.slice(0, -1), batch, sizes[1])) };
     }""", [[width] * (depth + 1) + [10], [W.ravel().tolist() for W, _ in params], activation,
            x.ravel().tolist(), y.tolist(), batch])
-    view = depth_view(depth, width, activation, init, batch=batch, seed=0)
+    view = depth_signals(depth, width, activation, init, batch=batch, seed=0)
     close(got["act"]["std"], view.activation_std)
     close(np.array(got["grad"]["std"]) * batch, view.gradient_std)
     rec = forward(params, x, activation)

@@ -1,5 +1,6 @@
-"""The explorers' Python side (winit.book.explorers): the depth explorer's numpy reference
-and its verdicts, the first-state pictures' encoding and the log-axis helpers."""
+"""The explorers' Python side: the depth explorer's numpy pipeline and its verdicts
+(winit.book.browser.depth), the first-state pictures' encoding (winit.book.explorers) and the
+log-axis helpers."""
 
 import math
 
@@ -16,13 +17,27 @@ from winit.book.explorers import figure_png
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-# --- depth explorer -------------------------------------------------------
+# --- the depth explorer's numpy pipeline (winit.book.browser.depth) ------------------------
 
-from winit.book.explorers import DEPTH_INITS, MAX_DEPTH_WEIGHTS, depth_view
+from winit.book.browser.depth import (  # noqa: E402
+    EXTREME_BAND,
+    GAIN_RANGE,
+    INITS,
+    LEVEL_BAND,
+    _autoscale_log,
+    _log_ticks,
+    _update_samples,
+    _verdict,
+    depth_signals,
+    draw_depth_signals,
+)
 
-def test_he_relu_is_stable_and_standard_relu_vanishes_at_depth_50():
-    he = depth_view(50, 200, "relu", "he")
-    std = depth_view(50, 200, "relu", "standard")
+STATUSES = ("level", "shrinking", "growing", "vanishing", "exploding", "overflow")
+
+
+def test_he_relu_is_stable_and_the_tutorials_xavier_relu_vanishes_at_depth_50():
+    he = depth_signals(50, 200, "relu", "he", batch=64)
+    std = depth_signals(50, 200, "relu", "xavier", batch=64)
     assert he.status == "level" and 0.1 < he.activation_std[-1] / he.activation_std[0] < 10
     assert std.status == "vanishing"
     # U[±1/√n] gives n·Var[w] = 1/3; ReLU halves the second moment: std × 1/√6 per layer
@@ -30,65 +45,67 @@ def test_he_relu_is_stable_and_standard_relu_vanishes_at_depth_50():
     assert abs(per_layer - 1 / math.sqrt(6)) < 0.03
 
 
-def test_unit_normal_relu_explodes_and_the_view_says_so():
-    v = depth_view(30, 100, "relu", "unit")
+def test_the_largest_gain_makes_relu_explode_and_the_explorer_says_so():
+    # LeCun's N(0, 1/n) times 10 at n = 100 is N(0, 1): the naive initialisation
+    assert GAIN_RANGE[1] == 10.0
+    v = depth_signals(30, 100, "relu", "lecun", gain=10.0, batch=64)
     assert v.status == "exploding" and "Exploding" in v.message
     assert v.activation_std[-1] > 1e10 * v.activation_std[0]
 
 
-def test_a_signal_that_overflows_is_reported_not_raised():
-    v = depth_view(400, 100, "linear", "unit")  # the std grows tenfold per layer
-    assert v.status == "overflow" and "Overflow" in v.message
-    assert "nan" not in v.message and "inf " not in v.message
+def test_a_signal_that_overflows_is_reported_with_no_nan_or_inf():
+    # no setting in the explorer's range overflows float64 (at most 14x per layer over 100
+    # layers): the verdict's own case
+    status, message = _verdict(np.array([1.0, 1e200, np.inf]), np.array([1.0, 1.0, np.nan]))
+    assert status == "overflow" and "Overflow" in message
+    assert "nan" not in message and "inf " not in message
 
 
-def test_too_large_a_network_gets_a_message_before_any_work():
-    v = depth_view(100, 10_000, "tanh", "he")
-    assert v.status == "too large" and "10,000,100,000 weights" in v.message  # 100 * 10000**2 + 10 * 10000
-    assert f"{MAX_DEPTH_WEIGHTS:,}" in v.message and v.activation_std.size == 0
+def test_settings_beyond_the_explorers_range_are_refused_by_name():
+    with pytest.raises(ValueError, match="depth must be a positive integer of at most 100"):
+        depth_signals(101, 100, "tanh", "he")
+    with pytest.raises(ValueError, match="width must be a positive integer of at most 1000"):
+        depth_signals(100, 10_000, "tanh", "he")
+    with pytest.raises(ValueError, match="width must be an integer of at least 10"):
+        depth_signals(3, 9, "tanh", "he")
+    with pytest.raises(ValueError, match="gain must be"):
+        depth_signals(3, 10, "tanh", "he", gain=10.5)
 
 
-@pytest.mark.parametrize("depth,width", [(1, 1), (100, 1), (1, 2000), (100, 100)])
-@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid", "leaky_relu", "linear"])
+@pytest.mark.parametrize("depth,width", [(1, 10), (100, 10), (1, 1000), (100, 100)])
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid", "leaky_relu", "linear", "gelu"])
 def test_extreme_settings_always_give_a_view(depth, width, activation):
-    for init in ("he", "unit"):
-        v = depth_view(depth, width, activation, init)
-        assert v.status in ("level", "shrinking", "growing", "vanishing", "exploding", "overflow",
-                            "too large")
-        assert v.message and v.activation_std.shape == (depth,)
+    for init, gain in (("he", 1.0), ("he", 10.0), ("lecun", 0.1)):
+        v = depth_signals(depth, width, activation, init, gain=gain)
+        assert v.status in STATUSES
+        assert v.message and v.activation_std.shape == v.gradient_std.shape == (depth,)
         assert "nan" not in v.message.lower() and " inf" not in v.message
 
 
-def test_depth_view_records_every_layer_and_three_samples():
-    v = depth_view(7, 20, "tanh", "normalized")
+def test_depth_signals_record_every_layer_and_three_samples():
+    v = depth_signals(7, 20, "tanh", "normalized_xavier", batch=64)
     assert v.activation_std.shape == v.gradient_std.shape == (7,)
     assert sorted(v.samples) == [1, 4, 7]
     assert all(s.size == 64 * 20 for s in v.samples.values())
 
 
-def test_depth_view_rejects_bad_settings():
+def test_depth_signals_reject_bad_settings():
     with pytest.raises(ValueError, match="init must be one of"):
-        depth_view(3, 10, "tanh", "kaiming")
+        depth_signals(3, 10, "tanh", "kaiming")
     with pytest.raises(ValueError, match="activation must be one of"):
-        depth_view(3, 10, "not_an_activation", "he")
+        depth_signals(3, 10, "not_an_activation", "he")
     with pytest.raises(ValueError, match="depth must be a positive integer"):
-        depth_view(0, 10, "tanh", "he")
+        depth_signals(0, 10, "tanh", "he")
     with pytest.raises(TypeError, match="width must be a positive integer"):
-        depth_view(3, 10.0, "tanh", "he")
+        depth_signals(3, 10.0, "tanh", "he")
 
 
-def test_inits_include_the_exploding_one():
-    assert "unit" in DEPTH_INITS
-
-
-def test_the_widest_network_under_the_limit_is_drawn():
-    v = depth_view(1, 7000, "relu", "he")  # 49 million weights, under the limit
+def test_the_widest_network_is_drawn():
+    v = depth_signals(1, 1000, "relu", "he")
     assert v.status == "level" and v.activation_std.shape == (1,)
 
 
 # --- verdicts: a band of 2x, never NaN ------------------------------------
-
-from winit.book.explorers import EXTREME_BAND, LEVEL_BAND, _verdict
 
 
 def _stds(act_ratio, grad_ratio, depth=20):
@@ -124,18 +141,21 @@ def test_verdict_quotes_both_ends_and_the_factor_per_layer():
 @pytest.mark.parametrize("depth", [1, 2, 5, 30])
 @pytest.mark.parametrize("activation", ["relu", "sigmoid", "tanh"])
 def test_narrow_networks_never_show_nan(depth, activation):
-    for width in (1, 2):
-        v = depth_view(depth, width, activation, "he")
+    for width in (10, 11):
+        v = depth_signals(depth, width, activation, "he")
         assert "nan" not in v.message.lower() and "inf" not in v.message.lower()
 
 
 def test_dead_relu_units_are_said_to_be_zero():
-    v = depth_view(5, 1, "relu", "he")  # one unit per layer: it dies for every input
-    assert v.status == "vanishing" and "exactly zero" in v.message
+    # a layer whose every unit is inactive for every input (the narrowest ReLU networks'
+    # fate) has a spread of exactly zero, there and in its gradients
+    status, message = _verdict(np.array([0.5, 0.0, 0.0]), np.array([0.0, 0.0, 1.0]))
+    assert status == "vanishing" and "exactly zero" in message
+    assert "the activations and the gradients" in message
 
 
 def test_one_layer_has_nothing_to_compare():
-    v = depth_view(1, 50, "tanh", "he")
+    v = depth_signals(1, 50, "tanh", "he")
     assert v.status == "level" and "no change across depth" in v.message
 
 
@@ -161,12 +181,13 @@ def _mean_field(depth, activation, sigma_w2):
 
 
 @pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid"])
-@pytest.mark.parametrize("init,sigma_w2", [("standard", 1 / 3), ("normalized", 1.0), ("he", 2.0)])
-def test_depth_views_follow_mean_field_theory(activation, init, sigma_w2):
+@pytest.mark.parametrize("init,sigma_w2", [("xavier", 1 / 3), ("normalized_xavier", 1.0),
+                                           ("he", 2.0)])
+def test_depth_signals_follow_mean_field_theory(activation, init, sigma_w2):
     """Width 100: the change per layer of both spreads agrees with the mean-field
     recursion within the finite-width noise."""
     for depth in (1, 2, 3, 5, 10, 20, 50, 100):
-        v = depth_view(depth, 100, activation, init)
+        v = depth_signals(depth, 100, activation, init, batch=64)
         assert v.activation_std.shape == (depth,) and np.all(np.isfinite(v.activation_std))
         act, grad = _mean_field(depth, activation, sigma_w2)
         if depth < 5:
@@ -180,71 +201,76 @@ def test_depth_views_follow_mean_field_theory(activation, init, sigma_w2):
         assert abs(measured - theory) < 0.06, (depth, measured, theory)
 
 
-# --- the reference at depth 1000: no warning, the spread of finite signals -----------
+# --- the extremes of the range: no warning, the spread of signals beyond float64's squares ---
 
 from winit.networks import init_weights  # noqa: E402
 
 
-def test_the_depth_explorer_at_depth_1000_warns_nothing():
-    # numpy warned "Degrees of freedom <= 0" (the std of no finite value) and, once the
-    # std itself was right, matplotlib's log axis overflowed computing its margins and ticks
+def test_the_depth_explorer_at_its_extremes_warns_nothing():
+    # numpy warned "Degrees of freedom <= 0" (the std of no finite value), and matplotlib's
+    # log axis overflowed computing its margins and ticks: signals and picture, warnings as errors
     import warnings
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        for args in [(1000, 100, "relu", "unit"), (1000, 100, "linear", "unit"),
-                     (300, 100, "linear", "unit")]:
-            v = depth_view(*args)
-            assert v.status in ("exploding", "overflow") and v.activation_std.shape == (args[0],)
+        for args, gain in [((100, 100, "relu", "he"), 10.0), ((100, 100, "linear", "he"), 10.0),
+                           ((100, 100, "sigmoid", "lecun"), 0.1)]:
+            v = depth_signals(*args, gain=gain)
+            assert v.status in ("exploding", "vanishing") and v.activation_std.shape == (100,)
+            png = figure_png(draw_depth_signals(v), dpi=30)
+            assert png.startswith(PNG_MAGIC)
 
 
-def test_the_spread_of_finite_signals_beyond_the_square_limit_is_plotted():
-    # numpy's std of finite activations near 1e299 overflowed to inf (squares beyond
-    # float64), so the line stopped at layer ~150 and the view said "overflow"
-    v = depth_view(300, 100, "linear", "unit")
-    rng = np.random.default_rng(0)  # the explorer's draws, in its order
-    h = rng.standard_normal((64, 100))
-    rng.integers(0, 10, size=64)
-    for W, _ in init_weights([100] * 301 + [10], std=1.0, rng=rng)[:-1]:
-        h = h @ W
-    scale = np.abs(h).max()
-    expected = float(np.std(h / scale)) * scale
-    assert 1e290 < expected < 1e308 and v.status == "exploding"
-    assert abs(v.activation_std[-1] - expected) <= 1e-9 * expected
-    assert np.isfinite(v.activation_std).all()
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
 
 
-def test_a_forward_pass_that_overflowed_has_no_gradients_to_plot():
-    # a ReLU's mask turned the NaN gradients into zeros: a line of zeros at the floor
-    v = depth_view(1000, 100, "relu", "unit")
-    assert v.status == "overflow" and np.isnan(v.gradient_std).all()
+def test_the_spread_of_gradients_below_float64s_squares_is_measured():
+    # 100 sigmoid layers at gain 0.1: the gradients fall near 1e-162, their squares below
+    # float64's smallest normal number (numpy's std of them loses its digits); the explorer
+    # rescales. Expected: plain numpy on the explorer's draws, in its order.
+    depth, width, batch = 100, 100, 64
+    v = depth_signals(depth, width, "sigmoid", "lecun", gain=0.1, batch=batch)
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((batch, width))
+    y = rng.integers(0, 10, size=batch)
+    params = init_weights([width] * (depth + 1) + [10], std=lambda i, o: 0.1 / math.sqrt(i),
+                          distribution="normal", rng=rng)
+    h, zs = x, []
+    for W, b in params[:-1]:
+        zs.append(h @ W + b)
+        h = _sigmoid(zs[-1])
+    logits = h @ params[-1][0] + params[-1][1]
+    p = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    p[np.arange(batch), y] -= 1.0
+    g = p / batch  # dL/d(logits) of the mean loss
+    grads = []
+    for (W, _), z in zip(params[::-1], zs[::-1]):
+        g = (g @ W.T) * _sigmoid(z) * (1.0 - _sigmoid(z))
+        grads.append(g)
+    g1 = grads[-1]
+    scale = np.abs(g1).max()
+    expected = float(np.std(g1 / scale)) * scale * batch
+    assert 1e-300 < expected < 1e-155 and v.status == "vanishing"
+    assert abs(v.gradient_std[0] - expected) <= 1e-9 * expected
+    assert abs(float(np.std(g1)) * batch - expected) > 1e-6 * expected  # the plain std is off
+    assert np.isfinite(v.gradient_std).all() and (v.gradient_std > 0).all()
 
 
-# --- one definition of each scheme's rule ----------------------------------------
+# --- the menus: one definition of each scheme's rule ----------------------------------------
 
 
-def test_the_depth_explorers_rules_are_the_schemes_and_the_experiments():
-    from winit.experiments import INITS
-    from winit.schemes import scheme_rule
+def test_the_depth_explorers_inits_are_the_schemes():
+    from winit.book.browser.depth import sigma_w2
 
-    from winit.book.explorers import DEPTH_RULES
-
-    assert DEPTH_INITS == ("standard", "normalized", "lecun", "he", "unit")
-    def key(rule):  # a partial of scheme_std: the function, the scheme, the distribution
-        return rule[0].func, rule[0].args, rule[1]
-
-    for init in ("standard", "normalized", "lecun", "he"):
-        assert DEPTH_RULES[init] is INITS[init]  # one definition: the experiments'
-    assert key(DEPTH_RULES["lecun"]) == key(scheme_rule("lecun"))
-    # the closed forms, at a layer of 50 inputs and 7 outputs
-    for init, std, dist in [("standard", math.sqrt(1 / 150), "uniform"),
-                            ("normalized", math.sqrt(2 / 57), "uniform"),
-                            ("lecun", math.sqrt(1 / 50), "normal"),
-                            ("he", math.sqrt(2 / 50), "normal"), ("unit", 1.0, "normal")]:
-        rule, distribution = DEPTH_RULES[init]
-        assert rule(50, 7) == pytest.approx(std, rel=1e-15) and distribution == dist
-    # "xavier" has one meaning in winit, the tutorial's U[±1/√n]; He et al.'s is labelled
-    assert "xavier" not in DEPTH_INITS
+    assert tuple(INITS) == ("xavier", "normalized_xavier", "lecun", "he", "orthogonal")
+    # the closed forms of n Var[w] at a square layer of 50 units
+    for init, expected in [("xavier", 1 / 3), ("normalized_xavier", 1.0), ("lecun", 1.0),
+                           ("he", 2.0), ("orthogonal", 1.0)]:
+        assert sigma_w2(init, 50) == pytest.approx(expected, rel=1e-14)
+    # "xavier" has one meaning in winit, the tutorial's U[±1/√n]; Glorot's is labelled
+    assert "tutorial" in INITS["xavier"] and "Glorot" in INITS["normalized_xavier"]
 
 
 # --- the first-state pictures: sharp on a 2x screen, compact; the log-axis helpers ---
@@ -289,8 +315,8 @@ def test_the_log_axis_of_signals_beyond_float64_squares_warns_nothing():
     (line,) = ax.semilogy(np.arange(len(values)), values)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        explorers._autoscale_log(ax, values)
-        explorers._log_ticks(ax.yaxis)
+        _autoscale_log(ax, values)
+        _log_ticks(ax.yaxis)
         png = figure_png(fig, dpi=30)
     lo, hi = ax.get_ylim()
     assert 1e-306 <= lo <= 1e-300 and 1e300 <= hi <= 1e306
@@ -303,9 +329,9 @@ def test_histograms_of_layers_whose_scales_differ_by_over_1000_are_divided_by_th
     hists = [ax.stairs(np.zeros(50), np.linspace(-1.0, 1.0, 51)) for _ in range(3)]
     rng = np.random.default_rng(0)
     same = {1: rng.standard_normal(500), 2: 3 * rng.standard_normal(500)}
-    assert not explorers._update_samples(ax, hists, same)
+    assert not _update_samples(ax, hists, same)
     apart = {1: rng.standard_normal(500), 2: 1e5 * rng.standard_normal(500)}
-    assert explorers._update_samples(ax, hists, apart)
+    assert _update_samples(ax, hists, apart)
     edges = hists[1].get_data()[1]
     assert 2 < edges[-1] < 10  # about 4 standard deviations, not 1e5
     assert [h.get_label() for h in hists if h.axes is not None] == ["layer 1", "layer 2"]

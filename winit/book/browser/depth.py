@@ -250,8 +250,10 @@ def depth_signals(depth, width, activation, init, *, gain=1.0, bias_std=0.0, see
     :data:`CLASSES` classes, the weights drawn by the scheme ``init`` times ``gain``
     (biases :math:`N(0, \\text{bias\\_std}^2)`), the hidden layers ``width`` units wide and
     the output layer :data:`CLASSES` wide, linear, under a softmax cross-entropy. The
-    statistics are those of :func:`winit.book.explorers.depth_view`; the generator is
-    numpy's, so the numbers are the page's in distribution, not draw for draw.
+    statistics are the page's: numpy's standard deviation of each hidden layer's activations,
+    and of its gradients :math:`\\partial L / \\partial z` times the batch (one input's
+    gradient); the generator is numpy's, so the numbers are the page's in distribution, not
+    draw for draw.
 
     Parameters
     ----------
