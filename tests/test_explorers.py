@@ -61,17 +61,6 @@ def test_a_signal_that_overflows_is_reported_with_no_nan_or_inf():
     assert "nan" not in message and "inf " not in message
 
 
-def test_settings_beyond_the_explorers_range_are_refused_by_name():
-    with pytest.raises(ValueError, match="depth must be a positive integer of at most 100"):
-        depth_signals(101, 100, "tanh", "he")
-    with pytest.raises(ValueError, match="width must be a positive integer of at most 1000"):
-        depth_signals(100, 10_000, "tanh", "he")
-    with pytest.raises(ValueError, match="width must be an integer of at least 10"):
-        depth_signals(3, 9, "tanh", "he")
-    with pytest.raises(ValueError, match="gain must be"):
-        depth_signals(3, 10, "tanh", "he", gain=10.5)
-
-
 @pytest.mark.parametrize("depth,width", [(1, 10), (100, 10), (1, 1000), (100, 100)])
 @pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid", "leaky_relu", "linear", "gelu"])
 def test_extreme_settings_always_give_a_view(depth, width, activation):
@@ -89,15 +78,20 @@ def test_depth_signals_record_every_layer_and_three_samples():
     assert all(s.size == 64 * 20 for s in v.samples.values())
 
 
-def test_depth_signals_reject_bad_settings():
-    with pytest.raises(ValueError, match="init must be one of"):
-        depth_signals(3, 10, "tanh", "kaiming")
-    with pytest.raises(ValueError, match="activation must be one of"):
-        depth_signals(3, 10, "not_an_activation", "he")
-    with pytest.raises(ValueError, match="depth must be a positive integer"):
-        depth_signals(0, 10, "tanh", "he")
-    with pytest.raises(TypeError, match="width must be a positive integer"):
-        depth_signals(3, 10.0, "tanh", "he")
+@pytest.mark.parametrize("args,kwargs,error,match", [
+    ((3, 10, "tanh", "kaiming"), {}, ValueError, "init must be one of"),
+    ((3, 10, "not_an_activation", "he"), {}, ValueError, "activation must be one of"),
+    ((0, 10, "tanh", "he"), {}, ValueError, "depth must be a positive integer"),
+    ((3, 10.0, "tanh", "he"), {}, TypeError, "width must be a positive integer"),
+    # beyond the explorer's range
+    ((101, 100, "tanh", "he"), {}, ValueError, "depth must be a positive integer of at most 100"),
+    ((100, 10_000, "tanh", "he"), {}, ValueError, "width must be a positive integer of at most 1000"),
+    ((3, 9, "tanh", "he"), {}, ValueError, "width must be an integer of at least 10"),
+    ((3, 10, "tanh", "he"), {"gain": 10.5}, ValueError, "gain must be"),
+])
+def test_depth_signals_refuse_bad_settings_by_name(args, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        depth_signals(*args, **kwargs)
 
 
 def test_the_widest_network_is_drawn():
