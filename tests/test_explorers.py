@@ -1,5 +1,5 @@
 """The explorers' Python side: the depth explorer's numpy pipeline and its verdicts
-(winit.book.browser.depth), the first-state pictures' encoding (winit.book.explorers) and the
+(winit.book.browser.depth), the first-state pictures' encoding (winit.book.plots) and the
 log-axis helpers."""
 
 import math
@@ -11,8 +11,8 @@ matplotlib.use("Agg")
 import numpy as np
 import pytest
 
-from winit.book import explorers
-from winit.book.explorers import figure_png
+from winit.book import plots
+from winit.book.plots import figure_png
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -270,7 +270,7 @@ def test_the_depth_explorers_inits_are_the_schemes():
 # --- the first-state pictures: sharp on a 2x screen, compact; the log-axis helpers ---
 
 def _figure_with_lines():
-    fig, (ax,) = explorers._figure(5.0, 3.9, [(0.8, 0.6, 3.9, 2.75)])
+    fig, (ax,) = plots._figure(5.0, 3.9, [(0.8, 0.6, 3.9, 2.75)])
     x = np.linspace(-3, 3, 200)
     for k in range(3):
         ax.plot(x, np.tanh(x * (k + 1)), label=f"line {k}")
@@ -285,8 +285,8 @@ def test_figure_png_is_a_compact_palette_png_at_twice_the_css_size_and_closes_th
     import matplotlib.pyplot as plt
     from PIL import Image
 
-    assert explorers.PIXEL_DENSITY == 2 and explorers.CSS_PX_PER_INCH == 100
-    assert explorers.FONT_SIZE >= 10
+    assert plots.PIXEL_DENSITY == 2 and plots.CSS_PX_PER_INCH == 100
+    assert plots.FONT_SIZE >= 10
     before = len(plt.get_fignums())
     png = figure_png(_figure_with_lines())
     assert len(plt.get_fignums()) == before
@@ -304,7 +304,7 @@ def test_the_log_axis_of_signals_beyond_float64_squares_warns_nothing():
 
     import matplotlib.pyplot as plt
 
-    fig, (ax,) = explorers._figure(5.0, 3.9, [(0.8, 0.6, 3.9, 2.75)])
+    fig, (ax,) = plots._figure(5.0, 3.9, [(0.8, 0.6, 3.9, 2.75)])
     values = [10.0 ** e for e in range(-300, 301, 50)]
     (line,) = ax.semilogy(np.arange(len(values)), values)
     with warnings.catch_warnings():
@@ -319,7 +319,7 @@ def test_the_log_axis_of_signals_beyond_float64_squares_warns_nothing():
 
 
 def test_histograms_of_layers_whose_scales_differ_by_over_1000_are_divided_by_their_std():
-    fig, (ax,) = explorers._figure(5.0, 3.9, [(0.8, 0.6, 3.9, 2.75)])
+    fig, (ax,) = plots._figure(5.0, 3.9, [(0.8, 0.6, 3.9, 2.75)])
     hists = [ax.stairs(np.zeros(50), np.linspace(-1.0, 1.0, 51)) for _ in range(3)]
     rng = np.random.default_rng(0)
     same = {1: rng.standard_normal(500), 2: 3 * rng.standard_normal(500)}

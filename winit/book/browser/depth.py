@@ -410,7 +410,7 @@ def _autoscale_log(ax, values):
     (matplotlib's own margins would overflow, with a numpy warning)."""
     from matplotlib.ticker import FixedLocator, LogLocator, NullLocator
 
-    from ..explorers import _autoscale
+    from ..plots import _autoscale
 
     lo, hi = _LOG_AXIS_RANGE
     if not values or (lo <= min(values) and max(values) <= hi):
@@ -502,7 +502,7 @@ def draw_depth_signals(signals):
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    from ..explorers import _STYLE, _autoscale, _figure
+    from ..plots import _STYLE, _autoscale, _figure
 
     s = signals
     title = textwrap.fill(f"{s.depth} layers of {s.width} {ACTIVATIONS[s.activation]} units, "
@@ -633,6 +633,6 @@ class DepthExplorer(BrowserExplorer):
     def first_state_png(self):
         """The PNG of the current settings drawn by numpy and matplotlib
         (:func:`draw_depth_signals`)."""
-        from ..explorers import figure_png
+        from ..plots import figure_png
 
         return figure_png(draw_depth_signals(self.signals()))

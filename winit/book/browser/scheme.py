@@ -132,7 +132,7 @@ class SchemeExplorer(BrowserExplorer):
     def first_state_png(self):
         """The first state drawn with matplotlib: four panels (weights, z, the activation,
         the three schemes' spread against n), as PNG bytes (64 colours)."""
-        from ..explorers import figure_png
+        from ..plots import figure_png
 
         return figure_png(draw_scheme_state(self.scheme, self.n, self.m, self.activation,
                                             seed=self.seed))
@@ -161,7 +161,7 @@ def draw_scheme_state(scheme, n, m, activation, *, seed=0):
     TypeError, ValueError
         If a setting is of the wrong type or out of range.
     """
-    from ..explorers import FONT_SIZE, _STYLE, _figure
+    from ..plots import FONT_SIZE, _STYLE, _figure
     import matplotlib.pyplot as plt
 
     ranges = plot_ranges(scheme, n, m, activation)

@@ -378,7 +378,7 @@ PICTURE_STEPS = 2000
 
 @functools.lru_cache(maxsize=8)
 def _first_state_png(dataset, depth, width, activation, init, lr, seed):
-    from ..explorers import figure_png
+    from ..plots import figure_png
 
     return figure_png(first_state_figure(dataset, depth, width, activation, init, lr, seed))
 
