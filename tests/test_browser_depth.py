@@ -510,3 +510,15 @@ def test_widget_says_computing_then_the_verdict_for_slow_settings(page):
     assert said[0] == "Computing: 40 layers of 300 units…"
     assert said[-1].startswith(("Level", "Shrinking", "Growing", "Vanishing", "Exploding"))
     assert "from layer 1 to 40" in said[-1]
+
+
+def test_no_first_picture_for_a_network_numpy_should_not_hold():
+    # 100 layers of 1,000 x 1,000 weights are 800 MB of float64: the page draws them a layer at
+    # a time; the Python picture is left out rather than built.
+    from winit.book.browser.depth import MAX_FLOATS, DepthExplorer
+
+    big = DepthExplorer(depth=100, width=1000)
+    assert 100 * 1000 * 1000 > MAX_FLOATS
+    assert big.first_state_png() is None
+    data, _ = big._repr_mimebundle_()
+    assert "image/png" not in data and "application/vnd.jupyter.widget-view+json" in data

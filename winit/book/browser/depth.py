@@ -632,7 +632,11 @@ class DepthExplorer(BrowserExplorer):
 
     def first_state_png(self):
         """The PNG of the current settings drawn by numpy and matplotlib
-        (:func:`draw_depth_signals`)."""
+        (:func:`draw_depth_signals`), or None (no picture) for a network of more than
+        :data:`MAX_FLOATS` weights: numpy would hold them all at once, and the page draws
+        such a network itself, a layer at a time."""
         from ..plots import figure_png
 
+        if self.depth * self.width * self.width > MAX_FLOATS:
+            return None
         return figure_png(draw_depth_signals(self.signals()))
