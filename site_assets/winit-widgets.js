@@ -10,12 +10,12 @@
 // (a module's source) through a Blob URL, adds its `_css` once per `_anywidget_id`, calls the
 // module's `initialize({model, signal})` once per model and `render({model, el, signal})` once per
 // view (signal: an AbortSignal, aborted when remove() takes the view away), with `el`
-// inserted before the view's script as `.widget-subarea > .jupyter-widgets` (the html-manager's
-// markup). A module that fails shows a short message in place of the widget.
+// inserted before the view's script as `.widget-subarea > .jupyter-widgets` (the markup Jupyter's
+// widget managers use). A module that fails shows a short message in place of the widget.
 //
-// Other models are left to the Jupyter widget manager (html-manager), if the page loads it: the
-// host takes the AnyModels out of the page's state first (it runs before the manager, which reads
-// the state on `load`), since the manager would look for the "anywidget" module on a CDN.
+// The site ships no other widget manager: offline_site.py fails the build on a page with a model
+// this host cannot render. The host still takes the AnyModels out of the page's state script,
+// so that no other script can read them twice.
 (function () {
   "use strict";
   var STATE = 'script[type="application/vnd.jupyter.widget-state+json"]';
@@ -196,7 +196,7 @@
       if (handled.has(tag) || !tag.parentNode) return;
       var id;
       try { id = JSON.parse(tag.textContent).model_id; } catch (err) { return; }
-      if (!Object.prototype.hasOwnProperty.call(saved, id)) return; // not ours: the widget manager's
+      if (!Object.prototype.hasOwnProperty.call(saved, id)) return; // not an AnyModel: not ours
       handled.add(tag);
       jobs.push(show(tag, id));
     });
@@ -219,8 +219,8 @@
   }
 
   window.winitWidgets = { render: render, remove: remove };
-  // Deferred scripts run once the document is parsed: render now (before the widget manager,
-  // which waits for `load`); loaded earlier, wait for the parsed document.
+  // Deferred scripts run once the document is parsed: render now
+  // (loaded earlier, wait for the parsed document).
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { render(document); });
   } else {
