@@ -13,6 +13,8 @@ tests/test_lab.py) decide what must hold.
 
 from __future__ import annotations
 
+import math
+
 # Values the old pre-rendered explorers never had (their grid: n in 1, 2, 5, 10, 20, 100,
 # 1000, 10000; depth 1, 2, 3, 5, 10, 20, 50, 100; width 10, 100, 1000), typed into the number
 # boxes: the first two that lie in a box's range, fit its step and differ from its value.
@@ -39,7 +41,8 @@ HELPERS_JS = r"""
     for (let i = 0; i < text.length; i++) { h ^= text.charCodeAt(i); h = Math.imul(h, 0x01000193); }
     return (h >>> 0).toString(16) + ":" + text.length;
   };
-  const roots = () => [...document.querySelectorAll(".winit-explorer")];
+  // the explorers under window.__wxScope (JupyterLab: the notebook on show), else the page's
+  const roots = () => [...document.querySelectorAll(`${window.__wxScope || ""} .winit-explorer`)];
   const labelOf = (el) => {
     if (el.tagName === "BUTTON") return el.textContent.trim();
     const label = el.id && el.ownerDocument.querySelector(`label[for="${CSS.escape(el.id)}"]`);
@@ -120,14 +123,20 @@ def label_of(root, k: int) -> str:
 
 
 def _off_grid(lo: float, hi: float, step: float, value: float) -> list[float]:
-    """Up to TYPED_PER_BOX values for a box with this range and step, none on the old grid."""
-    found = []
-    for v in OFF_GRID:
+    """Up to TYPED_PER_BOX values for a box with this range and step, none on the old grid:
+    from OFF_GRID first, else the values on the box's step nearest the middle of its range."""
+    def fits(v):
         on_step = abs((v - lo) / step - round((v - lo) / step)) < 1e-9 if step else True
-        if lo <= v <= hi and on_step and v != value and v not in OLD_GRID:
-            found.append(v)
-        if len(found) == TYPED_PER_BOX:
-            break
+        return lo <= v <= hi and on_step and v != value and v not in OLD_GRID
+    found = [v for v in OFF_GRID if fits(v)][:TYPED_PER_BOX]
+    if len(found) < TYPED_PER_BOX and math.isfinite(lo) and math.isfinite(hi) and step:
+        middle = round((hi - lo) / 2 / step)
+        for j in sorted(range(int(round((hi - lo) / step)) + 1), key=lambda j: abs(j - middle)):
+            v = float(f"{lo + j * step:.12g}")
+            if fits(v) and v not in found:
+                found.append(v)
+            if len(found) == TYPED_PER_BOX:
+                break
     return found
 
 
@@ -138,9 +147,9 @@ def _text(v: float) -> str:
 class _Explorer:
     """Explorer i of the page: its actions, each with the picture and status before and after."""
 
-    def __init__(self, page, i: int):
+    def __init__(self, page, i: int, scope: str = ""):
         self.page, self.i = page, i
-        self.root = page.locator(".winit-explorer").nth(i)
+        self.root = page.locator(f"{scope} .winit-explorer").nth(i)
         self.actions = []
         self.via_step = set()  # controls that change the picture only once the network trains
         self.first = {}  # (kind, index) -> (do, undo) of the control's first action
@@ -377,17 +386,20 @@ class _Explorer:
         return {**seen, "controls": controls, "actions": self.actions, "status_retries": retries}
 
 
-def exercise_explorers(page) -> list[dict]:
-    """Work every control of every `.winit-explorer` of the page (see the module's text).
+def exercise_explorers(page, scope: str = "") -> list[dict]:
+    """Work every control of every `.winit-explorer` of the page (see the module's text), or of
+    those under the CSS selector `scope`.
 
     Returns, per explorer: its title, role, first status, number of SVG charts and canvases,
     its controls ([kind, index, label]) and its actions ({control, index, label, action,
     changed, status_before, status_after}; typed values also {typed, shown}: the box's value
     afterwards)."""
-    if not page.locator(".winit-explorer").count():
+    explorers = page.locator(f"{scope} .winit-explorer")
+    if not explorers.count():
         return []
     page.evaluate(HELPERS_JS)
-    return [_Explorer(page, i).work() for i in range(page.locator(".winit-explorer").count())]
+    page.evaluate("(scope) => { window.__wxScope = scope; }", scope)
+    return [_Explorer(page, i, scope).work() for i in range(explorers.count())]
 
 
 # Explorers wider than the screen, or holding something that sticks out of them (phone width).
