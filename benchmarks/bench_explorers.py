@@ -30,6 +30,14 @@ machine the wall clock counts the other jobs; the CPU time does not, and is the 
 read (under the 4x slowdown it grows 4-fold too: the throttled renderer keeps its CPU).
 Under the slowdown a single short pass may fall between the throttler's pauses, so there
 the fastest run says little.
+
+**The training explorer** (``--training``, also part of ``--browser``): the widget itself
+(``winit/book/browser/js/training.js``) rendered in headless Chromium with a stand-in for the
+model, 3 hidden layers of 32 tanh units on the spirals, at 1x and 4x CPU slowdown. "Play" is
+the reader's Play button for 3 seconds: SGD steps a second and frames a second, everything
+drawn (the loss chart, the layers' spreads every frame; the boundary every 120 ms). Play runs
+at most 8 steps a frame, so at 60 frames a second it is capped near 480 steps a second; the
+other figures say what one step, one boundary and one redraw of the statistics cost.
 """
 
 from __future__ import annotations
@@ -125,6 +133,24 @@ def _renderer_cpu_seconds():
         return None
 
 
+def _chromium(api):
+    """Headless Chromium (the system's), as the browser tests launch it."""
+    return api.chromium.launch(executable_path="/usr/bin/chromium",
+                               args=["--no-sandbox", "--disable-gpu"])
+
+
+def _module_page(browser, source):
+    """A blank page with the ES module ``source`` imported as ``window.M``, as anywidget
+    imports an explorer's module (from a Blob URL)."""
+    page = browser.new_page()
+    page.set_content("<!doctype html><title>bench</title><body></body>")
+    page.evaluate("""async (source) => {
+      const url = URL.createObjectURL(new Blob([source], {type: "text/javascript"}));
+      window.M = await import(url);
+    }""", source)
+    return page
+
+
 def browser_figures(depth=50, width=256, batches=BROWSER_BATCHES, rates=(1, 4), reps=15):
     """Timings of net.js in headless Chromium at each CPU slowdown ``rate``: a list of
     dicts {rate, mode, batch, median, min, cpu}, milliseconds per pass (wall clock in the
@@ -134,20 +160,13 @@ def browser_figures(depth=50, width=256, batches=BROWSER_BATCHES, rates=(1, 4), 
 
     from winit.book.browser import esm
 
-    load = """async (source) => {
-      const url = URL.createObjectURL(new Blob([source], {type: "text/javascript"}));
-      window.M = await import(url);
-    }"""
     jobs = [(mode, b) for b in batches for mode in BROWSER_MODES] + [("sgd", 64)]
     rows = []
     with sync_playwright() as api:
-        browser = api.chromium.launch(executable_path="/usr/bin/chromium",
-                                      args=["--no-sandbox", "--disable-gpu"])
+        browser = _chromium(api)
         try:
             for rate in rates:
-                page = browser.new_page()
-                page.set_content("<!doctype html><title>bench</title>")
-                page.evaluate(load, esm())
+                page = _module_page(browser, esm())
                 page.evaluate(_SETUP_JS, [depth, width])
                 page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate",
                                                         {"rate": rate})
@@ -196,15 +215,100 @@ def print_browser_figures(depth=50, width=256):
     return rows
 
 
+_TRAINING_MODEL_JS = """(state) => {
+  const on = {};
+  const model = { get: (k) => state[k], save_changes() {},
+    set(k, v) { state[k] = v; (on["change:" + k] || []).forEach((f) => f()); },
+    on(e, f) { (on[e] = on[e] || []).push(f); }, off() {} };
+  document.body.innerHTML = "<div style='width: 700px'></div>";
+  window.stopWidget = M.default.render({ model, el: document.body.firstChild });
+}"""
+
+_TRAINING_PARTS_JS = """([settings, n]) => {
+  const D = window.benchData, s = M.trainingSession(D, settings), ms = (f, k) => {
+    f(); const t0 = performance.now(); for (let i = 0; i < k; i++) f(); return (performance.now() - t0) / k; };
+  return { step: ms(() => s.step(1), n), boundary: ms(() => s.boundary(40), 10),
+           stats: ms(() => s.stats(), 20), accuracy: ms(() => s.accuracy(), 20) };
+}"""
+
+
+def training_figures(rates=(1, 4), seconds=3.0):
+    """The training explorer in headless Chromium at each CPU slowdown ``rate``: a list of dicts
+    {rate, steps_per_s, frames_per_s, cpu_per_step, step, boundary, stats, accuracy} (the last
+    four in wall-clock milliseconds in the page; ``cpu_per_step``: the renderer's CPU ms per
+    step while playing, everything drawn, or None)."""
+    from playwright.sync_api import sync_playwright
+
+    from winit.book.browser import esm
+    from winit.book.browser.training import TrainingExplorer
+
+    widget = TrainingExplorer(depth=3, width=32)
+    state = {name: getattr(widget, name) for name in widget.traits(setting=True)}
+    state["data"] = widget.data
+    status = "() => +document.querySelector('.wx-status').textContent.match(/^Step (\\d+)/)[1]"
+    frames = """(ms) => new Promise((done) => { let n = 0; const t0 = performance.now();
+      const f = () => { n++; if (performance.now() - t0 < ms) requestAnimationFrame(f); else done(n); };
+      requestAnimationFrame(f); })"""
+    rows = []
+    with sync_playwright() as api:
+        browser = _chromium(api)
+        try:
+            for rate in rates:
+                page = _module_page(browser, esm("training"))
+                page.add_style_tag(content=widget._css)
+                page.evaluate("(d) => { window.benchData = d; }", widget.data)
+                page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate",
+                                                        {"rate": rate})
+                parts = page.evaluate(_TRAINING_PARTS_JS, [{**state, "data": None}, 200])
+                page.evaluate(_TRAINING_MODEL_JS, state)
+                play = page.get_by_role("button", name="Play")
+                cpu0, t0 = _renderer_cpu_seconds(), time.perf_counter()
+                play.click()
+                n_frames = page.evaluate(frames, 1e3 * seconds)
+                page.get_by_role("button", name="Pause").click()
+                wall, cpu1 = time.perf_counter() - t0, _renderer_cpu_seconds()
+                steps = page.evaluate(status)
+                rows.append({"rate": rate, "steps_per_s": steps / wall,
+                             "frames_per_s": n_frames / seconds,
+                             "cpu_per_step": None if cpu0 is None else 1e3 * (cpu1 - cpu0) / steps,
+                             **parts})
+                page.close()
+        finally:
+            browser.close()
+    return rows
+
+
+def print_training_figures():
+    import os
+
+    load0 = os.getloadavg()[0]
+    rows = training_figures()
+    print(f"\nthe training explorer in headless Chromium, {os.cpu_count()} CPUs, load average "
+          f"{load0:.1f} -> {os.getloadavg()[0]:.1f}: 2-32-32-32-2 tanh MLP, spirals, batch 32")
+    print(f"{'CPU':>4s} {'Play: steps/s':>13s} {'frames/s':>8s} {'CPU ms/step':>11s} "
+          f"{'ms/step':>7s} {'boundary ms':>11s} {'stats ms':>8s} {'held-out ms':>11s}")
+    for r in rows:
+        cpu = "" if r["cpu_per_step"] is None else f"{r['cpu_per_step']:.2f}"
+        print(f"{r['rate']:3d}x {r['steps_per_s']:13.0f} {r['frames_per_s']:8.0f} {cpu:>11s} "
+              f"{r['step']:7.3f} {r['boundary']:11.2f} {r['stats']:8.2f} {r['accuracy']:11.2f}")
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="an eighth of each grid")
     parser.add_argument("--browser", action="store_true",
                         help="also time net.js in headless Chromium (1x and 4x CPU slowdown)")
     parser.add_argument("--browser-only", action="store_true", help="only the browser figures")
+    parser.add_argument("--training", action="store_true",
+                        help="only the training explorer in Chromium (steps a second while playing)")
     args = parser.parse_args()
+    if args.training:
+        print_training_figures()
+        return
     if args.browser_only:
         print_browser_figures()
+        print_training_figures()
         return
     ex.figure_png(ex.draw_scheme_view(ex.scheme_view("he", 10)))  # warm up fonts and caches
     print(f"{'grid':26s} {'pictures':>8s} {'before s/pic':>12s} {'after s/pic':>11s} "
@@ -222,6 +326,7 @@ def main():
               f"{t2 - t1:7.1f} {(t1 - t0) / (t2 - t1):7.2f}x  {before == after}")
     if args.browser:
         print_browser_figures()
+        print_training_figures()
 
 
 if __name__ == "__main__":

@@ -33,6 +33,16 @@ A local Sphinx extension (listed under `sphinx: local_extensions:` in _config.ym
    solution in plain view outside JupyterLab with jupyterlab-myst). When the build finishes,
    each is replaced by the chapter's portable notebook (`site_assets/editions.py`), or with
    `hide_solutions` (the student edition) by its student-portable one, which holds no solution.
+7. **Pages a screen reader can use** (axe-core's WCAG 2.1 AA rules, checked on every page by
+   tests/test_site.py). When the build finishes, every page is rewritten (:func:`accessible_html`):
+   a folded code cell's toggle is named by the text it shows ("Show code cell source"), not by
+   myst-nb's fixed `aria-label`; the search button is named by what it shows ("Search Ctrl+K"),
+   not by an `aria-label` "Search" that leaves its visible shortcut out; each entry of a list of
+   citations (docutils) is a `listitem` of its `role="list"`, not the deprecated
+   `doc-biblioentry`, which leaves that list without the items ARIA requires. book.css darkens
+   the links inside admonitions, whose tinted background the theme's link colour fails.
+   `book.js` (beside this file, deferred on every page) makes a code block that scrolls sideways
+   reachable by keyboard once the solution or folded cell that hid it is opened.
 """
 
 from __future__ import annotations
@@ -51,7 +61,8 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
-STATIC = "book"  # the folder under _static/ for the stylesheet
+STATIC = "book"  # the folder under _static/ for the stylesheet and script
+STATIC_FILES = ("book.css", "book.js")  # beside this file
 
 # ---------------------------------------------------------------------------------------------
 # 1 and 2: theme options
@@ -191,10 +202,13 @@ def add_favicon_ico(app: Sphinx, exception) -> None:
 
 def stylesheet_changed(app: Sphinx, env, added, changed, removed) -> list[str]:
     """Sphinx copies the static files only when it writes a page: with no page out of date, a
-    changed book.css never reached the site. Then the root page is read again, and written."""
-    built = Path(app.outdir) / "_static" / STATIC / "book.css"
-    if app.builder.format != "html" or not built.is_file() or \
-            filecmp.cmp(built, HERE / "book.css", shallow=False):
+    changed book.css or book.js never reached the site. Then the root page is read again, and
+    written. (A file added to STATIC_FILES changes every page's <head>: see `book_site_assets`
+    in :func:`setup`.)"""
+    static = Path(app.outdir) / "_static" / STATIC
+    if app.builder.format != "html" or not (static / "book.css").is_file() or all(
+            (static / name).is_file() and filecmp.cmp(static / name, HERE / name, shallow=False)
+            for name in STATIC_FILES):
         return []
     return [app.config.root_doc]
 
@@ -204,9 +218,11 @@ def add_stylesheet(app: Sphinx) -> None:
         return
     stage = Path(app.outdir).parent / "book-static"
     (stage / STATIC).mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(HERE / "book.css", stage / STATIC / "book.css")
+    for name in STATIC_FILES:
+        shutil.copyfile(HERE / name, stage / STATIC / name)
     app.config.html_static_path.append(str(stage))
     app.add_css_file(f"{STATIC}/book.css", priority=900)
+    app.add_js_file(f"{STATIC}/book.js", loading_method="defer")  # section 7
 
 
 # ---------------------------------------------------------------------------------------------
@@ -377,6 +393,46 @@ def portable_sources(app: Sphinx, exception) -> None:
                                                    number=numbers.get(chapter.stem)))
 
 
+# ---------------------------------------------------------------------------------------------
+# 7: pages a screen reader can use
+
+# myst-nb's summary of a folded cell: its fixed label hides the visible "Show code cell source"
+_TOGGLE_SUMMARY = re.compile(r'<summary aria-label="Toggle hidden content">')
+# pydata-sphinx-theme's search button: aria-label "Search" while it shows "Search Ctrl+K"
+_SEARCH_BUTTON = re.compile(r'(<button class="[^"]*\bsearch-button-field\b[^"]*"[^>]*?) aria-label="[^"]*"')
+# docutils' citation entries, inside <div role="list" class="citation-list">
+_BIBLIOENTRY = re.compile(r'(<div class="citation"[^>]*? )role="doc-biblioentry"')
+
+
+def accessible_html(html: str) -> str:
+    """A page of the built site with the fixes of section 7 of this module's docstring.
+
+    Each element keeps its name from what it shows, and ARIA's list gets its items.
+    Applying it twice changes nothing.
+
+    Examples
+    --------
+    >>> accessible_html('<summary aria-label="Toggle hidden content">\\n<p>Show code</p>')
+    '<summary>\\n<p>Show code</p>'
+    >>> accessible_html('<div class="citation" id="r1" role="doc-biblioentry">')
+    '<div class="citation" id="r1" role="listitem">'
+    """
+    html = _TOGGLE_SUMMARY.sub("<summary>", html)
+    html = _SEARCH_BUTTON.sub(r"\1", html)
+    return _BIBLIOENTRY.sub(r'\1role="listitem"', html)
+
+
+def accessible_pages(app: Sphinx, exception) -> None:
+    """Every page of the HTML build through :func:`accessible_html`."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        new = accessible_html(text)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+
+
 def _skip(self, node):
     raise nodes.SkipNode
 
@@ -385,6 +441,9 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinx_exercise")
     app.connect("config-inited", configure_theme, priority=900)
     app.connect("config-inited", tag_student)
+    # Not a setting: the files every page's <head> names. A config value of rebuild "html" is in
+    # the HTML build's hash (.buildinfo), so a file added here (book.js) writes every page again.
+    app.add_config_value("book_site_assets", STATIC_FILES, "html")
     app.connect("builder-inited", add_stylesheet)
     app.connect("env-get-outdated", stylesheet_changed)
     app.connect("html-page-context", plain_titles, priority=950)
@@ -393,6 +452,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("build-finished", plain_search_titles)
     app.connect("build-finished", plain_link_titles)
     app.connect("build-finished", add_favicon_ico)
+    app.connect("build-finished", accessible_pages)
     app.connect("build-finished", edition_sources)
     # before compact_figures and offline_site's trim (priority 500), which then see the new files
     app.connect("build-finished", portable_sources, priority=400)

@@ -19,6 +19,7 @@ def test_right_answers_pass():
     assert check("predict-why-depth", choice="B")
     assert check("predict-why-half-random", distinct_units=8)
     assert check("ex-why-scale", scaled_uniform=_scaled_uniform)
+    assert check("predict-why-zeros-digits", choice="b")
 
 
 @pytest.mark.parametrize("label, answers", [
@@ -31,6 +32,8 @@ def test_right_answers_pass():
     ("predict-why-depth", {"choice": "d"}),
     ("predict-why-half-random", {"distinct_units": 1}),
     ("predict-why-half-random", {"distinct_units": 4}),
+    ("predict-why-zeros-digits", {"choice": "a"}),               # log 2: the spirals' guess
+    ("predict-why-zeros-digits", {"choice": "c"}),
     # fan-out instead of fan-in; a normal; ignoring the rng; a fixed range; the wrong shape; raising
     ("ex-why-scale", {"scaled_uniform": lambda a, b, r: _scaled_uniform(b, a, r).T}),
     ("ex-why-scale", {"scaled_uniform": lambda a, b, r: r.normal(0, np.sqrt(1 / a), (a, b))}),

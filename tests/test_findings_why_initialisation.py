@@ -65,3 +65,36 @@ def test_through_20_tanh_layers_too_small_vanishes_and_too_large_saturates(why):
     share = math.erfc(math.atanh(0.99) / math.sqrt(2 * q[-1])) * 100
     assert why["deep_sat_large_20"] == pytest.approx(share, abs=5)
     assert why["deep_sat_large_20"] > 30
+
+
+def test_four_starts_only_the_right_one_learns(why):
+    """The section "Train one yourself": 4 tanh layers of 32 units on two spirals, 2,000 SGD
+    steps, 5 seeds; starts N(0, s^2/n) with s = 0, 0.1, 1, 10."""
+    assert why["train_steps"] == 2000 and why["train_seeds"] == 5
+    # zeros: a constant guess on a held-out set of 100 points of each class errs on half
+    assert why["train_guess_error"] == 50
+    # too small: still a guess after 2,000 steps, loss log 2
+    assert math.log(2) - 0.002 < why["train_small_loss_min"] <= math.log(2) + 0.002
+    # right: learns; too large: at least 10 times the right start's loss, and fails on new points
+    assert why["train_right_loss_max"] < 0.05 and why["train_right_error_max"] <= 2
+    assert why["train_large_loss_min"] > 10 * why["train_right_loss_max"]
+    assert why["train_large_loss_min"] <= why["train_large_loss_max"] < math.log(2)
+    assert 5 <= why["train_large_error_min"] <= why["train_large_error_max"] < 50
+
+
+def test_four_starts_at_initialisation(why):
+    # too small: nearly linear tanh layers, each multiplying the spread by s = 0.1: three layers
+    # from the first to the fourth
+    assert 0.5e-3 <= why["train_small_shrink"] <= 2e-3
+    # the gradient reaching the first layer: several layers of 0.1 on its way back
+    assert 100 <= why["train_small_grad_floor"] <= 10_000
+    # too large: z ~ N(0, q) with q = 100 E[x^2] in layer 1 (each coordinate of the spirals has
+    # E[x^2] = 2 E[u] + noise^2 = 2 * 0.51 + 0.01, u ~ U[0.02, 1]) and q = 100 E[tanh^2] after;
+    # the share of |tanh z| > 0.99, averaged over the 4 layers
+    nodes, weights = np.polynomial.hermite_e.hermegauss(80)
+    weights = weights / weights.sum()
+    q, shares = 100 * (2 * 0.51 + 0.01), []
+    for _ in range(4):
+        shares.append(math.erfc(math.atanh(0.99) / math.sqrt(2 * q)))
+        q = 100 * float(weights @ np.tanh(np.sqrt(q) * nodes) ** 2)
+    assert why["train_large_saturated"] == pytest.approx(100 * np.mean(shares), abs=5)

@@ -21,6 +21,7 @@ import math
 import os
 import re
 import threading
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -202,6 +203,7 @@ def visits(playwright_api, site, server):
         if TAKE_SCREENSHOTS:
             page.screenshot(path=str(SCREENSHOTS / (name.replace("/", "__") + ".png")), full_page=True)
         _open_solutions(page, record)
+        record["axe"] = _axe(page, name)  # the page as shown, its solutions open (issue 21)
         _exercise_controls(page, record)
         record["explorers"] = exercise_explorers(page)  # issue 21: the explorers that run in the page
         record["sidebar"] = _toggle_sidebar(page)
@@ -790,3 +792,77 @@ def test_no_unused_widget_state_is_shipped(site):
         if set(models) - seen:
             unused[name] = len(set(models) - seen)
     assert unused == {}
+
+
+# --- issue 21: the whole site accessible ---
+
+# axe-core (site_assets/package.json's devDependencies, pinned in its lock): offline_site.py's
+# `npm ci` installs it beside the site's own assets, and `_stage` copies none of it into the site.
+# The tests inject it into each page they open; no reader ever loads it.
+AXE = SITE.parent / "site-assets" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]  # WCAG 2.1, levels A and AA
+# TEMPORARY, for the lead to delete as the old explorers retire (issue 21): the old ipywidgets
+# explorers' slider handles (noUiSlider's <div role="slider">) have no accessible name. The
+# explorers that run in the page replace them; until then exactly these nodes, for this rule, on
+# these pages, are left out. test_the_old_widget_exclusions_are_still_needed fails once an entry
+# excludes nothing on one of its pages: then delete that page (or the entry).
+# (rule id, CSS selector of the excluded nodes, pages)
+OLD_WIDGET_EXCLUSIONS = [
+    ("aria-input-field-name", ".widget-slider .noUi-handle",
+     ("chapters/xavier.html", "chapters/normalized_xavier.html", "chapters/he.html",
+      "chapters/depth_explorer.html")),
+]
+
+# Each node axe-core finds in violation of a rule, and whether an exclusion above covers it.
+AXE_JS = r"""
+async ([tags, exclusions]) => {
+  const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+  const found = [];
+  for (const rule of result.violations) {
+    for (const node of rule.nodes) {
+      const el = node.target.length === 1 && typeof node.target[0] === "string"
+        ? document.querySelector(node.target[0]) : null;
+      found.push({
+        rule: rule.id, impact: node.impact || rule.impact, help: rule.help,
+        target: node.target.flat().join(" >> "),
+        excluded: !!el && exclusions.some(([id, selector]) => id === rule.id && el.matches(selector)),
+      });
+    }
+  }
+  return found;
+}
+"""
+
+
+def _axe(page, name: str) -> dict:
+    """axe-core's WCAG 2.1 A and AA rules on the page as it is: the violations, and the seconds
+    the check took (injecting axe-core and running it; recorded, never tested)."""
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: the build's npm ci installs site_assets/package.json's "
+                    "devDependencies")
+    start = time.perf_counter()
+    page.add_script_tag(path=str(AXE))
+    exclusions = [[rule, selector] for rule, selector, pages in OLD_WIDGET_EXCLUSIONS if name in pages]
+    found = page.evaluate(AXE_JS, [AXE_TAGS, exclusions])
+    return {"violations": found, "seconds": time.perf_counter() - start}
+
+
+def test_no_serious_accessibility_violation(visits):
+    """No node of any page breaks one of axe-core's WCAG 2.1 AA rules with impact "serious" or
+    "critical" (at a desktop's size, solutions open, before the explorers are moved)."""
+    def serious(rec):
+        return [f"{v['rule']} ({v['impact']}) at {v['target']}: {v['help']}"
+                for v in rec["axe"]["violations"]
+                if v["impact"] in ("serious", "critical") and not v["excluded"]]
+    assert _failures(visits, serious) == {}
+
+
+def test_the_old_widget_exclusions_are_still_needed(visits):
+    """Every temporary exclusion still leaves out a node on each page it names."""
+    def excluded(name, rule):
+        return name in visits and any(v["excluded"] and v["rule"] == rule
+                                      for v in visits[name]["axe"]["violations"])
+
+    stale = [(rule, selector, name) for rule, selector, pages in OLD_WIDGET_EXCLUSIONS
+             for name in pages if not excluded(name, rule)]
+    assert stale == [], "delete these from OLD_WIDGET_EXCLUSIONS: their old explorers are gone"

@@ -8,6 +8,10 @@
   Shapeset-3x2, the synthetic task of their paper.
 * :func:`gaussian_mixture` -- a synthetic classification problem, for tests
   and exercises.
+* :func:`two_spirals` -- two interleaved spirals in the plane, the toy set of
+  the training explorer.
+* :func:`pack_digits` and :func:`unpack_digits` -- the digits as a short text
+  (4 bits a pixel, base64), so that a web page can carry them.
 
 This module sits above the library (:mod:`winit.schemes`, :mod:`winit.fans`)
 and the engine (:mod:`winit.networks`) and imports neither.
@@ -35,7 +39,8 @@ def _check_feature_scale(scale):
     return check_real(scale, "scale", "the standard deviation of the features; beyond, their "
                       "squares under- or overflow", low=1e-100, high=1e100)
 
-__all__ = ["Digits", "digits", "gaussian_mixture", "shapes_dataset"]
+__all__ = ["Digits", "digits", "gaussian_mixture", "pack_digits", "shapes_dataset", "two_spirals",
+           "unpack_digits"]
 
 
 class Digits(NamedTuple):
@@ -103,14 +108,8 @@ def digits(*, test_fraction=0.25, scale=1.0, rng=None):
                                low=0, high=1, closed="neither")
     scale = _check_feature_scale(scale)
     rng = check_rng(rng)
-    try:
-        from sklearn.datasets import load_digits
-    except ImportError as err:  # pragma: no cover - scikit-learn is in requirements.txt
-        raise ImportError("winit.data.digits needs scikit-learn (pip install scikit-learn), "
-                          "which ships the digits") from err
-    bunch = load_digits()
-    x = np.asarray(bunch.data, dtype=np.float64)
-    y = np.asarray(bunch.target, dtype=np.int64)
+    x, y = _load_digits()
+    x = x.astype(np.float64)
     n = x.shape[0]
     n_test = int(round(test_fraction * n))
     if not 0 < n_test < n:
@@ -123,6 +122,201 @@ def digits(*, test_fraction=0.25, scale=1.0, rng=None):
     std = np.where(std > 0, std, 1.0)
     x = (x - mean) / std * scale
     return Digits(x[train], y[train], x[test], y[test])
+
+
+def _load_digits():
+    """scikit-learn's digits as ``(levels, labels)``: int64 arrays of shapes (1797, 64) and
+    (1797,), the pixels' grey levels 0-16 and the digits 0-9, in scikit-learn's order."""
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError as err:  # pragma: no cover - scikit-learn is in requirements.txt
+        raise ImportError("winit.data needs scikit-learn (pip install scikit-learn) for the "
+                          "digits, which it ships") from err
+    bunch = load_digits()
+    return bunch.data.astype(np.int64), bunch.target.astype(np.int64)
+
+
+def pack_digits():
+    """scikit-learn's digits as a short text, for a web page to carry and unpack.
+
+    The 1,797 images of :func:`digits` have 64 pixels of grey levels 0-16,
+    and labels 0-9.  A page that trains on them needs them as data (it
+    cannot download them), and a notebook stores that data as text, so
+    they are packed:
+
+    * ``"levels"``: every pixel in 4 bits, the images one after the other
+      in scikit-learn's order, two pixels a byte (the first in the high
+      half), in base64.  Levels 0-15 are their own 4-bit code; level 16,
+      which 4 bits cannot hold, is written as 15 too.
+    * ``"sixteens"``: one bit for every pixel written as 15, in order (the
+      first in the byte's highest bit), set if the level was 16; base64.
+    * ``"labels"``: the labels, 4 bits each, packed as the levels.
+
+    About 80 kB of text in all (the levels alone: 57,504 bytes, 76,672
+    characters of base64).
+
+    Returns
+    -------
+    dict
+        ``{"images": 1797, "pixels": 64, "levels": str, "sixteens": str,
+        "labels": str}``.
+
+    Raises
+    ------
+    ImportError
+        If scikit-learn is not installed.
+
+    See Also
+    --------
+    unpack_digits : the inverse.
+
+    Examples
+    --------
+    >>> from winit.data import pack_digits
+    >>> packed = pack_digits()
+    >>> packed["images"], packed["pixels"], len(packed["levels"])
+    (1797, 64, 76672)
+
+    References
+    ----------
+    .. [1] E. Alpaydin and C. Kaynak, "Optical Recognition of Handwritten
+       Digits", UCI Machine Learning Repository, 1998.
+    """
+    import base64
+
+    levels, labels = _load_digits()
+    flat = levels.ravel()
+    codes = np.minimum(flat, 15).astype(np.uint8)
+    sixteens = np.packbits(flat[codes == 15] == 16)
+
+    def nibbles(values):
+        values = np.append(values, np.zeros(len(values) % 2, np.uint8))
+        return base64.b64encode((values[0::2] << 4 | values[1::2]).tobytes()).decode("ascii")
+
+    return {"images": int(levels.shape[0]), "pixels": int(levels.shape[1]),
+            "levels": nibbles(codes), "sixteens": base64.b64encode(sixteens.tobytes()).decode(),
+            "labels": nibbles(labels.astype(np.uint8))}
+
+
+def unpack_digits(packed):
+    """The images and labels of :func:`pack_digits`'s text.
+
+    Parameters
+    ----------
+    packed : dict
+        What :func:`pack_digits` returns.
+
+    Returns
+    -------
+    levels : numpy.ndarray of int64, shape (images, pixels)
+        The grey levels 0-16.
+    labels : numpy.ndarray of int64, shape (images,)
+        The digits 0-9.
+
+    Raises
+    ------
+    TypeError
+        If ``packed`` is not a dict with those keys.
+    ValueError
+        If its texts are not base64 of the lengths its counts imply.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from winit.data import pack_digits, unpack_digits
+    >>> levels, labels = unpack_digits(pack_digits())
+    >>> bool((levels == load_digits().data).all() and (labels == load_digits().target).all())
+    True
+    """
+    import base64
+    import binascii
+
+    keys = ("images", "pixels", "levels", "sixteens", "labels")
+    if not isinstance(packed, dict) or any(key not in packed for key in keys):
+        raise TypeError(f"packed must be a dict with keys {keys} (what pack_digits returns); "
+                        f"got {packed!r:.80}")
+    images = check_count(packed["images"], "packed['images']", "the number of images")
+    pixels = check_count(packed["pixels"], "packed['pixels']", "the pixels of an image")
+
+    def raw(key, count):
+        try:
+            data = np.frombuffer(base64.b64decode(packed[key], validate=True), np.uint8)
+        except (binascii.Error, TypeError, ValueError) as err:
+            raise ValueError(f"packed[{key!r}] must be base64 text; got {packed[key]!r:.40}") from err
+        if len(data) != count:
+            raise ValueError(f"packed[{key!r}] must hold {count} bytes; got {len(data)}")
+        return data
+
+    def nibbles(key, count):
+        data = raw(key, (count + 1) // 2)
+        return np.stack([data >> 4, data & 15], axis=1).ravel()[:count].astype(np.int64)
+
+    levels = nibbles("levels", images * pixels)
+    top = levels == 15
+    flags = np.unpackbits(raw("sixteens", (int(top.sum()) + 7) // 8))[:int(top.sum())]
+    levels[top] += flags
+    labels = nibbles("labels", images)
+    return levels.reshape(images, pixels), labels
+
+
+def two_spirals(n, *, turns=1.5, noise=0.1, rng=None):
+    """Two interleaved spirals in the plane: a two-class toy set where depth helps.
+
+    Point ``i`` belongs to class ``i % 2``.  Its distance from the centre is
+    :math:`r = 2\\sqrt{u}` with :math:`u \\sim U[0.02, 1]` (the square root
+    spreads the points evenly over the disc), its angle :math:`2\\pi\\,
+    \\text{turns}\\, r / 2` plus :math:`\\pi` for class 1, so the two arms
+    wind round each other; then normal noise of standard deviation
+    ``noise`` is added to each coordinate.  Each coordinate has a variance
+    of about 1.  A straight line separates the classes poorly; a network
+    with one hidden layer of 32 units does better, and several layers do
+    better still.
+
+    Parameters
+    ----------
+    n : int
+        Number of points, at least 2.
+    turns : float, default 1.5
+        How many times each arm winds round the centre, in (0, 10].
+    noise : float, default 0.1
+        Standard deviation of the noise, in [0, 10].
+    rng : None, int or numpy.random.Generator, optional
+        Source of randomness (SPEC 7).
+
+    Returns
+    -------
+    x : numpy.ndarray, shape (n, 2)
+        The points, float64.
+    y : numpy.ndarray of int64, shape (n,)
+        Their classes, 0 and 1 in turn.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer, ``turns`` or ``noise`` not a real number,
+        or ``rng`` not a seed, SeedSequence, BitGenerator or Generator.
+    ValueError
+        If ``n`` is below 2, ``turns`` or ``noise`` is out of range, the
+        points would take more than 8 GiB, or ``rng`` is a negative seed.
+
+    Examples
+    --------
+    >>> from winit.data import two_spirals
+    >>> x, y = two_spirals(6, rng=0)
+    >>> x.shape, y.tolist()
+    ((6, 2), [0, 1, 0, 1, 0, 1])
+    """
+    n = check_count(n, "n", "the number of points; two classes need two", low=2)
+    turns = check_real(turns, "turns", "how many times each arm winds round the centre",
+                       low=0, high=10, closed="right")
+    noise = check_real(noise, "noise", "the standard deviation of the noise", low=0, high=10)
+    check_size_fits((n, 2), _FLOAT64, "n", what="coordinates")
+    rng = check_rng(rng)
+    y = np.arange(n, dtype=np.int64) % 2
+    t = np.sqrt(rng.uniform(0.02, 1.0, n))
+    angle = 2 * np.pi * turns * t + np.pi * y
+    x = 2 * t[:, None] * np.stack([np.cos(angle), np.sin(angle)], axis=1)
+    return x + rng.normal(0.0, noise, (n, 2)), y
 
 
 #: Class ``k`` of :func:`shapes_dataset` shows the shapes ``_SHAPE_CLASSES[k]``

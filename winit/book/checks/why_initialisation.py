@@ -46,3 +46,9 @@ def _scale(scaled_uniform):
         uniform_draw(scaled_uniform, (n_in, n_out), shape=(n_in, n_out), var=1 / n_in,
                      name="scaled_uniform", var_hint="n Var[w] must be 1 for every n, with n "
                      "the number of inputs (n_in, not n_out).")
+
+
+_letter(__name__, "predict-why-zeros-digits", "b", "abcd",
+        "From zeros, which parameters does a gradient reach? Those alone learn, and they give "
+        "every image the same probabilities. What is the loss of the best such guess, with "
+        "10 classes of about equal share?")
