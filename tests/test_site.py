@@ -764,7 +764,9 @@ def test_pictures_are_encoded_compactly(site):
             pictures[kind] = pictures.get(kind, 0) + 1
             if not (site / name).parent.joinpath(up + path).resolve().is_file():
                 missing.append(path)
-    assert pictures.get("webp", 0) > 100 and pictures.get("png", 0) == 0, pictures
+    # only the old depth explorer's pictures are left (issue 21: the explorers that run in the
+    # page have none; this check goes when it retires)
+    assert pictures.get("png", 0) == 0, pictures
     assert missing == []
 
 
