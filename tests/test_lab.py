@@ -442,25 +442,52 @@ def test_explorers_show_their_first_state_before_running(ran, chapter):
         assert seen["text"] == [], f"{chapter}: cell {cell} shows text in place of its explorer: {seen['text']}"
 
 
+_WORKED = {}  # chapter -> its explorers as tests/_explorers.py worked them (once per chapter)
+ARROWS = ("ArrowRight", "ArrowLeft")
+
+
+def _worked(ran, chapter):
+    """The chapter's explorers after Run All Cells, every control worked (once)."""
+    if chapter not in _WORKED:
+        page = ran(chapter).page
+        cells = _explorer_cells(ROOT / "chapters" / chapter)
+        for _ in range(120):  # the views render once their module is imported
+            if page.locator(f"{PANEL} .winit-explorer").count() >= len(cells):
+                break
+            time.sleep(0.25)
+        assert page.locator(f"{PANEL} .winit-explorer").count() == len(cells), f"{chapter}: not every explorer rendered"
+        _WORKED[chapter] = exercise_explorers(page, scope=PANEL)
+    return _WORKED[chapter]
+
+
+def _unchanged(explorer, keys):
+    return [f"{a['label']}: {a['action']}" for a in explorer["actions"] if (a["action"] in ARROWS) == keys
+            and not a["changed"] and not (a.get("after_step") or {}).get("changed")]
+
+
 @pytest.mark.parametrize("chapter", IN_PAGE)
 def test_explorers_in_the_page_follow_every_control(ran, chapter):
     """After Run All Cells (the anywidget package's labextension draws the widget): every
-    explorer renders, and every range input moved, number typed (off the old grid), option
-    picked and button clicked changes its SVG or canvas (tests/_explorers.py)."""
-    page = ran(chapter).page
-    cells = _explorer_cells(ROOT / "chapters" / chapter)
-    for _ in range(120):  # the views render once their module is imported
-        if page.locator(f"{PANEL} .winit-explorer").count() >= len(cells):
-            break
-        time.sleep(0.25)
-    assert page.locator(f"{PANEL} .winit-explorer").count() == len(cells), f"{chapter}: not every explorer rendered"
-    explorers = exercise_explorers(page, scope=PANEL)
-    for e in explorers:
-        unchanged = [f"{a['label']}: {a['action']}" for a in e["actions"]
-                     if not a["changed"] and not (a.get("after_step") or {}).get("changed")]
+    explorer renders, and every range input moved (End, Home), number typed (off the old grid),
+    option picked and button clicked changes its SVG or canvas (tests/_explorers.py)."""
+    for e in _worked(ran, chapter):
+        unchanged = _unchanged(e, keys=False)
         assert unchanged == [], f"{chapter}: {e['title']}: the picture did not follow {unchanged}"
         kinds = {a["control"] for a in e["actions"]}
         assert {"range", "number"} <= kinds, f"{chapter}: {e['title']}: only {kinds} worked"
         refused = [(a["typed"], a["shown"]) for a in e["actions"] if a["control"] == "number"
                    and float(a["shown"] or "nan") != float(a["typed"])]
         assert refused == [], f"{chapter}: {e['title']}: typed values not taken: {refused}"
+
+
+@pytest.mark.parametrize("chapter", IN_PAGE)
+def test_explorers_in_the_page_follow_the_arrow_keys(ran, chapter):
+    """A range input moves with the arrow keys in JupyterLab too. JupyterLab's command-mode
+    shortcuts (notebook:move-cursor-heading-below-or-expand on ArrowRight, cell selection on
+    ArrowUp/Down: selector `.jp-Notebook.jp-mod-commandMode :focus`, which a range input
+    matches) take the key on its way up to the document and move the focus away, unless the
+    explorer keeps its keys (a keydown listener that stops their propagation)."""
+    for e in _worked(ran, chapter):
+        unchanged = _unchanged(e, keys=True)
+        assert unchanged == [], (f"{chapter}: {e['title']}: the arrow keys did not move {unchanged}: "
+                                 "JupyterLab's shortcuts took them")
