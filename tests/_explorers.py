@@ -62,6 +62,11 @@ HELPERS_JS = r"""
           ? (el.width && el.height ? el.toDataURL() : "") : el.getAttribute("d") || "");
       return hash(parts.join("|"));
     },
+    // What the figures say to a screen reader: each chart's <title> and <desc>, each canvas's label.
+    described(i) {
+      return [...roots()[i].querySelectorAll("svg > title, svg > desc, canvas[aria-label]")]
+        .map((el) => el.getAttribute("aria-label") || el.textContent.trim()).join(" | ");
+    },
     status(i) {
       const live = roots()[i].querySelector("[aria-live]");
       return live ? live.textContent.trim() : null;
@@ -172,13 +177,16 @@ class _Explorer:
         trains (a learning rate) is checked again over one step of training (`after_step`),
         `undo()` bringing its value back."""
         before, status = self.picture(), self.status()
+        described = self.page.evaluate("(i) => __wx.described(i)", self.i)
         start = self.page.evaluate("() => performance.now()")
         do()
         # a control already seen to act only through training: no long wait for a change
         after = self.settle(before, ms=SHORT_MS if (kind, k) in self.via_step else CHANGE_MS)
         record = {"control": kind, "index": k, "label": label, "action": what,
                   "changed": after["changed"], "status_before": status, "status_after": after["status"],
-                  "ms": round(self.page.evaluate("() => performance.now()") - start), **extra}
+                  "ms": round(self.page.evaluate("() => performance.now()") - start),
+                  "described_changed": self.page.evaluate("(i) => __wx.described(i)", self.i) != described,
+                  **extra}
         if read is not None:
             record["shown"] = read()
         if not after["changed"] and undo is not None and self.trains():
@@ -331,15 +339,17 @@ class _Explorer:
                              "status_before": None, "status_after": self.status()})
 
     def said(self, kind, k) -> bool:
-        """Whether an action of control (kind, k) changed the status sentence."""
+        """Whether an action of control (kind, k) changed the status sentence (or what the
+        charts say to a screen reader)."""
         return any(a["status_before"] != a["status_after"] or (a.get("after_step") or {}).get("status_changed")
-                   for a in self.actions if (a["control"], a["index"]) == (kind, k))
+                   or a["described_changed"] for a in self.actions if (a["control"], a["index"]) == (kind, k))
 
     def status_retries(self, controls) -> list[dict]:
-        """For each setting whose actions left the status sentence alone (m, which only
-        normalized xavier uses, while the scheme is xavier): its first action again with each
-        option of each select picked in turn, until the sentence changes. Returns, per such
-        setting, the option it changed the sentence with (`with`: None if none did)."""
+        """For each setting whose actions left the status sentence and the charts' descriptions
+        alone (a setting only some option uses: m, which only normalized xavier uses, while the
+        scheme is xavier): its first action again with each option of each select picked in
+        turn, until the sentence changes. Returns, per such setting, the option it changed the
+        sentence with (`with`: None if none did)."""
         out = []
         for kind, k, label in controls:
             if kind not in ("range", "number") or (kind, k) not in self.first or self.said(kind, k):
