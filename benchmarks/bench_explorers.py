@@ -1,24 +1,13 @@
-"""CPU-seconds per picture and per grid of the pre-rendered explorers, before and after.
+"""The explorers in the reader's browser, timed in headless Chromium.
 
-"Before" draws every picture on a new figure (``draw_*`` then ``figure_png``,
-how the explorers drew them until figures were reused); "after" draws them on
-one reused figure (``SchemeFigure`` / ``ComparisonFigure`` / ``DepthFigure``
-then ``render_png``), as ``winit.book.widgets`` now draws them (it then encodes
-them as WebP on a second thread; ``bench_book.py`` times the whole notebooks).
-Both make the same PNG bytes (the script checks it).  CPU time (``time.process_time``), not wall
-time: on a shared machine the wall clock counts the other jobs too.
+Three parts: the network code's passes, the training explorer's steps and the depth
+explorer's redraw.
 
-The grids are the chapters': the scheme explorer of chapter 3 (8 xavier + 64
-normalized xavier + 8 he pictures), the comparison of chapter 4 (8), and the
-depth explorer of chapter 7 (72).  The views (samples, network passes) are
-computed outside the timed part: they are the same both ways.
+Run: ``python benchmarks/bench_explorers.py`` (all three parts, about two minutes; the same as
+``--browser``), or one part alone: ``--net``, ``--training``, ``--depth``.
 
-Run: ``python benchmarks/bench_explorers.py`` (about 2 minutes on 2 cores;
-``--quick`` times an eighth of each grid).
-
-**In the browser** (``--browser``, or ``--browser-only`` for this part alone, about a
-minute): the explorers' own network code (``winit/book/browser/js/net.js``) in headless
-Chromium, as the reader's page runs it, at 1x and under a 4x CPU slowdown (CDP
+**The network code** (``--net``, about a minute): the explorers' own network code
+(``winit/book/browser/js/net.js``) in headless Chromium, as the reader's page runs it, at 1x and under a 4x CPU slowdown (CDP
 ``Emulation.setCPUThrottlingRate``, rate 4: a phone). For the depth explorer, a network of
 50 hidden layers of 256 units (tanh) and 10 outputs at batch 4, 8, 16 and 32: the forward
 pass alone, forward and backward to every layer's gradient (no weight gradients: what the
@@ -31,43 +20,35 @@ read (under the 4x slowdown it grows 4-fold too: the throttled renderer keeps it
 Under the slowdown a single short pass may fall between the throttler's pauses, so there
 the fastest run says little.
 
-**The training explorer** (``--training``, also part of ``--browser``): the widget itself
+**The training explorer** (``--training``): the widget itself
 (``winit/book/browser/js/training.js``) rendered in headless Chromium with a stand-in for the
 model, 3 hidden layers of 32 tanh units on the spirals, at 1x and 4x CPU slowdown. "Play" is
 the reader's Play button for 3 seconds: SGD steps a second and frames a second, everything
 drawn (the loss chart, the layers' spreads every frame; the boundary every 120 ms). Play runs
 at most 8 steps a frame, so at 60 frames a second it is capped near 480 steps a second; the
 other figures say what one step, one boundary and one redraw of the statistics cost.
+
+**The depth explorer's redraw** (``--depth``): the widget
+(``winit/book/browser/js/depth.js``) as the book's site shows it, its saved state rendered by
+the site's own host (``site_assets/winit-widgets.js``), 50 hidden tanh layers of 256 units with
+He's rule, at 1x and 4x CPU slowdown. Each control's number box gets ten new values, one at a
+time (a gain, a depth, a bias spread, a width: a width draws the new rows and columns); each is
+timed from its change event to the second animation frame after the explorer has drawn (the
+picture is on the screen), and the renderer's CPU milliseconds per redraw in brackets. The
+target: 100 ms at 1x, 400 ms at 4x.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from winit.book import explorers as ex  # noqa: E402
-
-
-def _grids(quick):
-    schemes = ([("xavier", n, 20) for n in ex.N_GRID] + [("he", n, 20) for n in ex.N_GRID]
-               + [("normalized_xavier", n, m) for n in ex.N_GRID for m in ex.M_GRID])
-    depths = [(d, 100, a, i) for a in ("tanh", "relu", "sigmoid")
-              for i in ("standard", "normalized", "he") for d in ex.DEPTH_GRID]
-    grids = {
-        "scheme explorer (ch. 3)": ([ex.scheme_view(*a) for a in schemes],
-                                    ex.draw_scheme_view, ex.SchemeFigure),
-        "comparison (ch. 4)": ([ex.comparison_view(n, 10) for n in ex.N_GRID],
-                               ex.draw_comparison, ex.ComparisonFigure),
-        "depth explorer (ch. 7)": ([ex.depth_view(*a) for a in depths],
-                                    ex.draw_depth_view, ex.DepthFigure),
-    }
-    if quick:
-        grids = {k: (v[::8], d, f) for k, (v, d, f) in grids.items()}
-    return grids
+# The browser tests' helpers: load (an ES module into a page, as anywidget imports it) and render
+# (a widget over a stand-in model).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from _browser import load, render  # noqa: E402
 
 
 # The browser part: net.js timed in the page. Weights from a small LCG (their values do not
@@ -139,15 +120,49 @@ def _chromium(api):
                                args=["--no-sandbox", "--disable-gpu"])
 
 
+def _each_rate(rates, open_page):
+    """For each CPU slowdown in ``rates``: ``(rate, page)``, the page made by
+    ``open_page(browser)`` in headless Chromium (set up at full speed) and then slowed down
+    ``rate``-fold (CDP ``Emulation.setCPUThrottlingRate``); closed after its turn."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as api:
+        browser = _chromium(api)
+        try:
+            for rate in rates:
+                page = open_page(browser)
+                page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate",
+                                                        {"rate": rate})
+                try:
+                    yield rate, page
+                finally:
+                    page.close()
+        finally:
+            browser.close()
+
+
+def _cpu_ms(run, count):
+    """``run()``'s result and the renderer's CPU milliseconds per one of its ``count`` passes
+    (None without /proc)."""
+    cpu0 = _renderer_cpu_seconds()
+    out = run()
+    cpu1 = _renderer_cpu_seconds()
+    return out, None if cpu0 is None else 1e3 * (cpu1 - cpu0) / count
+
+
+def _load(load0):
+    """The machine as the figures' headings say it: CPUs, and the load average before -> after."""
+    import os
+
+    return f"{os.cpu_count()} CPUs, load average {load0:.1f} -> {os.getloadavg()[0]:.1f}"
+
+
 def _module_page(browser, source):
     """A blank page with the ES module ``source`` imported as ``window.M``, as anywidget
     imports an explorer's module (from a Blob URL)."""
     page = browser.new_page()
     page.set_content("<!doctype html><title>bench</title><body></body>")
-    page.evaluate("""async (source) => {
-      const url = URL.createObjectURL(new Blob([source], {type: "text/javascript"}));
-      window.M = await import(url);
-    }""", source)
+    load(page, source)
     return page
 
 
@@ -156,32 +171,24 @@ def browser_figures(depth=50, width=256, batches=BROWSER_BATCHES, rates=(1, 4), 
     dicts {rate, mode, batch, median, min, cpu}, milliseconds per pass (wall clock in the
     page, median and fastest of ``reps`` after two warm-up passes; ``cpu``: the renderer's
     CPU time per pass, from /proc, or None)."""
-    from playwright.sync_api import sync_playwright
-
     from winit.book.browser import esm
+
+    def open_page(browser):
+        page = _module_page(browser, esm())
+        page.evaluate(_SETUP_JS, [depth, width])
+        return page
 
     jobs = [(mode, b) for b in batches for mode in BROWSER_MODES] + [("sgd", 64)]
     rows = []
-    with sync_playwright() as api:
-        browser = _chromium(api)
-        try:
-            for rate in rates:
-                page = _module_page(browser, esm())
-                page.evaluate(_SETUP_JS, [depth, width])
-                page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate",
-                                                        {"rate": rate})
-                for mode, batch in jobs:
-                    n = reps * (20 if mode == "sgd" else 1)
-                    page.evaluate("(a) => window.benchRun(a)", [mode, batch, 2])
-                    cpu0 = _renderer_cpu_seconds()
-                    times = sorted(page.evaluate("(a) => window.benchRun(a)", [mode, batch, n]))
-                    cpu1 = _renderer_cpu_seconds()
-                    cpu = None if cpu0 is None else 1e3 * (cpu1 - cpu0) / n
-                    rows.append({"rate": rate, "mode": mode, "batch": batch,
-                                 "median": times[n // 2], "min": times[0], "cpu": cpu})
-                page.close()
-        finally:
-            browser.close()
+    for rate, page in _each_rate(rates, open_page):
+        for mode, batch in jobs:
+            n = reps * (20 if mode == "sgd" else 1)
+            page.evaluate("(a) => window.benchRun(a)", [mode, batch, 2])
+            times, cpu = _cpu_ms(lambda: page.evaluate("(a) => window.benchRun(a)",
+                                                       [mode, batch, n]), n)
+            times = sorted(times)
+            rows.append({"rate": rate, "mode": mode, "batch": batch,
+                         "median": times[n // 2], "min": times[0], "cpu": cpu})
     return rows
 
 
@@ -190,8 +197,8 @@ def print_browser_figures(depth=50, width=256):
 
     load0 = os.getloadavg()[0]
     rows = browser_figures(depth, width)
-    print(f"\nnet.js in headless Chromium, {os.cpu_count()} CPUs, load average {load0:.1f} -> "
-          f"{os.getloadavg()[0]:.1f}: {depth} tanh layers of {width} units + 10 outputs")
+    print(f"\nnet.js in headless Chromium, {_load(load0)}: {depth} tanh layers of {width} units "
+          "+ 10 outputs")
     print("ms per pass: median / fastest of the runs (wall clock in the page), and the "
           "renderer's CPU ms")
     names = {"forward": "forward", "gradients": "fwd + dL/dz", "full": "fwd + dL/dz + dL/dW"}
@@ -215,15 +222,6 @@ def print_browser_figures(depth=50, width=256):
     return rows
 
 
-_TRAINING_MODEL_JS = """(state) => {
-  const on = {};
-  const model = { get: (k) => state[k], save_changes() {},
-    set(k, v) { state[k] = v; (on["change:" + k] || []).forEach((f) => f()); },
-    on(e, f) { (on[e] = on[e] || []).push(f); }, off() {} };
-  document.body.innerHTML = "<div style='width: 700px'></div>";
-  window.stopWidget = M.default.render({ model, el: document.body.firstChild });
-}"""
-
 _TRAINING_PARTS_JS = """([settings, n]) => {
   const D = window.benchData, s = M.trainingSession(D, settings), ms = (f, k) => {
     f(); const t0 = performance.now(); for (let i = 0; i < k; i++) f(); return (performance.now() - t0) / k; };
@@ -237,8 +235,6 @@ def training_figures(rates=(1, 4), seconds=3.0):
     {rate, steps_per_s, frames_per_s, cpu_per_step, step, boundary, stats, accuracy} (the last
     four in wall-clock milliseconds in the page; ``cpu_per_step``: the renderer's CPU ms per
     step while playing, everything drawn, or None)."""
-    from playwright.sync_api import sync_playwright
-
     from winit.book.browser import esm
     from winit.book.browser.training import TrainingExplorer
 
@@ -249,32 +245,28 @@ def training_figures(rates=(1, 4), seconds=3.0):
     frames = """(ms) => new Promise((done) => { let n = 0; const t0 = performance.now();
       const f = () => { n++; if (performance.now() - t0 < ms) requestAnimationFrame(f); else done(n); };
       requestAnimationFrame(f); })"""
+
+    def open_page(browser):
+        page = _module_page(browser, esm("training"))
+        page.add_style_tag(content=widget._css + "\nbody { width: 700px; }")
+        page.evaluate("(d) => { window.benchData = d; }", widget.data)
+        return page
+
+    def play(page):
+        t0 = time.perf_counter()
+        page.get_by_role("button", name="Play").click()
+        n_frames = page.evaluate(frames, 1e3 * seconds)
+        page.get_by_role("button", name="Pause").click()
+        return time.perf_counter() - t0, n_frames
+
     rows = []
-    with sync_playwright() as api:
-        browser = _chromium(api)
-        try:
-            for rate in rates:
-                page = _module_page(browser, esm("training"))
-                page.add_style_tag(content=widget._css)
-                page.evaluate("(d) => { window.benchData = d; }", widget.data)
-                page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate",
-                                                        {"rate": rate})
-                parts = page.evaluate(_TRAINING_PARTS_JS, [{**state, "data": None}, 200])
-                page.evaluate(_TRAINING_MODEL_JS, state)
-                play = page.get_by_role("button", name="Play")
-                cpu0, t0 = _renderer_cpu_seconds(), time.perf_counter()
-                play.click()
-                n_frames = page.evaluate(frames, 1e3 * seconds)
-                page.get_by_role("button", name="Pause").click()
-                wall, cpu1 = time.perf_counter() - t0, _renderer_cpu_seconds()
-                steps = page.evaluate(status)
-                rows.append({"rate": rate, "steps_per_s": steps / wall,
-                             "frames_per_s": n_frames / seconds,
-                             "cpu_per_step": None if cpu0 is None else 1e3 * (cpu1 - cpu0) / steps,
-                             **parts})
-                page.close()
-        finally:
-            browser.close()
+    for rate, page in _each_rate(rates, open_page):
+        parts = page.evaluate(_TRAINING_PARTS_JS, [{**state, "data": None}, 200])
+        render(page, state)  # the browser tests' stand-in model (tests/_browser.py)
+        (wall, n_frames), cpu = _cpu_ms(lambda: play(page), 1)
+        steps = page.evaluate(status)
+        rows.append({"rate": rate, "steps_per_s": steps / wall, "frames_per_s": n_frames / seconds,
+                     "cpu_per_step": None if cpu is None else cpu / steps, **parts})
     return rows
 
 
@@ -283,8 +275,8 @@ def print_training_figures():
 
     load0 = os.getloadavg()[0]
     rows = training_figures()
-    print(f"\nthe training explorer in headless Chromium, {os.cpu_count()} CPUs, load average "
-          f"{load0:.1f} -> {os.getloadavg()[0]:.1f}: 2-32-32-32-2 tanh MLP, spirals, batch 32")
+    print(f"\nthe training explorer in headless Chromium, {_load(load0)}: 2-32-32-32-2 tanh MLP, "
+          "spirals, batch 32")
     print(f"{'CPU':>4s} {'Play: steps/s':>13s} {'frames/s':>8s} {'CPU ms/step':>11s} "
           f"{'ms/step':>7s} {'boundary ms':>11s} {'stats ms':>8s} {'held-out ms':>11s}")
     for r in rows:
@@ -294,39 +286,119 @@ def print_training_figures():
     return rows
 
 
+# The depth explorer's redraw (winit/book/browser/js/depth.js) in headless Chromium, as the
+# book's site shows it: the widget's saved state in a blank page, rendered by the site's host
+# (site_assets/winit-widgets.js), a setting typed into its number box. Timed from the change
+# event to the second animation frame after the picture is drawn (the page has painted it).
+_DEPTH_MOVE_JS = """async ([label, value]) => {
+  const root = document.querySelector(".winit-explorer");
+  const box = Array.from(root.querySelectorAll("input[type=number]"))
+    .find((b) => document.querySelector(`label[for="${b.id}"]`).textContent.startsWith(label));
+  const drawn = () => +(root.parentElement.dataset.drawn || 0);
+  const n = drawn();
+  if (box.value === String(value)) return null; // no change: nothing to draw
+  const t0 = performance.now();
+  box.value = String(value);
+  box.dispatchEvent(new Event("change"));
+  while (drawn() <= n) {
+    if (performance.now() - t0 > 60000) return Infinity;
+    await new Promise((r) => requestAnimationFrame(r));
+  }
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  return performance.now() - t0;
+}"""
+
+# Each control's moves: a warm-up, then ten timed (every value differs from the one before).
+DEPTH_MOVES = (("gain", (1.02, 1.05, 1.1, 1.15, 1.2, 1.25, 1.3, 1.35, 1.4, 1.45, 1.5)),
+               ("depth (hidden layers)", (51, 49, 48, 47, 46, 45, 46, 47, 48, 49, 50)),
+               ("bias spread", (0.15, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1)),
+               ("width (units per layer)", (250, 257, 258, 259, 260, 261, 255, 254, 253, 252, 256)))
+
+
+def _depth_page(depth, width, activation, init):
+    """The HTML of a page with one depth explorer's saved state (the site's host is added
+    to it as a script tag: its text holds "</script>")."""
+    import json
+
+    from winit.book.browser.depth import DepthExplorer
+
+    widget = DepthExplorer(depth=depth, width=width, activation=activation, init=init)
+    state = {k: v for k, v in widget.get_state().items() if k not in ("layout",)}
+    saved = {"version_major": 2, "version_minor": 0, "state": {"m": {
+        "model_name": "AnyModel", "model_module": "anywidget", "model_module_version": "~0.11.*",
+        "state": state}}}
+    view = {"version_major": 2, "version_minor": 0, "model_id": "m"}
+    as_script = lambda data: json.dumps(data).replace("</", "<\\/")  # noqa: E731
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench</title></head>'
+            f'<body><script type="application/vnd.jupyter.widget-state+json">{as_script(saved)}'
+            f'</script><div><script type="application/vnd.jupyter.widget-view+json">'
+            f'{as_script(view)}</script></div></body></html>')
+
+
+def depth_redraw_figures(depth=50, width=256, activation="tanh", init="he", rates=(1, 4)):
+    """Milliseconds from a setting's change to the painted picture of the depth explorer, at
+    each CPU slowdown ``rate``: a list of dicts {rate, control, median, max, cpu} (wall clock
+    in the page over the moves of :data:`DEPTH_MOVES`, after one warm-up move; ``cpu``: the
+    renderer's CPU milliseconds per redraw, from /proc, or None)."""
+
+    html = _depth_page(depth, width, activation, init)
+    host = Path(__file__).resolve().parents[1] / "site_assets" / "winit-widgets.js"
+
+    def open_page(browser):
+        page = browser.new_page(viewport={"width": 800, "height": 1000})
+        page.route("**/*", lambda route: route.abort())
+        page.set_content(html)
+        page.add_script_tag(path=str(host))
+        page.wait_for_function("() => +(document.querySelector('.winit-explorer')"
+                               "?.parentElement.dataset.drawn || 0) > 0", timeout=120_000)
+        return page
+
+    rows = []
+    for rate, page in _each_rate(rates, open_page):
+        for control, (warm, *values) in DEPTH_MOVES:
+            page.evaluate(_DEPTH_MOVE_JS, [control, warm])
+            times, cpu = _cpu_ms(lambda: sorted(page.evaluate(_DEPTH_MOVE_JS, [control, v])
+                                                for v in values), len(values))
+            rows.append({"rate": rate, "control": control, "median": times[len(times) // 2],
+                         "max": times[-1], "cpu": cpu})
+    return rows
+
+
+def print_depth_redraw_figures(depth=50, width=256):
+    import os
+
+    from winit.book.browser.depth import BATCH
+
+    load0 = os.getloadavg()[0]
+    rows = depth_redraw_figures(depth, width)
+    print(f"\ndepth explorer redraw in headless Chromium (the site's host), {_load(load0)}: "
+          f"{depth} tanh layers of {width} units, He, batch {BATCH}; target 100 ms at 1x, "
+          "400 ms at 4x")
+    print("ms from the change to the painted picture: median / slowest of 10 moves (wall clock), "
+          "and the renderer's CPU ms per redraw")
+    for r in rows:
+        cpu = "" if r["cpu"] is None else f" ({r['cpu']:.0f})"
+        print(f"{r['rate']:3d}x  {r['control']:24s} {r['median']:6.0f} / {r['max']:4.0f}{cpu}")
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="an eighth of each grid")
-    parser.add_argument("--browser", action="store_true",
-                        help="also time net.js in headless Chromium (1x and 4x CPU slowdown)")
-    parser.add_argument("--browser-only", action="store_true", help="only the browser figures")
+    parser.add_argument("--browser", action="store_true", help="all three parts (the default)")
+    parser.add_argument("--net", action="store_true",
+                        help="only net.js's passes (50 x 256 and the 3 x 32 MLP, 1x and 4x CPU slowdown)")
     parser.add_argument("--training", action="store_true",
-                        help="only the training explorer in Chromium (steps a second while playing)")
+                        help="only the training explorer (steps a second while playing)")
+    parser.add_argument("--depth", action="store_true",
+                        help="only the depth explorer's redraw (50 x 256, 1x and 4x)")
     args = parser.parse_args()
-    if args.training:
-        print_training_figures()
-        return
-    if args.browser_only:
+    every = args.browser or not (args.net or args.training or args.depth)
+    if every or args.net:
         print_browser_figures()
+    if every or args.training:
         print_training_figures()
-        return
-    ex.figure_png(ex.draw_scheme_view(ex.scheme_view("he", 10)))  # warm up fonts and caches
-    print(f"{'grid':26s} {'pictures':>8s} {'before s/pic':>12s} {'after s/pic':>11s} "
-          f"{'before s':>8s} {'after s':>7s} {'speed-up':>8s}  same PNGs")
-    for name, (views, draw, figure_class) in _grids(args.quick).items():
-        t0 = time.process_time()
-        before = [ex.figure_png(draw(v)) for v in views]
-        t1 = time.process_time()
-        canvas = figure_class()
-        after = [ex.render_png(canvas.update(v)) for v in views]
-        t2 = time.process_time()
-        matplotlib.pyplot.close(canvas.fig)
-        k = len(views)
-        print(f"{name:26s} {k:8d} {(t1 - t0) / k:12.3f} {(t2 - t1) / k:11.3f} {t1 - t0:8.1f} "
-              f"{t2 - t1:7.1f} {(t1 - t0) / (t2 - t1):7.2f}x  {before == after}")
-    if args.browser:
-        print_browser_figures()
-        print_training_figures()
+    if every or args.depth:
+        print_depth_redraw_figures()
 
 
 if __name__ == "__main__":

@@ -56,26 +56,12 @@ ANCHOR = "print-page-{}"  # the id of the section of page i (0: the first page)
 # absolute; then render the widgets; then the contents page, its numbers blank.
 APPEND_JS = r"""
 async ({urls, offline, entries}) => {
-  // The first page has no widgets, so it did not load the widget scripts: load them here (the
-  // site's own copies, as an explorer page loads them): the anywidget host, and the widget
-  // manager while the site still serves it (offline_site.ANYWIDGET_ONLY is False).
+  // The first page has no widgets, so it did not load the widget host: load it here (the
+  // site's own copy, as an explorer page loads it).
   const load = (src) => new Promise((ok, fail) => {
     const el = document.createElement("script"); el.src = src; el.onload = ok; el.onerror = fail;
     document.head.append(el); });
   if (!window.winitWidgets) await load(offline + "winit-widgets.js");
-  const manager = (await fetch(offline + "html-manager/embed-amd.js", {method: "HEAD"})).ok;
-  if (manager && !window.require) {
-    await load(offline + "require.js");
-    await load(offline + "widgets-offline.js");
-    await load(offline + "html-manager/embed-amd.js");
-  }
-  if (window.MathJax && MathJax.version && !MathJax.Hub) {  // what widgets-offline.js adds on load
-    MathJax.Hub = {Queue: (...jobs) => jobs.forEach((job) => {
-      if (typeof job === "function") job();
-      else if (Array.isArray(job) && job[0] === "Typeset" && MathJax.typesetPromise)
-        MathJax.typesetPromise(job[2] ? [job[2]] : undefined).catch(() => {});
-    })};
-  }
   const article = document.querySelector("article.bd-article");
   const first = document.createElement("section");
   first.className = "print-chapter";
@@ -103,18 +89,9 @@ async ({urls, offline, entries}) => {
       section.append(copy);
     }
     article.append(section);
-    // the anywidget explorers, drawn by the host, which takes their models out of the section's
-    // state; then the other widgets, by the widget manager
+    // the anywidget explorers, drawn by the host from the section's widget state
     if (section.querySelector('script[type="application/vnd.jupyter.widget-view+json"]'))
       await window.winitWidgets.render(section);
-    if (section.querySelector('script[type="application/vnd.jupyter.widget-view+json"]') && window.require) {
-      await new Promise((done) => window.require(["@jupyter-widgets/html-manager/dist/libembed-amd"],
-        (embed) => Promise.resolve(embed.renderWidgets(section)).then(done, done), done));
-      // renderWidgets may return before the views exist: wait for every view (10 s at most)
-      const views = section.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length;
-      for (let i = 0; i < 100 && section.querySelectorAll(".widget-subarea .jupyter-widgets").length < views; i++)
-        await new Promise((ok) => setTimeout(ok, 100));
-    }
   }
   // The contents: in the print header of the first page (under the book's title), in place
   // of the first page's own list of sections.

@@ -87,11 +87,13 @@ _NAMING = {".html", ".js", ".json", ".css", ".txt"}
 
 
 def drop_unused_images(site: Path) -> list[Path]:
-    """Delete the files directly in ``site/_images`` that no page or script of ``site`` names,
-    and return them. Sphinx never removes a picture it copied there: a figure that changed, or a
-    second build into the same folder (the stored-output build, then the README's), leaves the
-    old file behind, unreferenced but served and counted in the site's size."""
-    images = [p for p in sorted((Path(site) / "_images").glob("*")) if p.is_file()]
+    """Delete the files under ``site/_images`` that no page or script of ``site`` names (and the
+    folders left empty), and return them. Sphinx never removes a picture it copied there: a
+    figure that changed, or a second build into the same folder (the stored-output build, then
+    the README's), leaves the old file behind, unreferenced but served and counted in the site's
+    size."""
+    root = Path(site) / "_images"
+    images = [p for p in sorted(root.rglob("*")) if p.is_file()]
     if not images:
         return []
     named = "\n".join(p.read_text(encoding="utf-8", errors="ignore")
@@ -100,6 +102,9 @@ def drop_unused_images(site: Path) -> list[Path]:
     unused = [p for p in images if p.name not in named]
     for p in unused:
         p.unlink()
+    for folder in sorted((p for p in root.rglob("*") if p.is_dir()), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()
     return unused
 
 

@@ -21,8 +21,8 @@ A **portable** notebook reads right in any Jupyter front end with nothing but Ju
 - no front matter, no JupyterLab tip; the code cells are the chapter's (solutions aside), the
   hidden ones folded (``jupyter.source_hidden``); ``from myst_nb import glue`` becomes a glue of
   its own (:func:`portable_code`), so the notebook runs where myst-nb is absent;
-- no widget state: the explorers pre-rendered for the site show their text fallback (run the
-  notebook to get them live), which also makes the files small; figures keep their alt text
+- no widget state: each explorer shows the picture of its first state stored beside it (run the
+  notebook to get it live), which also makes the files small; figures keep their alt text
   (in the output's ``metadata["image/png"]["alt"]``).
 
 The site's "Download source file (.ipynb)" of a chapter serves its portable notebook, and in the

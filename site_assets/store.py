@@ -9,12 +9,12 @@ Storing a chapter is, in this order:
 1. **execute** every code cell in a fresh kernel of this Python (the kernel nbval's
    ``--nbval-current-env`` gives the tests), in the chapter's folder, with one BLAS thread unless
    ``OPENBLAS_NUM_THREADS`` says otherwise (as the test command runs it, tests/conftest.py), and
-   the widget state stored (nbclient's ``store_widget_state``: the explorers' pictures on the
-   site). The cells ``lab_ready`` adds are left out of the run (step 3 writes them again), so the
-   chapter's own cells count from 1; cell timings are not stored (they would change every cell
-   at every store); a cell's consecutive prints to one stream are one output, as JupyterLab
-   shows them (the kernel splits them where it happened to flush). A cell that raises stops
-   the chapter: its file is not written.
+   the widget state stored (nbclient's ``store_widget_state``: the explorers' settings and
+   front-end code, which the site renders). The cells ``lab_ready`` adds are left out of the
+   run (step 3 writes them again), so the chapter's own cells count from 1; cell timings are
+   not stored (they would change every cell at every store); a cell's consecutive prints to
+   one stream are one output, as JupyterLab shows them (the kernel splits them where it
+   happened to flush). A cell that raises stops the chapter: its file is not written.
 2. **gate_solutions** (gate_solutions.py): each solution's code cells inside its solution box.
 3. **lab_ready** (lab_ready.py): the numbers, citations, macros and install cell for JupyterLab.
 4. **compact_figures** (compact_figures.py): the figures as 256-colour PNGs.

@@ -48,3 +48,34 @@ def test_explorer_output_has_settings_text_and_first_picture():
     assert data["text/plain"] == "Probe(n=7)"
     assert base64.b64decode(data["image/png"]) == b"\x89PNG fake"
     assert "application/vnd.jupyter.widget-view+json" in data
+
+
+def test_checked_settings_are_validated_on_every_change():
+    import traitlets
+
+    from winit.book.browser._assets import BrowserExplorer, check_seed, setting
+
+    def even(v):
+        if v % 2:
+            raise ValueError(f"n must be even; got {v}")
+        return v // 1
+
+    class Probe(BrowserExplorer):
+        n = setting(traitlets.Int(2), even)
+        seed = setting(traitlets.Int(0), check_seed)
+        free = setting(traitlets.Int(0))
+
+    assert Probe(n=4).n == 4
+    with pytest.raises(ValueError, match="^n must be even; got 3"):
+        Probe(n=3)
+    probe = Probe()
+    with pytest.raises(ValueError, match="^n must be even"):
+        probe.n = 5
+    with pytest.raises(ValueError, match=r"^seed must be an integer from 0 to 2\*\*32 - 1"):
+        probe.seed = 2**32
+    probe.free = 7   # a setting without a check takes any value of its type
+    assert (probe.n, probe.seed, probe.free) == (2, 0, 7)
+    assert sorted(probe.traits(setting=True)) == ["free", "n", "seed"]
+    with pytest.raises(TypeError, match="^seed must be an integer"):
+        check_seed(True)
+    assert check_seed(2**32 - 1) == 2**32 - 1

@@ -7,7 +7,7 @@ import io
 import numpy as np
 import pytest
 
-from _browser import call, load
+from _browser import call, load, render
 from winit.book.browser import esm
 from winit.book.browser.scheme import SchemeExplorer, plot_ranges
 from winit.book.scheme_theory import (
@@ -102,7 +102,18 @@ def scheme_page(js_page):
 
 @pytest.mark.browser
 def test_the_page_offers_the_schemes_python_offers(scheme_page):
-    assert scheme_page.evaluate("() => window.M.SCHEME_CHOICES") == list(SCHEME_CHOICES)
+    from winit.book.browser._assets import SCHEME_RULES
+
+    choices = SchemeExplorer().choices   # the page's menu comes from Python
+    assert [name for name, _ in choices] == list(SCHEME_CHOICES)
+    assert choices[2] == ["he", "he: N(0, 2/n)"]
+    # random.js's own labels write the same rules
+    labels = scheme_page.evaluate(
+        "() => Object.fromEntries(Object.entries(window.M.SCHEMES).map(([k, s]) => [k, s.label]))")
+    shown = [name for name, rule in SCHEME_RULES.items() if ": " in labels[name]]
+    assert len(shown) >= 4
+    for name in shown:
+        assert labels[name].endswith(": " + SCHEME_RULES[name]), name
 
 
 @pytest.mark.browser
@@ -162,23 +173,6 @@ def test_the_pages_samples_follow_the_theory(scheme_page, scheme, n, m):
 
 # ---- the widget rendered in a blank page with a fake model (anywidget's model API only)
 
-RENDER = """(state) => {
-  const handlers = {};
-  window.saved = 0;
-  window.model = {
-    get: (k) => state[k],
-    set: (k, v) => { if (state[k] !== v) { state[k] = v; (handlers["change:" + k] || []).slice().forEach((f) => f()); } },
-    save_changes: () => { window.saved += 1; },
-    on: (e, f) => { (handlers[e] = handlers[e] || []).push(f); },
-    off: (e, f) => { handlers[e] = (handlers[e] || []).filter((g) => g !== f); },
-  };
-  window.state = state;
-  document.body.innerHTML = "";
-  const el = document.createElement("div");
-  document.body.appendChild(el);
-  window.cleanup = window.M.default.render({ model: window.model, el });
-}"""
-
 PICTURE = """() => ({
   paths: Array.from(document.querySelectorAll("svg path.wx-s"), (p) => p.getAttribute("d")),
   status: document.querySelector(".wx-status").textContent,
@@ -187,8 +181,9 @@ PICTURE = """() => ({
 
 
 def _render(page, **state):
-    full = {"scheme": "xavier", "n": 10, "m": 20, "activation": "tanh", "seed": 0, **state}
-    page.evaluate(RENDER, full)
+    full = {"scheme": "xavier", "n": 10, "m": 20, "activation": "tanh", "seed": 0,
+            "choices": SchemeExplorer().choices, **state}
+    render(page, full)
     return page.evaluate(PICTURE)
 
 
@@ -223,8 +218,9 @@ def test_every_control_moves_the_picture_and_the_sentence(scheme_page):
         if name != "seed" and not (name == "m" and st["scheme"] != "normalized_xavier"):
             assert after["status"] != before["status"], name
         before = after
-    assert before["state"] == {"scheme": "normalized_xavier", "n": 1, "m": 7,
-                               "activation": "relu", "seed": 1}
+    settings = {k: v for k, v in before["state"].items() if k != "choices"}
+    assert settings == {"scheme": "normalized_xavier", "n": 1, "m": 7, "activation": "relu",
+                        "seed": 1}
 
 
 @pytest.mark.browser

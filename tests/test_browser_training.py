@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from _browser import load
+from _browser import load, render
 from winit.book.browser import esm
 from winit.book.browser.training import SCALES, TrainingExplorer, init_params, page_data, toy_set
 from winit.networks import train_sgd
@@ -156,22 +156,6 @@ def test_every_scheme_trains_without_error(page):
 
 # ------------------------------------------------------------------ the widget in a page
 
-FAKE_MODEL = """(state) => {
-  const on = {};
-  window.saved = 0;
-  window.model = {
-    get: (k) => state[k],
-    set: (k, v) => { if (state[k] !== v) { state[k] = v; (on["change:" + k] || []).slice().forEach((f) => f()); } },
-    save_changes: () => { window.saved++; },
-    on: (e, f) => { (on[e] = on[e] || []).push(f); },
-    off: (e, f) => { on[e] = (on[e] || []).filter((g) => g !== f); },
-  };
-  const el = document.createElement("div");
-  document.body.appendChild(el);
-  window.cleanup = M.default.render({ model: window.model, el });
-  return true;
-}"""
-
 PICTURE = """() => ({
   paths: Array.from(document.querySelectorAll("svg.wx-chart g[clip-path] path")).map((p) => p.getAttribute("d")),
   canvas: document.querySelector("canvas.wx-heat").toDataURL(),
@@ -189,7 +173,7 @@ def widget(js_page):
     w = TrainingExplorer()
     state = {name: getattr(w, name) for name in w.traits(setting=True)} | {"data": w.data}
     js_page.add_style_tag(content=w._css)
-    js_page.evaluate(FAKE_MODEL, state)
+    render(js_page, state)
     return js_page
 
 

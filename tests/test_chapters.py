@@ -83,3 +83,16 @@ def test_no_mean_field_words_before_order_and_chaos_defines_them():
             hit = MEAN_FIELD.search(words)
             assert not hit, f"{name}: {hit.group(0)!r} before Order and chaos: " \
                             f"{words[max(0, hit.start() - 60):hit.end() + 60]!r}"
+
+
+# --- the budget of issue 21: no chapter file over 1 MB ----------------------------------
+CHAPTER_BYTES = 1_000_000
+
+
+def test_no_chapter_file_is_over_1_mb():
+    """Every stored chapter (its outputs and the explorers' widget state included) stays under
+    1 MB: what a reader downloads, and what the site's page of it is built from."""
+    files = sorted((reading_time.ROOT / "chapters").glob("*.ipynb"))
+    assert {f"{name}.ipynb" for name in CHAPTERS} <= {f.name for f in files}
+    sizes = {f.name: f.stat().st_size for f in files}
+    assert {name: size for name, size in sizes.items() if size > CHAPTER_BYTES} == {}

@@ -55,14 +55,16 @@ def test_every_stored_chapter_is_compacted():
 
 def test_pictures_no_page_names_are_dropped(tmp_path):
     images = tmp_path / "_images"
-    (images / "explorers").mkdir(parents=True)
-    for name in ("used.png", "old.png", "styled.png", "explorers/kept.png"):
+    (images / "explorers").mkdir(parents=True)  # the retired explorers' pictures, left by an old build
+    (images / "figures").mkdir()
+    for name in ("used.png", "old.png", "styled.png", "explorers/old.webp", "figures/kept.png"):
         (images / name).write_bytes(b"png")
     (tmp_path / "chapters").mkdir()
-    (tmp_path / "chapters" / "he.html").write_text('<img src="../_images/used.png">')
+    (tmp_path / "chapters" / "he.html").write_text('<img src="../_images/used.png"><img src="../_images/figures/kept.png">')
     (tmp_path / "_static").mkdir()
     (tmp_path / "_static" / "book.css").write_text("a { background: url(../_images/styled.png) }")
     dropped = compact_figures.drop_unused_images(tmp_path)
-    assert [p.name for p in dropped] == ["old.png"]
+    assert sorted(p.name for p in dropped) == ["old.png", "old.webp"]
     assert sorted(p.name for p in images.rglob("*.png")) == ["kept.png", "styled.png", "used.png"]
+    assert not (images / "explorers").exists() and (images / "figures").is_dir()
     assert compact_figures.drop_unused_images(tmp_path) == []

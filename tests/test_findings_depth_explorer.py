@@ -66,3 +66,33 @@ def test_narrow_he_networks_typically_shrink_and_wide_ones_stay_level(explorer):
     assert explorer["width_wide"] == 100 and explorer["width_depth"] == 20
     # "in most of them the last layer's spread is less than half the first's" (median < 0.5)
     assert explorer["width_seeds"] / 2 <= explorer["width10_below_half"] <= explorer["width_seeds"]
+
+
+def test_depth_explorer_ranges_are_the_explorers(explorer):
+    from winit.book.browser import depth
+
+    assert explorer["explorer_batch"] == depth.BATCH
+    assert explorer["explorer_depth_max"] == 100
+    assert explorer["explorer_width_min"] == 10 and explorer["explorer_width_max"] == "1,000"
+    assert explorer["explorer_gain_min"] == 0.1 and explorer["explorer_gain_max"] == 10
+    assert explorer["explorer_bias_max"] == 1
+
+
+def test_tanh_gain_one_is_the_border_and_biases_make_the_gradients_vanish(explorer):
+    # 100 tanh layers, LeCun's rule: sigma_w = gain; chi_1 < 1 below gain 1, > 1 above
+    assert explorer["gain_low_exp"] >= 6  # both fall by more than 10**6
+    assert 0.01 < explorer["gain_one_act"] < 0.5 and 0.01 < explorer["gain_one_grad"] < 0.5
+    assert explorer["gain_high_grad"] > 2 and 0.3 < explorer["gain_high_act"] < 1
+    # sigma_b = 0.3: q* > 0, so chi_1 = E[tanh'(z)^2] < 1 at gain 1
+    assert explorer["gain_bias_act"] > 0.5 and explorer["gain_bias_grad_exp"] >= 5
+
+
+def test_orthogonal_weights_keep_a_narrow_linear_network(explorer):
+    assert 0.98 < explorer["linear_orth_min"] <= explorer["linear_orth_max"] < 1.02
+    assert explorer["linear_lecun_min"] < 0.5
+    assert explorer["linear_lecun_max"] / explorer["linear_lecun_min"] > 3
+
+
+def test_wide_networks_follow_the_theory_and_narrow_ones_stray(explorer):
+    assert 1.0 <= explorer["stray_wide"] < 1.03
+    assert explorer["stray_narrow"] > 1.1

@@ -65,7 +65,7 @@ def imported_winit_modules(name, path):
 
 def test_layer_table_sees_every_module():
     names = {n for n, _ in modules()}
-    assert "meanfield" in names and "experiments.he2015" in names and "book.widgets" in names
+    assert "meanfield" in names and "experiments.he2015" in names and "book.explorers" in names
 
 
 @pytest.mark.parametrize("name,path", list(modules()), ids=lambda v: str(v))

@@ -1,5 +1,6 @@
-"""site_assets/offline_site.py: what it leaves out of a page's widget state; its widget switch
-(ANYWIDGET_ONLY) and the build check of the pages' widgets (unrenderable)."""
+"""site_assets/offline_site.py: what a page ships of its widget state (reachable_state,
+page_state), what the site stages and the pages load (the host, MathJax, nothing else) and the
+build check of the pages' widgets (unrenderable)."""
 
 from __future__ import annotations
 
@@ -10,49 +11,26 @@ import pytest
 from sphinx.errors import ExtensionError
 
 from site_assets import offline_site
-from site_assets.offline_site import drop_unset_layout
+
+HOST = {"offline/winit-widgets.js": {"defer": "defer"}}
 
 
-def test_unset_layout_fields_and_view_counts_are_left_out_and_nothing_else():
-    state = {
-        "a": {"model_name": "LayoutModel",
-              "state": {"_model_name": "LayoutModel", "_view_count": None, "width": "50%",
-                        "height": None, "display": None}},
-        "b": {"model_name": "HTMLStyleModel",
-              "state": {"_view_count": None, "font_size": None, "description_width": ""}},
-        "c": {"model_name": "HTMLModel", "state": {"value": "<b>x</b>", "placeholder": None}},
-    }
-    drop_unset_layout(state)
-    assert state["a"]["state"] == {"_model_name": "LayoutModel", "width": "50%"}
-    # a style's null may differ from its default, and other models keep their nulls
-    assert state["b"]["state"] == {"font_size": None, "description_width": ""}
-    assert state["c"]["state"] == {"value": "<b>x</b>", "placeholder": None}
+def test_the_npm_packages_are_mathjax_and_the_tests_axe_core_only():
+    """No widget library: the site's widgets are drawn by its own host (winit-widgets.js)."""
+    package = json.loads((offline_site.HERE / "package.json").read_text(encoding="utf-8"))
+    assert set(package["dependencies"]) == {"mathjax"}
+    assert set(package.get("devDependencies", {})) == {"axe-core"}
+    lock = json.loads((offline_site.HERE / "package-lock.json").read_text(encoding="utf-8"))
+    installed = {path.removeprefix("node_modules/") for path in lock["packages"] if path}
+    assert installed == {"mathjax", "axe-core"}, "regenerate the lock: npm install --package-lock-only"
 
 
-# --- the widget switch (ANYWIDGET_ONLY) and the build check (unrenderable) ---
-TODAY = {"offline/winit-widgets.js": {"defer": "defer"}, "offline/require.js": {"defer": "defer"},
-         "offline/widgets-offline.js": {"defer": "defer"},
-         "offline/html-manager/embed-amd.js": {"defer": "defer"}}
+def test_the_pages_load_the_host_alone():
+    """_config.yml's widget scripts: the host, nothing of a widget manager."""
+    import yaml
 
-
-def test_the_switch_and_the_npm_packages_agree():
-    """Off, the build stages RequireJS and the html-manager: package.json must install them."""
-    packages = json.loads((offline_site.HERE / "package.json").read_text(encoding="utf-8"))["dependencies"]
-    if not offline_site.ANYWIDGET_ONLY:
-        assert {"@jupyter-widgets/html-manager", "requirejs"} <= set(packages)
-    assert "mathjax" in packages
-
-
-def test_the_switch_leaves_the_pages_only_the_host():
-    assert offline_site.widget_scripts(TODAY, False) == TODAY
-    assert offline_site.widget_scripts(TODAY, True) == {"offline/winit-widgets.js": {"defer": "defer"}}
-    # on config-inited, what myst-nb will read
-    for switch, expected in ((False, TODAY), (True, {"offline/winit-widgets.js": {"defer": "defer"}})):
-        config = SimpleNamespace(nb_ipywidgets_js=dict(TODAY))
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(offline_site, "ANYWIDGET_ONLY", switch)
-            offline_site.select_widget_scripts(None, config)
-        assert config.nb_ipywidgets_js == expected
+    config = yaml.safe_load((offline_site.HERE.parent / "_config.yml").read_text(encoding="utf-8"))
+    assert config["sphinx"]["config"]["nb_ipywidgets_js"] == HOST
 
 
 def _node_modules(root):
@@ -60,8 +38,7 @@ def _node_modules(root):
     es5 = root / "mathjax" / "es5"
     files = [es5 / "tex-chtml.js", es5 / "output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff",
              es5 / "ui/menu.js", es5 / "a11y/explorer.js", root / "mathjax" / "LICENSE",
-             root / "requirejs" / "require.js",
-             *(root / "@jupyter-widgets/html-manager/dist" / n for n in ("embed-amd.js", "f.woff2", "LICENSE.txt"))]
+             root / "requirejs" / "require.js"]  # an npm package the site does not stage
     files += [es5 / "input/tex/extensions" / f"{n}.js" for n in [*offline_site.MATHJAX_NEVER_LOADED, "bbox"]]
     for path in files:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -69,21 +46,19 @@ def _node_modules(root):
     return root
 
 
-def test_the_switch_stages_no_widget_manager(tmp_path):
+def test_the_site_stages_mathjax_and_nothing_of_a_widget_manager(tmp_path):
     modules = _node_modules(tmp_path / "node_modules")
-    staged = {}
-    for switch in (False, True):
-        stage = tmp_path / f"stage-{switch}"
-        offline_site._stage(modules, stage, switch)
-        staged[switch] = {p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file()}
-    assert staged[False] - staged[True] == {
-        "require.js", "html-manager/embed-amd.js", "html-manager/f.woff2", "html-manager/LICENSE.txt"}
-    assert "mathjax/tex-chtml.js" in staged[True] and "mathjax/input/tex/extensions/bbox.js" in staged[True]
+    stage = tmp_path / "stage"
+    offline_site._stage(modules, stage)
+    staged = {p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file()}
+    assert staged == {"mathjax/tex-chtml.js", "mathjax/output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff",
+                      "mathjax/ui/menu.js", "mathjax/a11y/explorer.js", "mathjax/LICENSE",
+                      "mathjax/input/tex/extensions/bbox.js"}
 
 
 def test_the_pages_must_load_the_host(tmp_path):
     offline = tmp_path / "offline"
-    for name in ["mathjax/tex-chtml.js", "winit-widgets.js", *offline_site.MANAGER_SCRIPTS]:
+    for name in ["mathjax/tex-chtml.js", "winit-widgets.js"]:
         (offline / name).parent.mkdir(parents=True, exist_ok=True)
         (offline / name).write_text("x")
 
@@ -91,14 +66,13 @@ def test_the_pages_must_load_the_host(tmp_path):
         return SimpleNamespace(config=SimpleNamespace(mathjax_path="offline/mathjax/tex-chtml.js",
                                                       nb_ipywidgets_js=scripts))
 
-    offline_site._check_local(app(TODAY), tmp_path)
-    offline_site._check_local(app(offline_site.widget_scripts(TODAY, True)), tmp_path)
-    without_host = {k: v for k, v in TODAY.items() if "winit-widgets" not in k}
+    offline_site._check_local(app(HOST), tmp_path)
     with pytest.raises(ExtensionError, match="must load offline/winit-widgets.js"):
-        offline_site._check_local(app(without_host), tmp_path)
-    (offline / "require.js").unlink()  # as ANYWIDGET_ONLY stages it: the manager's list fails
+        offline_site._check_local(app({}), tmp_path)
     with pytest.raises(ExtensionError, match="'offline/require.js', which is not a file"):
-        offline_site._check_local(app(TODAY), tmp_path)
+        offline_site._check_local(app({**HOST, "offline/require.js": {}}), tmp_path)
+    with pytest.raises(ExtensionError, match="loads 'https://cdn.example/x.js' from another host"):
+        offline_site._check_local(app({**HOST, "https://cdn.example/x.js": {}}), tmp_path)
 
 
 def _model(module, name, **fields):
@@ -113,32 +87,40 @@ SLIDER = _model("@jupyter-widgets/controls", "IntSliderModel", value=3)
 PLOT = _model("ipyleaflet", "LeafletMapModel")
 
 
-def test_the_build_check_in_both_states_of_the_switch():
+NOT_ANY = "not an anywidget (the site renders only anywidgets, with winit-widgets.js)"
+
+
+def test_the_build_check_takes_anywidgets_and_their_viewless_layouts_only():
     check = offline_site.unrenderable
     explorer = {"any": ANY, "lay": LAYOUT}
-    today = {**explorer, "s": SLIDER}
-    assert check(explorer, ["any"], False) == check(explorer, ["any"], True) == []
-    assert check(today, ["any", "s"], False) == []
-    # with the manager gone, the slider cannot be drawn
-    assert check(today, ["any", "s"], True) == [
-        "model s (@jupyter-widgets/controls IntSliderModel): not an anywidget, and the site loads "
-        "only the anywidget host (offline_site.ANYWIDGET_ONLY)"]
-    # a view of a base model (not a viewless layout) neither
-    assert len(check(explorer, ["any", "lay"], True)) == 1
-    # a module the site does not serve: never
-    for switch in (False, True):
-        assert check({"p": PLOT}, ["p"], switch)[0].endswith(
-            "not an anywidget, and the site loads only the anywidget host (offline_site.ANYWIDGET_ONLY)"
-            if switch else "a module the site does not serve")
-        # a view with no state
-        assert check(explorer, ["any", "gone"], switch) == ["a view of model gone, which has no state"]
+    assert check(explorer, ["any"]) == []
+    assert check({**explorer, "s": SLIDER}, ["any", "s"]) == [
+        f"model s (@jupyter-widgets/controls IntSliderModel): {NOT_ANY}"]
+    # a view of a base model (not a viewless layout) neither, nor another library's model
+    assert check(explorer, ["any", "lay"]) == [f"model lay (@jupyter-widgets/base LayoutModel): {NOT_ANY}"]
+    assert check({"p": PLOT}, ["p"]) == [f"model p (ipyleaflet LeafletMapModel): {NOT_ANY}"]
+    # a view with no state
+    assert check(explorer, ["any", "gone"]) == ["a view of model gone, which has no state"]
+
+
+def test_a_page_ships_the_anywidgets_its_views_use_and_nothing_else():
+    other = _model("anywidget", "AnyModel", _esm="export default {}", _view_count=None)
+    state = {"any": {**ANY, "state": {**ANY["state"], "_view_count": None, "tooltip": None}},
+             "lay": LAYOUT, "other": other}
+    reached = offline_site.reachable_state(state, {"any"})
+    assert set(reached) == {"any", "lay"}  # the view's model and the layout it names
+    shipped = offline_site.page_state(reached)
+    assert list(shipped) == ["any"]
+    # the unset view count is left out (the host has no use for it), other nulls stay
+    assert shipped["any"]["state"] == {**ANY["state"], "tooltip": None}
+    assert state["any"]["state"]["_view_count"] is None  # the notebook's state is not changed
 
 
 def test_the_build_check_wants_anywidget_code_in_the_page():
     def problems(**fields):
         model = json.loads(json.dumps(ANY))
         model["state"].update(fields)
-        return offline_site.unrenderable({"any": model}, ["any"], True)
+        return offline_site.unrenderable({"any": model}, ["any"])
 
     assert problems() == []
     assert problems(_css="") == [] and problems(_esm="export default {render() {}}") == []
@@ -148,6 +130,9 @@ def test_the_build_check_wants_anywidget_code_in_the_page():
     assert problems(_css="https://cdn.example/x.css")[0].endswith(
         "_css is loaded from another host (https://cdn.example/x.css)")
     assert problems(_css=None) == ["model any (anywidget AnyModel): _css is not a string"]
+    # code that starts with a comment is code, not a protocol-relative URL
+    assert problems(_esm="// ---- random.js\nexport default {render() {}}", _css="/* a */ .a {}") == []
+    assert problems(_esm="//cdn.example/x.js")[0].endswith("_esm is loaded from another host (//cdn.example/x.js)")
 
 
 def _page(state: dict, views: list[str]) -> dict:
@@ -160,17 +145,18 @@ def _page(state: dict, views: list[str]) -> dict:
     return {"body": body, "script_files": [_JavaScript(None, type=offline_site.WIDGET_STATE, body=json.dumps(data))]}
 
 
-def test_a_page_the_site_cannot_render_fails_the_build(tmp_path, monkeypatch):
+def test_a_page_the_site_cannot_render_fails_the_build(tmp_path):
     app = SimpleNamespace(outdir=str(tmp_path))
-    context = _page({"any": ANY, "lay": LAYOUT, "s": SLIDER}, ["any", "s"])
+    context = _page({"any": ANY, "lay": LAYOUT}, ["any"])
     offline_site.defer_widget_state(app, "chapters/x", "page.html", context, None)
     assert context["script_files"] == [] and offline_site.WIDGET_STATE in context["body"]
-    monkeypatch.setattr(offline_site, "ANYWIDGET_ONLY", True)
+    shipped = json.loads(context["body"].split(f'<script type="{offline_site.WIDGET_STATE}">')[1]
+                         .split("</script>")[0])
+    assert list(shipped["state"]) == ["any"]  # at the end of the body, the AnyModel alone
     with pytest.raises(ExtensionError, match=r"chapters/x has widgets the site cannot render:\n  model s "):
         offline_site.defer_widget_state(app, "chapters/x", "page.html", _page(
             {"any": ANY, "lay": LAYOUT, "s": SLIDER}, ["any", "s"]), None)
-    monkeypatch.setattr(offline_site, "ANYWIDGET_ONLY", False)
-    with pytest.raises(ExtensionError, match="model p .* a module the site does not serve"):
+    with pytest.raises(ExtensionError, match="model p .* not an anywidget"):
         offline_site.defer_widget_state(app, "chapters/x", "page.html", _page({"p": PLOT}, ["p"]), None)
     with pytest.raises(ExtensionError, match="a view of model gone, which has no state"):
         offline_site.defer_widget_state(app, "chapters/x", "page.html", {

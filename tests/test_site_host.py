@@ -1,9 +1,10 @@
 """site_assets/winit-widgets.js, the site's own host for anywidget front-end modules, in Chromium
-with the network cut; and offline_site.py's widget switch and build check.
+with the network cut; and offline_site.py's build check of the pages' widgets.
 
 A tiny notebook (two anywidget classes, one that draws a button and counts clicks, one whose
-render() throws, and an ipywidgets slider) is executed as site_assets/store.py executes a chapter
-(the widget state stored by nbclient); its outputs become a page the way myst-nb writes one
+render() throws, and an ipywidgets slider, which the site cannot render) is executed as
+site_assets/store.py executes a chapter (the widget state stored by nbclient); its outputs but
+the slider's become a page the way myst-nb writes one
 (a `widget-view+json` script per output, the notebook's `widget-state+json` script, moved to the
 end of the body by offline_site.py), served from 127.0.0.1 with the files offline_site.py stages.
 """
@@ -67,8 +68,15 @@ CELLS = [
     "first",  # a second view of the same model
     "Counter(count=10)",  # a second model of the same class
     "Broken()",
-    'ipywidgets.IntSlider(value=7, description="old kind")',  # the html-manager's
+    'ipywidgets.IntSlider(value=7, description="old kind")',  # not an anywidget: fails the build
 ]
+
+
+def without_slider(nb: dict) -> dict:
+    """A copy of the executed notebook without its last cell (the ipywidgets slider)."""
+    nb = json.loads(json.dumps(nb))
+    nb["cells"] = nb["cells"][:-1]
+    return nb
 
 
 def _notebook_dict() -> dict:
@@ -132,39 +140,26 @@ def page_html(nb: dict, scripts: list[str], outdir: Path) -> str:
 
 
 HOST_JS = "winit-widgets.js"
-MANAGER_JS = [name for name in offline_site.MANAGER_SCRIPTS]
-# Whether the site still installs the Jupyter widget manager (until the old explorers retire)
-MANAGER = "@jupyter-widgets/html-manager" in json.loads(
-    (ROOT / "site_assets" / "package.json").read_text(encoding="utf-8"))["dependencies"]
-needs_manager = pytest.mark.skipif(not MANAGER, reason="site_assets/package.json no longer installs the html-manager")
 
 
-def configured_scripts(anywidget_only: bool) -> list[str]:
-    """The scripts a page with widgets loads (under offline/): _config.yml's nb_ipywidgets_js as
-    offline_site.py hands it to myst-nb with the switch ANYWIDGET_ONLY at `anywidget_only`."""
+def configured_scripts() -> list[str]:
+    """The scripts a page with widgets loads (under offline/): _config.yml's nb_ipywidgets_js."""
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    scripts = offline_site.widget_scripts(config["sphinx"]["config"]["nb_ipywidgets_js"], anywidget_only)
-    return [path.removeprefix(offline_site.PREFIX + "/") for path in scripts]
+    return [path.removeprefix(offline_site.PREFIX + "/") for path in config["sphinx"]["config"]["nb_ipywidgets_js"]]
 
 
 @pytest.fixture(scope="module")
 def site(executed, tmp_path_factory) -> Path:
-    """A folder served as the site: offline/ as offline_site.py stages it, and three pages of the
-    tiny notebook: the host alone (ANYWIDGET_ONLY = True), the host beside the html-manager
-    (ANYWIDGET_ONLY = False, today), the html-manager alone (before the host)."""
+    """A folder served as the site: offline/ as offline_site.py stages it, and the page of the
+    tiny notebook without its slider, loading the scripts _config.yml lists (the host alone)."""
     folder = tmp_path_factory.mktemp("site")
     workdir = ROOT / "_build" / "site-assets"
     offline_site._fetch(workdir)  # the build's own npm packages (npm ci unless there)
-    offline_site._stage(workdir / "node_modules", folder / "offline", anywidget_only=not MANAGER)
+    offline_site._stage(workdir / "node_modules", folder / "offline")
     shutil.copyfile(ROOT / "site_assets" / HOST_JS, folder / "offline" / HOST_JS)
-    pages = {"host.html": configured_scripts(True)}
-    assert pages["host.html"] == [HOST_JS]
-    if MANAGER:
-        shutil.copyfile(ROOT / "site_assets" / "widgets-offline.js", folder / "offline" / "widgets-offline.js")
-        pages.update({"mixed.html": configured_scripts(False), "manager.html": MANAGER_JS})
-        assert pages["mixed.html"] == [HOST_JS, *MANAGER_JS]
-    for name, scripts in pages.items():
-        (folder / name).write_text(page_html(executed, scripts, folder), encoding="utf-8")
+    assert configured_scripts() == [HOST_JS]
+    (folder / "host.html").write_text(page_html(without_slider(executed), configured_scripts(), folder),
+                                      encoding="utf-8")
     # a page with no widgets, as build_pdf.py's first page (the book's print header in it)
     (folder / "first.html").write_text(
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>first</title></head><body>'
@@ -228,9 +223,7 @@ def _views(page) -> list[dict]:
         const area = tag.previousElementSibling;
         const rendered = area && area.matches(".widget-subarea") ? area.querySelector(".jupyter-widgets") : null;
         return {model: JSON.parse(tag.textContent).model_id,
-                text: rendered ? rendered.innerText.trim() : null,
-                slider: !!(rendered && rendered.querySelector(".widget-slider, .slider-container, input[type=range]") ||
-                          (rendered && rendered.matches(".widget-slider")))};
+                text: rendered ? rendered.innerText.trim() : null};
       });
     }""")
 
@@ -295,55 +288,6 @@ def test_a_module_that_throws_shows_its_error_in_place(open_page):
 
 
 @pytest.mark.browser
-def test_other_models_are_left_to_the_widget_manager(open_page):
-    page, _ = open_page("host.html")
-    _wait_rendered(page, COUNTERS)
-    slider = _views(page)[4]
-    assert slider["text"] is None  # nothing rendered for it: no html-manager on this page
-    # the page's state keeps the slider's models, and no longer the AnyModels
-    state = json.loads(page.locator(f'script[type="{WIDGET_STATE}"]').text_content())["state"]
-    modules = {m["model_module"] for m in state.values()}
-    assert "anywidget" not in modules and "@jupyter-widgets/controls" in modules
-
-
-@pytest.mark.browser
-@needs_manager
-def test_the_host_and_the_html_manager_share_a_page(open_page, base_url):
-    """Today's pages: the host takes the AnyModels, the html-manager renders the rest."""
-    page, record = open_page("mixed.html")
-    _wait_rendered(page, COUNTERS + 1)
-    page.wait_for_load_state("networkidle")
-    views = _views(page)
-    assert [v["text"] for v in views[:3]] == ["count 3", "count 3", "count 10"]
-    assert views[4]["slider"] and "old kind" in views[4]["text"]
-    assert page.locator(".widget-subarea .jupyter-widgets").count() >= COUNTERS + 1
-    assert len(page.locator(".widget-subarea").all()) == len(views)  # one area per view
-    page.locator(".counter-button").nth(2).click()
-    assert page.locator(".counter-button").nth(2).inner_text() == "count 11"
-    # nothing asked of another host (the html-manager asks a CDN for modules it lacks)
-    assert all(u.startswith((base_url, "blob:", "data:")) for u in record["requests"]), record["requests"]
-    assert [e for e in record["errors"] if "could not be shown" not in e] == []
-
-
-@pytest.mark.browser
-@needs_manager
-def test_the_html_manager_alone_fails_on_an_anymodel(open_page, base_url):
-    """Why the host takes the AnyModels out of the state before the html-manager reads it: the
-    manager asks the site and then a CDN for an "anywidget" module (cut here), logs errors and
-    draws its error box for each AnyModel view (the slider it still renders)."""
-    page, record = open_page("manager.html")
-    _wait_rendered(page, COUNTERS + 1)
-    page.wait_for_function(f"document.querySelectorAll('.jupyter-widgets-error-widget').length >= {COUNTERS}",
-                           timeout=20_000)
-    assert f"{base_url}/anywidget.js" in record["requests"]
-    assert any(u.startswith("https://cdn.jsdelivr.net/npm/anywidget@") for u in record["requests"])
-    views = _views(page)
-    assert [v["text"] for v in views[:COUNTERS]] == ["Click to show javascript error."] * COUNTERS
-    assert views[4]["slider"]
-    assert any('Script error for "anywidget"' in e for e in record["errors"])
-
-
-@pytest.mark.browser
 def test_render_takes_a_root_and_renders_each_view_once(open_page):
     """build_pdf.py appends each page's article and state in a section, then renders it."""
     page, _ = open_page("host.html")
@@ -378,49 +322,32 @@ def test_remove_aborts_the_views_and_runs_the_cleanups_render_returned(open_page
 
 
 
-def test_the_switch_fails_the_build_on_the_old_kind_of_widget(executed, tmp_path, monkeypatch):
-    """The tiny notebook's page builds today; with ANYWIDGET_ONLY its ipywidgets slider stops
-    the build (page_html runs offline_site.defer_widget_state, which checks)."""
+def test_the_build_check_fails_on_the_old_kind_of_widget(executed, tmp_path):
+    """The tiny notebook's ipywidgets slider stops the build (page_html runs
+    offline_site.defer_widget_state, which checks); without it the page builds."""
     from sphinx.errors import ExtensionError
 
-    page_html(executed, [HOST_JS], tmp_path)
-    monkeypatch.setattr(offline_site, "ANYWIDGET_ONLY", True)
     with pytest.raises(ExtensionError, match=r"IntSliderModel\): not an anywidget"):
         page_html(executed, [HOST_JS], tmp_path)
-    without_slider = json.loads(json.dumps(executed))
-    without_slider["cells"] = without_slider["cells"][:-1]
-    page_html(without_slider, [HOST_JS], tmp_path)  # the AnyModels' layouts are no obstacle
+    page_html(without_slider(executed), [HOST_JS], tmp_path)  # the AnyModels' layouts are no obstacle
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("manager", [pytest.param(True, marks=needs_manager), False],
-                         ids=["with-html-manager", "host-only"])
-def test_build_pdf_renders_the_widgets_of_each_page(site, open_page, base_url, manager, tmp_path):
+def test_build_pdf_renders_the_widgets_of_each_page(site, open_page, base_url):
     """build_pdf.py's APPEND_JS on a first page with no widget, appending the tiny notebook's
-    page: the host draws the anywidgets, the html-manager (while the site serves it) the slider."""
+    page: the host draws the anywidgets."""
     from site_assets.build_pdf import APPEND_JS
 
-    hidden = site / "offline" / "html-manager"
-    moved = not manager and hidden.is_dir()  # the site as ANYWIDGET_ONLY serves it
-    if moved:
-        hidden.rename(tmp_path / "html-manager")
-    try:
-        page, record = open_page("first.html")
-        page.evaluate(APPEND_JS, {"urls": [f"{base_url}/{'mixed' if manager else 'host'}.html"], "offline": f"{base_url}/offline/",
-                                  "entries": [{"title": "Intro", "part": None, "anchor": "print-page-0"},
-                                              {"title": "Widgets", "part": None, "anchor": "print-page-1"}]})
-        page.wait_for_load_state("networkidle")
-        section = page.locator("#print-page-1")
-        texts = section.locator(".counter-button").all_inner_texts()
-        areas = section.locator(".widget-subarea").all_inner_texts()
-        errors = section.locator(".winit-widget-error").all_inner_texts()
-    finally:
-        if moved:
-            (tmp_path / "html-manager").rename(hidden)
-    assert texts == ["count 3", "count 3", "count 10"]
-    assert errors == ["This interactive figure could not be shown: the module broke on purpose"]
-    # one area per view drawn; the slider's only by the html-manager
-    assert len(areas) == COUNTERS + manager and ("old kind" in areas[-1]) == manager
+    page, record = open_page("first.html")
+    page.evaluate(APPEND_JS, {"urls": [f"{base_url}/host.html"], "offline": f"{base_url}/offline/",
+                              "entries": [{"title": "Intro", "part": None, "anchor": "print-page-0"},
+                                          {"title": "Widgets", "part": None, "anchor": "print-page-1"}]})
+    page.wait_for_load_state("networkidle")
+    section = page.locator("#print-page-1")
+    assert section.locator(".counter-button").all_inner_texts() == ["count 3", "count 3", "count 10"]
+    assert section.locator(".winit-widget-error").all_inner_texts() == [
+        "This interactive figure could not be shown: the module broke on purpose"]
+    assert len(section.locator(".widget-subarea").all_inner_texts()) == COUNTERS  # one area per view
     assert all(u.startswith((base_url, "blob:", "data:")) for u in record["requests"]), record["requests"]
 
 
@@ -466,9 +393,9 @@ def test_every_kind_of_failing_module_shows_a_message(open_page):
     assert sum("could not be shown" in e for e in record["errors"]) == 1 + 5  # the page's own broken one
 
 
-def _sphinx_build(nb: dict, folder: Path, monkeypatch, anywidget_only: bool, status=None) -> Path:
+def _sphinx_build(nb: dict, folder: Path) -> Path:
     """Build `nb` as one page with Sphinx, myst-nb (stored outputs) and offline_site, the
-    widget scripts as _config.yml lists them; the switch at `anywidget_only`. The site's folder."""
+    widget scripts as _config.yml lists them. The site's folder."""
     import nbformat
     from sphinx.application import Sphinx
 
@@ -484,56 +411,31 @@ def _sphinx_build(nb: dict, folder: Path, monkeypatch, anywidget_only: bool, sta
     (assets / "node_modules").symlink_to(workdir / "node_modules")
     shutil.copyfile(workdir / "package-lock.json", assets / "package-lock.json")
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"]["config"]
-    monkeypatch.setattr(offline_site, "ANYWIDGET_ONLY", anywidget_only)
     app = Sphinx(str(src), None, str(folder / "_build" / "html"), str(folder / "_build" / "doctrees"), "html",
                  confoverrides={"extensions": ["myst_nb", "site_assets.offline_site"],
                                 "nb_execution_mode": "off", "mathjax_path": config["mathjax_path"],
                                 "nb_ipywidgets_js": config["nb_ipywidgets_js"]},
-                 status=status, warning=None, freshenv=True)
+                 status=None, warning=None, freshenv=True)
     app.build()
     return folder / "_build" / "html"
 
 
-@pytest.mark.parametrize("anywidget_only", [pytest.param(False, marks=needs_manager), True],
-                         ids=["today", "anywidget-only"])
-def test_a_sphinx_build_loads_and_serves_what_the_switch_says(executed, tmp_path, monkeypatch, anywidget_only):
-    nb = json.loads(json.dumps(executed))
-    if anywidget_only:
-        nb["cells"] = nb["cells"][:-1]  # no slider
-    site = _sphinx_build(nb, tmp_path, monkeypatch, anywidget_only)
+def test_a_sphinx_build_loads_and_serves_the_host_alone(executed, tmp_path):
+    site = _sphinx_build(without_slider(executed), tmp_path)
     html = (site / "page.html").read_text(encoding="utf-8")
     loaded = re.findall(r'<script defer="defer" src="_static/offline/([^"?]+)', html)
     served = sorted(p.name for p in (site / "_static" / "offline").iterdir())
-    if anywidget_only:
-        assert loaded == [HOST_JS] and served == ["mathjax", HOST_JS]
-    else:
-        assert loaded == [HOST_JS, *MANAGER_JS]
-        assert served == ["html-manager", "mathjax", "require.js", "widgets-offline.js", HOST_JS]
-    assert html.count(f'<script type="{WIDGET_VIEW}">') == 5 - anywidget_only
+    assert loaded == [HOST_JS] and served == ["mathjax", HOST_JS]
+    assert html.count(f'<script type="{WIDGET_VIEW}">') == 4
     assert "winit-widgets" not in (site / "index.html").read_text(encoding="utf-8")  # no widgets there
 
 
-def test_a_sphinx_build_fails_on_a_widget_the_site_cannot_render(executed, tmp_path, monkeypatch):
+def test_a_sphinx_build_fails_on_a_widget_the_site_cannot_render(executed, tmp_path):
     from sphinx.errors import ExtensionError
 
     with pytest.raises(ExtensionError, match=r"(?s)page has widgets the site cannot render:\n  model .*"
                        r"\(@jupyter-widgets/controls IntSliderModel\): not an anywidget"):
-        _sphinx_build(executed, tmp_path, monkeypatch, True)
-
-
-@needs_manager
-def test_a_build_with_no_old_widget_says_the_switch_can_be_set(executed, tmp_path, monkeypatch):
-    import io
-
-    def hint(nb, folder):
-        status = io.StringIO()
-        _sphinx_build(nb, folder, monkeypatch, False, status)
-        return "set ANYWIDGET_ONLY = True" in status.getvalue()
-
-    nb = json.loads(json.dumps(executed))
-    assert not hint(nb, tmp_path / "today")
-    nb["cells"] = nb["cells"][:-1]  # no slider
-    assert hint(nb, tmp_path / "later")
+        _sphinx_build(executed, tmp_path)
 
 
 MODEL_API_ESM = """

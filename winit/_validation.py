@@ -325,7 +325,7 @@ def check_count_pair(value, name, meanings):
 
 def check_member(value, name, options, what="the values"):
     """Return ``value`` if it is one of ``options`` (any hashable values, e.g.
-    the grid a pre-rendered explorer was drawn for).
+    the presets of an experiment).
 
     The message reads ``"n must be one of the grid values (1, 2); got 3"``.
     """

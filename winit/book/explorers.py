@@ -1,48 +1,29 @@
-"""What the book's interactive explorers draw, as plain functions.
+"""The explorers' Python side: the style and PNG encoding of their first-state pictures,
+and the depth explorer's numpy reference.
 
-The widgets in :mod:`winit.book.widgets` only wire controls to these functions,
-so everything an explorer shows for given values is computed, and tested,
-here without a front end:
+The explorers themselves compute and draw in the reader's browser
+(``winit.book.browser``); what they need from Python is here:
 
-- :func:`scheme_view` / :func:`draw_scheme_view`: a fresh sample of one
-  scheme for given ``n`` (and ``m``), its theoretical density, bounds or
-  standard deviation, and the sample statistics;
-- :func:`comparison_view` / :func:`draw_comparison`: the three schemes'
-  spread against ``n`` on one plot, with the reader's ``n`` marked.
+- :func:`figure_png` and the figures' style (:data:`FONT_SIZE`, ``_figure``): the
+  picture of an explorer's first state that a notebook shows before it runs (and the
+  PDF prints);
+- :func:`depth_view`: one forward and backward pass through a deep network at
+  initialisation, summarised layer by layer with a verdict (``_verdict``), the numbers
+  the depth explorer's page is tested against; and the helpers that plot such
+  signals on log axes (``_autoscale_log``, ``_log_ticks``, ``_update_samples``).
 """
 
 from __future__ import annotations
 
 import io
 import math
-import textwrap
 from typing import NamedTuple
 
 import numpy as np
 
 from .._numerics import std as _std
 from .._validation import check_choice, check_count
-from .plots import normal_pdf, uniform_pdf
-from ..schemes import (
-    Summary,
-    he,
-    normalized_xavier,
-    scheme_bound,
-    scheme_rule,
-    scheme_std,
-    summarize,
-    xavier,
-)
-
-#: The tutorial's three schemes, by the names of their winit functions.
-SCHEMES = ("xavier", "normalized_xavier", "he")
-
-#: How each scheme is labelled in plots.
-SCHEME_LABELS = {
-    "xavier": "xavier  U[±1/√n]",
-    "normalized_xavier": "normalized xavier  U[±√6/√(n+m)]",
-    "he": "he  N(0, 2/n)",
-}
+from ..experiments import INITS
 
 #: Pictures are drawn for a column this many CSS pixels per inch of figure, at
 #: ``PIXEL_DENSITY`` times that in the PNG, so they are sharp on a 2x screen.
@@ -64,7 +45,7 @@ def _figure(width, height, boxes):
     The margins are fixed, sized for the longest labels the views can have
     (tests render the extreme settings and check that no text leaves the
     figure); a fixed layout costs half as much as matplotlib's constrained
-    layout, which matters for the hundreds of pre-rendered pictures.
+    layout.
     """
     import matplotlib.pyplot as plt
 
@@ -75,232 +56,23 @@ def _figure(width, height, boxes):
     return fig, axes
 
 
-#: Values of n and m the static site pre-renders (8 positions per slider).
-N_GRID = (1, 2, 5, 10, 20, 100, 1000, 10000)
-M_GRID = (1, 2, 5, 10, 20, 100, 1000, 10000)
-
-
-class SchemeView(NamedTuple):
-    """Everything the scheme explorer shows for one setting."""
-
-    scheme: str
-    n: int
-    m: int
-    weights: np.ndarray
-    summary: Summary
-    bound: float | None  # half-width of the uniform interval; None for a normal (a Python float)
-    std: float  # theoretical standard deviation (a Python float)
-    caption: str
-
-
-def _spread(scheme, n, m):
-    """(bound or None, theoretical std) of ``scheme`` for validated n, m, as
-    :data:`winit.schemes.SCALINGS` defines them."""
-    return scheme_bound(scheme, n, m), scheme_std(scheme, n, m)
-
-
-def scheme_view(scheme, n, m=10, *, size=1000, seed=0):
-    """Draw ``size`` weights of ``scheme`` for ``n`` inputs (and ``m`` outputs).
-
-    Parameters
-    ----------
-    scheme : {"xavier", "normalized_xavier", "he"}
-    n, m : int
-        Inputs and outputs of the layer (``m`` is used by normalized xavier only).
-    size : int, default 1000
-        How many weights to draw (the tutorial draws 1,000).
-    seed : int, default 0
-        Seed of the sample, so that a given setting always shows the same draw.
-
-    Returns
-    -------
-    SchemeView
-    """
-    scheme = check_choice(scheme, "scheme", SCHEMES)
-    n = check_count(n, "n", "the number of inputs to the node")
-    m = check_count(m, "m", "the number of outputs of the layer")
-    size = check_count(size, "size", "how many weights to draw")
-    if scheme == "xavier":
-        w = xavier(n, size, rng=seed)
-    elif scheme == "normalized_xavier":
-        w = normalized_xavier(n, m, size, rng=seed)
-    else:
-        w = he(n, size, rng=seed)
-    bound, std = _spread(scheme, n, m)
-    setting = f"n = {n}, m = {m}" if scheme == "normalized_xavier" else f"n = {n}"
-    return SchemeView(scheme, n, m, w, summarize(w), bound, std,
-                      f"{SCHEME_LABELS[scheme]}, {setting}")
-
-
 def _autoscale(ax):
     """Autoscale ``ax`` afresh to the data of its visible artists, as if they
-    had just been added (for a figure that is reused between pictures)."""
+    had just been added (after the artists' data changed)."""
     ax.relim(visible_only=True)
     ax.set_autoscale_on(True)
     ax.autoscale_view()
 
 
-class SchemeFigure:
-    """One figure that draws :class:`SchemeView` after :class:`SchemeView`.
-
-    The axes, ticks, legend and text box are made once; :meth:`update` only
-    changes the data of the artists (the histogram's step patch, the density
-    curve, the bound lines, the title and the statistics), so a grid of
-    pictures costs a fraction of a new figure each.  A picture drawn here is
-    the same as one drawn on a fresh figure: the limits are autoscaled anew
-    from the visible data every time.
-
-    Parameters
-    ----------
-    ax : matplotlib.axes.Axes, optional
-        Draw on this axes; by default a new 5 x 3.9 inch figure (see
-        :func:`figure_png`).
-    """
-
-    def __init__(self, ax=None):
-        import matplotlib.pyplot as plt
-        from matplotlib.ticker import MaxNLocator
-
-        if ax is None:
-            _, (ax,) = _figure(5.0, 3.9, [(0.8, 0.6, 3.9, 2.75)])
-        self.ax, self.fig = ax, ax.figure
-        with plt.rc_context(_STYLE):
-            self.sample = ax.stairs(np.zeros(40), np.linspace(-1.0, 1.0, 41), fill=True,
-                                    color="C0", alpha=0.55, label="sample")
-            (self.theory,) = ax.plot([], [], color="C3", label="theory")
-            self.bounds = [ax.axvline(x, color="C3", linestyle=":", linewidth=1)
-                           for x in (-1.0, 1.0)]
-            # a title at a fixed height: nothing sits above the axes, so matplotlib's
-            # search for a clear place (a layout of the whole axis) is not needed
-            ax.set_title(" \n ", y=1.0)
-            ax.set_xlabel("weight value")
-            ax.set_ylabel("density")
-            # at most 6 weight values on the axis: labels like "-0.075" then never overlap
-            ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
-            ax.legend(loc="upper right")
-            self.stats = ax.text(0.02, 0.97, "", transform=ax.transAxes, va="top",
-                                 fontsize=FONT_SIZE - 1.5,
-                                 bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "0.8"})
-
-    def update(self, view):
-        """Show ``view`` (a :class:`SchemeView`); returns the figure."""
-        ax, s = self.ax, view.summary
-        heights, edges = np.histogram(view.weights, bins=40, density=True)
-        self.sample.set_data(heights, edges)
-        pad = 0.15 * (s.max - s.min)
-        xs = np.linspace(s.min - pad, s.max + pad, 300)
-        if view.bound is not None:
-            self.theory.set_data(xs, uniform_pdf(xs, view.bound))
-            for line, x in zip(self.bounds, (-view.bound, view.bound)):
-                line.set_xdata([x, x])
-                line.set_visible(True)
-            spread = f"bounds ±{view.bound:.4g}\n"
-        else:
-            self.theory.set_data(xs, normal_pdf(xs, view.std))
-            for line in self.bounds:
-                line.set_visible(False)
-            spread = ""
-        _autoscale(ax)
-        ax.set_ylim(0, 1.6 * max(heights.max(), ax.get_ylim()[1]))  # room for the statistics
-        label, setting = view.caption.rsplit(", n = ", 1)
-        ax.title.set_text(f"{label}\nn = {setting}")
-        self.stats.set_text(f"{spread}theory std {view.std:.4g}\n"
-                            f"sample std {s.std:.4g}, mean {s.mean:.2g}\n"
-                            f"min {s.min:.4g}, max {s.max:.4g}")
-        return self.fig
-
-
-def draw_scheme_view(view, ax=None):
-    """Draw a :class:`SchemeView`: the sample's histogram, the theoretical
-    density, the bounds (uniform) and the statistics.  Returns the figure.
-
-    A new figure is 5 x 3.9 inches, for a narrow column (see :func:`figure_png`).
-    To draw many views, reuse one :class:`SchemeFigure` instead.
-    """
-    return SchemeFigure(ax).update(view)
-
-
-class ComparisonView(NamedTuple):
-    """The three schemes' standard deviations for a range of n."""
-
-    n: int
-    m: int
-    ns: np.ndarray
-    stds: dict  # scheme -> array over ns
-    marked: dict  # scheme -> std at n
-
-
-def comparison_view(n, m=10, *, n_max=10000):
-    """Standard deviation of each scheme for n = 1 .. ``n_max``, and at ``n``."""
-    n = check_count(n, "n", "the number of inputs to the node")
-    m = check_count(m, "m", "the number of outputs of the layer")
-    n_max = check_count(n_max, "n_max", "the largest n on the plot")
-    ns = np.unique(np.round(np.logspace(0, np.log10(n_max), 200)).astype(int))
-    stds = {s: np.array([_spread(s, int(k), m)[1] for k in ns]) for s in SCHEMES}
-    marked = {s: _spread(s, n, m)[1] for s in SCHEMES}
-    return ComparisonView(n, m, ns, stds, marked)
-
-
-class ComparisonFigure:
-    """One figure that draws :class:`ComparisonView` after :class:`ComparisonView`:
-    the curves, marks, line at ``n`` and title are updated, the axes, ticks
-    and legend made once (see :class:`SchemeFigure`).
-
-    Parameters
-    ----------
-    ax : matplotlib.axes.Axes, optional
-        Draw on this axes; by default a new 5 x 4.2 inch figure.
-    """
-
-    def __init__(self, ax=None):
-        import matplotlib.pyplot as plt
-
-        if ax is None:
-            _, (ax,) = _figure(5.0, 4.2, [(0.9, 0.6, 3.8, 3.0)])
-        self.ax, self.fig = ax, ax.figure
-        with plt.rc_context(_STYLE):
-            self.curves, self.marks = {}, {}
-            for i, s in enumerate(SCHEMES):
-                (self.curves[s],) = ax.loglog([1.0, 10.0], [1.0, 0.1], color=f"C{i}",
-                                             label=SCHEME_LABELS[s])
-                (self.marks[s],) = ax.plot([1.0], [1.0], "o", color=f"C{i}")
-            self.at_n = ax.axvline(1.0, color="0.5", linestyle=":", linewidth=1)
-            _log_ticks(ax.xaxis)
-            _log_ticks(ax.yaxis)
-            ax.set_xlabel("number of inputs n")
-            ax.set_ylabel("std of the weights")
-            ax.set_title(" \n ", y=1.0)  # a fixed height: see SchemeFigure
-            ax.legend(loc="lower left", fontsize=FONT_SIZE - 1.5)
-
-    def update(self, view):
-        """Show ``view`` (a :class:`ComparisonView`); returns the figure."""
-        for s in SCHEMES:
-            self.curves[s].set_data(view.ns, view.stds[s])
-            self.marks[s].set_data([view.n], [view.marked[s]])
-        self.at_n.set_xdata([view.n, view.n])
-        _autoscale(self.ax)
-        values = ", ".join(f"{s.split('_')[0]} {view.marked[s]:.3g}" for s in SCHEMES)
-        self.ax.title.set_text(f"The three schemes at n = {view.n}, m = {view.m}:\n{values}")
-        return self.fig
-
-
-def draw_comparison(view, ax=None):
-    """Draw a :class:`ComparisonView` on log–log axes; returns the figure
-    (a new one is 5 x 4.2 inches, for a narrow column).  To draw many views,
-    reuse one :class:`ComparisonFigure` instead."""
-    return ComparisonFigure(ax).update(view)
-
-
 def figure_png(fig, *, dpi=CSS_PX_PER_INCH * PIXEL_DENSITY, colors=64):
-    """Render ``fig`` to compact PNG bytes and close it (for pre-rendered widget images).
+    """Render ``fig`` to compact PNG bytes and close it (an explorer's first-state picture).
 
     Parameters
     ----------
     fig : matplotlib.figure.Figure
     dpi : float, default 200
-        Pixels per inch of figure: twice :data:`CSS_PX_PER_INCH`, so that
-        :func:`winit.book.widgets.picture`, which shows the image at half its
-        pixel width, is sharp on a 2x screen.
+        Pixels per inch of figure: twice :data:`CSS_PX_PER_INCH`, so that the
+        picture, shown at half its pixel width, is sharp on a 2x screen.
     colors : int or None, default 64
         Size of the adaptive palette the image is reduced to (a 64-colour
         picture of lines and text is several times smaller than full colour
@@ -311,134 +83,57 @@ def figure_png(fig, *, dpi=CSS_PX_PER_INCH * PIXEL_DENSITY, colors=64):
     bytes
         The PNG file.
 
-    See Also
+    Examples
     --------
-    render_png : the same, leaving the figure open to draw the next picture on.
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, (ax,) = _figure(2.0, 1.0, [(0.1, 0.1, 1.8, 0.8)])
+    >>> png = figure_png(fig, dpi=50)
+    >>> png[:8] == b"\\x89PNG\\r\\n\\x1a\\n", plt.fignum_exists(fig.number)
+    (True, False)
     """
     import matplotlib.pyplot as plt
-
-    try:
-        return render_png(fig, dpi=dpi, colors=colors)
-    finally:
-        plt.close(fig)
-
-
-def render_png(fig, *, dpi=CSS_PX_PER_INCH * PIXEL_DENSITY, colors=64):
-    """PNG bytes of ``fig`` as :func:`figure_png` makes them, without closing
-    the figure (a reused :class:`SchemeFigure`, :class:`ComparisonFigure` or
-    :class:`DepthFigure` draws its next picture on it)."""
-    return render_image(fig, dpi=dpi, colors=colors, format="png")
-
-
-#: File formats :func:`render_image` writes, and their MIME types.
-IMAGE_FORMATS = {"png": "image/png", "webp": "image/webp"}
-
-
-def render_image(fig, *, dpi=CSS_PX_PER_INCH * PIXEL_DENSITY, colors=64, format="png"):
-    """The image file of ``fig``, without closing the figure.
-
-    Parameters
-    ----------
-    fig : matplotlib.figure.Figure
-    dpi : float, default 200
-        Pixels per inch of figure (see :func:`figure_png`).
-    colors : int or None, default 64
-        Size of the adaptive palette; None keeps full colour (PNG only).
-    format : {"png", "webp"}, default "png"
-        "webp" is lossless WebP of the same pixels: about a third fewer bytes
-        than the PNG, which is why the pre-rendered explorers use it (every
-        browser since 2020 shows it).
-
-    Returns
-    -------
-    bytes
-
-    Raises
-    ------
-    ValueError
-        If ``format`` is not one of :data:`IMAGE_FORMATS`, or ``colors`` is
-        None with ``format="webp"``.
-    """
-    check_choice(format, "format", tuple(IMAGE_FORMATS))
-    if colors is None:
-        if format != "png":
-            raise ValueError(f"format must be 'png' with colors=None (full colour is written as "
-                             f"PNG only); got {format!r}")
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
-        return buf.getvalue()
-    return encode_image(capture_pixels(fig, dpi=dpi), colors=colors, format=format)
-
-
-def capture_pixels(fig, *, dpi=CSS_PX_PER_INCH * PIXEL_DENSITY):
-    """The pixels of ``fig`` drawn at ``dpi``, as a PIL RGB image of their own
-    (a copy: the figure may be redrawn at once).  With :func:`encode_image`,
-    what :func:`render_image` does in two steps, so that a picture can be
-    encoded on another thread while the next one is drawn."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
 
-    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
-    fig.set_facecolor("white")
-    if fig.get_dpi() != dpi:
-        fig.set_dpi(dpi)
-    canvas.draw()  # to pixels once: no PNG encoded and decoded again
-    width, height = canvas.get_width_height(physical=True)
-    return Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0,
-                            1).convert("RGB")  # a copy, made without a strided array
-
-
-def encode_image(image, *, colors=64, format="png"):
-    """The file of a PIL RGB ``image`` reduced to ``colors`` colours (see
-    :func:`render_image`).  Touches no matplotlib object: safe on another thread."""
-    from PIL import Image
-
-    check_choice(format, "format", tuple(IMAGE_FORMATS))
-    image = image.quantize(colors=colors, method=Image.Quantize.FASTOCTREE,
-                           dither=Image.Dither.NONE)
-    out = io.BytesIO()
-    if format == "webp":
-        # lossless; method 2 is as small as the slowest effort within 1 % at a fiftieth of its time
-        image.save(out, format="webp", lossless=True, method=2, quality=50)
-    else:
+    try:
+        fig.set_facecolor("white")
+        if colors is None:
+            out = io.BytesIO()
+            fig.savefig(out, format="png", dpi=dpi, facecolor="white")
+            return out.getvalue()
+        canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+        if fig.get_dpi() != dpi:
+            fig.set_dpi(dpi)
+        canvas.draw()  # to pixels once: no PNG encoded and decoded again
+        width, height = canvas.get_width_height(physical=True)
+        image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0,
+                                 1).convert("RGB")
+        image = image.quantize(colors=colors, method=Image.Quantize.FASTOCTREE,
+                               dither=Image.Dither.NONE)
+        out = io.BytesIO()
         image.save(out, format="png")
-    return out.getvalue()
+        return out.getvalue()
+    finally:
+        plt.close(fig)
 
 
 # --------------------------------------------------------------------------
 # Depth explorer: signals through a deep network at initialisation
 # --------------------------------------------------------------------------
 
-#: Initialisations the depth explorer offers: the experiments' four
-#: (``winit.experiments.INITS``), and the naive N(0, 1), which makes
-#: signals explode.
-DEPTH_INITS = ("standard", "normalized", "lecun", "he", "unit")
-DEPTH_INIT_LABELS = {
-    "standard": "U[±1/√n] (tutorial's xavier)",
-    "normalized": "U[±√6/√(n+m)] (Glorot)",
-    "lecun": "N(0, 1/n) (He et al.'s 'Xavier')",
-    "he": "N(0, 2/n) (He)",
-    "unit": "N(0, 1)",
-}
-
-
 def _unit(fan_in, fan_out):
     return 1.0
 
 
-#: How each of :data:`DEPTH_INITS` draws, ``(std(fan_in, fan_out), distribution)``
-#: for :func:`winit.networks.init_weights`: the rules of :data:`winit.schemes.SCALINGS`
-#: (the tutorial's "xavier", "normalized_xavier", LeCun's N(0, 1/n) and "he"), and N(0, 1).
-DEPTH_RULES = {
-    "standard": scheme_rule("xavier"),
-    "normalized": scheme_rule("normalized_xavier"),
-    "lecun": scheme_rule("lecun"),
-    "he": scheme_rule("he"),
-    "unit": (_unit, "normal"),
-}
-#: Grids the static site pre-renders.
-DEPTH_GRID = (1, 2, 3, 5, 10, 20, 50, 100)
-WIDTH_GRID = (10, 100, 1000)
+#: How each initialisation the depth explorer offers draws: for each name, the pair
+#: (std(fan_in, fan_out), distribution) that :func:`winit.networks.init_weights` takes. The
+#: experiments' four (``winit.experiments.INITS``, the rules of :data:`winit.schemes.SCALINGS`),
+#: and the naive N(0, 1), which makes signals explode.
+DEPTH_RULES = {**INITS, "unit": (_unit, "normal")}
+#: The initialisations' names, in the order of :data:`DEPTH_RULES`.
+DEPTH_INITS = tuple(DEPTH_RULES)
 #: The most weights the explorer will draw (about 480 MB of float64 in all).
 MAX_DEPTH_WEIGHTS = 60_000_000
 #: Standard deviations below this are shown at this floor on the log scale.
@@ -514,7 +209,7 @@ def _blas_threads(width):
     """A context in which BLAS uses one thread for networks up to
     :data:`ONE_THREAD_WIDTH` units wide, where threadpoolctl (which
     scikit-learn brings) is installed.  Their products are small (64 x 100 by
-    100 x 100 for the pre-rendered grid): a second thread gains nothing, and
+    100 x 100 at width 100): a second thread gains nothing, and
     OpenBLAS threads spinning between products cost as much CPU time as the
     products themselves."""
     import contextlib
@@ -584,112 +279,6 @@ def _verdict(act_std, grad_std):
     return status, message
 
 
-def _depth_texts(view):
-    """(suptitle text, its number of lines) of a depth picture."""
-    title = textwrap.fill(f"{view.depth} layers of {view.width} {view.activation} units, "
-                          f"{DEPTH_INIT_LABELS[view.init]}", 54)
-    message = "\n".join(textwrap.fill(line, 54) for line in view.message.split("\n"))
-    lines = 1 + title.count("\n") + 1 + message.count("\n")
-    return f"{title}\n{message}", lines
-
-
-def _depth_suptitle(fig, text):
-    fig.suptitle(text, y=1 - 0.08 / fig.get_figheight(), va="top")
-
-
-class DepthFigure:
-    """One figure that draws :class:`DepthView` after :class:`DepthView`: two
-    panels, one above the other, the per-layer spreads (log scale) and the
-    histograms of three layers' activations (see :func:`draw_depth_view`).
-
-    The axes, ticks and legends are made once; :meth:`update` changes the
-    data, the titles and the figure's height (which follows the number of
-    lines of the message), as :class:`SchemeFigure` does.
-
-    Parameters
-    ----------
-    axes : pair of matplotlib.axes.Axes, optional
-        Draw on these (spreads, histograms); by default a new figure 5 inches
-        wide, whose height :meth:`update` sets.
-    """
-
-    #: Panels, in inches from the lower left: (left, bottom, width, height).
-    BOXES = ((0.95, 3.85, 3.9, 2.5), (0.95, 0.6, 3.9, 2.3))
-
-    def __init__(self, axes=None):
-        import matplotlib.pyplot as plt
-        from matplotlib.ticker import MaxNLocator
-
-        self.resize = axes is None
-        if axes is None:
-            _, axes = _figure(5.0, self._height(2), self.BOXES)
-        self.axes, self.fig = axes, axes[0].figure
-        ax_std, ax_hist = axes
-        with plt.rc_context(_STYLE):
-            self.spreads = [ax_std.semilogy([1, 2], [1.0, 1.0], "o-", color=color, markersize=4,
-                                            label=label)[0]
-                            for label, color in (("activations h", "C0"),
-                                                 ("gradients ∂L/∂z", "C3"))]
-            ax_std.xaxis.set_major_locator(MaxNLocator(integer=True))
-            _log_ticks(ax_std.yaxis)
-            ax_std.set_xlabel("hidden layer")
-            ax_std.set_ylabel("standard deviation")
-            ax_std.set_title("Spread by layer (log scale)", y=1.0)  # fixed: see SchemeFigure
-            self._legend_marker = None
-            self.hists = [ax_hist.stairs(np.zeros(50), np.linspace(-1.0, 1.0, 51),
-                                         color=f"C{i}", label=f"layer {i + 1}")
-                          for i in range(3)]
-            ax_hist.xaxis.set_major_locator(MaxNLocator(nbins=5))
-            ax_hist.set_xlabel("activation value")
-            ax_hist.set_ylabel("density")
-            ax_hist.set_title(" ", y=1.0)
-
-    @staticmethod
-    def _height(lines):
-        # from the bottom: x labels, histograms, x labels and panel title, spreads, title lines
-        return 0.6 + 2.3 + 0.95 + 2.5 + 0.4 + 0.19 * lines
-
-    def update(self, view):
-        """Show ``view`` (a :class:`DepthView` of status other than "too
-        large", which has no panels: see :func:`draw_depth_view`); returns the figure."""
-        import matplotlib.pyplot as plt
-
-        if view.status == "too large":
-            raise ValueError("view must have panels to draw; a 'too large' view has none "
-                             "(draw it with draw_depth_view)")
-        ax_std, ax_hist = self.axes
-        text, lines = _depth_texts(view)
-        if self.resize:
-            height = self._height(lines)
-            if self.fig.get_figheight() != height:
-                self.fig.set_size_inches(5.0, height)
-                for ax, (x, y, w, h) in zip(self.axes, self.BOXES):
-                    ax.set_position((x / 5.0, y / height, w / 5.0, h / height))
-        with plt.rc_context(_STYLE):
-            _depth_suptitle(self.fig, text)
-        layers = np.arange(1, view.depth + 1)
-        marker = "o" if view.depth <= 20 else "None"
-        extent = []
-        for line, values in zip(self.spreads, (view.activation_std, view.gradient_std)):
-            shown = np.where(np.isfinite(values), np.maximum(values, STD_FLOOR), np.nan)
-            line.set_data(layers, shown)
-            line.set_marker(marker)
-            extent += [v for v in shown if v == v]
-        if ax_std.get_legend() is None or self._legend_marker != marker:
-            with plt.rc_context(_STYLE):  # the legend copies the lines' markers when made
-                ax_std.legend()
-            self._legend_marker = marker
-        _autoscale_log(ax_std, extent)
-        with np.errstate(over="ignore", invalid="ignore"):  # finite values can still overflow v**2
-            normalise = _update_samples(ax_hist, self.hists, view.samples)
-        _autoscale(ax_hist)
-        ax_hist.title.set_text("Three layers' activations, each / its std" if normalise
-                               else "Three layers' activations")
-        with plt.rc_context(_STYLE):
-            ax_hist.legend(handles=[h for h in self.hists if h.axes is not None])
-        return self.fig
-
-
 #: Beyond these, matplotlib's 5 % margins of a log axis overflow (or underflow) float64.
 _LOG_AXIS_RANGE = (1e-250, 1e250)
 
@@ -724,29 +313,6 @@ def _autoscale_log(ax, values):
     ax.relim(visible_only=True)
     ax.set_autoscalex_on(True)
     ax.autoscale_view(scaley=False)
-
-
-def draw_depth_view(view, axes=None):
-    """Draw a :class:`DepthView`: the per-layer standard deviations of the
-    activations and of the back-propagated gradients (log scale, values below
-    :data:`STD_FLOOR` or not finite are clipped and said so), and below them
-    histograms of the first, middle and last layer's activations.  Returns the
-    figure (a new one is 5 inches wide and 7.5-8 tall, the two panels one above the other, for a
-    narrow column).  To draw many views, reuse one :class:`DepthFigure` instead."""
-    import matplotlib.pyplot as plt
-
-    if view.status != "too large":
-        return DepthFigure(axes).update(view)
-    text, lines = _depth_texts(view)
-    if axes is None:  # the message alone
-        fig, _ = _figure(5.0, 0.3 + 0.19 * lines, [])
-    else:
-        fig = axes[0].figure
-        for ax in axes:
-            ax.set_axis_off()
-    with plt.rc_context(_STYLE):
-        _depth_suptitle(fig, text)
-    return fig
 
 
 def _tick(value):

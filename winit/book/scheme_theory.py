@@ -290,7 +290,7 @@ def scheme_label(scheme):
 
 def _g3(x):
     """``x`` to 3 significant digits as Python's ``g`` format writes it (and the JS's
-    ``String(Number(x.toPrecision(3)))`` for the explorer's range of values, 0.001 to 999)."""
+    ``formatG(x, 3)`` of js/ui.js)."""
     return f"{x:.3g}"
 
 

@@ -29,7 +29,7 @@ from ..scheme_theory import (
     weight_density,
     weight_law,
 )
-from ._assets import BrowserExplorer
+from ._assets import SCHEME_RULES, BrowserExplorer, check_seed, setting
 
 #: How many weights the explorer shows, and how many sums z.
 WEIGHTS, SUMS = 1000, 2000
@@ -37,10 +37,6 @@ WEIGHTS, SUMS = 1000, 2000
 BINS = 40
 #: The schemes of the comparison panel (the tutorial's three).
 COMPARED = ("xavier", "normalized_xavier", "he")
-
-
-def _tagged(trait):
-    return trait.tag(sync=True, setting=True)
 
 
 def plot_ranges(scheme, n, m, activation):
@@ -110,40 +106,24 @@ class SchemeExplorer(BrowserExplorer):
 
     kind = "scheme"
 
-    scheme = _tagged(traitlets.Unicode("xavier"))
-    n = _tagged(traitlets.Int(10))
-    m = _tagged(traitlets.Int(20))
-    activation = _tagged(traitlets.Unicode("tanh"))
-    seed = _tagged(traitlets.Int(0))
+    scheme = setting(traitlets.Unicode("xavier"),
+                     lambda v: check_choice(v, "scheme", SCHEME_CHOICES))
+    n = setting(traitlets.Int(10), lambda v: check_count(
+        v, "n", "the number of inputs to the node", high=MAX_FAN))
+    m = setting(traitlets.Int(20), lambda v: check_count(
+        v, "m", "the number of outputs of the layer", high=MAX_FAN))
+    activation = setting(traitlets.Unicode("tanh"),
+                         lambda v: check_choice(v, "activation", ACTIVATION_CHOICES))
+    seed = setting(traitlets.Int(0), lambda v: check_seed(v, "the seed of the explorer's generator"))
+    #: The menu of schemes, [[name, label], ...] (not the reader's to change).
+    choices = traitlets.List().tag(sync=True)
+
+    @traitlets.default("choices")
+    def _choices(self):
+        return [[name, f"{scheme_label(name)}: {SCHEME_RULES[name]}"] for name in SCHEME_CHOICES]
 
     def __init__(self, scheme="xavier", *, n=10, m=20, activation="tanh", seed=0, **kwargs):
         super().__init__(scheme=scheme, n=n, m=m, activation=activation, seed=seed, **kwargs)
-
-    @traitlets.validate("scheme")
-    def _check_scheme(self, proposal):
-        return check_choice(proposal["value"], "scheme", SCHEME_CHOICES)
-
-    @traitlets.validate("n")
-    def _check_n(self, proposal):
-        return check_count(proposal["value"], "n", "the number of inputs to the node",
-                           high=MAX_FAN)
-
-    @traitlets.validate("m")
-    def _check_m(self, proposal):
-        return check_count(proposal["value"], "m", "the number of outputs of the layer",
-                           high=MAX_FAN)
-
-    @traitlets.validate("activation")
-    def _check_activation(self, proposal):
-        return check_choice(proposal["value"], "activation", ACTIVATION_CHOICES)
-
-    @traitlets.validate("seed")
-    def _check_seed(self, proposal):
-        value = proposal["value"]
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**32:
-            raise ValueError(f"seed must be an integer from 0 to 2**32 - 1 (the seed of the "
-                             f"explorer's generator); got {value!r}")
-        return value
 
     def sentence(self):
         """What the explorer says of its state (its aria-live text)."""

@@ -24,14 +24,13 @@ from __future__ import annotations
 
 import functools
 import math
-import numbers
 from typing import NamedTuple
 
 import numpy as np
 import traitlets
 
 from ..._validation import check_choice, check_count, check_real
-from ._assets import BrowserExplorer
+from ._assets import ACTIVATION_LABELS, SCHEME_RULES, BrowserExplorer, check_seed, setting
 
 __all__ = ["ACTIVATIONS", "BATCH", "DATASETS", "INITS", "INIT_LABELS", "SCALES", "SPIRALS",
            "Runs", "TrainingExplorer", "init_params", "page_data", "reference_runs", "toy_set"]
@@ -54,12 +53,12 @@ INITS = tuple(SCALES) + SCHEME_INITS
 INIT_LABELS = {
     "zeros": "zeros (every weight 0)",
     "too_small": "too small (0.1 × right)",
-    "right": "right (N(0, 1/n) tanh, N(0, 2/n) ReLU)",
+    "right": f"right ({SCHEME_RULES['lecun']} tanh, {SCHEME_RULES['he']} ReLU)",
     "too_large": "too large (10 × right)",
-    "xavier": "tutorial's xavier U[±1/√n]",
-    "normalized_xavier": "tutorial's normalized xavier U[±√6/√(n+m)]",
-    "he": "tutorial's he N(0, 2/n)",
-    "lecun": "LeCun N(0, 1/n)",
+    "xavier": f"tutorial's xavier {SCHEME_RULES['xavier']}",
+    "normalized_xavier": f"tutorial's normalized xavier {SCHEME_RULES['normalized_xavier']}",
+    "he": f"tutorial's he {SCHEME_RULES['he']}",
+    "lecun": f"LeCun {SCHEME_RULES['lecun']}",
     "glorot_normal": "Glorot normal (Keras, truncated)",
     "he_normal": "He normal (Keras, truncated)",
     "orthogonal": "orthogonal",
@@ -79,12 +78,19 @@ DIGITS_HOLD_OUT_EVERY = 4
 
 
 def _check_seed(seed):
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an integer (the seed of the weights and the batch order); "
-                        f"got {seed!r} of type {type(seed).__name__}")
-    check_real(int(seed), "seed", "the seed of the weights and the batch order", low=0,
-               high=2**32 - 1)
-    return int(seed)
+    return check_seed(seed, "the seed of the weights and the batch order")
+
+
+#: Each setting's check: its value, or TypeError/ValueError naming it.
+_CHECKS = {
+    "dataset": lambda v: check_choice(v, "dataset", DATASETS),
+    "depth": lambda v: check_count(v, "depth", "the number of hidden layers", high=MAX_DEPTH),
+    "width": lambda v: check_count(v, "width", "the units per hidden layer", high=MAX_WIDTH),
+    "activation": lambda v: check_choice(v, "activation", ACTIVATIONS),
+    "init": lambda v: check_choice(v, "init", INITS),
+    "lr": lambda v: check_real(v, "lr", "the learning rate", low=LR_RANGE[0], high=LR_RANGE[1]),
+    "seed": _check_seed,
+}
 
 
 @functools.cache
@@ -134,7 +140,7 @@ def toy_set(dataset="spirals"):
     >>> [a.shape for a in toy_set("spirals")]
     [(400, 2), (400,), (200, 2), (200,)]
     """
-    check_choice(dataset, "dataset", DATASETS)
+    _CHECKS["dataset"](dataset)
     return tuple(a.copy() for a in _toy_set(dataset))
 
 
@@ -183,8 +189,8 @@ def init_params(init, sizes, activation, rng=None):
     from ...networks import init_weights
     from ...schemes import SCALINGS, orthogonal, variance_scaling
 
-    check_choice(init, "init", INITS)
-    check_choice(activation, "activation", ACTIVATIONS)
+    _CHECKS["init"](init)
+    _CHECKS["activation"](activation)
     if init in SCALES:
         s = SCALES[init] * GAINS[activation]
         return init_weights(sizes, std=lambda fan_in, fan_out: s / math.sqrt(fan_in), rng=rng)
@@ -253,13 +259,12 @@ def reference_runs(dataset="spirals", *, depth=4, width=32, activation="tanh", l
     """
     from ...networks import train_sgd_stack
 
-    check_choice(dataset, "dataset", DATASETS)
-    depth = check_count(depth, "depth", "the number of hidden layers", high=MAX_DEPTH)
-    width = check_count(width, "width", "the units per hidden layer", high=MAX_WIDTH)
-    check_choice(activation, "activation", ACTIVATIONS)
-    lr = check_real(lr, "lr", "the learning rate", low=LR_RANGE[0], high=LR_RANGE[1])
+    dataset, depth, width, activation, lr = (
+        _CHECKS[name](value) for name, value in (("dataset", dataset), ("depth", depth),
+                                                 ("width", width), ("activation", activation),
+                                                 ("lr", lr)))
     seeds = [_check_seed(seed) for seed in seeds]
-    inits = [check_choice(init, "init", INITS) for init in inits]
+    inits = [_CHECKS["init"](init) for init in inits]
     x, y, x_test, y_test = _toy_set(dataset)
     sizes = _sizes(dataset, depth, width)
     rngs, nets = [], []
@@ -299,8 +304,8 @@ def page_data():
     dict
         ``spirals``: ``{"x": [x0, y0, x1, ...], "y": [...], "train": 400}`` (the 600 points
         of :func:`toy_set`, training ones first); ``digits``: :func:`winit.data.pack_digits`
-        and ``holdOutEvery``; ``inits``: ``[[name, label], ...]``; ``scales``, ``gains``,
-        ``batch``, ``maxDepth``, ``maxWidth``, ``lrRange``.
+        and ``holdOutEvery``; ``inits`` and ``activations``: ``[[name, label], ...]``;
+        ``scales``, ``gains``, ``batch``, ``maxDepth``, ``maxWidth``, ``lrRange``.
     """
     from ...data import pack_digits
 
@@ -310,6 +315,7 @@ def page_data():
                     "y": np.concatenate([y, y_test]).tolist(), "train": len(y)},
         "digits": {**pack_digits(), "holdOutEvery": DIGITS_HOLD_OUT_EVERY},
         "inits": [[name, INIT_LABELS[name]] for name in INITS],
+        "activations": [[name, ACTIVATION_LABELS[name]] for name in ACTIVATIONS],
         "scales": SCALES, "gains": GAINS, "batch": BATCH, "maxDepth": MAX_DEPTH,
         "maxWidth": MAX_WIDTH, "lrRange": list(LR_RANGE),
     }
@@ -346,49 +352,18 @@ class TrainingExplorer(BrowserExplorer):
     """
 
     kind = "training"
-    dataset = traitlets.Unicode("spirals").tag(sync=True, setting=True)
-    depth = traitlets.Int(4).tag(sync=True, setting=True)
-    width = traitlets.Int(32).tag(sync=True, setting=True)
-    activation = traitlets.Unicode("tanh").tag(sync=True, setting=True)
-    init = traitlets.Unicode("right").tag(sync=True, setting=True)
-    lr = traitlets.Float(0.1).tag(sync=True, setting=True)
-    seed = traitlets.Int(0).tag(sync=True, setting=True)
+    dataset = setting(traitlets.Unicode("spirals"), _CHECKS["dataset"])
+    depth = setting(traitlets.Int(4), _CHECKS["depth"])
+    width = setting(traitlets.Int(32), _CHECKS["width"])
+    activation = setting(traitlets.Unicode("tanh"), _CHECKS["activation"])
+    init = setting(traitlets.Unicode("right"), _CHECKS["init"])
+    lr = setting(traitlets.Float(0.1), _CHECKS["lr"])
+    seed = setting(traitlets.Int(0), _CHECKS["seed"])
     data = traitlets.Dict().tag(sync=True)
 
     @traitlets.default("data")
     def _data(self):
         return page_data()
-
-    @traitlets.validate("dataset")
-    def _valid_dataset(self, proposal):
-        return check_choice(proposal["value"], "dataset", DATASETS)
-
-    @traitlets.validate("depth")
-    def _valid_depth(self, proposal):
-        return check_count(proposal["value"], "depth", "the number of hidden layers",
-                           high=MAX_DEPTH)
-
-    @traitlets.validate("width")
-    def _valid_width(self, proposal):
-        return check_count(proposal["value"], "width", "the units per hidden layer",
-                           high=MAX_WIDTH)
-
-    @traitlets.validate("activation")
-    def _valid_activation(self, proposal):
-        return check_choice(proposal["value"], "activation", ACTIVATIONS)
-
-    @traitlets.validate("init")
-    def _valid_init(self, proposal):
-        return check_choice(proposal["value"], "init", INITS)
-
-    @traitlets.validate("lr")
-    def _valid_lr(self, proposal):
-        return check_real(proposal["value"], "lr", "the learning rate", low=LR_RANGE[0],
-                          high=LR_RANGE[1])
-
-    @traitlets.validate("seed")
-    def _valid_seed(self, proposal):
-        return _check_seed(proposal["value"])
 
     def first_state_png(self):
         """The PNG of what the explorer shows, drawn from winit's engine in Python (see

@@ -1,4 +1,4 @@
-// @exports ACTIVATIONS LEAKY_RELU_SLOPE makeNet forward backward softmaxCrossEntropy sgdStep layerStats meanFieldRule gaussExpect lengthMapLine chi1Line gradientLine
+// @exports ACTIVATIONS LEAKY_RELU_SLOPE matmul matmulT makeNet forward backward softmaxCrossEntropy sgdStep layerStats meanFieldRule gaussExpect lengthMapLine chi1Line gradientLine
 // Network passes, activations, layer statistics and the mean-field theory lines.
 //
 // The same network as winit.networks: z_l = h_{l-1} W_l + b_l, h_l = f(z_l) for the hidden
@@ -125,23 +125,30 @@ function makeNet(sizes, weights, biases, activation) {
   return { sizes: sizes.slice(), weights: W, biases: b, activation, act, _fwd: null, _bwd: null };
 }
 
-// The three products, each in blocks of 4 x 4 (or 4 x 2) held in registers: every value read
-// from memory serves four multiply-adds, and each row of W is read once per layer for the
-// whole batch (V8 does not vectorise; this blocking doubles the speed of the plain loops).
+// The products, each in blocks of 4 x 4 (or 4 x 2) held in registers: every value read from
+// memory serves four multiply-adds, and each row of W is read once per layer for the whole
+// batch (V8 does not vectorise; this blocking doubles the speed of the plain loops). They are
+// the module's one matrix product: net.js's passes and depth.js's use them.
 
-// z = h @ W: h (batch, nIn), W (nIn, nOut), z (batch, nOut).
-function _net_matmul(h, W, z, batch, nIn, nOut) {
-  z.fill(0.0);
-  const k4 = nIn - (nIn % 4), i4 = batch - (batch % 4);
+/**
+ * z = (scale h) @ W (+ bias): h (batch, nIn), W (nIn, nOut) with its rows `stride` apart
+ * (stride >= nOut: the top-left block of a wider matrix), z (batch, nOut), all row-major.
+ * bias (nOut numbers) or null: z starts from the bias in each row instead of 0. scale
+ * multiplies each value of h as it is read (scale * h[i], the same numbers as a scaled copy).
+ */
+function matmul(h, W, z, batch, nIn, nOut, stride = nOut, scale = 1.0, bias = null) {
+  if (bias) for (let i = 0; i < batch; i++) z.set(bias, i * nOut);
+  else z.fill(0.0);
+  const k4 = nIn - (nIn % 4), i4 = batch - (batch % 4), s = scale;
   for (let k = 0; k < k4; k += 4) {
-    const w0 = k * nOut, w1 = w0 + nOut, w2 = w1 + nOut, w3 = w2 + nOut;
+    const w0 = k * stride, w1 = w0 + stride, w2 = w1 + stride, w3 = w2 + stride;
     for (let i = 0; i < i4; i += 4) {
       const h0 = i * nIn + k, h1 = h0 + nIn, h2 = h1 + nIn, h3 = h2 + nIn;
       const z0 = i * nOut, z1 = z0 + nOut, z2 = z1 + nOut, z3 = z2 + nOut;
-      const a0 = h[h0], a1 = h[h0 + 1], a2 = h[h0 + 2], a3 = h[h0 + 3];
-      const b0 = h[h1], b1 = h[h1 + 1], b2 = h[h1 + 2], b3 = h[h1 + 3];
-      const c0 = h[h2], c1 = h[h2 + 1], c2 = h[h2 + 2], c3 = h[h2 + 3];
-      const d0 = h[h3], d1 = h[h3 + 1], d2 = h[h3 + 2], d3 = h[h3 + 3];
+      const a0 = s * h[h0], a1 = s * h[h0 + 1], a2 = s * h[h0 + 2], a3 = s * h[h0 + 3];
+      const b0 = s * h[h1], b1 = s * h[h1 + 1], b2 = s * h[h1 + 2], b3 = s * h[h1 + 3];
+      const c0 = s * h[h2], c1 = s * h[h2 + 1], c2 = s * h[h2 + 2], c3 = s * h[h2 + 3];
+      const d0 = s * h[h3], d1 = s * h[h3 + 1], d2 = s * h[h3 + 2], d3 = s * h[h3 + 3];
       for (let j = 0; j < nOut; j++) {
         const x0 = W[w0 + j], x1 = W[w1 + j], x2 = W[w2 + j], x3 = W[w3 + j];
         z[z0 + j] += a0 * x0 + a1 * x1 + a2 * x2 + a3 * x3;
@@ -152,27 +159,30 @@ function _net_matmul(h, W, z, batch, nIn, nOut) {
     }
     for (let i = i4; i < batch; i++) {
       const h0 = i * nIn + k, z0 = i * nOut;
-      const a0 = h[h0], a1 = h[h0 + 1], a2 = h[h0 + 2], a3 = h[h0 + 3];
+      const a0 = s * h[h0], a1 = s * h[h0 + 1], a2 = s * h[h0 + 2], a3 = s * h[h0 + 3];
       for (let j = 0; j < nOut; j++) {
         z[z0 + j] += a0 * W[w0 + j] + a1 * W[w1 + j] + a2 * W[w2 + j] + a3 * W[w3 + j];
       }
     }
   }
   for (let k = k4; k < nIn; k++) {
-    const w0 = k * nOut;
+    const w0 = k * stride;
     for (let i = 0; i < batch; i++) {
-      const a0 = h[i * nIn + k], z0 = i * nOut;
+      const a0 = s * h[i * nIn + k], z0 = i * nOut;
       for (let j = 0; j < nOut; j++) z[z0 + j] += a0 * W[w0 + j];
     }
   }
 }
 
-// gh = g @ W^T: gh[i, k] = sum_j g[i, j] W[k, j], dot products of contiguous rows, two
-// rows of W by four rows of g at a time.
-function _net_backAffine(g, W, gh, batch, nIn, nOut) {
+/**
+ * gh = scale (g @ W^T): gh[i, k] = scale sum_j g[i, j] W[k, j]; g (batch, nOut), W (nIn, nOut)
+ * with its rows `stride` apart, gh (batch, nIn). Dot products of contiguous rows, summed in
+ * order of j, two rows of W by four rows of g at a time; scale multiplies each finished sum.
+ */
+function matmulT(g, W, gh, batch, nIn, nOut, stride = nOut, scale = 1.0) {
   const k2 = nIn - (nIn % 2), i4 = batch - (batch % 4);
   for (let k = 0; k < nIn; k += 2) {
-    const wk = k * nOut, wl = k + 1 < nIn ? wk + nOut : wk;  // an odd last row: done twice
+    const wk = k * stride, wl = k + 1 < nIn ? wk + stride : wk;  // an odd last row: done twice
     for (let i = 0; i < i4; i += 4) {
       const g0 = i * nOut, g1 = g0 + nOut, g2 = g1 + nOut, g3 = g2 + nOut;
       let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, t0 = 0.0, t1 = 0.0, t2 = 0.0, t3 = 0.0;
@@ -183,6 +193,9 @@ function _net_backAffine(g, W, gh, batch, nIn, nOut) {
         t0 += a * w; t1 += b * w; t2 += c * w; t3 += d * w;
       }
       const o = i * nIn + k;
+      if (scale !== 1.0) {
+        s0 *= scale; s1 *= scale; s2 *= scale; s3 *= scale; t0 *= scale; t1 *= scale; t2 *= scale; t3 *= scale;
+      }
       gh[o] = s0; gh[o + nIn] = s1; gh[o + 2 * nIn] = s2; gh[o + 3 * nIn] = s3;
       if (k < k2) { gh[o + 1] = t0; gh[o + nIn + 1] = t1; gh[o + 2 * nIn + 1] = t2; gh[o + 3 * nIn + 1] = t3; }
     }
@@ -190,8 +203,8 @@ function _net_backAffine(g, W, gh, batch, nIn, nOut) {
       const g0 = i * nOut;
       let s0 = 0.0, t0 = 0.0;
       for (let j = 0; j < nOut; j++) { const a = g[g0 + j]; s0 += a * W[wk + j]; t0 += a * W[wl + j]; }
-      gh[i * nIn + k] = s0;
-      if (k < k2) gh[i * nIn + k + 1] = t0;
+      gh[i * nIn + k] = scale * s0;
+      if (k < k2) gh[i * nIn + k + 1] = scale * t0;
     }
   }
 }
@@ -200,7 +213,7 @@ function _net_backAffine(g, W, gh, batch, nIn, nOut) {
 // gb = the column sums of g.
 function _net_weightGrad(h, g, gW, gb, batch, nIn, nOut, hT) {
   for (let i = 0; i < batch; i++) for (let k = 0; k < nIn; k++) hT[k * batch + i] = h[i * nIn + k];
-  _net_matmul(hT, g, gW, nIn, batch, nOut);
+  matmul(hT, g, gW, nIn, batch, nOut);
   gb.fill(0.0);
   for (let i = 0; i < batch; i++) {
     const q0 = i * nOut;
@@ -235,7 +248,7 @@ function forward(net, x, batch) {
   let h = x;
   for (let l = 0; l < L; l++) {
     const z = buf.pre[l], b = net.biases[l], n = s[l + 1];
-    _net_matmul(h, net.weights[l], z, batch, s[l], n);
+    matmul(h, net.weights[l], z, batch, s[l], n);
     for (let i = 0; i < batch; i++) for (let j = 0; j < n; j++) z[i * n + j] += b[j];
     if (l < L - 1) {
       net.act.apply(buf.pre[l], buf.post[l]);
@@ -280,7 +293,7 @@ function backward(net, cache, gradOut, opts = {}) {
       _net_weightGrad(below, g, buf.gradW[l], buf.gradB[l], batch, s[l], s[l + 1], buf.hT);
     }
     if (l > 0) {
-      _net_backAffine(g, net.weights[l], buf.gradPost[l - 1], batch, s[l], s[l + 1]);
+      matmulT(g, net.weights[l], buf.gradPost[l - 1], batch, s[l], s[l + 1]);
       net.act.backprop(buf.gradPost[l - 1], cache.pre[l - 1], cache.post[l - 1], buf.gradPre[l - 1]);
     }
   }
@@ -381,7 +394,7 @@ function _net_moments(a) {
 /**
  * Per-layer statistics of a list of arrays (one per layer, e.g. forward's post, or
  * backward's gradPre), each over all its batch * width values, as the depth explorer
- * (winit.book.explorers.depth_view) computes them: numpy's mean, population std and the
+ * (winit.book.browser.depth.depth_signals) computes them: numpy's mean, population std and the
  * root mean square. width: a number, or one per layer, or omitted (not checked).
  * Returns { mean, std, rms }, each a Float64Array with one value per layer.
  */

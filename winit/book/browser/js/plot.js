@@ -1,9 +1,11 @@
-// @exports svgChart heatMap
+// @exports svgChart heatMap PALETTE
 // Drawing: SVG charts (axes, lines, histograms) and a canvas heat map. No library: a redraw
 // builds one string per layer of the chart and sets it inside the same <svg>.
 
 const _plot_NS = "http://www.w3.org/2000/svg";
-const _plot_COLORS = ["#0072b2", "#c8510d", "#00805f", "#a4487f", "#7a5c00", "#4b5563"];
+// The series' colours, in order (explorer.css changes them for a dark theme, by class); the
+// explorers use PALETTE[k] where a series must match another's colour.
+const PALETTE = ["#0072b2", "#c8510d", "#00805f", "#a4487f", "#7a5c00", "#4b5563"];
 const _plot_sup = (k) => "10" + String(k).replace(/./g, (c) => "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"["-0123456789".indexOf(c)]);  // 10^k
 const _plot_esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 const _plot_r = (v) => Math.round(v * 10) / 10;  // pixel coordinates to 0.1 px
@@ -99,7 +101,7 @@ function _plot_path(s, X, Y, base) {
 
 // A series' class and colour: its own colour, or the palette's (which the style sheet may
 // change for a dark theme, by class).
-const _plot_style = (s, i) => (s.color ? ["wx-s", s.color] : [`wx-s wx-c${i % 6}`, _plot_COLORS[i % 6]]);
+const _plot_style = (s, i) => (s.color ? ["wx-s", s.color] : [`wx-s wx-c${i % 6}`, PALETTE[i % 6]]);
 
 /**
  * Draw, or redraw in place, a chart in `container` (the same <svg> each time).
@@ -245,8 +247,8 @@ function heatMap(canvas, spec) {
       const X = ((p.xs[i] - x0) / (x1 - x0)) * S, Y = ((y1 - p.ys[i]) / (y1 - y0)) * S;
       if (!Number.isFinite(X) || !Number.isFinite(Y)) continue;
       ctx.beginPath();
-      if (p.labels && p.labels[i] > 0) { ctx.fillStyle = "#c8510d"; ctx.rect(X - r, Y - r, 2 * r, 2 * r); }
-      else { ctx.fillStyle = "#0072b2"; ctx.arc(X, Y, r, 0, 2 * Math.PI); }
+      if (p.labels && p.labels[i] > 0) { ctx.fillStyle = PALETTE[1]; ctx.rect(X - r, Y - r, 2 * r, 2 * r); }
+      else { ctx.fillStyle = PALETTE[0]; ctx.arc(X, Y, r, 0, 2 * Math.PI); }
       ctx.fill(); ctx.stroke();
     }
   }

@@ -251,7 +251,8 @@ function _rand_orthogonal(rows, cols, rng, gain) {
   return out;
 }
 
-// winit.activations' rule for the normal distribution function (port of _normal_cdf): with
+// winit.activations' rule for the normal distribution function, ported on purpose (the same rule
+// in both languages): winit/activations.py's _normal_cdf, and _RAND_G its _G_COEFFS. With
 // u = |x|, Phi(-u) = exp(-u**2 / 2) G(u), G a degree-27 Chebyshev interpolant on [0, 4] and
 // Laplace's continued fraction (32 terms) beyond; the Taylor series 1/2 + x T(x**2) below 1/2.
 const _RAND_G = [

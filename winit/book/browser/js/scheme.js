@@ -1,10 +1,9 @@
-// @exports SCHEME_CHOICES bsplineDensity sumDensity weightDensity activationDensity activationStd schemeRanges schemeSentence schemeSums render
+// @exports bsplineDensity sumDensity weightDensity activationDensity activationStd schemeRanges schemeSentence schemeSums render
 // The scheme explorer: one node's weights, its sum z over unit inputs x = ±1, and its
 // activation, each against its exact law (winit/book/scheme_theory.py, which the tests
 // compare these functions with). A law is { family: "uniform" | "normal", spread, n }:
 // spread is the bound a of U[-a, a] or the standard deviation of N(0, spread²).
 
-const SCHEME_CHOICES = ["xavier", "normalized_xavier", "he", "lecun", "he_uniform", "lecun_uniform"];
 const _scheme_EXACT_MAX_N = 100;       // above it, z of uniform weights is drawn as the normal
 const _scheme_SQRT2PI = Math.sqrt(2 * Math.PI);
 
@@ -148,20 +147,16 @@ function schemeRanges(law, activation) {
   return { w: [-wEnd, wEnd], z: [-zEnd, zEnd], h: activation === "tanh" ? [-1, 1] : [0, zEnd] };
 }
 
-function _scheme_g3(x) {
-  return String(Number(x.toPrecision(3)));
-}
-
 // The state in words (as winit.book.scheme_theory.state_sentence).
 function schemeSentence(name, law, m, fanAvg, activation) {
   const fans = fanAvg ? `n = ${law.n}, m = ${m}` : `n = ${law.n}`;
-  const weights = law.family === "uniform" ? `weights within ±${_scheme_g3(law.spread)}`
-    : `weights with standard deviation ${_scheme_g3(law.spread)}`;
-  const after = _scheme_g3(activationStd(law, activation));
+  const weights = law.family === "uniform" ? `weights within ±${formatG(law.spread, 3)}`
+    : `weights with standard deviation ${formatG(law.spread, 3)}`;
+  const after = formatG(activationStd(law, activation), 3);
   const act = activation === "tanh" ? `tanh(z) has standard deviation ${after}`
     : `relu(z) is 0 for half the inputs, standard deviation ${after}`;
   return `${name.replace(/_/g, " ")}, ${fans}: ${weights}; ` +
-    `z has standard deviation ${_scheme_g3(_scheme_sumStd(law))}; ${act}.`;
+    `z has standard deviation ${formatG(_scheme_sumStd(law), 3)}; ${act}.`;
 }
 
 // Draw `weights` weights and `sums` sums z over unit inputs ±1, as scheme_theory.draw_sums:
@@ -193,12 +188,6 @@ function schemeSums(law, seed, weights = 1000, sums = 2000) {
 
 // The tutorial's three schemes, compared in the last panel.
 const _scheme_COMPARED = ["xavier", "normalized_xavier", "he"];
-// The schemes' names in the menu: the chapters' names and rules.
-const _scheme_LABELS = {
-  xavier: "xavier: U[±1/√n]", normalized_xavier: "normalized xavier: U[±√6/√(n+m)]",
-  he: "he: N(0, 2/n)", lecun: "lecun: N(0, 1/n)", he_uniform: "he uniform: U[±√6/√n]",
-  lecun_uniform: "lecun uniform: U[±√3/√n]",
-};
 const _scheme_BINS = 40;
 
 function _scheme_law(name, n, m) {
@@ -223,12 +212,10 @@ function _scheme_hist(values, lo, hi, total) {
   return { edges, density: Float64Array.from(counts, (c) => c / (width * total)) };
 }
 
-const _scheme_fmt = (x) => _scheme_g3(x);
-
 function render({ model, el }) {
   const ui = explorerRoot(el, "Scheme explorer: the weights, their sum z and the activation");
   const pick = select(ui.controls, {
-    label: "Scheme", options: SCHEME_CHOICES.map((s) => [s, _scheme_LABELS[s]]), value: model.get("scheme"),
+    label: "Scheme", options: model.get("choices"), value: model.get("scheme"),  // from scheme.py
   });
   const nIn = slider(ui.controls, { label: "n inputs", min: 1, max: 1000, step: 1, log: true, value: model.get("n") });
   const mOut = slider(ui.controls, {
@@ -268,7 +255,7 @@ function render({ model, el }) {
     let hist = _scheme_hist(w, r.w[0], r.w[1], w.length), xs = _scheme_grid(r.w[0], r.w[1], 201);
     let theory = weightDensity(law, xs);
     svgChart(boxes[0], {
-      title: `${w.length.toLocaleString("en")} weights`,
+      title: `${formatCount(w.length)} weights`,
       desc: `Histogram of ${w.length} ${label} weights for n = ${n} with the density of their scheme.`,
       x: { label: "weight w", min: r.w[0], max: r.w[1] },
       y: { label: "density", min: 0, max: 1.15 * Math.max(...theory, ...hist.density) },
@@ -280,7 +267,7 @@ function render({ model, el }) {
     xs = _scheme_grid(r.z[0], r.z[1], 201);
     theory = sumDensity(law, xs);
     svgChart(boxes[1], {
-      title: `z = Σ w·x, ${z.length.toLocaleString("en")} sums`,
+      title: `z = Σ w·x, ${formatCount(z.length)} sums`,
       desc: `Histogram of ${z.length} sums of n = ${n} weights times unit inputs ±1, with their exact density.`,
       x: { label: "z", min: r.z[0], max: r.z[1] },
       y: { label: "density", min: 0, max: 1.15 * Math.max(...theory, ...hist.density) },
@@ -302,9 +289,9 @@ function render({ model, el }) {
       top = 1.25 * Math.max(...law_h.density, ...hist.density);
       series.push({ name: "sample", kind: "bars", xs: hist.edges, ys: hist.density },
         { name: "theory", kind: "line", xs: xs.slice(1), ys: law_h.density.slice(1) },
-        { name: `h = 0: ${_scheme_fmt(zeros)} (theory ${law_h.mass}), bar cut`, kind: "bars", xs: [-width, 0], ys: [zeros / width] },
-        { name: "", kind: "steps", xs: [-width, 0], ys: [law_h.mass / width], color: "#c8510d" });
-      series[2].color = "#0072b2";   // the sample's colour (palette 0); the theory's is palette 1
+        { name: `h = 0: ${formatG(zeros, 3)} (theory ${law_h.mass}), bar cut`, kind: "bars", xs: [-width, 0], ys: [zeros / width] },
+        { name: "", kind: "steps", xs: [-width, 0], ys: [law_h.mass / width], color: PALETTE[1] });
+      series[2].color = PALETTE[0];   // the sample's colour; the theory's is PALETTE[1]
     } else {
       hist = _scheme_hist(h, r.h[0], r.h[1], h.length);
       top = 1.15 * Math.max(...law_h.density, ...hist.density);
@@ -326,7 +313,7 @@ function render({ model, el }) {
     }));
     const marks = _scheme_COMPARED.map((s) => ({ kind: "points", xs: [n], ys: [_scheme_std(s, n, m)] }));
     // each mark in its line's colour (the lines take the palette's first three)
-    marks.forEach((mark, i) => { mark.color = ["#0072b2", "#c8510d", "#00805f"][i]; });
+    marks.forEach((mark, i) => { mark.color = PALETTE[i]; });
     svgChart(boxes[3], {
       title: "std of the weights against n",
       desc: `The standard deviation of xavier, normalized xavier (m = ${m}) and he weights for n from 1 to 1,000, log scales, n = ${n} marked.`,

@@ -265,14 +265,13 @@ function render({ model, el }) {
   const data = model.get("data");
   const ui = explorerRoot(el, "Train a network from the start you pick");
   ui.root.classList.add("wx-training");
-  const fmtLr = (v) => String(+v.toPrecision(3));
   const controls = {
     dataset: select(ui.controls, { label: "Data", options: [["spirals", "two spirals"], ["digits", "digits (8 × 8)"]] }),
     init: select(ui.controls, { label: "Start", options: data.inits }),
-    activation: select(ui.controls, { label: "Activation", options: [["tanh", "tanh"], ["relu", "ReLU"]] }),
+    activation: select(ui.controls, { label: "Activation", options: data.activations }),
     depth: slider(ui.controls, { label: "Hidden layers", min: 1, max: data.maxDepth, step: 1 }),
     width: slider(ui.controls, { label: "Units per layer", min: 1, max: data.maxWidth, step: 1 }),
-    lr: slider(ui.controls, { label: "Learning rate", min: data.lrRange[0], max: data.lrRange[1], step: 0.001, log: true, format: fmtLr }),
+    lr: slider(ui.controls, { label: "Learning rate", min: data.lrRange[0], max: data.lrRange[1], step: 0.001, log: true, format: (v) => formatG(v, 3) }),
     seed: slider(ui.controls, { label: "Seed", min: 0, max: 999, step: 1 }),
   };
   const unbind = Object.entries(controls).map(([name, c]) => bind(model, name, c));

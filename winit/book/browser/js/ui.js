@@ -1,5 +1,6 @@
-// @exports explorerRoot slider select button say bind
-// Controls: labelled sliders and number boxes, selects, buttons, the text said to screen readers.
+// @exports explorerRoot slider select button say bind formatG formatE formatCount
+// Controls: labelled sliders and number boxes, selects, buttons, the text said to screen readers,
+// and numbers written as Python writes them (the explorers' sentences match winit's).
 // A control is { el, get(), set(value) (no event), listen(f) (f(value) on the reader's input) }.
 
 const _ui_uid = () => "wx" + Math.random().toString(36).slice(2, 9);  // ids unique across widgets
@@ -97,4 +98,31 @@ function bind(model, name, control) {
   model.on(`change:${name}`, back);
   control.listen((v) => { model.set(name, v); model.save_changes(); });
   return () => model.off && model.off(`change:${name}`, back);
+}
+
+// Numbers as Python writes them.
+
+function _ui_exp(e) {
+  return `e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
+}
+
+// Python's f"{x:.{p}g}" for a finite x.
+function formatG(x, p) {
+  if (x === 0) return "0";
+  const [mant, exp] = x.toExponential(p - 1).split("e");
+  const e = Number(exp);
+  if (e < -4 || e >= p) return (mant.includes(".") ? mant.replace(/\.?0+$/, "") : mant) + _ui_exp(e);
+  const s = x.toFixed(Math.max(0, p - 1 - e));
+  return s.includes(".") ? s.replace(/\.?0+$/, "") : s;
+}
+
+// Python's f"{x:.{p}e}" for a finite x.
+function formatE(x, p) {
+  const [mant, exp] = x.toExponential(p).split("e");
+  return mant + _ui_exp(Number(exp));
+}
+
+// Python's f"{n:,}" for an integer n.
+function formatCount(n) {
+  return n.toLocaleString("en-US");
 }
