@@ -207,7 +207,7 @@ def visits(playwright_api, site, server):
         _exercise_controls(page, record)
         record["explorers"] = exercise_explorers(page)  # issue 21: the explorers that run in the page
         record["sidebar"] = _toggle_sidebar(page)
-        if record["sliders"] and TAKE_SCREENSHOTS:
+        if (record["sliders"] or record["explorers"]) and TAKE_SCREENSHOTS:
             page.screenshot(path=str(SCREENSHOTS / (name.replace("/", "__") + "-slider-moved.png")), full_page=True)
         page.close()
         results[name] = record
