@@ -767,8 +767,8 @@ def test_pictures_are_encoded_compactly(site):
             pictures[kind] = pictures.get(kind, 0) + 1
             if not (site / name).parent.joinpath(up + path).resolve().is_file():
                 missing.append(path)
-    # only the old depth explorer's pictures are left (issue 21: the explorers that run in the
-    # page have none; this check goes when it retires)
+    # the pre-rendered explorers' pictures retired (issue 21: the explorers that run in the page
+    # have none); this block goes with them
     assert pictures.get("png", 0) == 0, pictures
     assert missing == []
 
