@@ -122,6 +122,29 @@ async ({urls, offline, entries}) => {
 }
 """
 
+# The explorers that run in the page (issue 21) draw their first state once rendered, some of it
+# asynchronously (the depth explorer computes in steps): wait until each has a status sentence
+# and its figures (every SVG path, every canvas) and sentence have stayed the same for 0.5 s,
+# 20 s at most. Returns the number of explorers.
+SETTLE_JS = r"""
+async () => {
+  const roots = () => [...document.querySelectorAll(".winit-explorer")];
+  const seen = () => roots().map((root) => [...root.querySelectorAll("svg path, canvas, [aria-live]")]
+    .map((el) => el.tagName === "CANVAS" ? (el.width ? el.toDataURL() : "")
+                 : el.getAttribute("d") || el.textContent).join("|")).join("||");
+  const end = performance.now() + 20000;
+  let last = seen(), since = performance.now();
+  while (performance.now() < end) {
+    await new Promise((ok) => setTimeout(ok, 100));
+    const now = seen();
+    const said = roots().every((root) => ((root.querySelector("[aria-live]") || {}).textContent || "").trim());
+    if (now !== last || !said) { last = now; since = performance.now(); }
+    else if (performance.now() - since >= 500) break;
+  }
+  return roots().length;
+}
+"""
+
 # Leave only the contents' page numbers, filled in: everything else hidden (its place kept),
 # every page after the contents removed.
 NUMBERS_JS = r"""
@@ -241,6 +264,7 @@ def print_book(browser, base: str, entries: list[Entry], out: Path) -> Book:
         "entries": [{"title": e.title, "part": e.part, "anchor": e.anchor} for e in entries],
     })
     page.wait_for_load_state("networkidle")
+    page.evaluate(SETTLE_JS)
     page.emulate_media(media="print")
     options = dict(format="A4", margin=MARGIN, display_header_footer=True,
                    header_template="<span></span>")

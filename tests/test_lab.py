@@ -28,6 +28,8 @@ from pathlib import Path
 
 import pytest
 
+from _explorers import exercise_explorers
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,6 +41,22 @@ JUPYTER = Path(sys.executable).with_name("jupyter")
 # Chapters with explorers (widget outputs stored), and those with a live one (a box to type in).
 EXPLORERS = [p.name for p in CHAPTERS if "application/vnd.jupyter.widget-view+json" in p.read_text()]
 LIVE = [name for name in EXPLORERS if "[Live explorer:" in (ROOT / "chapters" / name).read_text()]
+
+
+def _explorer_cells(path: Path) -> list[int]:
+    """The cells (indices) whose output is a view of an anywidget explorer (issue 21: the
+    explorers that run in the page, JavaScript in the widget; not the old ipywidgets ones)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    state = nb["metadata"].get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    return [i for i, cell in enumerate(nb["cells"]) for out in cell.get("outputs", [])
+            if state.get(out.get("data", {}).get("application/vnd.jupyter.widget-view+json", {}).get("model_id"),
+                         {}).get("model_module") == "anywidget"]
+
+
+# Chapters whose explorers are anywidget ones, and those with the old pre-rendered or live
+# explorers (until they retire: the depth explorer).
+IN_PAGE = [name for name in EXPLORERS if _explorer_cells(ROOT / "chapters" / name)]
+OLD = [name for name in EXPLORERS if name not in IN_PAGE]
 RUN_TIMES = ROOT / "_build" / "lab-run-all.json"
 RAW = ["{glue", "{eval", "{cite", "{exercise", "{solution", "{note", "On this site"]
 SETTINGS = {
@@ -268,6 +286,7 @@ def ran(app):
         def __init__(self, chapter):
             self.page = _open(app, chapter)
             self.seen = _rendered(self.page, chapter)
+            self.pictures = _first_pictures(self.page, chapter) if chapter in IN_PAGE else None
             self.seconds = _run_all(self.page)
 
     class Ran:
@@ -333,7 +352,7 @@ def test_run_all_cells(ran, chapter):
         ran.close(chapter)  # its kernel stays until the server stops: idle
 
 
-@pytest.mark.parametrize("chapter", EXPLORERS)
+@pytest.mark.parametrize("chapter", OLD)
 def test_explorers_follow_every_control(ran, chapter):
     page = ran(chapter).page
     for widget in _explorers(page, chapter):
@@ -347,7 +366,7 @@ def test_explorers_follow_every_control(ran, chapter):
             _changes(widget, lambda: (handle.focus(), handle.press("ArrowRight")), f"slider {j}")
 
 
-@pytest.mark.parametrize("chapter", EXPLORERS)
+@pytest.mark.parametrize("chapter", OLD)
 def test_explorers_follow_typed_values(ran, chapter):
     # A pre-rendered slider shows its value in a linked label, not in a readout one could type
     # into (the figure follows the slider's position only); every box one can type into is a
@@ -369,3 +388,106 @@ def test_explorers_follow_typed_values(ran, chapter):
             _changes(widget, type_in, f"typing into box {j}")
     if chapter in LIVE:
         assert typed > 0, f"{chapter}: no box to type into (the live explorer's n is one)"
+
+
+# --- issue 21: the explorers that run in the page (anywidget), as a student finds them ---
+
+# What the output of each explorer cell shows: pictures (loaded <img>), explorers drawn, and
+# the text shown as text (a repr such as "SchemeExplorer(n=10, ...)").
+OUTPUTS_JS = r"""
+(cells) => {
+  const notebook = window.jupyterapp.shell.currentWidget.content;
+  return cells.map((i) => {
+    const node = notebook.widgets[i].node;
+    const outputs = [...node.querySelectorAll(".jp-OutputArea-output")];
+    const imgs = outputs.flatMap((o) => [...o.querySelectorAll("img")])
+      .filter((img) => img.complete && img.naturalWidth > 0 && img.getBoundingClientRect().width > 0);
+    return {
+      outputs: outputs.length,
+      pictures: imgs.map((img) => [img.naturalWidth, img.naturalHeight]),
+      explorers: node.querySelectorAll(".winit-explorer svg").length,
+      text: outputs.filter((o) => o.matches(".jp-RenderedText, [data-mime-type='text/plain']")
+                                  || o.querySelector("[data-mime-type='text/plain']"))
+        .map((o) => o.innerText.trim().slice(0, 120)),
+    };
+  });
+}
+"""
+
+
+def _first_pictures(page, chapter):
+    """Each explorer cell's output as the chapter opens, before any cell has run (waiting up
+    to 30 s for its picture)."""
+    cells = _explorer_cells(ROOT / "chapters" / chapter)
+    seen = None
+    for _ in range(120):
+        seen = page.evaluate(OUTPUTS_JS, cells)
+        if all(s["pictures"] or s["explorers"] for s in seen):
+            break
+        time.sleep(0.25)
+    return seen
+
+
+@pytest.mark.parametrize("chapter", IN_PAGE)
+def test_explorers_show_their_first_state_before_running(ran, chapter):
+    """Opened before running (not trusted: the widget is not drawn), each explorer's output
+    shows a picture of its first state (the PNG in its output bundle), not a line of text."""
+    pictures = ran(chapter).pictures
+    assert len(pictures) == len(_explorer_cells(ROOT / "chapters" / chapter)) >= 1
+    for cell, seen in zip(_explorer_cells(ROOT / "chapters" / chapter), pictures):
+        assert seen["outputs"] >= 1, f"{chapter}: cell {cell} shows no output"
+        # a picture of a reasonable size (a figure, not an icon)
+        assert seen["explorers"] or any(w >= 300 and h >= 150 for w, h in seen["pictures"]), (
+            f"{chapter}: cell {cell} shows no picture of its explorer: {seen}")
+        assert seen["text"] == [], f"{chapter}: cell {cell} shows text in place of its explorer: {seen['text']}"
+
+
+_WORKED = {}  # chapter -> its explorers as tests/_explorers.py worked them (once per chapter)
+ARROWS = ("ArrowRight", "ArrowLeft")
+
+
+def _worked(ran, chapter):
+    """The chapter's explorers after Run All Cells, every control worked (once)."""
+    if chapter not in _WORKED:
+        page = ran(chapter).page
+        cells = _explorer_cells(ROOT / "chapters" / chapter)
+        for _ in range(120):  # the views render once their module is imported
+            if page.locator(f"{PANEL} .winit-explorer").count() >= len(cells):
+                break
+            time.sleep(0.25)
+        assert page.locator(f"{PANEL} .winit-explorer").count() == len(cells), f"{chapter}: not every explorer rendered"
+        _WORKED[chapter] = exercise_explorers(page, scope=PANEL)
+    return _WORKED[chapter]
+
+
+def _unchanged(explorer, keys):
+    return [f"{a['label']}: {a['action']}" for a in explorer["actions"] if (a["action"] in ARROWS) == keys
+            and not a["changed"] and not (a.get("after_step") or {}).get("changed")]
+
+
+@pytest.mark.parametrize("chapter", IN_PAGE)
+def test_explorers_in_the_page_follow_every_control(ran, chapter):
+    """After Run All Cells (the anywidget package's labextension draws the widget): every
+    explorer renders, and every range input moved (End, Home), number typed (off the old grid),
+    option picked and button clicked changes its SVG or canvas (tests/_explorers.py)."""
+    for e in _worked(ran, chapter):
+        unchanged = _unchanged(e, keys=False)
+        assert unchanged == [], f"{chapter}: {e['title']}: the picture did not follow {unchanged}"
+        kinds = {a["control"] for a in e["actions"]}
+        assert {"range", "number"} <= kinds, f"{chapter}: {e['title']}: only {kinds} worked"
+        refused = [(a["typed"], a["shown"]) for a in e["actions"] if a["control"] == "number"
+                   and float(a["shown"] or "nan") != float(a["typed"])]
+        assert refused == [], f"{chapter}: {e['title']}: typed values not taken: {refused}"
+
+
+@pytest.mark.parametrize("chapter", IN_PAGE)
+def test_explorers_in_the_page_follow_the_arrow_keys(ran, chapter):
+    """A range input moves with the arrow keys in JupyterLab too. JupyterLab's command-mode
+    shortcuts (notebook:move-cursor-heading-below-or-expand on ArrowRight, cell selection on
+    ArrowUp/Down: selector `.jp-Notebook.jp-mod-commandMode :focus`, which a range input
+    matches) take the key on its way up to the document and move the focus away, unless the
+    explorer keeps its keys (a keydown listener that stops their propagation)."""
+    for e in _worked(ran, chapter):
+        unchanged = _unchanged(e, keys=True)
+        assert unchanged == [], (f"{chapter}: {e['title']}: the arrow keys did not move {unchanged}: "
+                                 "JupyterLab's shortcuts took them")

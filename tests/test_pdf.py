@@ -1,12 +1,13 @@
 """site_assets/build_pdf.py: the book's PDF and the one-page summary, printed from the site the
 browser tests build (tests/test_site.py's `site` fixture), and read back with pypdf.
 
-The whole book takes minutes to print, so the book is printed here from five of its pages (the
-first page, two chapters, the summary and the glossary): the same code prints every page. What
-is checked: the contents page lists every page printed with the page its title is printed on;
-no code cell leaves an empty frame at the foot of a page (and the check finds the frames that
-the theme's print rules left); the API reference is left out unless asked for; summary.pdf is
-one page and holds every row of the decision table.
+The whole book takes minutes to print, so the book is printed here from six of its pages (the
+first page, three chapters with one explorer kind each, the summary and the glossary): the same
+code prints every page. What is checked: the contents page lists every page printed with the
+page its title is printed on; no code cell leaves an empty frame at the foot of a page (and the
+check finds the frames that the theme's print rules left); the API reference is left out unless
+asked for; summary.pdf is one page and holds every row of the decision table; every explorer
+that runs in the page prints its first state: its charts and its status sentence, no controls.
 Marked `browser`, as tests/test_site.py.
 """
 
@@ -23,8 +24,10 @@ from test_site import site  # noqa: F401  (the site the browser tests build)
 
 pytestmark = pytest.mark.browser
 
+# in the order of the table of contents; the chapters hold the training, scheme and depth
+# explorers (issue 21)
 PAGES = ["intro.html", "chapters/why_initialisation.html", "chapters/xavier.html",
-         "summary.html", "glossary.html"]
+         "chapters/depth_explorer.html", "summary.html", "glossary.html"]
 # What only the API reference prints (api.md: autodoc of winit's docstrings): their field labels
 API_TEXT = ("Parameters:", "Raises:")
 # The theme's rule that kept every code block whole, and the flex layout of the cell's frame:
@@ -35,6 +38,13 @@ OLD_PRINT_CSS = """@media print {
   div.highlight, div[class*=highlight-] { break-inside: avoid !important; display: flex !important; }
   div.cell_input { display: flex !important; }
 }"""
+
+
+def _squash(text: str) -> str:
+    """Text to compare with a PDF's: NFKC (no ligatures), plain quotes, no white space (a PDF
+    breaks lines where the page does)."""
+    text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u201c", '"')
+    return re.sub(r"\s+", "", text.replace("\u201d", '"'))
 
 
 def _text(page) -> str:
@@ -211,3 +221,63 @@ def test_the_summary_is_one_page_with_every_row_of_the_table(printed):
         assert first in text, first
     for name in ("kaiming_normal_", "he_normal", "glorot_uniform", "orthogonal_", "lecun_normal"):
         assert name in text
+
+
+# --- issue 21: the explorers that run in the page, on paper ---
+
+# Each explorer of the page, seen with the print styles: its status sentence, its charts' titles
+# and axis labels (the same whatever the width the chart was drawn at), the controls and the
+# figures (SVG charts, canvases) shown.
+PRINTED_EXPLORERS_JS = r"""
+() => [...document.querySelectorAll(".winit-explorer")].map((root) => ({
+  status: ((root.querySelector("[aria-live]") || {}).textContent || "").trim(),
+  texts: [...root.querySelectorAll("svg text.wx-ctitle, svg text.wx-label")].map((t) => t.textContent.trim()).filter(Boolean),
+  controls: [...root.querySelectorAll("input, select, button")].filter((el) => el.getClientRects().length > 0)
+    .map((el) => el.outerHTML.slice(0, 80)),
+  figures: [...root.querySelectorAll("svg, canvas")].filter((el) => el.getBoundingClientRect().width > 0).length,
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def explorers_seen(site, playwright_api):  # noqa: F811
+    """Per printed page: its explorers as the site draws them, read with the print styles on."""
+    from _explorers import wait_for_explorers
+
+    browser = playwright_api.chromium.launch(executable_path=build_pdf.CHROMIUM,
+                                             args=build_pdf.ARGS, headless=True)
+    seen = {}
+    try:
+        with build_pdf.serve(site) as base:
+            page = browser.new_page(viewport={"width": 1000, "height": 1400})  # as print_book
+            for name in PAGES:
+                page.goto(f"{base}/{name}", wait_until="load")
+                wait_for_explorers(page)
+                page.evaluate(build_pdf.SETTLE_JS)
+                page.emulate_media(media="print")
+                seen[name] = page.evaluate(PRINTED_EXPLORERS_JS)
+                page.emulate_media(media="screen")
+    finally:
+        browser.close()
+    return seen
+
+
+def test_every_explorer_prints_its_first_state_and_its_sentence(printed, explorers_seen):
+    """The book's PDF holds, for every explorer of the pages it prints, the status sentence that
+    says its first state and its charts (their titles and axis labels: SVG prints as vectors and
+    text); on paper the explorer shows its figures and no control (js/explorer.css's print
+    rules)."""
+    from pypdf import PdfReader
+
+    text = _squash(" ".join(page.extract_text() for page in PdfReader(printed[0].path).pages))
+    assert sum(len(found) for found in explorers_seen.values()) > 0, "no explorer on the printed pages"
+    for name, found in explorers_seen.items():
+        for i, explorer in enumerate(found):
+            where = f"{name}, explorer {i}"
+            assert explorer["status"], f"{where}: no status sentence"
+            assert explorer["figures"] >= 1, f"{where}: no figure shown in print"
+            assert explorer["controls"] == [], f"{where}: controls shown in print: {explorer['controls']}"
+            assert _squash(explorer["status"]) in text, f"{where}: the PDF lacks {explorer['status']!r}"
+            assert explorer["texts"], f"{where}: charts with no title or axis label"
+            missing = [t for t in explorer["texts"] if _squash(t) not in text]
+            assert missing == [], f"{where}: the PDF lacks the charts' {missing}"

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from _explorers import OVERFLOW_JS, exercise_explorers, wait_for_explorers
 from _site_build import built_site
 
 pytestmark = pytest.mark.browser
@@ -204,8 +205,9 @@ def visits(playwright_api, site, server):
         _open_solutions(page, record)
         record["axe"] = _axe(page, name)  # the page as shown, its solutions open (issue 21)
         _exercise_controls(page, record)
+        record["explorers"] = exercise_explorers(page)  # issue 21: the explorers that run in the page
         record["sidebar"] = _toggle_sidebar(page)
-        if record["sliders"] and TAKE_SCREENSHOTS:
+        if (record["sliders"] or record["explorers"]) and TAKE_SCREENSHOTS:
             page.screenshot(path=str(SCREENSHOTS / (name.replace("/", "__") + "-slider-moved.png")), full_page=True)
         page.close()
         results[name] = record
@@ -358,6 +360,7 @@ def phone_visits(playwright_api, site, server):
             page.wait_for_load_state("load")
         page.evaluate("async () => { if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise; }")
         page.wait_for_load_state("networkidle")
+        record["explorers_phone"] = _explorers_at_phone(page)
         record.update(page.evaluate(LAYOUT_JS))
         if name.startswith("chapters/"):
             if TAKE_SCREENSHOTS:
@@ -500,7 +503,9 @@ def test_moving_a_slider_changes_the_figure(visits):
         bad = [m for m in rec["slider_moves"] if not m["before"] or m["before"] == m["after"]]
         return bad
     assert _failures(visits, unchanged) == {}
-    assert any(rec["sliders"] for rec in visits.values()), "no page of the book has a slider"
+    # an old explorer's slider, or a range input of an explorer that runs in the page (issue 21)
+    assert any(rec["sliders"] or _explorer_actions(rec, "range") for rec in visits.values()), \
+        "no page of the book has a slider"
 
 
 def test_picking_a_selector_option_changes_the_figure(visits):
@@ -508,7 +513,116 @@ def test_picking_a_selector_option_changes_the_figure(visits):
         return [t for t in rec["toggle_changes"] if not t["before"] or t["before"] == t["after"]]
 
     assert _failures(visits, unchanged) == {}
-    assert any(rec["toggle_changes"] for rec in visits.values()), "no page of the book has a selector"
+    assert any(rec["toggle_changes"] or _explorer_actions(rec, "select") for rec in visits.values()), \
+        "no page of the book has a selector"
+
+
+# --- issue 21: the explorers that run in the reader's browser (tests/_explorers.py works them) ---
+
+def _explorer_actions(rec, control=None) -> list[dict]:
+    """Every action on the page's explorers (of one kind of control: range, number, select,
+    button), each with its explorer's title."""
+    return [{**a, "explorer": e["title"]} for e in rec.get("explorers", []) for a in e["actions"]
+            if control is None or a["control"] == control]
+
+
+def _anywidget_views(html: str) -> int:
+    """The widget views of a page whose model is an anywidget AnyModel (an explorer)."""
+    states = re.findall(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', html, re.S)
+    models = {k: v for st in states for k, v in json.loads(st)["state"].items()}
+    views = re.findall(r'<script type="application/vnd.jupyter.widget-view\+json">(.*?)</script>', html, re.S)
+    return sum(models.get(json.loads(v)["model_id"], {}).get("model_module") == "anywidget" for v in views)
+
+
+def _explorers_at_phone(page) -> list[list[str]]:
+    """At a phone's width, once the explorers have rendered: what sticks out of each."""
+    wait_for_explorers(page)
+    return page.evaluate(OVERFLOW_JS)
+
+
+def test_every_explorer_view_is_an_explorer(visits, site):
+    """Each anywidget view of a page renders as one `.winit-explorer`: a labelled group with a
+    title, an SVG chart with role="img" or a canvas, and a status sentence; some page has one."""
+    def bad(rec, name):
+        want = _anywidget_views((site / name).read_text(encoding="utf-8"))
+        found = rec.get("explorers", [])
+        wrong = [] if len(found) == want else [f"{len(found)} explorers for {want} anywidget views"]
+        return wrong + [e for e in found if e["role"] != "group" or not e["title"] or not e["status"]
+                        or not (e["charts"] or e["canvases"])]
+    assert {name: b for name, rec in visits.items() if (b := bad(rec, name))} == {}
+    assert sum(len(rec.get("explorers", [])) for rec in visits.values()) > 0, "no page has an explorer"
+
+
+def test_every_control_of_every_explorer_changes_the_picture(visits):
+    """Every range input moved by key (ArrowRight, End, Home), every number box given values
+    the old explorers' grid never had, every option of every select, every button (play: the
+    picture moves for a second, and stays once paused) changes the picture: the SVG paths or the
+    canvas. A setting that acts only through training (a learning rate) changes the picture
+    after one step. No kernel: the site has none (test_nothing_is_requested_from_another_host)."""
+    def unchanged(rec):
+        return [f"{a['explorer']}: {a['label']}: {a['action']}" for a in _explorer_actions(rec)
+                if not a["changed"] and not (a.get("after_step") or {}).get("changed")]
+    assert _failures(visits, unchanged) == {}
+
+    def unworked(rec):
+        # every control reached: at least one action on each (a select: one per other option)
+        return [f"{e['title']}: {kind} {label!r}" for e in rec.get("explorers", [])
+                for kind, k, label in e["controls"]
+                if not any((a["control"], a["index"]) == (kind, k) for a in e["actions"])]
+    assert _failures(visits, unworked) == {}
+    kinds = {a["control"] for rec in visits.values() for a in _explorer_actions(rec)}
+    assert {"range", "number", "select", "button"} <= kinds, kinds
+
+
+def test_typed_values_are_taken(visits):
+    """A value typed into a number box (37, 613, 1.37: off the old grid, in the box's range)
+    stays in the box as typed: not rounded to a grid, not clamped, never NaN."""
+    def refused(rec):
+        return [f"{a['explorer']}: {a['label']}: typed {a['typed']}, shows {a['shown']!r}"
+                for a in _explorer_actions(rec, "number") if float(a["shown"] or "nan") != float(a["typed"])]
+    assert _failures(visits, refused) == {}
+    typed = [a["typed"] for rec in visits.values() for a in _explorer_actions(rec, "number")]
+    assert typed and not {float(t) for t in typed} & {1, 2, 3, 5, 10, 20, 50, 100, 1000, 10000}
+
+
+def test_the_status_sentence_follows_every_setting(visits):
+    """The aria-live sentence says the state: each setting (range input, number box) changes it
+    with some action, perhaps with another option of a select picked (m with normalized
+    xavier) or over one step of training (a learning rate); each select's options change it.
+    A control of what is drawn rather than of the network (the depth explorer's histogram
+    layer) may instead change what its charts say to a screen reader (<title>, <desc>)."""
+    def silent(rec):
+        bad = []
+        for e in rec.get("explorers", []):
+            retried = {(r["control"], r["index"]): r["with"] for r in e["status_retries"]}
+            for kind, k, label in e["controls"]:
+                if kind == "button":
+                    continue
+                mine = [a for a in e["actions"] if (a["control"], a["index"]) == (kind, k)]
+                said = [a for a in mine if a["status_before"] != a["status_after"]
+                        or (a.get("after_step") or {}).get("status_changed")]
+                if kind == "select" and len(said) < len(mine):
+                    bad.append(f"{e['title']}: {label}: " + ", ".join(a["action"] for a in mine if a not in said))
+                elif kind != "select" and not said and not retried.get((kind, k)) \
+                        and not any(a["described_changed"] for a in mine):
+                    bad.append(f"{e['title']}: {label}: the sentence never changes")
+        return bad
+    assert _failures(visits, silent) == {}
+
+
+def test_no_explorer_page_opens_a_kernel(visits):
+    """No request to a Jupyter server's API or a websocket: the explorers compute in the page."""
+    def kernel(rec):
+        return [u for u in rec["requests"] if urlsplit(u).scheme in ("ws", "wss")
+                or re.search(r"/api/(kernels|sessions|contents)", urlsplit(u).path)]
+    assert _failures(visits, kernel) == {}
+
+
+def test_no_explorer_overflows_a_phone(phone_visits):
+    """At 390 px every explorer (rendered, its controls wrapped, its figures stacked) fits the
+    screen, and nothing in it sticks out of it."""
+    assert _failures(phone_visits, lambda rec: [o for e in rec["explorers_phone"] for o in e]) == {}
+    assert sum(len(rec["explorers_phone"]) for rec in phone_visits.values()) > 0, "no explorer at phone width"
 
 
 # --- issue 10: a site a reader can use on a phone, a classroom screen and a slow network ---
@@ -653,7 +767,9 @@ def test_pictures_are_encoded_compactly(site):
             pictures[kind] = pictures.get(kind, 0) + 1
             if not (site / name).parent.joinpath(up + path).resolve().is_file():
                 missing.append(path)
-    assert pictures.get("webp", 0) > 100 and pictures.get("png", 0) == 0, pictures
+    # the pre-rendered explorers' pictures retired (issue 21: the explorers that run in the page
+    # have none); this block goes with them
+    assert pictures.get("png", 0) == 0, pictures
     assert missing == []
 
 
