@@ -44,8 +44,9 @@ def test_explorer_output_has_settings_text_and_first_picture():
 
     Probe.kind = None   # no module needed for the bundle
     probe = Probe(n=7)
-    data, _ = probe._repr_mimebundle_()
+    data, metadata = probe._repr_mimebundle_()
     assert data["text/plain"] == "Probe(n=7)"
+    assert "Probe(n=7)" in metadata["image/png"]["alt"]
     assert base64.b64decode(data["image/png"]) == b"\x89PNG fake"
     assert "application/vnd.jupyter.widget-view+json" in data
 

@@ -96,3 +96,21 @@ def test_no_chapter_file_is_over_1_mb():
     assert {f"{name}.ipynb" for name in CHAPTERS} <= {f.name for f in files}
     sizes = {f.name: f.stat().st_size for f in files}
     assert {name: size for name, size in sizes.items() if size > CHAPTER_BYTES} == {}
+
+
+def test_every_picture_has_alt_text():
+    """Every picture a chapter stores has alt text: a figure's in its cell's metadata
+    (mystnb.image.alt, which the site and the portable editions read), an explorer's first-state
+    picture in its output's metadata (winit.book.browser.BrowserExplorer)."""
+    missing = []
+    for name in CHAPTERS:
+        nb = json.loads((reading_time.ROOT / "chapters" / f"{name}.ipynb").read_text())
+        for i, cell in enumerate(nb["cells"]):
+            cell_alt = cell["metadata"].get("mystnb", {}).get("image", {}).get("alt", "").strip()
+            for out in cell.get("outputs", []):
+                for mime in out.get("data", {}):
+                    if mime.startswith("image/"):
+                        alt = out.get("metadata", {}).get(mime, {}).get("alt", "").strip() or cell_alt
+                        if len(alt) < 20:
+                            missing.append(f"{name} cell {i}")
+    assert missing == []

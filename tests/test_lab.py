@@ -38,14 +38,13 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
 JUPYTER = Path(sys.executable).with_name("jupyter")
-# Chapters with explorers (widget outputs stored), and those with a live one (a box to type in).
+# Chapters with explorers (widget outputs stored).
 EXPLORERS = [p.name for p in CHAPTERS if "application/vnd.jupyter.widget-view+json" in p.read_text()]
-LIVE = [name for name in EXPLORERS if "[Live explorer:" in (ROOT / "chapters" / name).read_text()]
 
 
 def _explorer_cells(path: Path) -> list[int]:
     """The cells (indices) whose output is a view of an anywidget explorer (issue 21: the
-    explorers that run in the page, JavaScript in the widget; not the old ipywidgets ones)."""
+    explorers that run in the page, JavaScript in the widget)."""
     nb = json.loads(path.read_text(encoding="utf-8"))
     state = nb["metadata"].get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
     return [i for i, cell in enumerate(nb["cells"]) for out in cell.get("outputs", [])
@@ -53,10 +52,8 @@ def _explorer_cells(path: Path) -> list[int]:
                          {}).get("model_module") == "anywidget"]
 
 
-# Chapters whose explorers are anywidget ones, and those with the old pre-rendered or live
-# explorers (until they retire: the depth explorer).
+# Chapters whose explorers are anywidget ones: every chapter with an explorer (a test checks).
 IN_PAGE = [name for name in EXPLORERS if _explorer_cells(ROOT / "chapters" / name)]
-OLD = [name for name in EXPLORERS if name not in IN_PAGE]
 RUN_TIMES = ROOT / "_build" / "lab-run-all.json"
 RAW = ["{glue", "{eval", "{cite", "{exercise", "{solution", "{note", "On this site"]
 SETTINGS = {
@@ -258,23 +255,6 @@ def _run_all(page):
     raise AssertionError("Run All Cells did not finish within 120 s")
 
 
-def _figure(widget):
-    """The src of every image shown inside the explorer (what a student sees change)."""
-    return widget.evaluate("""(el) => [...el.querySelectorAll('img')]
-        .filter((img) => img.getBoundingClientRect().height > 0).map((img) => img.src)
-        .join('|')""")
-
-
-def _changes(widget, act, what):
-    before = _figure(widget)
-    act()
-    for _ in range(60):
-        time.sleep(0.25)
-        if _figure(widget) != before:
-            return
-    raise AssertionError(f"the figure did not follow {what}")
-
-
 @pytest.fixture(scope="module")
 def ran(app):
     """chapter -> its page (`.page`), what it showed when opened (`.seen`, before anything ran)
@@ -302,20 +282,6 @@ def ran(app):
             pages[chapter].page = None
 
     yield Ran()
-
-
-def _explorers(page, chapter):
-    errors = page.locator(f"{PANEL} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'],"
-                          f" {PANEL} .jp-RenderedText[data-mime-type='application/vnd.jupyter.error']")
-    assert errors.count() == 0, errors.first.inner_text()
-    explorers = page.locator(f"{PANEL} .jp-OutputArea-output > .widget-vbox, "
-                             f"{PANEL} .jp-OutputArea-output > .jupyter-widgets.widget-container")
-    assert explorers.count() >= 1, f"{chapter}: no explorer rendered after Run All Cells"
-    for i in range(explorers.count()):
-        widget = explorers.nth(i)
-        widget.scroll_into_view_if_needed()
-        assert _figure(widget), f"{chapter}: explorer {i} shows no figure"
-        yield widget
 
 
 @pytest.mark.parametrize("chapter", [p.name for p in CHAPTERS])
@@ -352,42 +318,10 @@ def test_run_all_cells(ran, chapter):
         ran.close(chapter)  # its kernel stays until the server stops: idle
 
 
-@pytest.mark.parametrize("chapter", OLD)
-def test_explorers_follow_every_control(ran, chapter):
-    page = ran(chapter).page
-    for widget in _explorers(page, chapter):
-        for j in range(widget.locator(".widget-toggle-button").count()):
-            button = widget.locator(".widget-toggle-button").nth(j)
-            if "mod-active" in (button.get_attribute("class") or ""):
-                continue
-            _changes(widget, button.click, f"button {button.inner_text()!r}")
-        for j in range(widget.locator(".widget-slider .noUi-handle").count()):
-            handle = widget.locator(".widget-slider .noUi-handle").nth(j)
-            _changes(widget, lambda: (handle.focus(), handle.press("ArrowRight")), f"slider {j}")
-
-
-@pytest.mark.parametrize("chapter", OLD)
-def test_explorers_follow_typed_values(ran, chapter):
-    # A pre-rendered slider shows its value in a linked label, not in a readout one could type
-    # into (the figure follows the slider's position only); every box one can type into is a
-    # live control, and the figure must follow it.
-    page = ran(chapter).page
-    typed = 0
-    for widget in _explorers(page, chapter):
-        assert widget.locator(".widget-readout[contenteditable='true']:visible").count() == 0
-        boxes = widget.locator("input[type='number']:visible")
-        for j in range(boxes.count()):
-            box = boxes.nth(j)
-            typed += 1
-
-            def type_in(box=box):
-                box.click()
-                box.press("Control+a")
-                box.type("37")
-                box.press("Enter")
-            _changes(widget, type_in, f"typing into box {j}")
-    if chapter in LIVE:
-        assert typed > 0, f"{chapter}: no box to type into (the live explorer's n is one)"
+def test_every_explorer_runs_in_the_page():
+    """No chapter keeps an explorer of another kind (the pre-rendered and kernel-callback
+    ipywidgets explorers retired in issue 21)."""
+    assert EXPLORERS and IN_PAGE == EXPLORERS
 
 
 # --- issue 21: the explorers that run in the page (anywidget), as a student finds them ---

@@ -93,22 +93,12 @@ INSPECT_JS = r"""
     mathTypeset: mathEls.filter((el) => el.querySelector("mjx-container")).length,
     mjx: document.querySelectorAll("mjx-container").length,
     views, rendered,
-    sliders: document.querySelectorAll(".widget-slider").length,
+    // everything the page loaded (HTML, scripts, styles, fonts, pictures), in bytes
+    loaded: [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")]
+      .reduce((sum, r) => sum + r.encodedBodySize, 0),
   };
 }
 """
-
-# The srcs of the visible images in the widget output that holds slider number i.
-SLIDER_IMAGES_JS = r"""
-(i) => {
-  const slider = document.querySelectorAll(".widget-slider")[i];
-  const area = slider.closest(".widget-subarea") || document.body;
-  return [...area.querySelectorAll("img")]
-    .filter((img) => img.getBoundingClientRect().width > 0)
-    .map((img) => img.getAttribute("src"));
-}
-"""
-
 
 def _require(what: str) -> None:
     if os.environ.get("CI") == "true":
@@ -204,10 +194,9 @@ def visits(playwright_api, site, server):
             page.screenshot(path=str(SCREENSHOTS / (name.replace("/", "__") + ".png")), full_page=True)
         _open_solutions(page, record)
         record["axe"] = _axe(page, name)  # the page as shown, its solutions open (issue 21)
-        _exercise_controls(page, record)
         record["explorers"] = exercise_explorers(page)  # issue 21: the explorers that run in the page
         record["sidebar"] = _toggle_sidebar(page)
-        if (record["sliders"] or record["explorers"]) and TAKE_SCREENSHOTS:
+        if record["explorers"] and TAKE_SCREENSHOTS:
             page.screenshot(path=str(SCREENSHOTS / (name.replace("/", "__") + "-slider-moved.png")), full_page=True)
         page.close()
         results[name] = record
@@ -375,67 +364,6 @@ def phone_visits(playwright_api, site, server):
     return results
 
 
-VISIBLE_JS = r"""
-(sel) => [...document.querySelectorAll(sel)].map((el) => el.getBoundingClientRect().width > 0)
-"""
-
-# The srcs of the visible images in the widget output that holds toggle-button group g.
-TOGGLE_IMAGES_JS = SLIDER_IMAGES_JS.replace('".widget-slider"', '".widget-toggle-buttons"')
-
-
-def _exercise_controls(page, record) -> None:
-    """Move every visible slider; then pick each option of every toggle-button
-    selector in turn, check the figure changes, and move the sliders it shows.
-
-    A Stack keeps only its selected child in the page, so a slider that matters
-    for one option only (m, for normalized xavier) is moved once that option is
-    picked.
-    """
-    moves, toggles = [], []
-
-    def move_visible():
-        for i, shown in enumerate(page.evaluate(VISIBLE_JS, ".widget-slider")):
-            if shown:
-                moves.append(_move_slider(page, i))
-
-    move_visible()
-    groups = page.locator(".widget-toggle-buttons")
-    for g in range(groups.count()):
-        buttons = groups.nth(g).locator("button")
-        for b in range(buttons.count()):
-            if "mod-active" in (buttons.nth(b).get_attribute("class") or ""):
-                buttons.nth(b).click()  # already picked: nothing to change
-            else:
-                toggles.append(_change(page, TOGGLE_IMAGES_JS, g, buttons.nth(b).click))
-            move_visible()
-    record["slider_moves"] = moves
-    record["toggle_changes"] = toggles
-
-
-def _change(page, images_js: str, index: int, act) -> dict:
-    """The images shown by control ``index`` (read with ``images_js``) before and after
-    ``act()``, waiting up to 5 s for them to change."""
-    before = page.evaluate(images_js, index)
-    act()
-    try:
-        page.wait_for_function(
-            f"(before) => JSON.stringify(({images_js})({index})) !== JSON.stringify(before)",
-            arg=before, timeout=5_000)
-    except Exception:  # recorded as unchanged
-        pass
-    return {"before": before, "after": page.evaluate(images_js, index)}
-
-
-def _move_slider(page, i: int) -> dict:
-    """Press an arrow key on slider i's handle; the visible images before and after."""
-    handle = page.locator(".widget-slider").nth(i).locator(".noUi-handle").first
-    at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
-
-    def press():
-        handle.focus()
-        page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
-
-    return _change(page, SLIDER_IMAGES_JS, i, press)
 
 
 def _failures(visits, check) -> dict:
@@ -498,23 +426,6 @@ def test_widgets_are_rendered(visits):
     assert any(rec["views"] for rec in visits.values()), "no page of the book has a widget"
 
 
-def test_moving_a_slider_changes_the_figure(visits):
-    def unchanged(rec):
-        bad = [m for m in rec["slider_moves"] if not m["before"] or m["before"] == m["after"]]
-        return bad
-    assert _failures(visits, unchanged) == {}
-    # an old explorer's slider, or a range input of an explorer that runs in the page (issue 21)
-    assert any(rec["sliders"] or _explorer_actions(rec, "range") for rec in visits.values()), \
-        "no page of the book has a slider"
-
-
-def test_picking_a_selector_option_changes_the_figure(visits):
-    def unchanged(rec):
-        return [t for t in rec["toggle_changes"] if not t["before"] or t["before"] == t["after"]]
-
-    assert _failures(visits, unchanged) == {}
-    assert any(rec["toggle_changes"] or _explorer_actions(rec, "select") for rec in visits.values()), \
-        "no page of the book has a selector"
 
 
 # --- issue 21: the explorers that run in the reader's browser (tests/_explorers.py works them) ---
@@ -743,7 +654,7 @@ def test_the_download_button_serves_the_portable_notebook(site):
 
 def test_pictures_are_encoded_compactly(site):
     """Chapter figures as palette PNGs (site_assets/compact_figures.py), in the pages' folder and
-    in the downloadable notebooks; explorer pictures as lossless WebP (winit.book.widgets)."""
+    in the downloadable notebooks; no picture inlined in a page as a data URI."""
     import base64
     import io
 
@@ -758,19 +669,9 @@ def test_pictures_are_encoded_compactly(site):
                 if "image/png" in out.get("data", {}):
                     png = base64.b64decode("".join(out["data"]["image/png"]))
                     assert Image.open(io.BytesIO(png)).mode == "P", nb.name
-    # the explorers' pictures: files of the site (site_assets/offline_site.py), not data URIs
-    pictures, missing = {}, []
     for name in _pages(site):
         html = (site / name).read_text(encoding="utf-8")
         assert "data:image/" not in html, f"{name}: a picture inlined as a data URI"
-        for up, path, kind in re.findall(r'src=\\"((?:\.\./)*)(_images/explorers/[0-9a-f]+\.(\w+))\\"', html):
-            pictures[kind] = pictures.get(kind, 0) + 1
-            if not (site / name).parent.joinpath(up + path).resolve().is_file():
-                missing.append(path)
-    # the pre-rendered explorers' pictures retired (issue 21: the explorers that run in the page
-    # have none); this block goes with them
-    assert pictures.get("png", 0) == 0, pictures
-    assert missing == []
 
 
 def test_no_unused_widget_state_is_shipped(site):
@@ -791,9 +692,6 @@ def test_no_unused_widget_state_is_shipped(site):
                 continue
             seen.add(model)
             todo += re.findall(r"IPY_MODEL_([0-9a-f]+)", json.dumps(models[model]))
-            if not todo:  # links (jslink) have no view: kept when they join shown models
-                todo = [k for k, v in models.items() if k not in seen and v["model_name"].endswith("LinkModel")
-                        and set(re.findall(r"IPY_MODEL_([0-9a-f]+)", json.dumps(v))) <= seen]
         if set(models) - seen:
             unused[name] = len(set(models) - seen)
     assert unused == {}
@@ -806,31 +704,16 @@ def test_no_unused_widget_state_is_shipped(site):
 # The tests inject it into each page they open; no reader ever loads it.
 AXE = SITE.parent / "site-assets" / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]  # WCAG 2.1, levels A and AA
-# TEMPORARY, for the lead to delete as the old explorers retire (issue 21): the old ipywidgets
-# explorers' slider handles (noUiSlider's <div role="slider">) have no accessible name. The
-# explorers that run in the page replace them; until then exactly these nodes, for this rule, on
-# these pages, are left out. test_the_old_widget_exclusions_are_still_needed fails once an entry
-# excludes nothing on one of its pages: then delete that page (or the entry).
-# (rule id, CSS selector of the excluded nodes, pages)
-OLD_WIDGET_EXCLUSIONS = [
-    ("aria-input-field-name", ".widget-slider .noUi-handle",
-     ("chapters/xavier.html", "chapters/normalized_xavier.html", "chapters/he.html",
-      "chapters/depth_explorer.html")),
-]
-
-# Each node axe-core finds in violation of a rule, and whether an exclusion above covers it.
+# Each node axe-core finds in violation of a rule.
 AXE_JS = r"""
-async ([tags, exclusions]) => {
+async (tags) => {
   const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
   const found = [];
   for (const rule of result.violations) {
     for (const node of rule.nodes) {
-      const el = node.target.length === 1 && typeof node.target[0] === "string"
-        ? document.querySelector(node.target[0]) : null;
       found.push({
         rule: rule.id, impact: node.impact || rule.impact, help: rule.help,
         target: node.target.flat().join(" >> "),
-        excluded: !!el && exclusions.some(([id, selector]) => id === rule.id && el.matches(selector)),
       });
     }
   }
@@ -847,8 +730,7 @@ def _axe(page, name: str) -> dict:
                     "devDependencies")
     start = time.perf_counter()
     page.add_script_tag(path=str(AXE))
-    exclusions = [[rule, selector] for rule, selector, pages in OLD_WIDGET_EXCLUSIONS if name in pages]
-    found = page.evaluate(AXE_JS, [AXE_TAGS, exclusions])
+    found = page.evaluate(AXE_JS, AXE_TAGS)
     return {"violations": found, "seconds": time.perf_counter() - start}
 
 
@@ -858,16 +740,19 @@ def test_no_serious_accessibility_violation(visits):
     def serious(rec):
         return [f"{v['rule']} ({v['impact']}) at {v['target']}: {v['help']}"
                 for v in rec["axe"]["violations"]
-                if v["impact"] in ("serious", "critical") and not v["excluded"]]
+                if v["impact"] in ("serious", "critical")]
     assert _failures(visits, serious) == {}
 
 
-def test_the_old_widget_exclusions_are_still_needed(visits):
-    """Every temporary exclusion still leaves out a node on each page it names."""
-    def excluded(name, rule):
-        return name in visits and any(v["excluded"] and v["rule"] == rule
-                                      for v in visits[name]["axe"]["violations"])
+# Issue 21: a page with explorers loads at most this, all it needs included.
+EXPLORER_PAGE_BYTES = 3_000_000
 
-    stale = [(rule, selector, name) for rule, selector, pages in OLD_WIDGET_EXCLUSIONS
-             for name in pages if not excluded(name, rule)]
-    assert stale == [], "delete these from OLD_WIDGET_EXCLUSIONS: their old explorers are gone"
+
+def test_explorer_pages_load_at_most_3_mb(visits):
+    """Every page with an explorer loads at most 3 MB (HTML, widget state, scripts, styles, fonts,
+    pictures: the sum of the browser's own byte counts)."""
+    heavy = {name: rec["loaded"] for name, rec in visits.items()
+             if rec["views"] and rec["loaded"] > EXPLORER_PAGE_BYTES}
+    assert heavy == {}
+    assert all(rec["loaded"] > 500_000 for rec in visits.values()), "the byte count read nothing"
+    assert any(rec["views"] for rec in visits.values()), "no page of the book has an explorer"

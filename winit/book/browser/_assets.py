@@ -203,4 +203,10 @@ class BrowserExplorer(anywidget.AnyWidget):
         png = self.first_state_png()
         if png is not None:
             data = {**data, "image/png": base64.b64encode(png).decode("ascii")}
+            metadata = {**metadata, "image/png": {"alt": self.first_state_alt()}}
         return data, metadata
+
+    def first_state_alt(self):
+        """The picture's alt text: what it is, for whom the explorer does not run."""
+        return (f"A picture of the explorer's first state, {self!r}: run the cell to use the "
+                "explorer itself.")
