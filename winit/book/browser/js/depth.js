@@ -170,34 +170,41 @@ function _depth_family(init) {
   return init === "orthogonal" ? "orthogonal" : SCHEMES[init].family;
 }
 
-// The unscaled weights of a layer, kept to grow with the width: `rows` rows of `stride` values
-// (stride = rows for a hidden layer, the classes for the output layer), row r the first values
-// of its own stream, whose generator is kept so the row can go on. A wider network draws only
-// the new values; a narrower one reads the top-left block. Orthogonal weights (a QR
-// factorisation per width) are drawn whole: {data, rows: width, stride: cols}.
+// The unscaled weights of a layer, kept to grow with the width: an array of `rows` rows of
+// `stride` values (stride = rows for a hidden layer, the classes for the output layer), of which
+// the top-left `filled` x `filled` block (a hidden layer) or the first `filled` rows (the output
+// layer) are drawn. Row r holds the first values of its own stream, whose generator is kept so
+// the row can go on: a wider network draws only the new values, into room kept beyond the
+// width (an eighth more), so that most moves of the width copy nothing; a narrower one reads
+// the top-left block. Orthogonal weights (a QR factorisation per width) are drawn whole:
+// {data, rows: width, stride: cols}.
 function _depth_grow(entry, n, square, family, seed, layer, ceiling) {
   if (family === "orthogonal") {
     if (entry.rows === n) return entry;
     const rng = makeRng(deriveSeed(seed, _DEPTH_PURPOSE.weights, _DEPTH_FAMILY_ID.orthogonal, layer, n));
     return Object.assign(entry, { data: sampleWeights("orthogonal", n, entry.cols ?? n, rng, 1), rows: n, stride: entry.cols ?? n });
   }
-  if ((entry.rows ?? 0) >= n) return entry;
-  const rows = Math.min(ceiling, Math.max(n, Math.ceil(1.125 * (entry.rows ?? 0))));
-  const stride = square ? rows : entry.cols;
-  const data = new Float64Array(rows * stride);
+  const filled = entry.filled ?? 0;
+  if (filled >= n) return entry;
+  if ((entry.rows ?? 0) < n) { // no room left: a larger array, the drawn values copied over
+    const rows = Math.min(ceiling, Math.max(n, Math.ceil(1.125 * n)));
+    const stride = square ? rows : entry.cols;
+    const data = new Float64Array(rows * stride);
+    const kept = square ? filled : stride;
+    for (let r = 0; r < filled; r++) data.set(entry.data.subarray(r * entry.stride, r * entry.stride + kept), r * stride);
+    Object.assign(entry, { data, rows, stride });
+  }
   const fill = family === "uniform" ? fillUniform : family === "truncated_normal" ? fillTruncatedNormal : fillNormal;
   const rngs = entry.rngs ?? [];
-  for (let r = 0; r < rows; r++) {
+  const { data, stride } = entry;
+  const cols = square ? n : stride;
+  for (let r = 0; r < n; r++) {
     let have = 0;
-    if (r < (entry.rows ?? 0)) {
-      have = entry.stride;
-      data.set(entry.data.subarray(r * have, (r + 1) * have), r * stride);
-    } else {
-      rngs[r] = makeRng(deriveSeed(seed, _DEPTH_PURPOSE.weights, _DEPTH_FAMILY_ID[family], layer, r));
-    }
-    if (have < stride) fill(rngs[r], data.subarray(r * stride + have, (r + 1) * stride), 1);
+    if (r < filled) have = square ? filled : stride;
+    else rngs[r] = makeRng(deriveSeed(seed, _DEPTH_PURPOSE.weights, _DEPTH_FAMILY_ID[family], layer, r));
+    if (have < cols) fill(rngs[r], data.subarray(r * stride + have, r * stride + cols), 1);
   }
-  return Object.assign(entry, { data, rows, stride, rngs });
+  return Object.assign(entry, { rngs, filled: n });
 }
 
 // The factor on layer (fanIn x fanOut)'s unscaled weights.
