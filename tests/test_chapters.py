@@ -114,3 +114,26 @@ def test_every_picture_has_alt_text():
                         if len(alt) < 20:
                             missing.append(f"{name} cell {i}")
     assert missing == []
+
+
+def test_the_stored_explorers_carry_todays_module():
+    """The site and a notebook opened before running use the explorer's module saved in the
+    chapter's widget state: it must be the one winit.book.browser assembles now (after a change
+    to js/ or the explorers' style, store the chapters again with site_assets/store.py)."""
+    from winit.book.browser import esm, js_source
+
+    stale, explorers = [], 0
+    for name in CHAPTERS:
+        nb = json.loads((reading_time.ROOT / "chapters" / f"{name}.ipynb").read_text())
+        state = nb["metadata"].get("widgets", {}).get(
+            "application/vnd.jupyter.widget-state+json", {}).get("state", {})
+        for model in state.values():
+            if model.get("model_module") != "anywidget":
+                continue
+            explorers += 1
+            saved = model["state"]
+            kind = saved["_anywidget_id"].rsplit(".", 2)[-2]   # winit.book.browser.<kind>.<Class>
+            if saved["_esm"] != esm(kind) or saved.get("_css") != js_source("explorer.css"):
+                stale.append(f"{name}: {saved['_anywidget_id']}")
+    assert explorers >= 5
+    assert stale == []
