@@ -12,9 +12,28 @@ function _ui_el(tag, attrs, parent) {
   return e;
 }
 
+// The keys a control uses, which go no further up than the explorer (bubbling stopped at its
+// root, after the control had them): JupyterLab's command-mode shortcuts listen on the document
+// and would take them from a control in an output (ArrowDown selects the next cell, a digit makes
+// the cell a heading, Enter edits it) and move the focus away. Tab, Escape and the page's own
+// shortcuts (Ctrl+S) go on.
+const _ui_MOVE = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown"]);
+function _ui_controlKey(e) {
+  const t = e.target, tag = t && t.tagName, k = e.key, mod = e.ctrlKey || e.metaKey;
+  if (e.altKey || !tag) return false;
+  const press = k === "Enter" || k === " ";
+  if (tag === "BUTTON") return press && !mod;
+  if (tag === "SELECT") return _ui_MOVE.has(k) || (!mod && (press || k.length === 1));  // type-ahead
+  if (tag !== "INPUT") return false;
+  if (t.type === "range") return _ui_MOVE.has(k);
+  return _ui_MOVE.has(k) || (mod ? "acvxyz".includes(k.toLowerCase()) && k.length === 1
+    : k.length === 1 || k === "Backspace" || k === "Delete" || k === "Enter");
+}
+
 // The explorer's frame: a titled group with a row of controls, the figures and a status line.
 function explorerRoot(el, title) {
   const id = _ui_uid(), root = _ui_el("div", { class: "winit-explorer", role: "group", "aria-labelledby": id }, el);
+  root.addEventListener("keydown", (e) => { if (_ui_controlKey(e)) e.stopPropagation(); });
   _ui_el("div", { class: "wx-title", id, text: title }, root);
   const controls = _ui_el("div", { class: "wx-controls" }, root);
   const figures = _ui_el("div", { class: "wx-figures" }, root);
