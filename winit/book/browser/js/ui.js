@@ -44,8 +44,10 @@ function explorerRoot(el, title) {
 /**
  * A range input and a number box for one number, kept in sync, each with a visible label.
  * opts = { id, label, min, max, step (default 1), value, log (the range moves by ratios; min > 0),
- * format (value -> text read by screen readers), onInput(value) }. Any value from min to max is
- * accepted in the number box; out of range is clamped, anything unreadable restores the last value.
+ * format (value -> text read by screen readers), note (a line under the inputs that describes
+ * them, e.g. when they matter; returned as `note` to be changed), onInput(value) }. Any value
+ * from min to max is accepted in the number box; out of range is clamped, anything unreadable
+ * restores the last value.
  */
 function slider(parent, opts) {
   const { min, max, log } = opts, step = opts.step || 1, id = opts.id || _ui_uid();
@@ -60,6 +62,8 @@ function slider(parent, opts) {
   _ui_el("span", { class: "wx-sr", text: `${opts.label}, ` }, nl);
   nl.append("value");
   const num = _ui_el("input", { type: "number", id: `${id}-num`, min, max, step, inputmode: "decimal" }, row);
+  const note = opts.note === undefined ? null : _ui_el("p", { class: "wx-note", id: `${id}-note`, text: opts.note }, field);
+  if (note) for (const e of [range, num]) e.setAttribute("aria-describedby", note.id);
   const fns = opts.onInput ? [opts.onInput] : [];
   const clamp = (v) => { v = Math.min(max, Math.max(min, v)); return Math.min(max, Math.max(min, +(Math.round((v - min) / step) * step + min).toPrecision(12))); };
   const pos = (v) => (log ? Math.round((N * Math.log(v / min)) / Math.log(max / min)) : v);
@@ -81,7 +85,7 @@ function slider(parent, opts) {
   num.addEventListener("input", () => { const v = num.valueAsNumber; if (v >= min && v <= max) change(clamp(v), true); });
   num.addEventListener("change", () => { const v = num.valueAsNumber; change(Number.isFinite(v) ? clamp(v) : value); });
   show();
-  return { el: field, range, number: num, get: () => value, set: (v) => { if (Number.isFinite(+v)) { value = clamp(+v); show(); } }, listen: (f) => fns.push(f) };
+  return { el: field, range, number: num, note, get: () => value, set: (v) => { if (Number.isFinite(+v)) { value = clamp(+v); show(); } }, listen: (f) => fns.push(f) };
 }
 
 // A labelled <select>; options [[value, text]]; get() gives back the value as given (number or text).
