@@ -303,3 +303,33 @@ def test_fits_a_phone(scheme_page):
                            "Math.max(...Array.from(document.querySelectorAll('.winit-explorer *'), "
                            "(e) => e.getBoundingClientRect().right))]")
     assert widths[0] <= 390 and widths[1] <= 390
+
+
+# ---- what the sentence says of ReLU: the chapters' quantity, the mean square E[h^2]
+
+@pytest.mark.parametrize("scheme,n,square,std", [
+    # He: z ~ N(0, 2), E[relu(z)^2] = Var z / 2 = 1 (he.ipynb: "ReLU halves that to 1"),
+    # Var relu(z) = 1 - 1/pi
+    ("he", 10, 1.0, (1 - 1 / np.pi) ** 0.5),
+    # LeCun: z ~ N(0, 1), E[relu(z)^2] = 1/2 (he.ipynb: "only 1/2")
+    ("lecun", 37, 0.5, (0.5 - 0.5 / np.pi) ** 0.5),
+    # xavier: Var z = 1/3, E[relu(z)^2] = 1/6
+    ("xavier", 613, 1 / 6, None),
+])
+def test_the_relu_sentence_gives_the_mean_square_the_chapters_use(scheme, n, square, std):
+    said = state_sentence(scheme, n, 7, "relu")
+    assert f"relu(z) is 0 for half the inputs and has mean square {square:#.3g}" in said
+    if std is not None:
+        assert f"(standard deviation {std:.3g})" in said
+    # tanh's mean is 0: its standard deviation is its root mean square, as the chapters say it
+    assert "tanh(z) has standard deviation" in state_sentence(scheme, n, 7, "tanh")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme,n,m", [("he", 10, 10), ("lecun", 37, 1),
+                                        ("normalized_xavier", 1, 1000), ("xavier", 1, 1)])
+def test_the_pages_relu_sentence_is_pythons(scheme_page, scheme, n, m):
+    said = call(scheme_page, "schemeSentence", scheme, _law(scheme, n, m), m,
+                scheme == "normalized_xavier", "relu")
+    assert said == state_sentence(scheme, n, m, "relu")
+    assert "mean square" in said

@@ -147,14 +147,21 @@ function schemeRanges(law, activation) {
   return { w: [-wEnd, wEnd], z: [-zEnd, zEnd], h: activation === "tanh" ? [-1, 1] : [0, zEnd] };
 }
 
-// The state in words (as winit.book.scheme_theory.state_sentence).
+// x to 3 significant digits, trailing zeros kept ("1.00", "0.500"): Python's f"{x:#.3g}".
+function _scheme_sig3(x) {
+  const e = Math.floor(Math.log10(Math.abs(x)));
+  return x === 0 ? "0.00" : e < -4 || e >= 3 ? formatE(x, 2) : x.toPrecision(3);
+}
+
+// The state in words (as winit.book.scheme_theory.state_sentence). For ReLU: the mean square
+// E[h^2] = Var[z] / 2 the chapters follow, then the standard deviation.
 function schemeSentence(name, law, m, fanAvg, activation) {
   const fans = fanAvg ? `n = ${law.n}, m = ${m}` : `n = ${law.n}`;
   const weights = law.family === "uniform" ? `weights within ±${formatG(law.spread, 3)}`
     : `weights with standard deviation ${formatG(law.spread, 3)}`;
   const after = formatG(activationStd(law, activation), 3);
   const act = activation === "tanh" ? `tanh(z) has standard deviation ${after}`
-    : `relu(z) is 0 for half the inputs, standard deviation ${after}`;
+    : `relu(z) is 0 for half the inputs and has mean square ${_scheme_sig3(_scheme_sumStd(law) ** 2 / 2)} (standard deviation ${after})`;
   return `${name.replace(/_/g, " ")}, ${fans}: ${weights}; ` +
     `z has standard deviation ${formatG(_scheme_sumStd(law), 3)}; ${act}.`;
 }
