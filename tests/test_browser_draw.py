@@ -213,6 +213,41 @@ def test_log_slider_takes_exact_integers_and_round_trips(page):
         page.evaluate("M.slider(document.body, { label: 'n', min: 0, max: 10, log: true })")
 
 
+def test_each_arrow_press_moves_a_log_slider_by_one_or_its_log_step(page):
+    """A reader on a phone pressed ArrowRight about 20 times to take n from 1 to 2: every press
+    moves an integer log slider by at least 1, and by the log step (1000**(1/200) times) where
+    that is more, up and down."""
+    page.evaluate(SLIDER, {"id": "n", "label": "Fan-in n", "min": 1, "max": 1000, "log": True, "value": 1})
+    ratio = 1000 ** (1 / 200)
+    try:
+        page.focus("#n-range")
+        ups, downs = [1], []
+        while ups[-1] < 1000:
+            page.keyboard.press("ArrowRight")
+            ups.append(page.evaluate("window.ctl.get()"))
+            assert len(ups) < 400
+        downs = [ups[-1]]
+        while downs[-1] > 1:
+            page.keyboard.press("ArrowLeft")
+            downs.append(page.evaluate("window.ctl.get()"))
+            assert len(downs) < 400
+        for a, b in zip(ups, ups[1:]):
+            assert b >= min(1000, a + 1) and b >= min(1000, a * ratio) - 1e-9 and b == int(b), (a, b)
+        for a, b in zip(downs, downs[1:]):
+            assert b <= max(1, a - 1) and b <= max(1, a / ratio) + 1e-9 and b == int(b), (a, b)
+        assert ups[:4] == [1, 2, 3, 4]
+        assert page.evaluate("window.got") == ups[1:] + downs[1:]
+        assert page.evaluate("Number(document.querySelector('#n-range').value)") == 0
+        page.keyboard.press("ArrowUp")      # the other arrows too
+        assert page.evaluate("window.ctl.get()") == 2
+        page.keyboard.press("ArrowDown")
+        assert page.evaluate("window.ctl.get()") == 1
+        page.keyboard.press("PageUp")       # a bigger step: at least ten log steps
+        assert page.evaluate("window.ctl.get()") >= ratio ** 10 > 1.3
+    finally:
+        page.evaluate("document.querySelector('#box').remove()")
+
+
 @pytest.mark.parametrize("xaxis", [{"log": True}, {"min": 0, "max": 1234567}, {"min": -0.0031, "max": 0.0047}])
 def test_ticks_at_phone_width_are_full_size_and_apart(page, xaxis):
     out = page.evaluate("""(x) => {

@@ -78,8 +78,20 @@ function slider(parent, opts) {
     const p = +range.value;
     if (!log) return change(clamp(p));
     let v = clamp(min * Math.pow(max / min, p / N));
-    if (v === value && p !== pos(value)) v = clamp(value + Math.sign(p - pos(value)) * step);  // a key press always moves
+    if (v === value && p !== pos(value)) v = clamp(value + Math.sign(p - pos(value)) * step);  // a drag always moves
     change(v);
+  });
+  // Log: the keys step the value itself, not the range's 200 positions (which, rounded to the
+  // step, left small values where they were): an arrow moves by one step or one log step
+  // (the ratio (max/min)^(1/200)), whichever is more, a page key by ten log steps; Home and
+  // End keep the browser's (the ends).
+  if (log) range.addEventListener("keydown", (e) => {
+    const k = e.key, up = ["ArrowRight", "ArrowUp", "PageUp"].includes(k);
+    if (e.altKey || e.ctrlKey || e.metaKey || !(up || ["ArrowLeft", "ArrowDown", "PageDown"].includes(k))) return;
+    e.preventDefault();
+    const r = Math.pow(max / min, (k.startsWith("Page") ? 10 : 1) / N), q = (value * (up ? r : 1 / r) - min) / step;
+    const logStep = min + (up ? Math.ceil(q - 1e-9) : Math.floor(q + 1e-9)) * step;
+    change(up ? clamp(Math.max(value + step, logStep)) : clamp(Math.min(value - step, logStep)));
   });
   // While typing: take the number if it is already in range; on Enter or leaving the box: clamp.
   num.addEventListener("input", () => { const v = num.valueAsNumber; if (v >= min && v <= max) change(clamp(v), true); });
