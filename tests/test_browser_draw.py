@@ -416,3 +416,50 @@ def test_demo_fits_the_width_and_screenshots(page, width):
         page.emulate_media(media="screen")
         page.evaluate("document.getElementById('demo').remove()")
         page.set_viewport_size({"width": 1280, "height": 720})
+
+
+TARGETS = """() => [...document.querySelectorAll("#demo button, #demo select, #demo input")].map((e) => {
+  const r = e.getBoundingClientRect();
+  return [e.tagName + ":" + (e.type || ""), r.width, r.height];
+})"""
+# The range thumb's size, as the rules that apply to it in the page's media say (a thumb has no
+# box of its own to measure).
+THUMBS = """() => {
+  const out = [];
+  const walk = (rules, on) => { for (const r of rules) {
+    if (r.media) walk(r.cssRules, on && matchMedia(r.conditionText || r.media.mediaText).matches);
+    else if (on && r.selectorText && r.selectorText.includes("slider-thumb")) out.push([r.style.width, r.style.height]);
+  } };
+  for (const s of document.styleSheets) walk(s.cssRules, true);
+  return out;
+}"""
+
+
+def test_touch_screens_get_44_px_targets_and_still_fit_a_phone(page):
+    """On a touch screen (pointer: coarse) every button, select, number box and range thumb is
+    at least 44 px (WCAG 2.5.5's target size), and the explorer still fits 390 px."""
+    context = page.context.browser.new_context(has_touch=True, is_mobile=True,
+                                               viewport={"width": 390, "height": 900})
+    try:
+        touch = context.new_page()
+        touch.set_content('<meta name="viewport" content="width=device-width, initial-scale=1">')
+        assert touch.evaluate("matchMedia('(pointer: coarse)').matches")
+        load(touch, esm())
+        touch.add_style_tag(content=js_source("explorer.css"))
+        out = touch.evaluate(DEMO)
+        assert out["over"] == [] and out["rootRight"] <= 390 and out["doc"] <= 390
+        targets = touch.evaluate(TARGETS)
+        assert {t[0] for t in targets} == {"BUTTON:button", "SELECT:select-one", "INPUT:range", "INPUT:number"}
+        for kind, width, height in targets:
+            assert height >= 44 and width >= 44, kind
+        thumbs = touch.evaluate(THUMBS)
+        assert thumbs and all(float(w.rstrip("px")) >= 44 and float(h.rstrip("px")) >= 44 for w, h in thumbs)
+        touch.locator("#demo").screenshot(path="/tmp/i21-draw-touch-390.png")
+        # a mouse keeps the compact controls
+        page.set_viewport_size({"width": 390, "height": 900})
+        page.evaluate(DEMO)
+        assert min(t[2] for t in page.evaluate(TARGETS) if t[0] == "BUTTON:button") < 44
+    finally:
+        context.close()
+        page.evaluate("document.getElementById('demo') && document.getElementById('demo').remove()")
+        page.set_viewport_size({"width": 1280, "height": 720})
