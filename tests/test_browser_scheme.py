@@ -3,6 +3,7 @@ Chromium against winit.book.scheme_theory."""
 
 import base64
 import io
+import re
 
 import numpy as np
 import pytest
@@ -333,3 +334,28 @@ def test_the_pages_relu_sentence_is_pythons(scheme_page, scheme, n, m):
                 scheme == "normalized_xavier", "relu")
     assert said == state_sentence(scheme, n, m, "relu")
     assert "mean square" in said
+
+
+@pytest.mark.browser
+def test_the_relu_point_mass_is_a_bar_a_phone_shows(scheme_page):
+    """ReLU's mass at 0 is a bar a few bins wide (at least 16 px on a 390 px phone), cut at the
+    chart's top (its true height, mass / width, is above it), its mass said in the legend."""
+    page = scheme_page
+    page.set_viewport_size({"width": 390, "height": 800})
+    try:
+        _render(page, scheme="he", n=100, activation="relu")
+        out = page.evaluate("""() => {
+          const svg = document.querySelector(".wx-scheme-activation svg");
+          const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+          return { scale, paths: [...svg.querySelectorAll("path.wx-s")].map((p) => p.getAttribute("d")),
+            legend: [...svg.querySelectorAll(".wx-legend text")].map((t) => t.textContent),
+            frameTop: Math.min(...[...svg.querySelectorAll("rect")].map((r) => +r.getAttribute("y") || Infinity)) };
+        }""")
+        mass = [d for d in out["paths"] if d.count("M") == 1 and "V" in d and d.endswith("Z")]
+        assert len(mass) == 1, out["paths"]
+        x0, _, top, x1 = map(float, re.match(r"M(-?[\d.]+) (-?[\d.]+)V(-?[\d.]+)H(-?[\d.]+)", mass[0]).groups())
+        assert (x1 - x0) * out["scale"] >= 16
+        assert top <= out["frameTop"] + 1           # cut at the top
+        assert any(t.startswith("h = 0: 0.5") and "cut" in t for t in out["legend"]), out["legend"]
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 720})

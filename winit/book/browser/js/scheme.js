@@ -196,6 +196,7 @@ function schemeSums(law, seed, weights = 1000, sums = 2000) {
 // The tutorial's three schemes, compared in the last panel.
 const _scheme_COMPARED = ["xavier", "normalized_xavier", "he"];
 const _scheme_BINS = 40;
+const _scheme_MASS_BINS = 3;   // ReLU's mass at 0: a bar this many bins wide (as scheme.py's MASS_BINS)
 
 function _scheme_law(name, n, m) {
   const s = SCHEMES[name];
@@ -289,7 +290,7 @@ function render({ model, el }) {
     const series = [];
     let top;
     if (activation === "relu") {
-      const width = (r.h[1] - r.h[0]) / _scheme_BINS;
+      const width = _scheme_MASS_BINS * (r.h[1] - r.h[0]) / _scheme_BINS;  // its area is the mass
       const positive = h.filter((v) => v > 0);
       hist = _scheme_hist(positive, r.h[0], r.h[1], h.length);
       const zeros = (h.length - positive.length) / h.length;
@@ -308,8 +309,8 @@ function render({ model, el }) {
     svgChart(boxes[2], {
       title: `h = ${activation}(z)`,
       desc: activation === "tanh" ? "Histogram of tanh of the sums, with its exact density."
-        : "Histogram of ReLU of the sums, with its exact density; the bar left of 0 is the half of the sums set to 0.",
-      x: { label: "h", min: activation === "relu" ? -(r.h[1] - r.h[0]) / _scheme_BINS : r.h[0], max: r.h[1] },
+        : "Histogram of ReLU of the sums, with its exact density; the wide bar left of 0, cut at the top, is the half of the sums set to 0.",
+      x: { label: "h", min: activation === "relu" ? -_scheme_MASS_BINS * (r.h[1] - r.h[0]) / _scheme_BINS : r.h[0], max: r.h[1] },
       y: { label: "density", min: 0, max: top },
       series,
     });
