@@ -305,7 +305,7 @@ def state_sentence(scheme, n, m, activation):
     standard deviation and the activation's, all from the theory.
 
     For ReLU it gives first the quantity the chapters follow through a ReLU layer, the mean
-    square (second moment) :math:`E[h^2]`, which is :math:`\operatorname{Var}[z]/2` for a
+    square (second moment) :math:`E[h^2]`, which is :math:`\\operatorname{Var}[z]/2` for a
     symmetric z (he.ipynb: "ReLU halves that to 1"), then the standard deviation, smaller
     because :math:`h` has a positive mean. tanh's mean is 0, so its standard deviation is
     its root mean square.
