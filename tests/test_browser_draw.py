@@ -213,6 +213,41 @@ def test_log_slider_takes_exact_integers_and_round_trips(page):
         page.evaluate("M.slider(document.body, { label: 'n', min: 0, max: 10, log: true })")
 
 
+def test_each_arrow_press_moves_a_log_slider_by_one_or_its_log_step(page):
+    """A reader on a phone pressed ArrowRight about 20 times to take n from 1 to 2: every press
+    moves an integer log slider by at least 1, and by the log step (1000**(1/200) times) where
+    that is more, up and down."""
+    page.evaluate(SLIDER, {"id": "n", "label": "Fan-in n", "min": 1, "max": 1000, "log": True, "value": 1})
+    ratio = 1000 ** (1 / 200)
+    try:
+        page.focus("#n-range")
+        ups, downs = [1], []
+        while ups[-1] < 1000:
+            page.keyboard.press("ArrowRight")
+            ups.append(page.evaluate("window.ctl.get()"))
+            assert len(ups) < 400
+        downs = [ups[-1]]
+        while downs[-1] > 1:
+            page.keyboard.press("ArrowLeft")
+            downs.append(page.evaluate("window.ctl.get()"))
+            assert len(downs) < 400
+        for a, b in zip(ups, ups[1:]):
+            assert b >= min(1000, a + 1) and b >= min(1000, a * ratio) - 1e-9 and b == int(b), (a, b)
+        for a, b in zip(downs, downs[1:]):
+            assert b <= max(1, a - 1) and b <= max(1, a / ratio) + 1e-9 and b == int(b), (a, b)
+        assert ups[:4] == [1, 2, 3, 4]
+        assert page.evaluate("window.got") == ups[1:] + downs[1:]
+        assert page.evaluate("Number(document.querySelector('#n-range').value)") == 0
+        page.keyboard.press("ArrowUp")      # the other arrows too
+        assert page.evaluate("window.ctl.get()") == 2
+        page.keyboard.press("ArrowDown")
+        assert page.evaluate("window.ctl.get()") == 1
+        page.keyboard.press("PageUp")       # a bigger step: at least ten log steps
+        assert page.evaluate("window.ctl.get()") >= ratio ** 10 > 1.3
+    finally:
+        page.evaluate("document.querySelector('#box').remove()")
+
+
 @pytest.mark.parametrize("xaxis", [{"log": True}, {"min": 0, "max": 1234567}, {"min": -0.0031, "max": 0.0047}])
 def test_ticks_at_phone_width_are_full_size_and_apart(page, xaxis):
     out = page.evaluate("""(x) => {
@@ -257,6 +292,61 @@ def test_select_button_say_and_bind_with_a_model(page):
     assert out["clicks"] == 1 and out["status"] == "n = 77" and out["live"] == "polite"
     assert (out["group"], out["name"], out["selLabel"], out["btn"]) == ("group", "Test explorer", "Activation", "button")
 
+
+
+KEYS = """() => {
+  const old = document.getElementById("keys"); if (old) old.remove();
+  const host = document.createElement("div"); host.id = "keys"; document.body.appendChild(host);
+  const ui = M.explorerRoot(host, "Keys");
+  window.keyCtl = M.slider(ui.controls, { id: "kn", label: "Fan-in n", min: 1, max: 100, value: 10 });
+  window.keySel = M.select(ui.controls, { id: "ks", label: "Activation", options: [["tanh", "tanh"], ["relu", "ReLU"]] });
+  window.keyClicks = 0;
+  M.button(ui.controls, { label: "Step", onClick: () => window.keyClicks++ });
+  window.seen = { document: [], parent: [], input: [] };
+  if (!window.keyLog) {  // once per page: JupyterLab's shortcuts listen on the document
+    window.keyLog = (where) => (e) => ["Control", "Shift", "Alt", "Meta"].includes(e.key)
+      || window.seen[where].push((e.ctrlKey ? "Control+" : "") + e.key);
+    document.addEventListener("keydown", window.keyLog("document"));
+  }
+  host.addEventListener("keydown", window.keyLog("parent"));
+  ui.root.querySelector("input").addEventListener("keydown", window.keyLog("input"));
+}"""
+
+
+def test_keys_the_controls_use_stay_in_the_explorer(page):
+    """JupyterLab's command-mode shortcuts (ArrowDown: select the next cell; a digit: make the
+    cell a heading; Enter: edit the cell) listen on the document: the keys an explorer's controls
+    use reach the control, and go no further up than the explorer. Tab and keys with Control
+    (Ctrl+S: save) still reach the page."""
+    page.evaluate(KEYS)
+    try:
+        page.focus("#kn-range")
+        for key in ("ArrowRight", "ArrowUp", "ArrowLeft", "ArrowRight", "PageUp", "End", "Home", "ArrowDown"):
+            page.keyboard.press(key)
+        assert page.evaluate("window.keyCtl.get()") == 1  # the range input took every key
+        assert page.evaluate("window.seen.input").count("ArrowRight") == 2  # the input saw them first
+        page.focus("#kn-num")
+        page.keyboard.press("Control+a")
+        page.keyboard.type("42")
+        page.keyboard.press("Backspace")
+        page.keyboard.type("7")
+        page.keyboard.press("Enter")
+        assert page.evaluate("[window.keyCtl.get(), document.querySelector('#kn-num').value]") == [47, "47"]
+        page.keyboard.press("ArrowUp")
+        assert page.evaluate("window.keyCtl.get()") == 48
+        page.focus("#ks")
+        page.keyboard.press("ArrowDown")
+        assert page.evaluate("window.keySel.get()") == "relu"
+        page.focus("#keys button")
+        page.keyboard.press("Enter")
+        page.keyboard.press(" ")
+        assert page.evaluate("window.keyClicks") == 2
+        page.keyboard.press("Control+s")
+        page.keyboard.press("Tab")
+        seen = page.evaluate("window.seen")
+        assert seen["parent"] == seen["document"] == ["Control+s", "Tab"], seen
+    finally:
+        page.evaluate("document.getElementById('keys').remove()")
 
 DEMO = """() => {
   const old = document.getElementById("demo"); if (old) old.remove();
@@ -325,4 +415,51 @@ def test_demo_fits_the_width_and_screenshots(page, width):
     finally:
         page.emulate_media(media="screen")
         page.evaluate("document.getElementById('demo').remove()")
+        page.set_viewport_size({"width": 1280, "height": 720})
+
+
+TARGETS = """() => [...document.querySelectorAll("#demo button, #demo select, #demo input")].map((e) => {
+  const r = e.getBoundingClientRect();
+  return [e.tagName + ":" + (e.type || ""), r.width, r.height];
+})"""
+# The range thumb's size, as the rules that apply to it in the page's media say (a thumb has no
+# box of its own to measure).
+THUMBS = """() => {
+  const out = [];
+  const walk = (rules, on) => { for (const r of rules) {
+    if (r.media) walk(r.cssRules, on && matchMedia(r.conditionText || r.media.mediaText).matches);
+    else if (on && r.selectorText && r.selectorText.includes("slider-thumb")) out.push([r.style.width, r.style.height]);
+  } };
+  for (const s of document.styleSheets) walk(s.cssRules, true);
+  return out;
+}"""
+
+
+def test_touch_screens_get_44_px_targets_and_still_fit_a_phone(page):
+    """On a touch screen (pointer: coarse) every button, select, number box and range thumb is
+    at least 44 px (WCAG 2.5.5's target size), and the explorer still fits 390 px."""
+    context = page.context.browser.new_context(has_touch=True, is_mobile=True,
+                                               viewport={"width": 390, "height": 900})
+    try:
+        touch = context.new_page()
+        touch.set_content('<meta name="viewport" content="width=device-width, initial-scale=1">')
+        assert touch.evaluate("matchMedia('(pointer: coarse)').matches")
+        load(touch, esm())
+        touch.add_style_tag(content=js_source("explorer.css"))
+        out = touch.evaluate(DEMO)
+        assert out["over"] == [] and out["rootRight"] <= 390 and out["doc"] <= 390
+        targets = touch.evaluate(TARGETS)
+        assert {t[0] for t in targets} == {"BUTTON:button", "SELECT:select-one", "INPUT:range", "INPUT:number"}
+        for kind, width, height in targets:
+            assert height >= 44 and width >= 44, kind
+        thumbs = touch.evaluate(THUMBS)
+        assert thumbs and all(float(w.rstrip("px")) >= 44 and float(h.rstrip("px")) >= 44 for w, h in thumbs)
+        touch.locator("#demo").screenshot(path="/tmp/i21-draw-touch-390.png")
+        # a mouse keeps the compact controls
+        page.set_viewport_size({"width": 390, "height": 900})
+        page.evaluate(DEMO)
+        assert min(t[2] for t in page.evaluate(TARGETS) if t[0] == "BUTTON:button") < 44
+    finally:
+        context.close()
+        page.evaluate("document.getElementById('demo') && document.getElementById('demo').remove()")
         page.set_viewport_size({"width": 1280, "height": 720})

@@ -3,6 +3,7 @@ Chromium against winit.book.scheme_theory."""
 
 import base64
 import io
+import re
 
 import numpy as np
 import pytest
@@ -200,7 +201,7 @@ def test_every_control_moves_the_picture_and_the_sentence(scheme_page):
     steps = [
         ("n", lambda: _number_box(page, "n inputs").fill("37")),
         ("n", lambda: _number_box(page, "n inputs").fill("613")),
-        ("m", lambda: _number_box(page, "m outputs (normalized xavier)").fill("7")),
+        ("m", lambda: _number_box(page, "m outputs (normalized xavier only)").fill("7")),
         ("scheme", lambda: page.get_by_label("Scheme", exact=True).select_option(label="he: N(0, 2/n)")),
         ("activation", lambda: page.get_by_label("Activation", exact=True).select_option(label="ReLU")),
         ("scheme", lambda: page.get_by_label("Scheme", exact=True).select_option(index=1)),
@@ -221,6 +222,27 @@ def test_every_control_moves_the_picture_and_the_sentence(scheme_page):
     settings = {k: v for k, v in before["state"].items() if k != "choices"}
     assert settings == {"scheme": "normalized_xavier", "n": 1, "m": 7, "activation": "relu",
                         "seed": 1}
+
+
+@pytest.mark.browser
+def test_the_m_control_says_only_normalized_xavier_uses_m(scheme_page):
+    """m changes the sentence only under normalized xavier (the only scheme offered that uses
+    it): the m control says so, in its label and in a note that describes both its inputs."""
+    page = scheme_page
+    _render(page)
+    note = "() => document.querySelector('.wx-note').textContent"
+    for role in ("slider", "spinbutton"):
+        name = "m outputs (normalized xavier only)" + (", value" if role == "spinbutton" else "")
+        box = page.get_by_role(role, name=name, exact=True)
+        assert box.count() == 1
+        described = box.evaluate("(e) => e.getAttribute('aria-describedby')")
+        assert page.evaluate(f"() => document.getElementById('{described}').textContent") == page.evaluate(note)
+    assert page.evaluate(note) == "Not used by xavier: m moves only normalized xavier's line in the last chart."
+    page.get_by_label("Scheme", exact=True).select_option(value="1")
+    assert page.evaluate("() => window.state.scheme") == "normalized_xavier"
+    assert page.evaluate(note) == "Normalized xavier's spread uses n and m."
+    page.get_by_label("Scheme", exact=True).select_option(value="2")
+    assert page.evaluate(note).startswith("Not used by he:")
 
 
 @pytest.mark.browser
@@ -269,7 +291,7 @@ def test_keyboard_alone_works_every_control(scheme_page):
     assert after["paths"] != before["paths"]
     st = after["state"]
     assert after["status"] == state_sentence(st["scheme"], st["n"], st["m"], st["activation"])
-    for label in ("Scheme", "Activation", "n inputs", "m outputs (normalized xavier)"):
+    for label in ("Scheme", "Activation", "n inputs", "m outputs (normalized xavier only)"):
         assert page.get_by_label(label, exact=True).count() == 1
 
 
@@ -282,3 +304,58 @@ def test_fits_a_phone(scheme_page):
                            "Math.max(...Array.from(document.querySelectorAll('.winit-explorer *'), "
                            "(e) => e.getBoundingClientRect().right))]")
     assert widths[0] <= 390 and widths[1] <= 390
+
+
+# ---- what the sentence says of ReLU: the chapters' quantity, the mean square E[h^2]
+
+@pytest.mark.parametrize("scheme,n,square,std", [
+    # He: z ~ N(0, 2), E[relu(z)^2] = Var z / 2 = 1 (he.ipynb: "ReLU halves that to 1"),
+    # Var relu(z) = 1 - 1/pi
+    ("he", 10, 1.0, (1 - 1 / np.pi) ** 0.5),
+    # LeCun: z ~ N(0, 1), E[relu(z)^2] = 1/2 (he.ipynb: "only 1/2")
+    ("lecun", 37, 0.5, (0.5 - 0.5 / np.pi) ** 0.5),
+    # xavier: Var z = 1/3, E[relu(z)^2] = 1/6
+    ("xavier", 613, 1 / 6, None),
+])
+def test_the_relu_sentence_gives_the_mean_square_the_chapters_use(scheme, n, square, std):
+    said = state_sentence(scheme, n, 7, "relu")
+    assert f"relu(z) is 0 for half the inputs and has mean square {square:#.3g}" in said
+    if std is not None:
+        assert f"(standard deviation {std:.3g})" in said
+    # tanh's mean is 0: its standard deviation is its root mean square, as the chapters say it
+    assert "tanh(z) has standard deviation" in state_sentence(scheme, n, 7, "tanh")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme,n,m", [("he", 10, 10), ("lecun", 37, 1),
+                                        ("normalized_xavier", 1, 1000), ("xavier", 1, 1)])
+def test_the_pages_relu_sentence_is_pythons(scheme_page, scheme, n, m):
+    said = call(scheme_page, "schemeSentence", scheme, _law(scheme, n, m), m,
+                scheme == "normalized_xavier", "relu")
+    assert said == state_sentence(scheme, n, m, "relu")
+    assert "mean square" in said
+
+
+@pytest.mark.browser
+def test_the_relu_point_mass_is_a_bar_a_phone_shows(scheme_page):
+    """ReLU's mass at 0 is a bar a few bins wide (at least 16 px on a 390 px phone), cut at the
+    chart's top (its true height, mass / width, is above it), its mass said in the legend."""
+    page = scheme_page
+    page.set_viewport_size({"width": 390, "height": 800})
+    try:
+        _render(page, scheme="he", n=100, activation="relu")
+        out = page.evaluate("""() => {
+          const svg = document.querySelector(".wx-scheme-activation svg");
+          const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+          return { scale, paths: [...svg.querySelectorAll("path.wx-s")].map((p) => p.getAttribute("d")),
+            legend: [...svg.querySelectorAll(".wx-legend text")].map((t) => t.textContent),
+            frameTop: Math.min(...[...svg.querySelectorAll("rect")].map((r) => +r.getAttribute("y") || Infinity)) };
+        }""")
+        mass = [d for d in out["paths"] if d.count("M") == 1 and "V" in d and d.endswith("Z")]
+        assert len(mass) == 1, out["paths"]
+        x0, _, top, x1 = map(float, re.match(r"M(-?[\d.]+) (-?[\d.]+)V(-?[\d.]+)H(-?[\d.]+)", mass[0]).groups())
+        assert (x1 - x0) * out["scale"] >= 16
+        assert top <= out["frameTop"] + 1           # cut at the top
+        assert any(t.startswith("h = 0: 0.5") and "cut" in t for t in out["legend"]), out["legend"]
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 720})

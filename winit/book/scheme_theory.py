@@ -294,16 +294,28 @@ def _g3(x):
     return f"{x:.3g}"
 
 
+def _g3_kept(x):
+    """``x`` to 3 significant digits, trailing zeros kept ("1.00", "0.500"): Python's ``#.3g``
+    (the JS's ``_scheme_sig3`` of js/scheme.js)."""
+    return f"{x:#.3g}"
+
+
 def state_sentence(scheme, n, m, activation):
     """The sentence the explorer says (aria-live) for a setting: the weights' spread, z's
     standard deviation and the activation's, all from the theory.
+
+    For ReLU it gives first the quantity the chapters follow through a ReLU layer, the mean
+    square (second moment) :math:`E[h^2]`, which is :math:`\\operatorname{Var}[z]/2` for a
+    symmetric z (he.ipynb: "ReLU halves that to 1"), then the standard deviation, smaller
+    because :math:`h` has a positive mean. tanh's mean is 0, so its standard deviation is
+    its root mean square.
 
     Examples
     --------
     >>> state_sentence("xavier", 37, 7, "tanh")
     'xavier, n = 37: weights within ±0.164; z has standard deviation 0.577; tanh(z) has standard deviation 0.461.'
     >>> state_sentence("he", 10, 10, "relu")
-    'he, n = 10: weights with standard deviation 0.447; z has standard deviation 1.41; relu(z) is 0 for half the inputs, standard deviation 0.826.'
+    'he, n = 10: weights with standard deviation 0.447; z has standard deviation 1.41; relu(z) is 0 for half the inputs and has mean square 1.00 (standard deviation 0.826).'
     """
     scheme, n, m = check_setting(scheme, n, m)
     activation = check_choice(activation, "activation", ACTIVATION_CHOICES)
@@ -313,7 +325,8 @@ def state_sentence(scheme, n, m, activation):
                else f"weights with standard deviation {_g3(spread)}")
     after = activation_std(scheme, n, m, activation)
     act = (f"tanh(z) has standard deviation {_g3(after)}" if activation == "tanh"
-           else f"relu(z) is 0 for half the inputs, standard deviation {_g3(after)}")
+           else f"relu(z) is 0 for half the inputs and has mean square "
+                f"{_g3_kept(sum_std(scheme, n, m) ** 2 / 2)} (standard deviation {_g3(after)})")
     return (f"{scheme_label(scheme)}, {fans}: {weights}; "
             f"z has standard deviation {_g3(sum_std(scheme, n, m))}; {act}.")
 

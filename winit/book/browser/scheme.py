@@ -35,6 +35,9 @@ from ._assets import SCHEME_RULES, BrowserExplorer, check_seed, setting
 WEIGHTS, SUMS = 1000, 2000
 #: Bins of every histogram.
 BINS = 40
+#: ReLU's point mass at 0 is a bar this many bins wide, left of 0 (wide enough to see on a
+#: phone), of height mass / its width: its area is the mass, its top cut by the axes.
+MASS_BINS = 3
 #: The schemes of the comparison panel (the tutorial's three).
 COMPARED = ("xavier", "normalized_xavier", "he")
 
@@ -45,7 +48,7 @@ def plot_ranges(scheme, n, m, activation):
     Uniform weights: 1.15 times their interval; normal weights: 4 standard deviations. z:
     4 standard deviations, or 1.1 times its whole interval when that is narrower (n = 1 to
     3 uniform weights). The activation: [-1, 1] for tanh, [0, z's right end] for ReLU (its
-    point mass at 0 is drawn as a bar of one bin's width left of 0). The front end uses the
+    point mass at 0 is drawn as a bar :data:`MASS_BINS` bins wide left of 0). The front end uses the
     same ranges (tests compare them).
 
     Parameters
@@ -194,11 +197,12 @@ def draw_scheme_state(scheme, n, m, activation, *, seed=0):
             ax_h.hist(h[~zero], bins=edges, weights=np.full((~zero).sum(), 1 / (width * h.size)),
                       color="C0", alpha=0.55, label="sample")
             # the point mass at 0: a bar of its own, left of 0, cut at the top of the axes
-            ax_h.bar([-width / 2], [zero.mean() / width], width=width, color="C0", alpha=0.55)
-            ax_h.bar([-width / 2], [mass / width], width=width, fill=False, edgecolor="C3",
-                     label=f"P(h = 0) = {mass:g}")
+            wide = MASS_BINS * width
+            ax_h.bar([-wide / 2], [zero.mean() / wide], width=wide, color="C0", alpha=0.55)
+            ax_h.bar([-wide / 2], [mass / wide], width=wide, fill=False, edgecolor="C3",
+                     label=f"P(h = 0) = {mass:g}, bar cut")
             ax_h.set_ylim(0, 1.25 * max(dens.max(), 1e-300))
-            ax_h.set_xlim(-1.5 * width, hi)
+            ax_h.set_xlim(-wide, hi)
             xs, dens = xs[1:], dens[1:]
         else:
             ax_h.hist(h, bins=edges, density=True, color="C0", alpha=0.55, label="sample")

@@ -147,14 +147,21 @@ function schemeRanges(law, activation) {
   return { w: [-wEnd, wEnd], z: [-zEnd, zEnd], h: activation === "tanh" ? [-1, 1] : [0, zEnd] };
 }
 
-// The state in words (as winit.book.scheme_theory.state_sentence).
+// x to 3 significant digits, trailing zeros kept ("1.00", "0.500"): Python's f"{x:#.3g}".
+function _scheme_sig3(x) {
+  const e = Math.floor(Math.log10(Math.abs(x)));
+  return x === 0 ? "0.00" : e < -4 || e >= 3 ? formatE(x, 2) : x.toPrecision(3);
+}
+
+// The state in words (as winit.book.scheme_theory.state_sentence). For ReLU: the mean square
+// E[h^2] = Var[z] / 2 the chapters follow, then the standard deviation.
 function schemeSentence(name, law, m, fanAvg, activation) {
   const fans = fanAvg ? `n = ${law.n}, m = ${m}` : `n = ${law.n}`;
   const weights = law.family === "uniform" ? `weights within ±${formatG(law.spread, 3)}`
     : `weights with standard deviation ${formatG(law.spread, 3)}`;
   const after = formatG(activationStd(law, activation), 3);
   const act = activation === "tanh" ? `tanh(z) has standard deviation ${after}`
-    : `relu(z) is 0 for half the inputs, standard deviation ${after}`;
+    : `relu(z) is 0 for half the inputs and has mean square ${_scheme_sig3(_scheme_sumStd(law) ** 2 / 2)} (standard deviation ${after})`;
   return `${name.replace(/_/g, " ")}, ${fans}: ${weights}; ` +
     `z has standard deviation ${formatG(_scheme_sumStd(law), 3)}; ${act}.`;
 }
@@ -189,6 +196,7 @@ function schemeSums(law, seed, weights = 1000, sums = 2000) {
 // The tutorial's three schemes, compared in the last panel.
 const _scheme_COMPARED = ["xavier", "normalized_xavier", "he"];
 const _scheme_BINS = 40;
+const _scheme_MASS_BINS = 3;   // ReLU's mass at 0: a bar this many bins wide (as scheme.py's MASS_BINS)
 
 function _scheme_law(name, n, m) {
   const s = SCHEMES[name];
@@ -219,7 +227,7 @@ function render({ model, el }) {
   });
   const nIn = slider(ui.controls, { label: "n inputs", min: 1, max: 1000, step: 1, log: true, value: model.get("n") });
   const mOut = slider(ui.controls, {
-    label: "m outputs (normalized xavier)", min: 1, max: 1000, step: 1, log: true, value: model.get("m"),
+    label: "m outputs (normalized xavier only)", min: 1, max: 1000, step: 1, log: true, value: model.get("m"), note: "",
   });
   const act = select(ui.controls, {
     label: "Activation", options: ["tanh", "relu"].map((a) => [a, ACTIVATIONS[a].label]), value: model.get("activation"),
@@ -282,7 +290,7 @@ function render({ model, el }) {
     const series = [];
     let top;
     if (activation === "relu") {
-      const width = (r.h[1] - r.h[0]) / _scheme_BINS;
+      const width = _scheme_MASS_BINS * (r.h[1] - r.h[0]) / _scheme_BINS;  // its area is the mass
       const positive = h.filter((v) => v > 0);
       hist = _scheme_hist(positive, r.h[0], r.h[1], h.length);
       const zeros = (h.length - positive.length) / h.length;
@@ -301,8 +309,8 @@ function render({ model, el }) {
     svgChart(boxes[2], {
       title: `h = ${activation}(z)`,
       desc: activation === "tanh" ? "Histogram of tanh of the sums, with its exact density."
-        : "Histogram of ReLU of the sums, with its exact density; the bar left of 0 is the half of the sums set to 0.",
-      x: { label: "h", min: activation === "relu" ? -(r.h[1] - r.h[0]) / _scheme_BINS : r.h[0], max: r.h[1] },
+        : "Histogram of ReLU of the sums, with its exact density; the wide bar left of 0, cut at the top, is the half of the sums set to 0.",
+      x: { label: "h", min: activation === "relu" ? -_scheme_MASS_BINS * (r.h[1] - r.h[0]) / _scheme_BINS : r.h[0], max: r.h[1] },
       y: { label: "density", min: 0, max: top },
       series,
     });
@@ -321,6 +329,8 @@ function render({ model, el }) {
       y: { label: "std", log: true },
       series: [...lines, ...marks],
     });
+    mOut.note.textContent = name === "normalized_xavier" ? "Normalized xavier's spread uses n and m."
+      : `Not used by ${label}: m moves only normalized xavier's line in the last chart.`;
     say(ui.status, schemeSentence(name, law, m, name === "normalized_xavier", activation));
   }
 

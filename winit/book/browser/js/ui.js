@@ -12,9 +12,28 @@ function _ui_el(tag, attrs, parent) {
   return e;
 }
 
+// The keys a control uses, which go no further up than the explorer (bubbling stopped at its
+// root, after the control had them): JupyterLab's command-mode shortcuts listen on the document
+// and would take them from a control in an output (ArrowDown selects the next cell, a digit makes
+// the cell a heading, Enter edits it) and move the focus away. Tab, Escape and the page's own
+// shortcuts (Ctrl+S) go on.
+const _ui_MOVE = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown"]);
+function _ui_controlKey(e) {
+  const t = e.target, tag = t && t.tagName, k = e.key, mod = e.ctrlKey || e.metaKey;
+  if (e.altKey || !tag) return false;
+  const press = k === "Enter" || k === " ";
+  if (tag === "BUTTON") return press && !mod;
+  if (tag === "SELECT") return _ui_MOVE.has(k) || (!mod && (press || k.length === 1));  // type-ahead
+  if (tag !== "INPUT") return false;
+  if (t.type === "range") return _ui_MOVE.has(k);
+  return _ui_MOVE.has(k) || (mod ? "acvxyz".includes(k.toLowerCase()) && k.length === 1
+    : k.length === 1 || k === "Backspace" || k === "Delete" || k === "Enter");
+}
+
 // The explorer's frame: a titled group with a row of controls, the figures and a status line.
 function explorerRoot(el, title) {
   const id = _ui_uid(), root = _ui_el("div", { class: "winit-explorer", role: "group", "aria-labelledby": id }, el);
+  root.addEventListener("keydown", (e) => { if (_ui_controlKey(e)) e.stopPropagation(); });
   _ui_el("div", { class: "wx-title", id, text: title }, root);
   const controls = _ui_el("div", { class: "wx-controls" }, root);
   const figures = _ui_el("div", { class: "wx-figures" }, root);
@@ -25,8 +44,10 @@ function explorerRoot(el, title) {
 /**
  * A range input and a number box for one number, kept in sync, each with a visible label.
  * opts = { id, label, min, max, step (default 1), value, log (the range moves by ratios; min > 0),
- * format (value -> text read by screen readers), onInput(value) }. Any value from min to max is
- * accepted in the number box; out of range is clamped, anything unreadable restores the last value.
+ * format (value -> text read by screen readers), note (a line under the inputs that describes
+ * them, e.g. when they matter; returned as `note` to be changed), onInput(value) }. Any value
+ * from min to max is accepted in the number box; out of range is clamped, anything unreadable
+ * restores the last value.
  */
 function slider(parent, opts) {
   const { min, max, log } = opts, step = opts.step || 1, id = opts.id || _ui_uid();
@@ -41,6 +62,8 @@ function slider(parent, opts) {
   _ui_el("span", { class: "wx-sr", text: `${opts.label}, ` }, nl);
   nl.append("value");
   const num = _ui_el("input", { type: "number", id: `${id}-num`, min, max, step, inputmode: "decimal" }, row);
+  const note = opts.note === undefined ? null : _ui_el("p", { class: "wx-note", id: `${id}-note`, text: opts.note }, field);
+  if (note) for (const e of [range, num]) e.setAttribute("aria-describedby", note.id);
   const fns = opts.onInput ? [opts.onInput] : [];
   const clamp = (v) => { v = Math.min(max, Math.max(min, v)); return Math.min(max, Math.max(min, +(Math.round((v - min) / step) * step + min).toPrecision(12))); };
   const pos = (v) => (log ? Math.round((N * Math.log(v / min)) / Math.log(max / min)) : v);
@@ -55,14 +78,26 @@ function slider(parent, opts) {
     const p = +range.value;
     if (!log) return change(clamp(p));
     let v = clamp(min * Math.pow(max / min, p / N));
-    if (v === value && p !== pos(value)) v = clamp(value + Math.sign(p - pos(value)) * step);  // a key press always moves
+    if (v === value && p !== pos(value)) v = clamp(value + Math.sign(p - pos(value)) * step);  // a drag always moves
     change(v);
+  });
+  // Log: the keys step the value itself, not the range's 200 positions (which, rounded to the
+  // step, left small values where they were): an arrow moves by one step or one log step
+  // (the ratio (max/min)^(1/200)), whichever is more, a page key by ten log steps; Home and
+  // End keep the browser's (the ends).
+  if (log) range.addEventListener("keydown", (e) => {
+    const k = e.key, up = ["ArrowRight", "ArrowUp", "PageUp"].includes(k);
+    if (e.altKey || e.ctrlKey || e.metaKey || !(up || ["ArrowLeft", "ArrowDown", "PageDown"].includes(k))) return;
+    e.preventDefault();
+    const r = Math.pow(max / min, (k.startsWith("Page") ? 10 : 1) / N), q = (value * (up ? r : 1 / r) - min) / step;
+    const logStep = min + (up ? Math.ceil(q - 1e-9) : Math.floor(q + 1e-9)) * step;
+    change(up ? clamp(Math.max(value + step, logStep)) : clamp(Math.min(value - step, logStep)));
   });
   // While typing: take the number if it is already in range; on Enter or leaving the box: clamp.
   num.addEventListener("input", () => { const v = num.valueAsNumber; if (v >= min && v <= max) change(clamp(v), true); });
   num.addEventListener("change", () => { const v = num.valueAsNumber; change(Number.isFinite(v) ? clamp(v) : value); });
   show();
-  return { el: field, range, number: num, get: () => value, set: (v) => { if (Number.isFinite(+v)) { value = clamp(+v); show(); } }, listen: (f) => fns.push(f) };
+  return { el: field, range, number: num, note, get: () => value, set: (v) => { if (Number.isFinite(+v)) { value = clamp(+v); show(); } }, listen: (f) => fns.push(f) };
 }
 
 // A labelled <select>; options [[value, text]]; get() gives back the value as given (number or text).
