@@ -430,6 +430,32 @@ def test_widget_answers_every_control_at_values_off_the_old_grid(page):
     assert page.evaluate("window.saved") >= 12
 
 
+
+@pytest.mark.browser
+def test_histogram_layer_shows_the_chosen_layer_even_first_or_last(page):
+    """The histograms show the first, the chosen and the last layer: the chosen one is shaded
+    (and named), so layer 1 and the last layer chosen are two pictures, and the chart's
+    description says which layer is chosen. The spread chart and the verdict stay."""
+    shot = _show(page, _state(depth=5, width=100))
+    layer = page.get_by_role("slider", name="histogram layer", exact=True)
+    desc = "() => document.querySelectorAll('#widget svg.wx-chart desc')[1].textContent"
+    legend = "() => [...document.querySelectorAll('#widget svg.wx-chart')[1].querySelectorAll('.wx-legend text')].map((t) => t.textContent)"
+    seen = {3: (shot, page.evaluate(desc), page.evaluate(legend))}
+    layer.focus()
+    for key, chosen in (("Home", 1), ("End", 5)):
+        layer.press(key)
+        shot = _wait(page, shot["drawn"])
+        assert _model(page, "layer") == chosen
+        seen[chosen] = (shot, page.evaluate(desc), page.evaluate(legend))
+    pictures = {k: v[0]["charts"][1] for k, v in seen.items()}
+    assert len(set(pictures.values())) == 3, "the chosen layer does not show"
+    assert len({v[0]["charts"][0] for v in seen.values()}) == 1
+    assert len({v[0]["status"] for v in seen.values()}) == 1
+    for chosen, (_, text, names) in seen.items():
+        assert text.endswith(f"; layer {chosen}, the one chosen, shaded."), text
+        assert f"layer {chosen} (chosen)" in names and len(names) == (3 if chosen == 3 else 2), names
+    assert "of layers 1, 3 and 5 of 5 tanh layers" in seen[3][1]
+
 @pytest.mark.browser
 def test_widget_is_keyboard_operable(page):
     shot = _show(page, _state(depth=50, width=64, activation="relu", init="he"))

@@ -258,6 +258,61 @@ def test_select_button_say_and_bind_with_a_model(page):
     assert (out["group"], out["name"], out["selLabel"], out["btn"]) == ("group", "Test explorer", "Activation", "button")
 
 
+
+KEYS = """() => {
+  const old = document.getElementById("keys"); if (old) old.remove();
+  const host = document.createElement("div"); host.id = "keys"; document.body.appendChild(host);
+  const ui = M.explorerRoot(host, "Keys");
+  window.keyCtl = M.slider(ui.controls, { id: "kn", label: "Fan-in n", min: 1, max: 100, value: 10 });
+  window.keySel = M.select(ui.controls, { id: "ks", label: "Activation", options: [["tanh", "tanh"], ["relu", "ReLU"]] });
+  window.keyClicks = 0;
+  M.button(ui.controls, { label: "Step", onClick: () => window.keyClicks++ });
+  window.seen = { document: [], parent: [], input: [] };
+  if (!window.keyLog) {  // once per page: JupyterLab's shortcuts listen on the document
+    window.keyLog = (where) => (e) => ["Control", "Shift", "Alt", "Meta"].includes(e.key)
+      || window.seen[where].push((e.ctrlKey ? "Control+" : "") + e.key);
+    document.addEventListener("keydown", window.keyLog("document"));
+  }
+  host.addEventListener("keydown", window.keyLog("parent"));
+  ui.root.querySelector("input").addEventListener("keydown", window.keyLog("input"));
+}"""
+
+
+def test_keys_the_controls_use_stay_in_the_explorer(page):
+    """JupyterLab's command-mode shortcuts (ArrowDown: select the next cell; a digit: make the
+    cell a heading; Enter: edit the cell) listen on the document: the keys an explorer's controls
+    use reach the control, and go no further up than the explorer. Tab and keys with Control
+    (Ctrl+S: save) still reach the page."""
+    page.evaluate(KEYS)
+    try:
+        page.focus("#kn-range")
+        for key in ("ArrowRight", "ArrowUp", "ArrowLeft", "ArrowRight", "PageUp", "End", "Home", "ArrowDown"):
+            page.keyboard.press(key)
+        assert page.evaluate("window.keyCtl.get()") == 1  # the range input took every key
+        assert page.evaluate("window.seen.input").count("ArrowRight") == 2  # the input saw them first
+        page.focus("#kn-num")
+        page.keyboard.press("Control+a")
+        page.keyboard.type("42")
+        page.keyboard.press("Backspace")
+        page.keyboard.type("7")
+        page.keyboard.press("Enter")
+        assert page.evaluate("[window.keyCtl.get(), document.querySelector('#kn-num').value]") == [47, "47"]
+        page.keyboard.press("ArrowUp")
+        assert page.evaluate("window.keyCtl.get()") == 48
+        page.focus("#ks")
+        page.keyboard.press("ArrowDown")
+        assert page.evaluate("window.keySel.get()") == "relu"
+        page.focus("#keys button")
+        page.keyboard.press("Enter")
+        page.keyboard.press(" ")
+        assert page.evaluate("window.keyClicks") == 2
+        page.keyboard.press("Control+s")
+        page.keyboard.press("Tab")
+        seen = page.evaluate("window.seen")
+        assert seen["parent"] == seen["document"] == ["Control+s", "Tab"], seen
+    finally:
+        page.evaluate("document.getElementById('keys').remove()")
+
 DEMO = """() => {
   const old = document.getElementById("demo"); if (old) old.remove();
   const host = document.createElement("main"); host.id = "demo"; host.style.maxWidth = "860px";

@@ -200,7 +200,7 @@ def test_every_control_moves_the_picture_and_the_sentence(scheme_page):
     steps = [
         ("n", lambda: _number_box(page, "n inputs").fill("37")),
         ("n", lambda: _number_box(page, "n inputs").fill("613")),
-        ("m", lambda: _number_box(page, "m outputs (normalized xavier)").fill("7")),
+        ("m", lambda: _number_box(page, "m outputs (normalized xavier only)").fill("7")),
         ("scheme", lambda: page.get_by_label("Scheme", exact=True).select_option(label="he: N(0, 2/n)")),
         ("activation", lambda: page.get_by_label("Activation", exact=True).select_option(label="ReLU")),
         ("scheme", lambda: page.get_by_label("Scheme", exact=True).select_option(index=1)),
@@ -221,6 +221,27 @@ def test_every_control_moves_the_picture_and_the_sentence(scheme_page):
     settings = {k: v for k, v in before["state"].items() if k != "choices"}
     assert settings == {"scheme": "normalized_xavier", "n": 1, "m": 7, "activation": "relu",
                         "seed": 1}
+
+
+@pytest.mark.browser
+def test_the_m_control_says_only_normalized_xavier_uses_m(scheme_page):
+    """m changes the sentence only under normalized xavier (the only scheme offered that uses
+    it): the m control says so, in its label and in a note that describes both its inputs."""
+    page = scheme_page
+    _render(page)
+    note = "() => document.querySelector('.wx-note').textContent"
+    for role in ("slider", "spinbutton"):
+        name = "m outputs (normalized xavier only)" + (", value" if role == "spinbutton" else "")
+        box = page.get_by_role(role, name=name, exact=True)
+        assert box.count() == 1
+        described = box.evaluate("(e) => e.getAttribute('aria-describedby')")
+        assert page.evaluate(f"() => document.getElementById('{described}').textContent") == page.evaluate(note)
+    assert page.evaluate(note) == "Not used by xavier: m moves only normalized xavier's line in the last chart."
+    page.get_by_label("Scheme", exact=True).select_option(value="1")
+    assert page.evaluate("() => window.state.scheme") == "normalized_xavier"
+    assert page.evaluate(note) == "Normalized xavier's spread uses n and m."
+    page.get_by_label("Scheme", exact=True).select_option(value="2")
+    assert page.evaluate(note).startswith("Not used by he:")
 
 
 @pytest.mark.browser
@@ -269,7 +290,7 @@ def test_keyboard_alone_works_every_control(scheme_page):
     assert after["paths"] != before["paths"]
     st = after["state"]
     assert after["status"] == state_sentence(st["scheme"], st["n"], st["m"], st["activation"])
-    for label in ("Scheme", "Activation", "n inputs", "m outputs (normalized xavier)"):
+    for label in ("Scheme", "Activation", "n inputs", "m outputs (normalized xavier only)"):
         assert page.get_by_label(label, exact=True).count() == 1
 
 

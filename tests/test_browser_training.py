@@ -131,6 +131,18 @@ def test_four_starts_in_the_page_fail_or_learn_in_2000_steps(page):
     assert "learning" in out["right"]["sentence"] and out["right"]["sentence"].startswith("Step 2000: loss")
 
 
+
+def test_the_sentence_ends_with_the_settings(page):
+    """Every setting is heard when it changes, the learning rate too (which changes nothing
+    before a step)."""
+    assert run(page, {}, 0)["sentence0"].endswith(
+        ". Settings: learning rate 0.1, 4 tanh layers of 32 units, start right, seed 0, two spirals.")
+    got = run(page, {"dataset": "digits", "depth": 1, "width": 1, "activation": "relu",
+                     "init": "too_small", "lr": 0.037, "seed": 5}, 0)
+    assert got["sentence0"].endswith(
+        ". Settings: learning rate 0.037, 1 ReLU layer of 1 unit, start too small, seed 5, digits.")
+    assert got["sentence0"].startswith("Step 0: loss")
+
 def test_relu_too_large_blows_up_in_the_page(page):
     got = run(page, {"activation": "relu", "init": "too_large"}, 300)
     assert not got["finite"] or got["losses"][0] > 5 or got["losses"][-1] > 0.6
@@ -212,7 +224,9 @@ def test_every_control_drives_the_model_and_the_figures(widget):
         box.press("Enter")
         after = page.evaluate(PICTURE)
         assert after["state"][name] == pytest.approx(float(value)), name
+        assert after["status"] != before["status"], name  # said at once, the learning rate too
         if name == "lr":                     # the start is the same; one step differs
+            assert "Settings: learning rate 0.037," in after["status"]
             page.get_by_role("button", name="Step").click()
             after = page.evaluate(PICTURE)
         else:

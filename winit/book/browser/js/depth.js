@@ -411,7 +411,8 @@ function _depth_draw(s, r, spreadBox, histBox, layer) {
     y: { label: "standard deviation", log: true },
     series, legend: true,
   });
-  // first, chosen and last layers; each divided by its std when their scales differ by > 1000
+  // first, chosen and last layers, the chosen one shaded (bars: it shows even when it is the
+  // first or the last); each divided by its std when their scales differ by > 1000
   const layers = [...new Set([1, layer, depth])].filter((l) => r.post[l]);
   const finite = layers.map((l) => Float64Array.from(r.post[l]).filter(Number.isFinite));
   const biggest = (v) => v.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
@@ -426,12 +427,15 @@ function _depth_draw(s, r, spreadBox, histBox, layer) {
   shown.forEach((v, i) => {
     if (!v.length) return;
     const h = histogram(v, -spread, spread, _DEPTH_BINS);
-    hs.push({ name: `layer ${layers[i]}`, kind: "steps", xs: Array.from(h.edges), ys: Array.from(h.density), color: _DEPTH_COLORS.hist[i] });
+    const chosen = layers[i] === layer;
+    hs.push({ name: `layer ${layers[i]}${chosen ? " (chosen)" : ""}`, kind: chosen ? "bars" : "steps",
+      xs: Array.from(h.edges), ys: Array.from(h.density), color: _DEPTH_COLORS.hist[i] });
   });
+  const list = layers.length > 1 ? `${layers.slice(0, -1).join(", ")} and ${layers[layers.length - 1]}` : `${layers[0]}`;
   svgChart(histBox, {
-    title: normalise ? "Three layers' activations / std" : "Three layers' activations",
-    desc: `Histograms of the activations of layers ${layers.join(", ")} of ${network}`
-      + `${normalise ? ", each divided by its standard deviation" : ""}.`,
+    title: `Activations${normalise ? " / std" : ""}, chosen layer shaded`,
+    desc: `Histograms of the activations of layer${layers.length > 1 ? "s" : ""} ${list} of ${network}`
+      + `${normalise ? ", each divided by its standard deviation" : ""}; layer ${layer}, the one chosen, shaded.`,
     x: { label: normalise ? "activation / its std" : "activation value", min: -spread, max: spread },
     y: { label: "density", min: 0 },
     series: hs, legend: true,

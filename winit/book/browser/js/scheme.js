@@ -219,7 +219,7 @@ function render({ model, el }) {
   });
   const nIn = slider(ui.controls, { label: "n inputs", min: 1, max: 1000, step: 1, log: true, value: model.get("n") });
   const mOut = slider(ui.controls, {
-    label: "m outputs (normalized xavier)", min: 1, max: 1000, step: 1, log: true, value: model.get("m"),
+    label: "m outputs (normalized xavier only)", min: 1, max: 1000, step: 1, log: true, value: model.get("m"), note: "",
   });
   const act = select(ui.controls, {
     label: "Activation", options: ["tanh", "relu"].map((a) => [a, ACTIVATIONS[a].label]), value: model.get("activation"),
@@ -321,6 +321,8 @@ function render({ model, el }) {
       y: { label: "std", log: true },
       series: [...lines, ...marks],
     });
+    mOut.note.textContent = name === "normalized_xavier" ? "Normalized xavier's spread uses n and m."
+      : `Not used by ${label}: m moves only normalized xavier's line in the last chart.`;
     say(ui.status, schemeSentence(name, law, m, name === "normalized_xavier", activation));
   }
 

@@ -225,12 +225,26 @@ function _tr_num(v) {
   return a >= 0.01 && a < 1e4 ? String(+v.toPrecision(2)) : v.toExponential(0).replace("e+", "e");
 }
 
+// The settings in a few words: "Settings: learning rate 0.1, 4 tanh layers of 32 units, start
+// right, seed 0, two spirals." (a setting that changes nothing before a step, the learning
+// rate, is still heard when it changes).
+function _tr_settings(c) {
+  const plural = (k, word) => `${k} ${word}${k === 1 ? "" : "s"}`;
+  return `Settings: learning rate ${formatG(c.lr, 3)}, ${plural(c.depth, `${ACTIVATIONS[c.activation].label} layer`)} `
+    + `of ${plural(c.width, "unit")}, start ${c.init.replace(/_/g, " ")}, seed ${c.seed}, `
+    + `${c.dataset === "spirals" ? "two spirals" : "digits"}.`;
+}
+
 /**
  * The sentence that says what is happening, for the status line (aria-live): the step, the
  * loss against a guess's (log K), the held-out accuracy (digits), how the activations and
- * gradients change from the first hidden layer to the last, and what that means.
+ * gradients change from the first hidden layer to the last, what that means, and the settings.
  */
 function trainingSentence(s, st, acc) {
+  return _tr_state(s, st, acc) + " " + _tr_settings(s.settings);
+}
+
+function _tr_state(s, st, acc) {
   const L = s.sizes.length - 2, K = s.data.classes, guess = Math.log(K);
   const parts = [];
   const loss = s.losses.length ? s.losses[s.losses.length - 1] : st.loss;

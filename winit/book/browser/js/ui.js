@@ -12,9 +12,28 @@ function _ui_el(tag, attrs, parent) {
   return e;
 }
 
+// The keys a control uses, which go no further up than the explorer (bubbling stopped at its
+// root, after the control had them): JupyterLab's command-mode shortcuts listen on the document
+// and would take them from a control in an output (ArrowDown selects the next cell, a digit makes
+// the cell a heading, Enter edits it) and move the focus away. Tab, Escape and the page's own
+// shortcuts (Ctrl+S) go on.
+const _ui_MOVE = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown"]);
+function _ui_controlKey(e) {
+  const t = e.target, tag = t && t.tagName, k = e.key, mod = e.ctrlKey || e.metaKey;
+  if (e.altKey || !tag) return false;
+  const press = k === "Enter" || k === " ";
+  if (tag === "BUTTON") return press && !mod;
+  if (tag === "SELECT") return _ui_MOVE.has(k) || (!mod && (press || k.length === 1));  // type-ahead
+  if (tag !== "INPUT") return false;
+  if (t.type === "range") return _ui_MOVE.has(k);
+  return _ui_MOVE.has(k) || (mod ? "acvxyz".includes(k.toLowerCase()) && k.length === 1
+    : k.length === 1 || k === "Backspace" || k === "Delete" || k === "Enter");
+}
+
 // The explorer's frame: a titled group with a row of controls, the figures and a status line.
 function explorerRoot(el, title) {
   const id = _ui_uid(), root = _ui_el("div", { class: "winit-explorer", role: "group", "aria-labelledby": id }, el);
+  root.addEventListener("keydown", (e) => { if (_ui_controlKey(e)) e.stopPropagation(); });
   _ui_el("div", { class: "wx-title", id, text: title }, root);
   const controls = _ui_el("div", { class: "wx-controls" }, root);
   const figures = _ui_el("div", { class: "wx-figures" }, root);
@@ -25,8 +44,10 @@ function explorerRoot(el, title) {
 /**
  * A range input and a number box for one number, kept in sync, each with a visible label.
  * opts = { id, label, min, max, step (default 1), value, log (the range moves by ratios; min > 0),
- * format (value -> text read by screen readers), onInput(value) }. Any value from min to max is
- * accepted in the number box; out of range is clamped, anything unreadable restores the last value.
+ * format (value -> text read by screen readers), note (a line under the inputs that describes
+ * them, e.g. when they matter; returned as `note` to be changed), onInput(value) }. Any value
+ * from min to max is accepted in the number box; out of range is clamped, anything unreadable
+ * restores the last value.
  */
 function slider(parent, opts) {
   const { min, max, log } = opts, step = opts.step || 1, id = opts.id || _ui_uid();
@@ -41,6 +62,8 @@ function slider(parent, opts) {
   _ui_el("span", { class: "wx-sr", text: `${opts.label}, ` }, nl);
   nl.append("value");
   const num = _ui_el("input", { type: "number", id: `${id}-num`, min, max, step, inputmode: "decimal" }, row);
+  const note = opts.note === undefined ? null : _ui_el("p", { class: "wx-note", id: `${id}-note`, text: opts.note }, field);
+  if (note) for (const e of [range, num]) e.setAttribute("aria-describedby", note.id);
   const fns = opts.onInput ? [opts.onInput] : [];
   const clamp = (v) => { v = Math.min(max, Math.max(min, v)); return Math.min(max, Math.max(min, +(Math.round((v - min) / step) * step + min).toPrecision(12))); };
   const pos = (v) => (log ? Math.round((N * Math.log(v / min)) / Math.log(max / min)) : v);
@@ -62,7 +85,7 @@ function slider(parent, opts) {
   num.addEventListener("input", () => { const v = num.valueAsNumber; if (v >= min && v <= max) change(clamp(v), true); });
   num.addEventListener("change", () => { const v = num.valueAsNumber; change(Number.isFinite(v) ? clamp(v) : value); });
   show();
-  return { el: field, range, number: num, get: () => value, set: (v) => { if (Number.isFinite(+v)) { value = clamp(+v); show(); } }, listen: (f) => fns.push(f) };
+  return { el: field, range, number: num, note, get: () => value, set: (v) => { if (Number.isFinite(+v)) { value = clamp(+v); show(); } }, listen: (f) => fns.push(f) };
 }
 
 // A labelled <select>; options [[value, text]]; get() gives back the value as given (number or text).
