@@ -439,7 +439,7 @@ def first_state_figure(dataset="spirals", depth=4, width=32, activation="tanh", 
                 title="Held-out accuracy")
     fig.suptitle(f"A picture of the training explorer (run the cell to train live)\n{dataset}, "
                  f"{depth} × {width} {activation}, lr {lr:g}, batch {BATCH}, seed {seed}, "
-                 f"trained by winit in Python", fontsize="medium")
+                 "trained in Python by reference_runs, as the chapter's runs", fontsize="medium")
     return fig
 
 
