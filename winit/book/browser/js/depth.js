@@ -412,7 +412,8 @@ function _depth_draw(s, r, spreadBox, histBox, layer) {
     series, legend: true,
   });
   // first, chosen and last layers, the chosen one shaded (bars: it shows even when it is the
-  // first or the last); each divided by its std when their scales differ by > 1000
+  // first or the last), each layer in its own colour; each divided by its std when their scales
+  // differ by > 1000
   const layers = [...new Set([1, layer, depth])].filter((l) => r.post[l]);
   const finite = layers.map((l) => Float64Array.from(r.post[l]).filter(Number.isFinite));
   const biggest = (v) => v.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
@@ -429,7 +430,7 @@ function _depth_draw(s, r, spreadBox, histBox, layer) {
     const h = histogram(v, -spread, spread, _DEPTH_BINS);
     const chosen = layers[i] === layer;
     hs.push({ name: `layer ${layers[i]}${chosen ? " (chosen)" : ""}`, kind: chosen ? "bars" : "steps",
-      xs: Array.from(h.edges), ys: Array.from(h.density), color: _DEPTH_COLORS.hist[i] });
+      xs: Array.from(h.edges), ys: Array.from(h.density), color: _DEPTH_COLORS.hist[layers[i] === 1 ? 0 : layers[i] === depth ? 2 : 1] });
   });
   const list = layers.length > 1 ? `${layers.slice(0, -1).join(", ")} and ${layers[layers.length - 1]}` : `${layers[0]}`;
   svgChart(histBox, {
