@@ -143,6 +143,27 @@ def test_the_sentence_ends_with_the_settings(page):
         ". Settings: learning rate 0.037, 1 ReLU layer of 1 unit, start too small, seed 5, digits.")
     assert got["sentence0"].startswith("Step 0: loss")
 
+def test_a_large_step_is_not_blamed_on_the_start(page):
+    """Learning rate 1 from the right start: the units saturate only as it trains, and the loss
+    rises after falling; the sentence blames the step size, not the start. The too-large start
+    is blamed for the saturation it had at step 0 (its share at step 0 from winit's engine)."""
+    big = run(page, {"lr": 1.0}, 2000)
+    assert big["first"]["saturated"] < 0.1
+    assert "the steps are too large" in big["sentence"] and "Try a smaller learning rate" in big["sentence"]
+    assert "tanh units are saturated" not in big["sentence"]
+    large = run(page, {"init": "too_large"}, 2000)
+    x, _, _, _ = toy_set("spirals")
+    params = init_params("too_large", [2, 32, 32, 32, 32, 2], "tanh", 0)
+    h, shares = x[:64], []
+    for w, b in params[:-1]:
+        h = np.tanh(h @ w + b)
+        shares.append(np.mean(np.abs(h) > 0.99))
+    assert np.mean(shares) > 0.5 and large["first"]["saturated"] > 0.5   # saturated from the start
+    assert "tanh units are saturated at ±1, as" in large["sentence"]
+    assert "the steps are too large" not in large["sentence"]
+    assert "the steps are too large" not in run(page, {}, 2000)["sentence"]
+
+
 def test_relu_too_large_blows_up_in_the_page(page):
     got = run(page, {"activation": "relu", "init": "too_large"}, 300)
     assert not got["finite"] or got["losses"][0] > 5 or got["losses"][-1] > 0.6
@@ -257,6 +278,47 @@ def test_every_control_drives_the_model_and_the_figures(widget):
     _field(page, "Data").locator("select").select_option(index=0)
     assert page.evaluate(PICTURE)["canvasShown"]
     assert page.evaluate("() => window.saved") >= 8
+
+
+def _legend(page):
+    return page.evaluate("() => Array.from(document.querySelectorAll('svg.wx-chart')[0].querySelectorAll('.wx-legend text')).map((t) => t.textContent)")
+
+
+def test_a_blow_up_is_seen_on_the_loss_chart(widget):
+    """ReLU from the too-large start: the losses above the chart's top are drawn on its top
+    edge with a dot named with the largest, and the overflow is a dashed line at its step."""
+    page = widget
+    page.evaluate("() => { window.model.set('activation', 'relu'); window.model.set('init', 'too_large'); }")
+    for _ in range(12):
+        page.get_by_role("button", name="Step").click()
+    status = page.evaluate(PICTURE)["status"]
+    step = int(status.split(":")[0].removeprefix("Step "))
+    assert f"The loss overflowed at step {step}" in status and step < 12   # it stopped there
+    legend = _legend(page)
+    off = [t for t in legend if t.endswith(", off the chart")]
+    assert len(off) == 1 and float(off[0].split()[1].rstrip(",")) > 1e6 and f"overflow at step {step}" in legend
+    chart = page.locator("svg.wx-chart").first
+    assert "overflowed at step" in chart.locator("desc").text_content()
+    paths = page.evaluate(PICTURE)["paths"]
+    assert paths[0] and len(paths) == 7       # the loss's line, the dot and the dashed line drawn
+    top = page.evaluate("() => document.querySelector('svg.wx-chart clipPath rect').getAttribute('y')")
+    assert paths[0].startswith("M") and paths[0].split()[1].startswith(top)   # on the top edge
+    page.get_by_role("button", name="Reset").click()
+    assert not any("overflow" in t for t in _legend(page))
+
+
+def test_play_stops_where_the_chapters_runs_end(widget):
+    page = widget
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function("() => +(/^Step (\\d+):/.exec(document.querySelector('.wx-status').textContent) || [0, 0])[1] >= 2000",
+                           timeout=60_000)
+    page.wait_for_timeout(300)
+    status = page.evaluate(PICTURE)["status"]
+    assert status.startswith("Step 2000:")
+    assert "Play stops here, at step 2,000: the chapter's runs end here too. Play or Step goes on." in status
+    assert page.get_by_role("button", name="Play").get_attribute("aria-pressed") == "false"
+    page.get_by_role("button", name="Step").click()
+    assert page.evaluate(PICTURE)["status"].startswith("Step 2001:")
 
 
 def test_the_model_drives_the_controls(widget):

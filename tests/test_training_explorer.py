@@ -214,3 +214,31 @@ def test_explorer_output_carries_its_first_picture():
     assert png.startswith(b"\x89PNG") and 10_000 < len(png) < 150_000
     assert data["text/plain"].startswith("TrainingExplorer(")
     assert "application/vnd.jupyter.widget-view+json" in data
+
+
+def test_first_picture_shows_the_chapters_runs():
+    """The picture a notebook shows before the explorer runs is the chapter's seed 0: the very
+    runs of the chapter's call (its settings, 5 seeds), not others with other products."""
+    import matplotlib.pyplot as plt
+
+    starts = ("zeros", "too_small", "right", "too_large")
+    chapter = reference_runs("spirals", depth=4, width=32, activation="tanh", lr=0.1, steps=2000,
+                             seeds=range(5), inits=starts)
+    fig = T.first_state_figure()
+    try:
+        axes = fig.get_axes()
+        lines = {line.get_label(): line for line in axes[0].get_lines()}
+        titles = [ax.get_title() for ax in axes[1:]]
+        assert "seed 0" in fig.get_suptitle() and "2000 steps" in fig.subfigs[1].get_suptitle()
+        for k, name in enumerate(starts):
+            run = chapter[name]
+            line = lines[name.replace("_", " ")]
+            assert np.array_equal(line.get_xdata(), run.steps)
+            assert np.array_equal(line.get_ydata(), run.losses[0])
+            assert titles[k].startswith(name.replace("_", " "))
+            assert f"{run.held_out_error[0, -1]:.0%} of held-out wrong" in titles[k]
+        # what the chapter's text says of seed 0's too-large run (22% wrong, loss near 0.3)
+        assert 0.15 < chapter["too_large"].held_out_error[0, -1] < 0.35
+    finally:
+        plt.close(fig)
+    assert T.STEPS == 2000 and T.page_data()["steps"] == 2000      # the chapter's length, Play's stop

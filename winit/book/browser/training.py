@@ -32,7 +32,7 @@ import traitlets
 from ..._validation import check_choice, check_count, check_real
 from ._assets import ACTIVATION_LABELS, SCHEME_RULES, BrowserExplorer, check_seed, setting
 
-__all__ = ["ACTIVATIONS", "BATCH", "DATASETS", "INITS", "INIT_LABELS", "SCALES", "SPIRALS",
+__all__ = ["ACTIVATIONS", "BATCH", "DATASETS", "INITS", "INIT_LABELS", "SCALES", "SPIRALS", "STEPS",
            "Runs", "TrainingExplorer", "init_params", "page_data", "reference_runs", "toy_set"]
 
 #: The data sets: two spirals in the plane, or the 8x8 handwritten digits.
@@ -65,6 +65,9 @@ INIT_LABELS = {
 }
 #: Examples per SGD step.
 BATCH = 32
+#: SGD steps of a run: the chapter's reference runs, the explorer's first picture, and where the
+#: page's Play stops (Step goes on).
+STEPS = 2000
 #: The explorer's limits: hidden layers, units per layer, learning rate.
 MAX_DEPTH, MAX_WIDTH = 10, 64
 LR_RANGE = (0.001, 1.0)
@@ -206,7 +209,7 @@ def init_params(init, sizes, activation, rng=None):
 
 
 def reference_runs(dataset="spirals", *, depth=4, width=32, activation="tanh", lr=0.1,
-                   steps=2000, seeds=(0, 1, 2, 3, 4), inits=tuple(SCALES), record_every=100,
+                   steps=STEPS, seeds=(0, 1, 2, 3, 4), inits=tuple(SCALES), record_every=100,
                    exact_products=True):
     """Train the explorer's network with winit's engine, from several starts and seeds.
 
@@ -225,7 +228,7 @@ def reference_runs(dataset="spirals", *, depth=4, width=32, activation="tanh", l
     activation : {"tanh", "relu"}
     lr : float
         Learning rate, in [0.001, 1].
-    steps : int
+    steps : int, default :data:`STEPS`
         SGD steps per run.
     seeds : sequence of int
         One run per seed.
@@ -305,7 +308,8 @@ def page_data():
         ``spirals``: ``{"x": [x0, y0, x1, ...], "y": [...], "train": 400}`` (the 600 points
         of :func:`toy_set`, training ones first); ``digits``: :func:`winit.data.pack_digits`
         and ``holdOutEvery``; ``inits`` and ``activations``: ``[[name, label], ...]``;
-        ``scales``, ``gains``, ``batch``, ``maxDepth``, ``maxWidth``, ``lrRange``.
+        ``scales``, ``gains``, ``batch``, ``maxDepth``, ``maxWidth``, ``lrRange``, and
+        ``steps`` (:data:`STEPS`: where Play stops).
     """
     from ...data import pack_digits
 
@@ -317,7 +321,7 @@ def page_data():
         "inits": [[name, INIT_LABELS[name]] for name in INITS],
         "activations": [[name, ACTIVATION_LABELS[name]] for name in ACTIVATIONS],
         "scales": SCALES, "gains": GAINS, "batch": BATCH, "maxDepth": MAX_DEPTH,
-        "maxWidth": MAX_WIDTH, "lrRange": list(LR_RANGE),
+        "maxWidth": MAX_WIDTH, "lrRange": list(LR_RANGE), "steps": STEPS,
     }
 
 
@@ -372,10 +376,6 @@ class TrainingExplorer(BrowserExplorer):
                                 self.init, self.lr, self.seed)
 
 
-#: Steps the first picture trains for.
-PICTURE_STEPS = 2000
-
-
 @functools.lru_cache(maxsize=8)
 def _first_state_png(dataset, depth, width, activation, init, lr, seed):
     from ..plots import figure_png
@@ -384,10 +384,14 @@ def _first_state_png(dataset, depth, width, activation, init, lr, seed):
 
 
 def first_state_figure(dataset="spirals", depth=4, width=32, activation="tanh", init="right",
-                       lr=0.1, seed=0, *, steps=PICTURE_STEPS):
+                       lr=0.1, seed=0, *, steps=STEPS):
     """The explorer's picture for front ends that cannot run it (a notebook before it runs,
     the PDF): the same network trained by winit's engine in Python, ``steps`` steps, from the
     four starts of :data:`SCALES` (and ``init``, if it is a scheme).
+
+    The runs are :func:`reference_runs`'s with these settings and its defaults (exact
+    products, a loss window of 100 steps): the very runs the chapter shows for ``seed``. A run
+    does not depend on the others trained with it, so the picture's seed 0 is the chapter's.
 
     Left, the training loss of each start; right, for the spirals, the boundary each start
     ends with and its held-out error, or for the digits, the held-out accuracy of each start.
@@ -399,10 +403,10 @@ def first_state_figure(dataset="spirals", depth=4, width=32, activation="tanh", 
     import matplotlib.pyplot as plt
 
     inits = tuple(SCALES) + (() if init in SCALES else (init,))
-    # exact_products=False: a picture need not be the same to the last bit on every machine
+    # reference_runs' own products and windows: the too-large start is chaotic, so other
+    # products (numpy's BLAS) would end elsewhere than the chapter's runs
     runs = reference_runs(dataset, depth=depth, width=width, activation=activation, lr=lr,
-                          steps=steps, seeds=(seed,), inits=inits, record_every=steps // 50,
-                          exact_products=False)
+                          steps=steps, seeds=(seed,), inits=inits)
     fig = plt.figure(figsize=(10, 4.7), layout="constrained")
     left, right = fig.subfigures(1, 2, width_ratios=[1, 1])
     ax = left.subplots()
@@ -435,7 +439,7 @@ def first_state_figure(dataset="spirals", depth=4, width=32, activation="tanh", 
                 title="Held-out accuracy")
     fig.suptitle(f"A picture of the training explorer (run the cell to train live)\n{dataset}, "
                  f"{depth} × {width} {activation}, lr {lr:g}, batch {BATCH}, seed {seed}, "
-                 f"trained by winit in Python", fontsize="medium")
+                 "trained in Python by reference_runs, as the chapter's runs", fontsize="medium")
     return fig
 
 

@@ -1,4 +1,4 @@
-// @exports render trainingData trainingWeights trainingSession trainingSentence
+// @exports render trainingData trainingWeights trainingSession trainingSentence trainingLossSeries
 // The training explorer: a small network trained live in the page, from the start the reader
 // picks. Plain minibatch SGD (net.js's sgdStep) on the softmax cross-entropy, batch `data.batch`,
 // the training set reshuffled every epoch by a seeded generator (the remainder of an epoch
@@ -8,7 +8,7 @@
 const _tr_EXTENT = [-2.6, 2.6, -2.6, 2.6];  // the boundary's square, in the spirals' units
 const _tr_GRID = 40;                        // the boundary's points per side
 const _tr_WINDOW = 10;                      // steps per point of the loss curve
-const _tr_MAX_STEPS = 10000;                // Play stops here
+const _tr_MAX_STEPS = 10000;                // Play stops here (first at data.steps, the chapter's runs' length)
 const _tr_STEPS_PER_FRAME = 8;
 const _tr_PROBE = 64;                       // training examples the layer statistics use
 const _tr_cache = new WeakMap();
@@ -107,7 +107,9 @@ function trainingWeights(data, init, sizes, activation, seed) {
  * step(k) (k SGD steps; false once a loss is not finite), stats() (the layers' spreads on the
  * first 64 training examples), accuracy() (on the held-out set), boundary(n) (P(class 1) on
  * an n x n grid of the square [-2.6, 2.6]^2, first row at the top), params(), and the history:
- * losses (mean loss of every 10 steps), at (their last steps), accs / accAt, step count t.
+ * losses (mean loss of every 10 steps; when a loss overflows, the mean of the window's steps
+ * before it, then the non-finite loss), at (their last steps), accs / accAt, step count t,
+ * start (stats() at step 0), limit (data.steps: where Play first stops).
  */
 function trainingSession(data, settings, opts = {}) {
   const d = trainingData(data, settings.dataset);
@@ -127,7 +129,7 @@ function trainingSession(data, settings, opts = {}) {
   const P = Math.min(_tr_PROBE, d.n);
   const probeX = d.x.slice(0, P * dim), probeY = d.y.slice(0, P);
   const s = { sizes, data: d, net, t: 0, losses: [], at: [], accs: [], accAt: [], finite: true,
-              lastLoss: NaN, settings, trace: opts.trace ? [] : null };
+              lastLoss: NaN, settings, trace: opts.trace ? [] : null, limit: data.steps };
   let sum = 0, count = 0;
 
   const nextBatch = () => {
@@ -157,6 +159,7 @@ function trainingSession(data, settings, opts = {}) {
       if (s.trace) s.trace.push(loss);
       if (!Number.isFinite(loss)) {
         s.finite = false;
+        if (count) { s.losses.push(sum / count); s.at.push(s.t - 1); }  // the steps before it
         s.losses.push(loss); s.at.push(s.t);
         break;
       }
@@ -215,6 +218,7 @@ function trainingSession(data, settings, opts = {}) {
   };
 
   s.params = () => ({ weights: net.weights.map((w) => Array.from(w)), biases: net.biases.map((b) => Array.from(b)) });
+  s.start = s.stats();
   return s;
 }
 
@@ -241,7 +245,9 @@ function _tr_settings(c) {
  * gradients change from the first hidden layer to the last, what that means, and the settings.
  */
 function trainingSentence(s, st, acc) {
-  return _tr_state(s, st, acc) + " " + _tr_settings(s.settings);
+  const stop = s.limit && s.t === s.limit
+    ? ` Play stops here, at step ${s.t.toLocaleString("en-US")}: the chapter's runs end here too. Play or Step goes on.` : "";
+  return _tr_state(s, st, acc) + stop + " " + _tr_settings(s.settings);
 }
 
 function _tr_state(s, st, acc) {
@@ -257,21 +263,68 @@ function _tr_state(s, st, acc) {
   const a1 = st.act[0], aL = st.act[L - 1], g1 = st.grad[0], gL = st.grad[L - 1];
   if (L > 1 && a1 > 0 && Number.isFinite(aL / a1)) parts.push(`; layer ${L}'s activations spread ${_tr_num(aL / a1)} times layer 1's`);
   if (L > 1 && gL > 0 && Number.isFinite(g1 / gL)) parts.push(`, layer 1's gradients ${_tr_num(g1 / gL)} times layer ${L}'s`);
+  // Saturation is the start's fault only if the units were saturated at step 0. A loss that
+  // rose again after falling (the last 50 steps' mean, 1.5 times the lowest window's), or units
+  // saturated only since, is the step size's.
+  const tanh = s.settings.activation === "tanh", pct = (v) => `${Math.round(v * 100)}%`;
+  const sat0 = s.start ? s.start.saturated : st.saturated, lr = formatG(s.settings.lr, 3);
+  const n = s.losses.length, last = s.losses.slice(Math.max(0, n - 5));
+  const recent = last.reduce((a, v) => a + v, 0) / Math.max(1, last.length);
+  let lowest = Infinity;
+  for (const v of s.losses) if (v < lowest) lowest = v;
+  const rose = n > 5 && recent > 1.5 * lowest && recent > 0.25 * guess;
   let why = "";
   if (!(a1 > 0)) {
     why = "Every hidden unit outputs the same value, 0: no gradient reaches the hidden weights, " +
       `so only the output biases learn and the loss stays at a guess's, log ${K}.`;
   } else if (L > 1 && aL / a1 < 1e-2) {
     why = "The signal vanishes with depth, and so does the gradient: the first layers barely move.";
-  } else if (s.settings.activation === "tanh" && st.saturated > 0.5) {
-    why = `${Math.round(st.saturated * 100)}% of the tanh units are saturated at ±1: ` +
-      "the boundary is a patchwork, and new points are often misclassified.";
+  } else if (tanh && sat0 > 0.5 && st.saturated > 0.5) {
+    why = `${pct(st.saturated)} of the tanh units are saturated at ±1` +
+      (s.t > 0 ? `, as ${pct(sat0)} were at the start` : "") +
+      ": the boundary is a patchwork, and new points are often misclassified.";
+  } else if (rose) {
+    why = `The loss fell to ${_tr_num(lowest)}, then rose again: at learning rate ${lr} the steps ` +
+      "are too large, and overshoot." +
+      (tanh && st.saturated > 0.5 ? ` They pushed ${pct(st.saturated)} of the tanh units to ±1 (${pct(sat0)} at the start).` : "") +
+      " Try a smaller learning rate.";
+  } else if (tanh && st.saturated > 0.5) {
+    why = `${pct(st.saturated)} of the tanh units are saturated at ±1, but only ${pct(sat0)} were ` +
+      `at the start: the steps of learning rate ${lr} pushed them there. Try a smaller learning rate.`;
   } else if (L > 1 && aL / a1 > 1e2) {
     why = "The signal grows with depth: the loss spikes and may overflow.";
   } else if (s.t > 0 && loss < 0.5 * guess) {
     why = "The network is learning.";
   }
   return parts.join("") + "." + (why ? " " + why : "");
+}
+
+/**
+ * The loss chart's series, its y axis running from 0 to `top`: the training loss (a window
+ * above `top` drawn on the top edge), a guess's loss, the held-out accuracy, and, when they
+ * happen, markers on the windows off the chart (named with the largest) and a dashed line at
+ * the step where the loss overflowed. Returns { series, note } (note: the same, in words).
+ */
+function trainingLossSeries(s, top) {
+  const K = s.data.classes, guess = Math.log(K);
+  const ys = s.losses.map((v) => (Number.isFinite(v) ? Math.min(v, top) : NaN));
+  const series = [{ name: "training loss", xs: s.at, ys },
+                  { name: `a guess, log ${K}`, xs: [0, Math.max(s.t, 100)], ys: [guess, guess], dashed: true, color: "#6b7280" },
+                  { name: "held-out accuracy", xs: s.accAt, ys: s.accs }];
+  const off = [], notes = [];
+  let most = -Infinity;
+  s.losses.forEach((v, i) => { if (Number.isFinite(v) && v > top) { off.push(s.at[i]); if (v > most) most = v; } });
+  if (off.length) {
+    series.push({ name: `loss ${_tr_num(most)}, off the chart`, kind: "points", xs: off,
+                  ys: off.map(() => 0.97 * top), color: PALETTE[0] });
+    notes.push(`Losses above ${_tr_num(top)} are drawn on the top edge, with a dot; the largest is ${_tr_num(most)}.`);
+  }
+  if (!s.finite) {
+    const t = s.at[s.at.length - 1];
+    series.push({ name: `overflow at step ${t}`, xs: [t, t], ys: [0, top], dashed: true, color: "#b42318" });
+    notes.push(`The loss overflowed at step ${t}, the dashed line.`);
+  }
+  return { series, note: notes.join(" ") };
 }
 
 /** The explorer: controls bound to the model's settings, Play/Pause/Step/Reset, three figures. */
@@ -302,7 +355,7 @@ function render({ model, el }) {
   boxOf.appendChild(canvas);
   ui.figures.append(lossBox, boxOf, statsBox);
 
-  let session = null, key = "", frame = 0;
+  let session = null, key = "", frame = 0, playTo = 0;
   const settings = () => Object.fromEntries(["dataset", "depth", "width", "activation", "init", "lr", "seed"]
     .map((k) => [k, model.get(k)]));
 
@@ -334,15 +387,12 @@ function render({ model, el }) {
     const s = session, d = s.data;
     const digits = s.settings.dataset === "digits";
     const acc = due("acc", 150, all) ? timed("acc", () => s.accuracy()) : s.accs[s.accs.length - 1];
-    const guess = Math.log(d.classes);
-    const series = [{ name: "training loss", xs: s.at, ys: s.losses.map((v) => (Number.isFinite(v) ? v : NaN)) },
-                    { name: `a guess, log ${d.classes}`, xs: [0, Math.max(s.t, 100)], ys: [guess, guess], dashed: true, color: "#6b7280" },
-                    { name: "held-out accuracy", xs: s.accAt, ys: s.accs }];
+    const top = Math.max(1.5, 1.3 * Math.log(d.classes)), { series, note } = trainingLossSeries(s, top);
     svgChart(lossBox, {
       title: "Loss and held-out accuracy",
-      desc: `Mean training loss of every ${_tr_WINDOW} steps up to step ${s.t}, and the share of the ${d.nTest} held-out ${digits ? "digits" : "points"} classified right.`,
+      desc: `Mean training loss of every ${_tr_WINDOW} steps up to step ${s.t}, and the share of the ${d.nTest} held-out ${digits ? "digits" : "points"} classified right.${note ? " " + note : ""}`,
       x: { label: "SGD step", min: 0, max: Math.max(100, s.t) },
-      y: { label: "loss; accuracy", min: 0, max: Math.max(1.5, 1.3 * guess) },
+      y: { label: "loss; accuracy", min: 0, max: top },
       series,
     });
     if (all || !st || due("stats", 60, all)) {
@@ -374,15 +424,17 @@ function render({ model, el }) {
     const t0 = performance.now();
     // A few steps a frame (about 500 a second at 60 frames a second: the first 2,000 in 4 s,
     // slow enough to watch), fewer if they take more than 10 ms (a slow phone).
-    for (let k = 0; k < _tr_STEPS_PER_FRAME && session.t < _tr_MAX_STEPS; k += 2) {
-      if (!session.step(2) || performance.now() - t0 > 10) break;
+    for (let k = 0; k < _tr_STEPS_PER_FRAME && session.t < playTo; k += 2) {
+      if (!session.step(Math.min(2, playTo - session.t)) || performance.now() - t0 > 10) break;
     }
     draw(false);
-    if (session.finite && session.t < _tr_MAX_STEPS) frame = requestAnimationFrame(tick);
+    if (session.finite && session.t < playTo) frame = requestAnimationFrame(tick);
     else stop();
   }
+  // Play runs to data.steps (the chapter's runs' length), and from there on to _tr_MAX_STEPS.
   function start() {
     if (frame || !session.finite || session.t >= _tr_MAX_STEPS) return;
+    playTo = session.t < session.limit ? session.limit : _tr_MAX_STEPS;
     play.setAttribute("aria-pressed", "true");
     frame = requestAnimationFrame(tick);
   }
