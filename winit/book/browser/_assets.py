@@ -5,7 +5,7 @@ explorer's ``_esm`` is one string holding all the code it runs. The files in ``j
 fragments of that one module. Each declares its functions and constants at top level (no
 ``import``, no ``export``) and names what it offers in a first-line comment::
 
-    // @exports rng normal uniform
+    // @exports makeRng fillNormal histogram
 
 :func:`esm` joins the shared fragments (``random.js``, ``net.js``, ``plot.js``, ``ui.js``) and one kind's
 fragment (``scheme.js``, ``depth.js``, ``training.js``, which defines ``render``), then
@@ -35,7 +35,7 @@ def js_source(name):
     Parameters
     ----------
     name : str
-        The file's name, for example ``"core.js"``.
+        The file's name, for example ``"random.js"``.
 
     Returns
     -------
