@@ -19,14 +19,13 @@ Run: ``python benchmarks/bench_site.py [SITE] [--runs N]`` after a build. Not a 
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import statistics
 import sys
-import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from site_assets.local_site import serve  # noqa: E402
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
@@ -44,16 +43,6 @@ FCP_JS = """() => new Promise((done) => {
 def pages(site: Path) -> list[str]:
     return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
                   if p.relative_to(site).parts[0] not in NOT_PAGES)
-
-
-def serve(site: Path):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd
 
 
 def visit(context, url: str) -> tuple[float, int]:
@@ -89,13 +78,11 @@ def main() -> int:
         return 1
     from playwright.sync_api import sync_playwright
 
-    httpd = serve(site)
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
     print(f"site: {site}; Chromium throttled to {DOWN_MBIT} Mbit/s down, {LATENCY_MS} ms latency, cache off; "
           f"median of {opts.runs} visits")
     print(f"{'page':40s} {'FCP median':>10s} {'FCP max':>8s} {'transferred':>12s} {'HTML':>9s}")
     missed = []
-    with sync_playwright() as api:
+    with serve(site) as base, sync_playwright() as api:
         browser = api.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         for name in pages(site):
@@ -110,7 +97,6 @@ def main() -> int:
             print(f"{name:40s} {statistics.median(fcps):9.2f}s {worst:7.2f}s "
                   f"{max(r[1] for r in runs) / 1e6:10.2f}MB {(site / name).stat().st_size / 1e6:8.2f}MB", flush=True)
         browser.close()
-    httpd.shutdown()
     total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6
     print(f"site on disk: {total:.1f} MB (target < {SITE_TARGET_MB} MB)")
     if missed:

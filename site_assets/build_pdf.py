@@ -28,15 +28,18 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
-import http.server
 import io
 import logging
 import re
 import sys
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+
+if __name__ == "__main__" and not __package__:  # python site_assets/build_pdf.py ...
+    import _script
+    _script.run_as_module(__file__)
+
+from .local_site import serve  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
@@ -209,24 +212,6 @@ def book_pages(site: Path, *, with_api: bool = False) -> list[Entry]:
     """The pages the book's PDF prints: every page of the contents, the API reference only
     `with_api`."""
     return [e for e in toc(site) if with_api or e.page not in API_PAGES]
-
-
-@contextlib.contextmanager
-def serve(site: Path):
-    """The site on 127.0.0.1; yields its base URL."""
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                            functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 # pypdf warns that Chromium's PDF holds more objects than its trailer says; it reads them all.

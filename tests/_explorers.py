@@ -22,8 +22,12 @@ OLD_GRID = {1, 2, 3, 5, 10, 20, 50, 100, 1000, 10000}
 OFF_GRID = (37, 613, 17, 73, 333, 7, 1.37, 0.37, 0.73, 0.037, 0.0037)
 TYPED_PER_BOX = 2
 # How long an action may take to change the picture (a loaded machine; only a control that
-# changes nothing waits this long), and how long play runs before pause.
+# changes nothing waits this long), and how long play runs before pause. In an explorer that
+# trains, a setting may act only through training (a learning rate): its first action waits
+# TRAINING_MS (a change in the page takes 0.1-0.3 s), then one step of training decides; a
+# control already seen to act so waits SHORT_MS.
 CHANGE_MS = 5_000
+TRAINING_MS = 1_500
 SHORT_MS = 500
 PLAY_MS = 1_000
 PLAY_LABEL = r"^\s*(play|start|run|train)\b"
@@ -158,6 +162,7 @@ class _Explorer:
         self.actions = []
         self.via_step = set()  # controls that change the picture only once the network trains
         self.first = {}  # (kind, index) -> (do, undo) of the control's first action
+        self.training = None  # whether the explorer trains (Step and Reset buttons): set by work()
 
     def picture(self):
         return self.page.evaluate("(i) => __wx.picture(i)", self.i)
@@ -181,7 +186,8 @@ class _Explorer:
         start = self.page.evaluate("() => performance.now()")
         do()
         # a control already seen to act only through training: no long wait for a change
-        after = self.settle(before, ms=SHORT_MS if (kind, k) in self.via_step else CHANGE_MS)
+        after = self.settle(before, ms=SHORT_MS if (kind, k) in self.via_step
+                            else TRAINING_MS if self.training else CHANGE_MS)
         record = {"control": kind, "index": k, "label": label, "action": what,
                   "changed": after["changed"], "status_before": status, "status_after": after["status"],
                   "ms": round(self.page.evaluate("() => performance.now()") - start),
@@ -189,7 +195,7 @@ class _Explorer:
                   **extra}
         if read is not None:
             record["shown"] = read()
-        if not after["changed"] and undo is not None and self.trains():
+        if not after["changed"] and undo is not None and self.training:
             undo()
             self.frames()
             record["after_step"] = self.after_step(do, undo)
@@ -389,6 +395,7 @@ class _Explorer:
         self.root.scroll_into_view_if_needed()
         seen = self.page.evaluate("(i) => __wx.describe(i)", self.i)
         controls = self.page.evaluate("(i) => __wx.controls(i)", self.i)
+        self.training = self.trains()
         for kind, k, label in controls:
             getattr(self, f"work_{kind}")(k, label) if kind != "button" else None
         retries = self.status_retries(controls)

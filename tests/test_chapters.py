@@ -98,6 +98,25 @@ def test_no_chapter_file_is_over_1_mb():
     assert {name: size for name, size in sizes.items() if size > CHAPTER_BYTES} == {}
 
 
+def test_no_stored_output_is_an_error_a_warning_or_a_nan():
+    """No cell of a stored chapter printed an error, a traceback or anything on stderr (a
+    warning), and no output shows a NaN. nbval compares a fresh run of every chapter with these
+    outputs, so a fresh run shows none either (in JupyterLab the same: tests/test_lab.py runs
+    the chapters with explorers there as well)."""
+    bad = []
+    for name in CHAPTERS:
+        nb = json.loads((reading_time.ROOT / "chapters" / f"{name}.ipynb").read_text())
+        for i, cell in enumerate(nb["cells"]):
+            for out in cell.get("outputs", []):
+                if out["output_type"] == "error" or (out["output_type"] == "stream" and out["name"] == "stderr"):
+                    bad.append(f"{name} cell {i}: {out['output_type']} {out.get('ename', out.get('name'))}")
+                text = "".join(out.get("text", "")) + "".join(
+                    "".join(v) for k, v in out.get("data", {}).items() if k in ("text/plain", "text/html", "text/markdown"))
+                if re.search(r"(?<![A-Za-z])(?:nan|NaN)(?![A-Za-z])", text):
+                    bad.append(f"{name} cell {i}: a NaN in {text[:80]!r}")
+    assert bad == []
+
+
 def test_every_picture_has_alt_text():
     """Every picture a chapter stores has alt text: a figure's in its cell's metadata
     (mystnb.image.alt, which the site and the portable editions read), an explorer's first-state

@@ -14,13 +14,10 @@ tests on the student edition (site_assets/build_student.py: every solution left 
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import math
 import os
 import re
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -30,6 +27,8 @@ import yaml
 
 from _explorers import OVERFLOW_JS, exercise_explorers, wait_for_explorers
 from _site_build import built_site
+
+from site_assets.local_site import HOST, keep_to_this_machine, serve
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +53,6 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--no-first-run",
 ]
-HOST = "127.0.0.1"
 SCREENSHOTS = ROOT / "_build" / "site-screenshots"
 # Screenshots of every page (desktop, phone, slider moved) for a person to look at: only when
 # asked (WINIT_SCREENSHOTS=1), since full-page pictures of long pages cost the test run minutes.
@@ -122,21 +120,8 @@ def site(playwright_api, testrun_uid) -> Path:
 def server(site):
     """The site on 127.0.0.1; yields (base URL, the requests it answered with an error)."""
     errors = []
-
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def log_request(self, code="-", size="-"):
-            if str(code).isdigit() and int(code) >= 400:
-                errors.append(f"{self.path} ({int(code)})")
-
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer((HOST, 0), functools.partial(Handler, directory=str(site)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://{HOST}:{httpd.server_address[1]}", errors
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(site, errors) as base:
+        yield base, errors
 
 
 def _pages(site: Path) -> list[str]:
@@ -155,15 +140,7 @@ def visits(playwright_api, site, server):
         executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
     context = browser.new_context(viewport=DESKTOP)
     context.set_default_timeout(120_000)  # a loaded machine, not a slow site: no timing is tested
-
-    def cut_network(route):
-        url = urlsplit(route.request.url)
-        if url.scheme in ("http", "https", "ws", "wss") and url.hostname != HOST:
-            route.abort()
-        else:
-            route.continue_()
-
-    context.route("**/*", cut_network)
+    keep_to_this_machine(context)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     results = {}
     for name in _pages(site):
@@ -186,7 +163,7 @@ def visits(playwright_api, site, server):
                 page.wait_for_function(f"document.querySelectorAll('.widget-subarea .jupyter-widgets').length >= {views}", timeout=15_000)
             except Exception:  # recorded below as not rendered
                 pass
-        page.wait_for_load_state("networkidle")
+        page.evaluate("async () => { await document.fonts.ready; }")  # the layout in its fonts
         record.update(page.evaluate(INSPECT_JS))
         record.update(page.evaluate(LAYOUT_JS))
         record["first_paint"] = _first_paint_budget(page, site / name)
@@ -198,6 +175,7 @@ def visits(playwright_api, site, server):
         record["sidebar"] = _toggle_sidebar(page)
         if record["explorers"] and TAKE_SCREENSHOTS:
             page.screenshot(path=str(SCREENSHOTS / (name.replace("/", "__") + "-slider-moved.png")), full_page=True)
+        page.wait_for_load_state("networkidle")  # every request answered before the page closes
         page.close()
         results[name] = record
     context.close()
@@ -291,6 +269,17 @@ def _first_paint_budget(page, html: Path) -> dict:
             "state_in_head": b"widget-state+json" in text[: text.find(b"<body")]}
 
 
+def _wait_until(page, predicate: str, arg=None, ms: int = 2_000) -> None:
+    """Wait until the JavaScript `predicate` (a function of `arg`) is true, at most `ms`; a
+    wait that runs out is no failure here: the tests read the state that results."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(predicate, arg=arg, timeout=ms)
+    except PlaywrightTimeout:
+        pass
+
+
 def _open_solutions(page, record) -> None:
     """What each solution box shows closed, then opened (its toggle button clicked)."""
     record["solutions_closed"] = page.evaluate(SOLUTION_CONTENT_JS)
@@ -298,7 +287,8 @@ def _open_solutions(page, record) -> None:
     for i in range(buttons.count()):
         buttons.nth(i).scroll_into_view_if_needed()
         buttons.nth(i).click()
-    page.wait_for_timeout(300 if buttons.count() else 0)
+    if buttons.count():  # until every box shows all it holds (what the tests ask), at most 2 s
+        _wait_until(page, f"() => ({SOLUTION_CONTENT_JS})().every((box) => box.shown === box.parts)")
     record["solutions_open"] = page.evaluate(SOLUTION_CONTENT_JS)
 
 
@@ -325,7 +315,11 @@ def _toggle_sidebar(page) -> dict:
         return {"before": before, "after": None, "buttons": 0}
     page.evaluate("() => window.scrollTo(0, 0)")
     buttons[0].click()
-    page.wait_for_timeout(400)
+    # until the dialog is open with its links (a phone) or the sidebar is hidden (a desktop),
+    # as the tests ask; at most 2 s
+    _wait_until(page, f"""(before) => {{ const now = ({SIDEBAR_JS})();
+        return (now.dialogOpen && !before.dialogOpen && now.links >= 5) || (before.sidebarShown && !now.sidebarShown); }}""",
+                before)
     return {"before": before, "after": page.evaluate(SIDEBAR_JS), "buttons": len(buttons)}
 
 
@@ -337,6 +331,7 @@ def phone_visits(playwright_api, site, server):
         executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
     context.set_default_timeout(120_000)
+    keep_to_this_machine(context)
     results = {}
     for name in _pages(site):
         page = context.new_page()
@@ -348,7 +343,7 @@ def phone_visits(playwright_api, site, server):
             page.wait_for_url("**/intro.html")
             page.wait_for_load_state("load")
         page.evaluate("async () => { if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise; }")
-        page.wait_for_load_state("networkidle")
+        page.evaluate("async () => { await document.fonts.ready; }")
         record["explorers_phone"] = _explorers_at_phone(page)
         record.update(page.evaluate(LAYOUT_JS))
         if name.startswith("chapters/"):
@@ -357,6 +352,7 @@ def phone_visits(playwright_api, site, server):
         _open_solutions(page, record)
         record["overflowing_open"] = page.evaluate(LAYOUT_JS)["overflowing"]  # solutions open
         record["sidebar"] = _toggle_sidebar(page)
+        page.wait_for_load_state("networkidle")
         page.close()
         results[name] = record
     context.close()

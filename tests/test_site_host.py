@@ -11,12 +11,9 @@ end of the body by offline_site.py), served from 127.0.0.1 with the files offlin
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
 import shutil
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -24,11 +21,11 @@ import pytest
 import yaml
 
 from site_assets import offline_site
+from site_assets.local_site import HOST, keep_to_this_machine, serve
 from site_assets.notebooks import WIDGET_STATE, WIDGET_VIEW
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
-HOST = "127.0.0.1"
 
 COUNTER_ESM = """
 function initialize({ model }) {
@@ -170,15 +167,8 @@ def site(executed, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def base_url(site):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer((HOST, 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://{HOST}:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(site) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -193,15 +183,7 @@ def open_page(browser, base_url):
     """open_page(name) -> (page, record): the page loaded with the network cut but for the site;
     record holds the URLs requested and the console's errors."""
     context = browser.new_context()
-
-    def cut(route):
-        url = urlsplit(route.request.url)
-        if url.scheme in ("http", "https", "ws", "wss") and url.hostname != HOST:
-            route.abort()
-        else:
-            route.continue_()
-
-    context.route("**/*", cut)
+    keep_to_this_machine(context)
 
     def opener(name):
         page = context.new_page()
