@@ -91,12 +91,14 @@ INSPECT_JS = r"""
     mathTypeset: mathEls.filter((el) => el.querySelector("mjx-container")).length,
     mjx: document.querySelectorAll("mjx-container").length,
     views, rendered,
-    // everything the page loaded (HTML, scripts, styles, fonts, pictures), in bytes
-    loaded: [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")]
-      .reduce((sum, r) => sum + r.encodedBodySize, 0),
   };
 }
 """
+
+# Everything the page loaded (HTML, scripts, styles, fonts, pictures), in bytes.
+LOADED_JS = """() => [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")]
+  .reduce((sum, r) => sum + r.encodedBodySize, 0)"""
+
 
 def _require(what: str) -> None:
     if os.environ.get("CI") == "true":
@@ -176,6 +178,7 @@ def visits(playwright_api, site, server):
         if record["explorers"] and TAKE_SCREENSHOTS:
             page.screenshot(path=str(SCREENSHOTS / (name.replace("/", "__") + "-slider-moved.png")), full_page=True)
         page.wait_for_load_state("networkidle")  # every request answered before the page closes
+        record["loaded"] = page.evaluate(LOADED_JS)  # everything it loaded, late requests included
         page.close()
         results[name] = record
     context.close()
