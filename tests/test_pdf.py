@@ -20,6 +20,7 @@ import unicodedata
 import pytest
 
 from site_assets import build_pdf, summary_page
+from site_assets.local_site import serve
 from test_site import site  # noqa: F401  (the site the browser tests build)
 
 pytestmark = pytest.mark.browser
@@ -193,7 +194,7 @@ def test_the_check_finds_the_empty_frames_of_the_theme_print_rules(site, playwri
     browser = playwright_api.chromium.launch(executable_path=build_pdf.CHROMIUM,
                                              args=build_pdf.ARGS, headless=True)
     try:
-        with build_pdf.serve(site) as base:
+        with serve(site) as base:
             page = browser.new_page(viewport={"width": 1000, "height": 1400})
             page.goto(f"{base}/chapters/why_initialisation.html", wait_until="load")
             page.add_style_tag(content=OLD_PRINT_CSS)
@@ -248,7 +249,7 @@ def explorers_seen(site, playwright_api):  # noqa: F811
                                              args=build_pdf.ARGS, headless=True)
     seen = {}
     try:
-        with build_pdf.serve(site) as base:
+        with serve(site) as base:
             page = browser.new_page(viewport={"width": 1000, "height": 1400})  # as print_book
             for name in PAGES:
                 page.goto(f"{base}/{name}", wait_until="load")
