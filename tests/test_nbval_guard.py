@@ -11,13 +11,16 @@ failed for which reason.
 
 Two notebooks are executed once per module: ``base`` (a seeded draw, a stored number, a
 myst-nb glue value, an object repr with a memory address next to a float) and ``raises``
-(a cell tagged ``raises-exception`` that raises). The subprocesses run one after another.
+(a cell tagged ``raises-exception`` that raises). Every variant is written to one folder and
+the project's pytest runs once over the folder (one start-up, not one per variant); its JUnit
+XML report gives each variant's cells, which passed, and each failure's report.
 """
 
 from __future__ import annotations
 
 import copy
 import os
+import xml.etree.ElementTree as ET
 import re
 import subprocess
 import sys
@@ -77,17 +80,20 @@ def _write(nb, path):
     return path
 
 
-def _run_project_pytest(notebook):
-    """The project's pytest configuration, on one notebook, in a fresh process."""
+def _run_project_pytest(folder):
+    """The project's pytest configuration, on every notebook of ``folder``, in a fresh process.
+    Returns (exit code, output, {notebook stem: {"cells": [name, ...], "failed": {name: report}}})."""
+    report = folder / "junit.xml"
     env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS")}
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", str(notebook), "-p", "no:cacheprovider",
+        [sys.executable, "-m", "pytest", str(folder), "-p", "no:cacheprovider",
          # hypothesis's plugin does nothing for notebook items but takes most of the start-up
          # time (it imports all of hypothesis); everything else is the project's configuration.
          "-p", "no:hypothesispytest",
          # one process: the project's addopts spread tests over workers (-n auto), which
          # would change the report these tests read; nbval's own options are untouched
          "-n", "0",
+         "--junitxml", str(report),
          "--rootdir", str(ROOT), "-c", str(PYPROJECT)],
         cwd=ROOT,  # the sanitize file is given relative to the project root
         env=env,
@@ -97,34 +103,48 @@ def _run_project_pytest(notebook):
     )
     out = ANSI.sub("", proc.stdout + proc.stderr)
     # The project's configuration was the one used, and nbval (only enabled by its addopts)
-    # collected the notebook cell by cell.
+    # collected every notebook cell by cell.
     assert f"rootdir: {ROOT}" in out, out
     assert "configfile: pyproject.toml" in out, out
     assert "plugins:" in out and "nbval-" in out, out
-    n_cells = sum(c.cell_type == "code" for c in nbformat.read(notebook, as_version=4).cells)
-    assert f"collected {n_cells} items" in out, out
-    return proc.returncode, out, n_cells
+    notebooks = sorted(folder.glob("*.ipynb"))
+    assert f"collected {sum(_cells(nb) for nb in notebooks)} items" in out, out
+    results = {nb.stem: {"cells": [], "failed": {}} for nb in notebooks}
+    for case in ET.parse(report).getroot().iter("testcase"):
+        # an error or a skip is neither a pass nor the one failure a variant may have
+        assert case.find("error") is None and case.find("skipped") is None, ET.tostring(case, "unicode")
+        # classname: the notebook's path from the root, dots for slashes ("...variants0.unchanged.ipynb")
+        mine = results[case.get("classname").removesuffix(".ipynb").rsplit(".", 1)[-1]]
+        mine["cells"].append(case.get("name"))
+        if (failure := case.find("failure")) is not None:
+            mine["failed"][case.get("name")] = re.sub(r"#x1B\[[0-9;]*m", "", failure.text or "")
+    return proc.returncode, out, {nb.stem: (_cells(nb), results[nb.stem]) for nb in notebooks}
 
 
-def _summary(out):
-    return out.strip().splitlines()[-1]
+def _cells(notebook):
+    return sum(c.cell_type == "code" for c in nbformat.read(notebook, as_version=4).cells)
 
 
-def assert_passes(notebook):
-    rc, out, n = _run_project_pytest(notebook)
-    assert rc == 0, out
-    assert re.search(rf"=+ {n} passed in [\d.]+s", _summary(out)), out
+def assert_passes(run, name):
+    """Every cell of variant ``name`` collected, and passed."""
+    _, out, results = run
+    n, found = results[name]
+    assert found["cells"] == [f"Cell {i}" for i in range(n)], out
+    assert found["failed"] == {}, found["failed"]
 
 
-def assert_fails(notebook, cell, *reasons):
-    """Exit code 1, exactly one failing cell (``cell``), its report naming each of ``reasons``."""
-    rc, out, n = _run_project_pytest(notebook)
+def assert_fails(run, name, cell, *reasons):
+    """Exit code 1; of variant ``name``, every cell collected and exactly one failing (``cell``),
+    its report naming each of ``reasons``."""
+    rc, out, results = run
     assert rc == 1, out
-    assert re.search(rf"=+ 1 failed, {n - 1} passed in [\d.]+s", _summary(out)), out
-    failures = out.split(" FAILURES ", 1)[1].split(" short test summary info ", 1)[0]
-    assert f"Cell {cell}: " in failures, out
+    n, found = results[name]
+    assert found["cells"] == [f"Cell {i}" for i in range(n)], out
+    assert list(found["failed"]) == [f"Cell {cell}"], found["failed"]
+    failures = found["failed"][f"Cell {cell}"]
+    assert f"Cell {cell}: " in failures, failures
     for reason in reasons:
-        assert reason in failures, out
+        assert reason in failures, failures
     return failures
 
 
@@ -147,60 +167,99 @@ def executed(tmp_path_factory):
     return {"base": base, "raises": raises}
 
 
-@pytest.fixture
-def base(executed):
-    return copy.deepcopy(executed["base"])
+# ---- the variants: each a copy of ``base`` or ``raises``, damaged in one way --------------
 
 
-@pytest.fixture
-def raises(executed):
-    return copy.deepcopy(executed["raises"])
+def unchanged(base, raises):
+    return base
+
+
+def edited_number(base, raises):
+    _stdout(base.cells[1]).text = "0.01953126\n"
+    return base
+
+
+def raising(base, raises):
+    # The same notebook as tagged_raise, stored with its traceback, but without the tag.
+    del raises.cells[1].metadata["tags"]
+    return raises
+
+
+def seed_changed(base, raises):
+    base.cells[0].source = SEED_CELL.replace("default_rng(0)", "default_rng(1)")
+    return base
+
+
+def glue_changed(base, raises):
+    base.cells[2].source = GLUE_CELL.replace("0.5", "0.6")
+    return base
+
+
+def other_address(base, raises):
+    out = _stdout(base.cells[3])
+    stored = re.sub(r"0x[0-9a-f]+", FAKE_ADDRESS, out.text)
+    assert stored != out.text  # the run will print another address than the stored one
+    out.text = stored
+    return base
+
+
+def other_address_and_float(base, raises):
+    out = _stdout(base.cells[3])
+    out.text = re.sub(r"0x[0-9a-f]+", FAKE_ADDRESS, out.text).replace("0.30000000000000004", "0.3")
+    return base
+
+
+def tagged_raise(base, raises):
+    assert raises.cells[1].metadata["tags"] == ["raises-exception"]
+    return raises
+
+
+VARIANTS = [unchanged, edited_number, raising, seed_changed, glue_changed, other_address,
+            other_address_and_float, tagged_raise]
+
+
+@pytest.fixture(scope="module")
+def run(executed, tmp_path_factory):
+    """Every variant written to one folder, and the project's pytest run once over it:
+    (exit code, output, {variant: (its number of code cells, its cells and failures)})."""
+    folder = tmp_path_factory.mktemp("variants")
+    for make in VARIANTS:
+        _write(make(copy.deepcopy(executed["base"]), copy.deepcopy(executed["raises"])),
+               folder / f"{make.__name__}.ipynb")
+    return _run_project_pytest(folder)
 
 
 # ---- the cases -------------------------------------------------------------------------
 
 
-def test_a_executed_unchanged_notebook_passes(base, tmp_path):
-    assert_passes(_write(base, tmp_path / "unchanged.ipynb"))
+def test_a_executed_unchanged_notebook_passes(run):
+    assert_passes(run, "unchanged")
 
 
-def test_b_edited_stored_number_fails(base, tmp_path):
-    _stdout(base.cells[1]).text = "0.01953126\n"
-    failures = assert_fails(_write(base, tmp_path / "edited_number.ipynb"), 1, "mismatch 'stdout'")
+def test_b_edited_stored_number_fails(run):
+    failures = assert_fails(run, "edited_number", 1, "mismatch 'stdout'")
     assert "0.01953126" in failures and "0.01953125" in failures
 
 
-def test_c_cell_that_raises_fails(raises, tmp_path):
-    # The same notebook as in (g), stored with its traceback, but without the tag.
-    del raises.cells[1].metadata["tags"]
-    assert_fails(_write(raises, tmp_path / "raising.ipynb"), 1, "LinAlgError", "Singular matrix")
+def test_c_cell_that_raises_fails(run):
+    assert_fails(run, "raising", 1, "LinAlgError", "Singular matrix")
 
 
-def test_d_changed_seed_not_reexecuted_fails(base, tmp_path):
-    base.cells[0].source = SEED_CELL.replace("default_rng(0)", "default_rng(1)")
-    assert_fails(_write(base, tmp_path / "seed_changed.ipynb"), 0, "mismatch 'stdout'", "default_rng(1)")
+def test_d_changed_seed_not_reexecuted_fails(run):
+    assert_fails(run, "seed_changed", 0, "mismatch 'stdout'", "default_rng(1)")
 
 
-def test_e_changed_glue_value_fails(base, tmp_path):
-    base.cells[2].source = GLUE_CELL.replace("0.5", "0.6")
-    failures = assert_fails(
-        _write(base, tmp_path / "glue_changed.ipynb"), 2, "mismatch 'application/papermill.record/text/plain'"
-    )
+def test_e_changed_glue_value_fails(run):
+    failures = assert_fails(run, "glue_changed", 2, "mismatch 'application/papermill.record/text/plain'")
     assert "'0.5' == '0.6'" in failures
 
 
-def test_f_sanitize_masks_a_memory_address(base, tmp_path):
-    out = _stdout(base.cells[3])
-    stored = re.sub(r"0x[0-9a-f]+", FAKE_ADDRESS, out.text)
-    assert stored != out.text  # the run will print another address than the stored one
-    out.text = stored
-    assert_passes(_write(base, tmp_path / "other_address.ipynb"))
+def test_f_sanitize_masks_a_memory_address(run):
+    assert_passes(run, "other_address")
 
 
-def test_f_sanitize_does_not_mask_a_float_next_to_it(base, tmp_path):
-    out = _stdout(base.cells[3])
-    out.text = re.sub(r"0x[0-9a-f]+", FAKE_ADDRESS, out.text).replace("0.30000000000000004", "0.3")
-    failures = assert_fails(_write(base, tmp_path / "other_address_and_float.ipynb"), 3, "mismatch 'stdout'")
+def test_f_sanitize_does_not_mask_a_float_next_to_it(run):
+    failures = assert_fails(run, "other_address_and_float", 3, "mismatch 'stdout'")
     # The address was masked on both sides (the diff shows 0xADDRESS, never the stored or
     # the live address); what is left to differ is the float.
     assert "<object object at 0xADDRESS> 0.3\n" in failures, failures
@@ -208,6 +267,5 @@ def test_f_sanitize_does_not_mask_a_float_next_to_it(base, tmp_path):
     assert FAKE_ADDRESS not in failures and not re.search(r"object at 0x[0-9a-f]{6}", failures), failures
 
 
-def test_g_tagged_raises_exception_passes(raises, tmp_path):
-    assert raises.cells[1].metadata["tags"] == ["raises-exception"]
-    assert_passes(_write(raises, tmp_path / "tagged_raise.ipynb"))
+def test_g_tagged_raises_exception_passes(run):
+    assert_passes(run, "tagged_raise")
