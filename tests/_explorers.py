@@ -163,6 +163,7 @@ class _Explorer:
         self.via_step = set()  # controls that change the picture only once the network trains
         self.first = {}  # (kind, index) -> (do, undo) of the control's first action
         self.training = None  # whether the explorer trains (Step and Reset buttons): set by work()
+        self.stepped = {}  # (picture, status) of a reset state -> the same after one step
 
     def picture(self):
         return self.page.evaluate("(i) => __wx.picture(i)", self.i)
@@ -216,12 +217,22 @@ class _Explorer:
 
     def after_step(self, do, undo) -> bool:
         """One step of training from the first state, with the setting as it was and after
-        `do()`: whether the two pictures differ."""
-        self.click(STEP_LABEL)
-        self.click(RESET_LABEL)
-        self.click(STEP_LABEL)
-        first, said = self.picture(), self.status()
-        self.click(RESET_LABEL)
+        `do()`: whether the two pictures differ.
+
+        The first state's step is taken once per first state (its picture and its sentence,
+        which ends with every setting): a later call that starts from the same picture and
+        sentence starts from that state again (`undo()` brought the setting back, Reset the
+        training) and reads the step it took then."""
+        key = (self.picture(), self.status())
+        if key not in self.stepped:
+            self.click(STEP_LABEL)
+            self.click(RESET_LABEL)
+            self.click(STEP_LABEL)
+            stepped = (self.picture(), self.status())
+            self.click(RESET_LABEL)
+            key = (self.picture(), self.status())  # the first state, reset
+            self.stepped[key] = stepped
+        first, said = self.stepped[key]
         do()
         self.frames()
         self.click(STEP_LABEL)
@@ -232,18 +243,17 @@ class _Explorer:
         return changed
 
     def type_into(self, box, value: str):
-        box.scroll_into_view_if_needed()
-        box.click()
-        box.press("Control+a")
-        box.type(value)
+        """Enter `value` in the number box as a reader who selects its text and types over it:
+        the box's text replaced in one input event (Playwright's fill), then Enter."""
+        box.fill(value)  # scrolled to and focused first, as a click would
         box.press("Enter")
 
     def restore(self, do):
-        """Bring a setting back to its first value (after an action that changed the picture:
-        wait for it to change back)."""
+        """Bring a setting back to its first value: `do()` returns whether it had to change
+        it. If it did, after an action that changed the picture, wait for it to change back."""
         before = self.picture()
-        do()
-        self.settle(before) if self.actions and self.actions[-1]["changed"] else self.frames()
+        acted = do()
+        self.settle(before) if acted and self.actions and self.actions[-1]["changed"] else self.frames()
 
     def work_range(self, k, label):
         """ArrowRight (ArrowLeft at the top), End and Home, each from the first value."""
@@ -262,6 +272,8 @@ class _Explorer:
         def back():
             if start is not None and box.input_value() != start:
                 self.type_into(box, start)
+                return True
+            return False
         keys = ["ArrowLeft" if value >= hi else "ArrowRight"] + ["End"] * (value < hi) + ["Home"] * (value > lo)
         self.first[("range", k)] = (press(keys[0]), back)
         for key in keys:  # End and Home only where they move the value
@@ -277,6 +289,8 @@ class _Explorer:
         def back():
             if box.input_value() != start:
                 self.type_into(box, start)
+                return True
+            return False
         values = _off_grid(lo, hi, step, float(start))
         if values:
             self.first[("number", k)] = (lambda: self.type_into(box, _text(values[0])), back)
@@ -294,7 +308,7 @@ class _Explorer:
             if value != sel.input_value():
                 self.act("select", k, label, f"pick {text}", lambda value=value: sel.select_option(value),
                          undo=lambda: sel.select_option(start))
-        self.restore(lambda: sel.select_option(start) if sel.input_value() != start else None)
+        self.restore(lambda: sel.input_value() != start and bool(sel.select_option(start)))
 
     def button(self, pattern):
         import re
