@@ -134,6 +134,25 @@ def _pages(site: Path) -> list[str]:
     )
 
 
+def _count_requests(page) -> dict:
+    """Count the page's requests as they start and as they end (answered or failed)."""
+    counts = {"started": 0, "ended": 0}
+    page.on("request", lambda r: counts.__setitem__("started", counts["started"] + 1))
+    for event in ("requestfinished", "requestfailed"):
+        page.on(event, lambda r: counts.__setitem__("ended", counts["ended"] + 1))
+    return counts
+
+
+def _until_answered(page, counts, ms: int = 30_000) -> list[str]:
+    """Wait until every request the page has made is answered or has failed, at most `ms`;
+    returns what is still unanswered then (["3 requests unanswered after 30 s"] or [])."""
+    end = time.monotonic() + ms / 1000
+    while counts["ended"] < counts["started"] and time.monotonic() < end:
+        page.wait_for_timeout(20)
+    left = counts["started"] - counts["ended"]
+    return [f"{left} requests unanswered after {ms / 1000:g} s"] if left else []
+
+
 @pytest.fixture(scope="session")
 def visits(playwright_api, site, server):
     """Open every page once; for each, what it requested, logged and showed."""
@@ -147,6 +166,7 @@ def visits(playwright_api, site, server):
     results = {}
     for name in _pages(site):
         page = context.new_page()
+        counts = _count_requests(page)
         record = {"requests": [], "errors": [], "failed": []}
         page.on("request", lambda r, rec=record: rec["requests"].append(r.url))
         page.on("console", lambda m, rec=record: rec["errors"].append(m.text) if m.type == "error" else None)
@@ -177,7 +197,7 @@ def visits(playwright_api, site, server):
         record["sidebar"] = _toggle_sidebar(page)
         if record["explorers"] and TAKE_SCREENSHOTS:
             page.screenshot(path=str(SCREENSHOTS / (name.replace("/", "__") + "-slider-moved.png")), full_page=True)
-        page.wait_for_load_state("networkidle")  # every request answered before the page closes
+        record["failed"] += _until_answered(page, counts)  # every request answered before the page closes
         record["loaded"] = page.evaluate(LOADED_JS)  # everything it loaded, late requests included
         page.close()
         results[name] = record
@@ -338,6 +358,7 @@ def phone_visits(playwright_api, site, server):
     results = {}
     for name in _pages(site):
         page = context.new_page()
+        counts = _count_requests(page)
         record = {"failed": []}
         page.on("requestfailed", lambda r, rec=record: rec["failed"].append(f"{r.url} ({r.failure})"))
         page.on("response", lambda r, rec=record: rec["failed"].append(f"{r.url} ({r.status})") if r.status >= 400 else None)
@@ -355,14 +376,12 @@ def phone_visits(playwright_api, site, server):
         _open_solutions(page, record)
         record["overflowing_open"] = page.evaluate(LAYOUT_JS)["overflowing"]  # solutions open
         record["sidebar"] = _toggle_sidebar(page)
-        page.wait_for_load_state("networkidle")
+        record["failed"] += _until_answered(page, counts)
         page.close()
         results[name] = record
     context.close()
     browser.close()
     return results
-
-
 
 
 def _failures(visits, check) -> dict:
