@@ -93,9 +93,9 @@ def lab(tmp_path_factory):
     """(base URL, token) of a JupyterLab serving a copy of chapters/."""
     if not CHROMIUM.exists():
         _require("Chromium (/usr/bin/chromium)")
-    if not JUPYTER.exists() or subprocess.run(
-            [JUPYTER, "labextension", "list"], capture_output=True, text=True
-    ).stderr.find("jupyterlab-myst") < 0:
+    # jupyterlab-myst's prebuilt extension, where JupyterLab finds it (its package.json)
+    myst = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / "jupyterlab-myst" / "package.json"
+    if not JUPYTER.exists() or not myst.is_file():
         _require("JupyterLab with jupyterlab-myst (pip install -r requirements-lab.txt)")
     home = tmp_path_factory.mktemp("lab")
     shutil.copytree(ROOT / "chapters", home / "chapters")

@@ -147,8 +147,19 @@ def test_schemes_draw_their_own_spread():
 # ---------------------------------------------------------------- the reference runs
 
 
-def test_bad_starts_fail_and_the_right_one_learns_in_2000_steps():
-    runs = reference_runs(seeds=(0, 1, 2))
+STARTS = ("zeros", "too_small", "right", "too_large")
+
+
+@pytest.fixture(scope="module")
+def chapter_runs():
+    """The chapter's call ("Why initialisation matters", section "Train one yourself"): its
+    settings, 5 seeds, the four starts."""
+    return reference_runs("spirals", depth=4, width=32, activation="tanh", lr=0.1, steps=2000,
+                          seeds=range(5), inits=STARTS)
+
+
+def test_bad_starts_fail_and_the_right_one_learns_in_2000_steps(chapter_runs):
+    runs = chapter_runs
     log2 = math.log(2)
     # zeros: no hidden unit ever moves; the output bias alone learns the classes' shares (1/2)
     assert np.allclose(runs["zeros"].losses, log2, atol=2e-3)
@@ -216,14 +227,12 @@ def test_explorer_output_carries_its_first_picture():
     assert "application/vnd.jupyter.widget-view+json" in data
 
 
-def test_first_picture_shows_the_chapters_runs():
+def test_first_picture_shows_the_chapters_runs(chapter_runs):
     """The picture a notebook shows before the explorer runs is the chapter's seed 0: the very
     runs of the chapter's call (its settings, 5 seeds), not others with other products."""
     import matplotlib.pyplot as plt
 
-    starts = ("zeros", "too_small", "right", "too_large")
-    chapter = reference_runs("spirals", depth=4, width=32, activation="tanh", lr=0.1, steps=2000,
-                             seeds=range(5), inits=starts)
+    starts, chapter = STARTS, chapter_runs
     fig = T.first_state_figure()
     try:
         axes = fig.get_axes()
