@@ -5,11 +5,12 @@ One JupyterLab server (`jupyter lab --no-browser --ServerApp.token=...` on a fre
 127.0.0.1) serves a temporary copy of chapters/. Every chapter is opened and its rendered text
 checked: no raw MyST markup ({glue, {eval, {cite, {exercise, {solution, {note), no math left
 untypeset or typeset in error (KaTeX's red undefined-macro text), no "On this site", every
-citation shown as its label; each explorer shows a picture of its first state. The chapters
-with explorers are then run as the README says (Run > Run All Cells): no error output and no
-NaN, every explorer renders, and its figure follows the controls (He's: every slider, selector
-and box one can type into). The other chapters run under nbval in the same test command
-(WINIT_LAB_RUN_ALL=1 runs every chapter here too). How long each Run All Cells took is written
+citation shown as its label; each explorer shows a picture of its first state. One chapter per
+kind of explorer (scheme: He; depth; training: why initialisation matters) is then run as the
+README says (Run > Run All Cells): no error output and no NaN, every explorer renders, and its
+figure follows the controls (He's: every slider, selector and box one can type into). The
+other chapters run under nbval in the same test command (WINIT_LAB_RUN_ALL=1 runs every
+chapter here too). How long each Run All Cells took is written
 to _build/lab-run-all.json (`python benchmarks/bench_lab.py` runs every chapter and prints it;
 no test times it).
 Marked `browser`; skipped without Chromium or JupyterLab (failed under CI=true).
@@ -59,19 +60,34 @@ def _explorer_cells(path: Path) -> list[int]:
 IN_PAGE = [name for name in EXPLORERS if _explorer_cells(ROOT / "chapters" / name)]
 
 
+def _kinds(name: str) -> list[str]:
+    """The kinds of explorer (their classes' anywidget ids) stored in chapter `name`."""
+    nb = json.loads((ROOT / "chapters" / name).read_text(encoding="utf-8"))
+    state = nb["metadata"].get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    return sorted({m["state"]["_anywidget_id"] for m in state.values() if m["state"].get("_anywidget_id")})
+
+
 # In JupyterLab every control is worked in one chapter (He's scheme explorer: the same code
 # draws, binds and keeps its keys in every explorer); the site's tests work every control of
-# every explorer on every page. The other chapters' explorers are checked to render, to follow
-# an arrow key on a slider (JupyterLab's shortcuts must not take it) and a click on Step.
+# every explorer on every page.
 ONE_PER_KIND = [name for name in IN_PAGE if name == "he.ipynb"]
-OTHERS = [name for name in IN_PAGE if name not in ONE_PER_KIND]
-# The chapters run with Run > Run All Cells here: those with explorers, where running changes
-# what JupyterLab shows (the first-state pictures become live explorers). Every chapter runs in
-# the same test command under nbval, which compares each output with the stored one, and no
-# stored output is an error, a warning or a NaN (tests/test_chapters.py): a chapter's Run All
-# here would repeat that run (200 s of the test command's 2 cores for the ten others).
+# The chapters run with Run > Run All Cells here: one per kind of explorer (He's for the scheme
+# explorer, the first holding it for each other kind), where running turns the first-state
+# pictures into live explorers. The scheme explorers of xavier and normalized xavier are He's
+# widget with other first settings: here they show their pictures before running; the site's
+# tests work each of their controls. Every chapter runs in the same test command under nbval,
+# which compares each output with the stored one, and no stored output is an error, a warning
+# or a NaN (tests/test_chapters.py): a chapter's Run All here would repeat that run.
 # WINIT_LAB_RUN_ALL=1 runs every chapter (benchmarks/bench_lab.py times each one).
-RUN_ALL = [p.name for p in CHAPTERS] if os.environ.get("WINIT_LAB_RUN_ALL") == "1" else IN_PAGE
+KIND_CHAPTER = {}
+for _name in ONE_PER_KIND + IN_PAGE:
+    for _kind in _kinds(_name):
+        KIND_CHAPTER.setdefault(_kind, _name)
+LIVE = [name for name in IN_PAGE if name in KIND_CHAPTER.values()]
+# The other live chapters' explorers: checked to render, to follow an arrow key on a slider
+# (JupyterLab's shortcuts must not take it) and a click on Step.
+OTHERS = [name for name in LIVE if name not in ONE_PER_KIND]
+RUN_ALL = [p.name for p in CHAPTERS] if os.environ.get("WINIT_LAB_RUN_ALL") == "1" else LIVE
 RUN_TIMES = ROOT / "_build" / "lab-run-all.json"
 RAW = ["{glue", "{eval", "{cite", "{exercise", "{solution", "{note", "On this site"]
 SETTINGS = {
