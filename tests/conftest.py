@@ -8,12 +8,29 @@ A value set by the caller wins: CI runs the chapters again under other thread co
 kernels (see .ci/run), and every stored number must come out the same.
 """
 
+import collections
 import os
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+# The heaviest test files run first (the site, JupyterLab, the PDF: 590 of the 1,200 worker
+# seconds of a fresh clone's run), then the others from the most tests to the fewest, the order
+# pytest-xdist's loadscope would give them (pyproject's addopts: --no-loadscope-reorder keeps
+# this one). Each worker takes the next file when it is free, so the two end together instead
+# of one running the PDF's 57 s alone at the end.
+FIRST = ("tests/test_site.py", "tests/test_lab.py", "tests/test_pdf.py")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    def module(item):
+        return item.nodeid.split("::")[0]
+    tests = collections.Counter(module(item) for item in items)
+    rank = {name: k for k, name in enumerate(FIRST)}
+    # a stable sort on the file alone: each file's tests (a notebook's cells) stay in order
+    items.sort(key=lambda item: (rank.get(module(item), len(FIRST)), -tests[module(item)]))
 
 CHROMIUM = Path("/usr/bin/chromium")
 
