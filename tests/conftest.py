@@ -32,6 +32,7 @@ def pytest_collection_modifyitems(session, config, items):
     # a stable sort on the file alone: each file's tests (a notebook's cells) stay in order
     items.sort(key=lambda item: (rank.get(module(item), len(FIRST)), -tests[module(item)]))
 
+
 CHROMIUM = Path("/usr/bin/chromium")
 
 

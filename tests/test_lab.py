@@ -71,7 +71,7 @@ def _kinds(name: str) -> list[str]:
 # In JupyterLab every control is worked in one chapter (He's scheme explorer: the same code
 # draws, binds and keeps its keys in every explorer); the site's tests work every control of
 # every explorer on every page.
-ONE_PER_KIND = [name for name in IN_PAGE if name == "he.ipynb"]
+EVERY_CONTROL = [name for name in IN_PAGE if name == "he.ipynb"]
 # The chapters run with Run > Run All Cells here: one per kind of explorer (He's for the scheme
 # explorer, the first holding it for each other kind), where running turns the first-state
 # pictures into live explorers. The scheme explorers of xavier and normalized xavier are He's
@@ -81,13 +81,13 @@ ONE_PER_KIND = [name for name in IN_PAGE if name == "he.ipynb"]
 # or a NaN (tests/test_chapters.py): a chapter's Run All here would repeat that run.
 # WINIT_LAB_RUN_ALL=1 runs every chapter (benchmarks/bench_lab.py times each one).
 KIND_CHAPTER = {}
-for _name in ONE_PER_KIND + IN_PAGE:
+for _name in EVERY_CONTROL + IN_PAGE:
     for _kind in _kinds(_name):
         KIND_CHAPTER.setdefault(_kind, _name)
 LIVE = [name for name in IN_PAGE if name in KIND_CHAPTER.values()]
 # The other live chapters' explorers: checked to render, to follow an arrow key on a slider
 # (JupyterLab's shortcuts must not take it) and a click on Step.
-OTHERS = [name for name in LIVE if name not in ONE_PER_KIND]
+OTHERS = [name for name in LIVE if name not in EVERY_CONTROL]
 RUN_ALL = [p.name for p in CHAPTERS] if os.environ.get("WINIT_LAB_RUN_ALL") == "1" else LIVE
 RUN_TIMES = ROOT / "_build" / "lab-run-all.json"
 RAW = ["{glue", "{eval", "{cite", "{exercise", "{solution", "{note", "On this site"]
@@ -435,7 +435,7 @@ def _unchanged(explorer, keys):
             and not a["changed"] and not (a.get("after_step") or {}).get("changed")]
 
 
-@pytest.mark.parametrize("chapter", ONE_PER_KIND)
+@pytest.mark.parametrize("chapter", EVERY_CONTROL)
 def test_explorers_in_the_page_follow_every_control(ran, chapter):
     """After Run All Cells (the anywidget package's labextension draws the widget): every
     explorer renders, and every range input moved (End, Home), number typed (off the old grid),
@@ -450,7 +450,7 @@ def test_explorers_in_the_page_follow_every_control(ran, chapter):
         assert refused == [], f"{chapter}: {e['title']}: typed values not taken: {refused}"
 
 
-@pytest.mark.parametrize("chapter", ONE_PER_KIND)
+@pytest.mark.parametrize("chapter", EVERY_CONTROL)
 def test_explorers_in_the_page_follow_the_arrow_keys(ran, chapter):
     """A range input moves with the arrow keys in JupyterLab too. JupyterLab's command-mode
     shortcuts (notebook:move-cursor-heading-below-or-expand on ArrowRight, cell selection on
