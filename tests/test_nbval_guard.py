@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import copy
 import os
-import xml.etree.ElementTree as ET
 import re
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import nbformat
@@ -107,9 +107,9 @@ def _run_project_pytest(folder):
     assert f"rootdir: {ROOT}" in out, out
     assert "configfile: pyproject.toml" in out, out
     assert "plugins:" in out and "nbval-" in out, out
-    notebooks = sorted(folder.glob("*.ipynb"))
-    assert f"collected {sum(_cells(nb) for nb in notebooks)} items" in out, out
-    results = {nb.stem: {"cells": [], "failed": {}} for nb in notebooks}
+    cells = {nb.stem: _cells(nb) for nb in sorted(folder.glob("*.ipynb"))}
+    assert f"collected {sum(cells.values())} items" in out, out
+    results = {name: {"cells": [], "failed": {}} for name in cells}
     for case in ET.parse(report).getroot().iter("testcase"):
         # an error or a skip is neither a pass nor the one failure a variant may have
         assert case.find("error") is None and case.find("skipped") is None, ET.tostring(case, "unicode")
@@ -118,7 +118,7 @@ def _run_project_pytest(folder):
         mine["cells"].append(case.get("name"))
         if (failure := case.find("failure")) is not None:
             mine["failed"][case.get("name")] = re.sub(r"#x1B\[[0-9;]*m", "", failure.text or "")
-    return proc.returncode, out, {nb.stem: (_cells(nb), results[nb.stem]) for nb in notebooks}
+    return proc.returncode, out, {name: (n, results[name]) for name, n in cells.items()}
 
 
 def _cells(notebook):

@@ -153,6 +153,25 @@ def _until_answered(page, counts, ms: int = 30_000) -> list[str]:
     return [f"{left} requests unanswered after {ms / 1000:g} s"] if left else []
 
 
+def _open(context, base_url: str, site: Path, name: str, record: dict, listen: dict | None = None):
+    """Open page `name` (index.html: where it sends the reader on), its failed requests logged
+    into record["failed"] and `listen`'s page events to their functions, and wait for its maths;
+    returns (page, its request counts)."""
+    page = context.new_page()
+    counts = _count_requests(page)
+    page.on("requestfailed", lambda r: record["failed"].append(f"{r.url} ({r.failure})"))
+    page.on("response", lambda r: record["failed"].append(f"{r.url} ({r.status})") if r.status >= 400 else None)
+    for event, log in (listen or {}).items():
+        page.on(event, log)
+    page.goto(f"{base_url}/{name}", wait_until="load")
+    redirect = re.search(r'http-equiv="Refresh" content="0; url=([^"]+)"', (site / name).read_text())
+    if redirect:  # index.html only sends the reader on to the first page
+        page.wait_for_url(f"**/{redirect.group(1)}")
+        page.wait_for_load_state("load")
+    page.evaluate("async () => { if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise; }")
+    return page, counts
+
+
 @pytest.fixture(scope="session")
 def visits(playwright_api, site, server):
     """Open every page once; for each, what it requested, logged and showed."""
@@ -165,20 +184,11 @@ def visits(playwright_api, site, server):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     results = {}
     for name in _pages(site):
-        page = context.new_page()
-        counts = _count_requests(page)
         record = {"requests": [], "errors": [], "failed": []}
-        page.on("request", lambda r, rec=record: rec["requests"].append(r.url))
-        page.on("console", lambda m, rec=record: rec["errors"].append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e, rec=record: rec["errors"].append(f"pageerror: {e}"))
-        page.on("requestfailed", lambda r, rec=record: rec["failed"].append(f"{r.url} ({r.failure})"))
-        page.on("response", lambda r, rec=record: rec["failed"].append(f"{r.url} ({r.status})") if r.status >= 400 else None)
-        page.goto(f"{base_url}/{name}", wait_until="load")
-        redirect = re.search(r'http-equiv="Refresh" content="0; url=([^"]+)"', (site / name).read_text())
-        if redirect:  # index.html only sends the reader on to the first page
-            page.wait_for_url(f"**/{redirect.group(1)}")
-            page.wait_for_load_state("load")
-        page.evaluate("async () => { if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise; }")
+        page, counts = _open(context, base_url, site, name, record, listen={
+            "request": lambda r, rec=record: rec["requests"].append(r.url),
+            "console": lambda m, rec=record: rec["errors"].append(m.text) if m.type == "error" else None,
+            "pageerror": lambda e, rec=record: rec["errors"].append(f"pageerror: {e}")})
         views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
         if views:
             try:
@@ -357,16 +367,8 @@ def phone_visits(playwright_api, site, server):
     keep_to_this_machine(context)
     results = {}
     for name in _pages(site):
-        page = context.new_page()
-        counts = _count_requests(page)
         record = {"failed": []}
-        page.on("requestfailed", lambda r, rec=record: rec["failed"].append(f"{r.url} ({r.failure})"))
-        page.on("response", lambda r, rec=record: rec["failed"].append(f"{r.url} ({r.status})") if r.status >= 400 else None)
-        page.goto(f"{base_url}/{name}", wait_until="load")
-        if 'http-equiv="Refresh"' in (site / name).read_text():
-            page.wait_for_url("**/intro.html")
-            page.wait_for_load_state("load")
-        page.evaluate("async () => { if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise; }")
+        page, counts = _open(context, base_url, site, name, record)
         page.evaluate("async () => { await document.fonts.ready; }")
         record["explorers_phone"] = _explorers_at_phone(page)
         record.update(page.evaluate(LAYOUT_JS))
