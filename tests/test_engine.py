@@ -15,6 +15,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+from winit import networks
 from winit._engine import adam_update, exact_matmul
 from winit.networks import init_weights, train_sgd_stack
 
@@ -158,6 +159,40 @@ def test_training_with_exact_products_ignores_the_order_of_the_inputs():
     two = train_sgd_stack(permuted, x[:, perm], y, rng=[7, 8], **kw)
     assert np.array_equal(one.losses, two.losses)
     assert all(np.array_equal(W1, W2) for (W1, _), (W2, _) in zip(one.params[0][1:], two.params[0][1:]))
+
+
+@pytest.mark.parametrize("sizes,batch,shared,lr", [
+    ([64, 32, 32, 10], 32, True, 0.05),  # the chapter's shapes: some operands rounded once for two
+    ([6, 31, 40, 3], 20, False, 0.1),  # bits that differ between the two products of a layer
+    ([6, 16, 16, 2], 16, True, [[0.1, 0.05, 0.2], [0.02, 0.1, 0.1]]),  # a rate per layer and run
+])
+def test_exact_training_is_exact_matmul_product_by_product(monkeypatch, sizes, batch, shared, lr):
+    # The trainer rounds an operand once where two products share it; the reference sets it to
+    # call exact_matmul for every product (exact_matmul is checked against Fractions above).
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(96, sizes[0]))
+    y = rng.integers(0, sizes[-1], size=96)
+    nets = [init_weights(sizes, rng=s) for s in range(2)]
+    order = {"orders": rng.integers(0, 96, size=(30, batch))} if shared else {"rng": [7, 8]}
+    kw = dict(steps=30, lr=lr, batch_size=batch, activation="tanh", record_every=10,
+              exact_products=True, **order)  # orders: one minibatch shared by both runs
+    fast = train_sgd_stack(nets, x, y, **kw)
+    init = networks._StackTrainer.__init__
+
+    def product_by_product(self, *args):
+        init(self, *args)
+        assert self.matmul is exact_matmul
+        self.exact = False
+
+    monkeypatch.setattr(networks._StackTrainer, "__init__", product_by_product)
+    slow = train_sgd_stack(nets, x, y, **kw)
+    assert np.array_equal(fast.losses, slow.losses)
+    for one, two in zip(fast.params, slow.params):
+        assert all(np.array_equal(W1, W2) and np.array_equal(b1, b2)
+                   for (W1, b1), (W2, b2) in zip(one, two))
+    monkeypatch.undo()
+    plain = train_sgd_stack(nets, x, y, **{**kw, "exact_products": False})
+    assert not np.array_equal(fast.losses, plain.losses)  # the rounding happened
 
 
 def test_training_with_exact_products_is_close_to_plain_float64():

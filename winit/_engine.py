@@ -370,8 +370,8 @@ def exact_matmul(a, b, out=None):
     Here each operand is first rounded to ``bits`` significant bits on a
     power-of-two scale shared by its last two axes (one scale per matrix of a
     stack), ``bits = (52 - ceil(log2 K)) // 2`` for an inner dimension ``K``
-    (23 bits for ``K <= 128``, 21 for ``K <= 1024``): the rounded operands are
-    integers times powers of two, every product and every partial sum of
+    (24 bits for ``K <= 16``, 23 up to 64, 22 up to 256, 21 up to 1024): the
+    rounded operands are integers times powers of two, every product and every partial sum of
     their product is an integer below :math:`2^{52}`, so the BLAS computes it
     exactly, in any order, and the result is scaled back exactly.  The
     rounding is the only error: a relative :math:`2^{-bits}` of each
@@ -416,23 +416,35 @@ def exact_matmul(a, b, out=None):
             raise TypeError(f"{name} must be a float64 array of at least 2 axes (a matrix or "
                             f"a stack of them); got {type(arr).__name__} "
                             f"{getattr(arr, 'dtype', '')} {getattr(arr, 'shape', '')}")
-    k = a.shape[-1]
+    bits = grid_bits(a.shape[-1])
+    return grid_product(on_grid(a, bits), on_grid(b, bits), out)
+
+
+def grid_bits(k):
+    """The significant bits :func:`exact_matmul` keeps of each operand for an inner
+    dimension ``k``: ``(52 - ceil(log2 k)) // 2``; a ValueError above :math:`2^{20}`."""
     if k > 2 ** 20:
         raise ValueError(f"a's last axis (the inner dimension K) must be at most 2**20 for "
                          f"an exact product; got {k}")
-    bits = (52 - max(k - 1, 1).bit_length()) // 2
-    a_int, a_unit = _on_grid(a, bits)
-    b_int, b_unit = _on_grid(b, bits)
-    out = np.matmul(a_int, b_int, out=out)
-    out *= a_unit * b_unit
-    return out
+    return (52 - max(k - 1, 1).bit_length()) // 2
 
 
-def _on_grid(a, bits):
+def on_grid(a, bits):
     """``a`` as integers times one power of two per matrix (the last two axes):
-    ``(integers, unit)`` with ``|integers| <= 2**bits`` and ``a ~ integers * unit``."""
-    flat = a.reshape(*a.shape[:-2], -1)
-    top = np.maximum(flat.max(axis=-1), -flat.min(axis=-1))[..., None, None]
+    ``(integers, unit)`` with ``|integers| <= 2**bits`` and ``a ~ integers * unit``.
+
+    The rounding is elementwise on a scale read from the matrix's largest ``|a|``, so the
+    grid of ``a.mT`` is the grid of ``a`` transposed (the trainer reuses it so)."""
+    top = np.abs(a).max(axis=(-2, -1), keepdims=True)
     _, exponent = np.frexp(top)  # top < 2**exponent; inf and nan give 0 (and stay non-finite)
     grid = np.multiply(a, np.ldexp(1.0, bits - exponent))  # a power of two: exact
     return np.rint(grid, out=grid), np.ldexp(1.0, exponent - bits)
+
+
+def grid_product(a_grid, b_grid, out=None):
+    """The exact product of two operands already on their grids (:func:`on_grid`, with the
+    bits :func:`grid_bits` gives for their inner dimension), scaled back."""
+    (a_int, a_unit), (b_int, b_unit) = a_grid, b_grid
+    out = np.matmul(a_int, b_int, out=out)
+    out *= a_unit * b_unit
+    return out
