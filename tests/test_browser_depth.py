@@ -321,17 +321,22 @@ def _verdict_cases():
 
 @pytest.mark.browser
 def test_page_verdict_is_the_pythons(page):
-    from winit.book.browser.depth import _verdict
+    from winit.book.browser.depth import EXTREME_BAND, LEVEL_BAND, _verdict
 
     cases = _verdict_cases()
-    got = page.evaluate("""(cases) => cases.map(([a, g]) => window.M.depthVerdict(
-        a.map((v) => v === null ? NaN : v), g.map((v) => v === null ? NaN : v)))""",
-                        [[[None if not np.isfinite(v) and np.isnan(v) else (1e309 if v == np.inf else v)
-                           for v in a], [None if np.isnan(v) else v for v in g]] for a, g in cases])
+    got = page.evaluate("""([cases, level, extreme]) => cases.map(([a, g]) => window.M.depthVerdict(
+        a.map((v) => v === null ? NaN : v), g.map((v) => v === null ? NaN : v), level, extreme))""",
+                        [[[[None if not np.isfinite(v) and np.isnan(v) else (1e309 if v == np.inf else v)
+                            for v in a], [None if np.isnan(v) else v for v in g]] for a, g in cases],
+                         LEVEL_BAND, EXTREME_BAND])
     for (a, g), verdict in zip(cases, got):
         status, message = _verdict(np.array(a, dtype=float), np.array(g, dtype=float))
         assert (verdict["status"], verdict["message"]) == (status, message), (a, g)
     assert any("×\u00a00.102" in v["message"] for v in got)
+    # the bands come from Python only (the model's limits): without them the page refuses
+    refused = page.evaluate("""() => { try { window.M.depthVerdict([1, 2], [1, 2]); return null; }
+                                      catch (e) { return e instanceof RangeError ? e.message : String(e); } }""")
+    assert refused and "level and extreme" in refused
 
 
 @pytest.mark.browser

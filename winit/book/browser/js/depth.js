@@ -23,8 +23,12 @@ function _depth_change(what, ratio, span, layers, level) {
   return text;
 }
 
-// {status, message} of per-layer standard deviations, as winit.book.browser.depth._verdict.
-function depthVerdict(act, grad, level = 2, extreme = 100) {
+// {status, message} of per-layer standard deviations, as winit.book.browser.depth._verdict;
+// level and extreme are its LEVEL_BAND and EXTREME_BAND, which the model's limits carry.
+function depthVerdict(act, grad, level, extreme) {
+  if (!(level > 1 && extreme > level)) {
+    throw new RangeError(`depthVerdict: level and extreme must be bands with 1 < level < extreme; got ${level}, ${extreme}`);
+  }
   const depth = act.length;
   if (![...act, ...grad].every(Number.isFinite)) {
     return { status: "overflow", message: "Overflow: the signal became too large for floating point; the weights "
