@@ -189,12 +189,7 @@ def visits(playwright_api, site, server):
             "request": lambda r, rec=record: rec["requests"].append(r.url),
             "console": lambda m, rec=record: rec["errors"].append(m.text) if m.type == "error" else None,
             "pageerror": lambda e, rec=record: rec["errors"].append(f"pageerror: {e}")})
-        views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
-        if views:
-            try:
-                page.wait_for_function(f"document.querySelectorAll('.widget-subarea .jupyter-widgets').length >= {views}", timeout=15_000)
-            except Exception:  # recorded below as not rendered
-                pass
+        wait_for_explorers(page)  # a view not rendered by then is recorded below as such
         page.evaluate("async () => { await document.fonts.ready; }")  # the layout in its fonts
         record.update(page.evaluate(INSPECT_JS))
         record.update(page.evaluate(LAYOUT_JS))
